@@ -1,0 +1,41 @@
+"""A training-data importer that adds the lexicon to the NLU data as lookup tables.
+
+Why: Rasa fingerprints only what its importer returns. Handing the lexicon over as lookup
+tables means `rasa train` retrains when a lexicon file changes and skips training when
+nothing did (see `bot.lexicon`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional, Text, Union
+
+from rasa.shared.importers.rasa import RasaFileImporter
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.lexicon import Lexicon
+
+DEFAULT_LEXICON_DIR = "data/lexicon"
+DEFAULT_RED_FLAGS_FILE = "data/safety/red_flags.yml"
+
+
+class LexiconImporter(RasaFileImporter):
+    """`RasaFileImporter` plus the lexicon, loaded and validated on every import."""
+
+    def __init__(
+        self,
+        config_file: Optional[Text] = None,
+        domain_path: Optional[Text] = None,
+        training_data_paths: Optional[Union[List[Text], Text]] = None,
+        lexicon_dir: Text = DEFAULT_LEXICON_DIR,
+        red_flags_file: Text = DEFAULT_RED_FLAGS_FILE,
+    ) -> None:
+        super().__init__(config_file, domain_path, training_data_paths)
+        self._lexicon_dir = Path(lexicon_dir)
+        self._red_flags_file = Path(red_flags_file)
+
+    def get_nlu_data(self, language: Optional[Text] = "en") -> TrainingData:
+        """The NLU training data with the lexicon's lookup tables merged in."""
+        lexicon = Lexicon.load(self._lexicon_dir, self._red_flags_file)
+        lexicon_data = TrainingData(lookup_tables=lexicon.to_lookup_tables())
+        return super().get_nlu_data(language).merge(lexicon_data)

@@ -1,0 +1,82 @@
+"""Entities with canonical values: substance, body location, symptom, time since stop, score."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.lexicon import BODY_LOCATION, SUBSTANCE, SYMPTOM, Lexicon
+from bot.matching import TermMatcher, labelled
+from bot.nlu.lexicon_component import LexiconComponent
+from bot.nlu.time_expressions import hours_since_stop, severity
+
+HOURS_SINCE_STOP = "hours_since_stop"
+SEVERITY = "severity"
+LEXICON_ENTITIES = (SUBSTANCE, BODY_LOCATION, SYMPTOM)
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
+)
+class LexiconEntityExtractor(LexiconComponent, EntityExtractorMixin):
+    """Finds contract entities by spaCy phrase matching over the lexicon.
+
+    Why not DIET alone: canonical values must be exact ("percs" -> `oxycodone`), and a
+    lexicon hit is explainable and fixable by adding one line of data. Typos one or two
+    letters off are repaired by the matcher.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """No options: the lexicon in the training data is the whole configuration."""
+        return {}
+
+    def use_lexicon(self, lexicon: Lexicon) -> None:
+        """Builds one phrase matcher over all three entity tables."""
+        self._lexicon = lexicon
+        tables: Dict[str, Any] = {}
+        for entity in LEXICON_ENTITIES:
+            tables.update(labelled(entity, lexicon.terms_for(entity)))
+        self._matcher = TermMatcher(tables)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds our entities to each message, after any other extractor's."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            entities = self.add_extractor_name(self.extract(text))
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+    def extract(self, text: str, today: Optional[dt.date] = None) -> List[Dict[str, Any]]:
+        """Entities in `text` as Rasa entity dicts with canonical values."""
+        self.lexicon  # raises a clear error when untrained
+        entities = []
+        for match in self._matcher.find(self._matcher.make_doc(text)):
+            entity, _, value = match.label.partition(":")
+            entities.append(_entity(entity, value, match.start_char, match.end_char, text))
+        for name, found in (
+            (HOURS_SINCE_STOP, hours_since_stop(text, today)),
+            (SEVERITY, severity(text)),
+        ):
+            if found is not None:
+                entities.append(_entity(name, found.value, found.start, found.end, text))
+        return entities
+
+
+def _entity(entity: str, value: Any, start: int, end: int, text: str) -> Dict[str, Any]:
+    return {
+        "entity": entity,
+        "value": value,
+        "start": start,
+        "end": end,
+        "confidence_entity": 1.0,
+        "text": text[start:end],
+    }
+

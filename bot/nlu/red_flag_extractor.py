@@ -1,0 +1,64 @@
+"""Red flags as NLU entities, so the safety policy and `/model/parse` see the same thing."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.lexicon import Lexicon
+from bot.nlu.lexicon_component import LexiconComponent
+from bot.safety.detector import RedFlagDetector
+
+RED_FLAG_ENTITY = "red_flag"
+RED_FLAG_DISPOSITION = "disposition"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
+)
+class RedFlagExtractor(LexiconComponent, EntityExtractorMixin):
+    """Adds a `red_flag` entity (value: catalogue id) for every red flag reported now.
+
+    Negated, hypothetical and past mentions are left out by the detector. The entity's
+    `disposition` says whether it is an emergency or an urgent (same-day) sign.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """No options: the red-flag lexicon in the training data is the configuration."""
+        return {}
+
+    def use_lexicon(self, lexicon: Lexicon) -> None:
+        """Builds the detector."""
+        self._lexicon = lexicon
+        self._detector = RedFlagDetector(lexicon)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds `red_flag` entities to each message."""
+        for message in messages:
+            text = message.get(TEXT)
+            if not text:
+                continue
+            entities = self.add_extractor_name(self.extract(text))
+            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+        return messages
+
+    def extract(self, text: str) -> List[Dict[str, Any]]:
+        """Red-flag entities found in `text`."""
+        self.lexicon  # raises a clear error when untrained
+        return [
+            {
+                "entity": RED_FLAG_ENTITY,
+                "value": hit.flag_id,
+                RED_FLAG_DISPOSITION: hit.disposition,
+                "start": hit.start_char,
+                "end": hit.end_char,
+                "confidence_entity": 1.0,
+                "text": hit.evidence,
+            }
+            for hit in self._detector.detect(text)
+        ]

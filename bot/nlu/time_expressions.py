@@ -1,0 +1,107 @@
+"""When did the person stop, and how bad is it: wording -> hours since last use, 0-10 score.
+
+"2 days ago", "day 3", "since monday", "36 hours", "last night" all become hours since the
+last use, so actions can compare them with the time courses in the knowledge base.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Iterator, List, Optional
+
+HOURS_PER_DAY = 24
+HOURS_PER_WEEK = 7 * HOURS_PER_DAY
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+NUMBER_WORDS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "couple": 2, "a couple": 2, "a couple of": 2, "few": 3, "a few": 3, "several": 4,
+}
+_NUMBER = r"(\d{1,3}(?:\.\d)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several)"
+_UNIT_HOURS = {"h": 1, "hr": 1, "hrs": 1, "hour": 1, "hours": 1, "day": 24, "days": 24,
+               "week": 168, "weeks": 168, "wk": 168, "wks": 168, "month": 720, "months": 720}
+_DURATION = re.compile(
+    rf"\b{_NUMBER}\s*(hours?|hrs?|h|days?|weeks?|wks?|months?)\b", re.IGNORECASE
+)
+_DAY_N = re.compile(r"\bday\s*(\d{1,3})\b", re.IGNORECASE)
+_SINCE_WEEKDAY = re.compile(rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
+_FIXED = {
+    "last night": 12,
+    "yesterday": 24,
+    "this morning": 6,
+    "earlier today": 6,
+    "tonight": 2,
+    "day before yesterday": 48,
+    "last week": HOURS_PER_WEEK,
+}
+_FIXED_PATTERN = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, _FIXED), key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+_RATE_WORDS = {"twice", "times", "once", "bottle", "fifth", "pint", "pack", "pills", "per", "mg"}
+_SEVERITY = re.compile(
+    r"\b(10|[0-9])\s*(?:/|out\s+of|outta|of)\s*10\b|\b(?:a|an|like a|about a)\s+(10|[0-9])\b(?=\s*(?:$|[,.!]|pain|today|now))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value found in a message and the characters it came from."""
+
+    value: int
+    start: int
+    end: int
+
+
+def _number(word: str) -> Optional[float]:
+    word = " ".join(word.lower().split())
+    if word in NUMBER_WORDS:
+        return float(NUMBER_WORDS[word])
+    try:
+        return float(word)
+    except ValueError:
+        return None
+
+
+def _durations(text: str, today: dt.date) -> Iterator[Found]:
+    for match in _DAY_N.finditer(text):
+        # "day 3" of withdrawal: the third day, so two to three days in; we take the top.
+        yield Found(int(match.group(1)) * HOURS_PER_DAY, match.start(), match.end())
+    for match in _DURATION.finditer(text):
+        amount = _number(match.group(1))
+        unit = match.group(2).lower()
+        if amount is None or (unit == "h" and match.group(0)[-2:-1].isspace()):
+            continue
+        previous_word = text[: match.start()].split()[-1:] or [""]
+        if previous_word[0].lower() in _RATE_WORDS:  # "twice a day" is a rate, not a time
+            continue
+        yield Found(round(amount * _UNIT_HOURS[unit]), match.start(), match.end())
+    for match in _SINCE_WEEKDAY.finditer(text):
+        days = (today.weekday() - WEEKDAYS.index(match.group(1).lower())) % 7 or 7
+        yield Found(days * HOURS_PER_DAY, match.start(), match.end())
+    for match in _FIXED_PATTERN.finditer(text):
+        yield Found(_FIXED[match.group(1).lower()], match.start(), match.end())
+
+
+def hours_since_stop(text: str, today: Optional[dt.date] = None) -> Optional[Found]:
+    """The first time expression in `text`, as hours since the person stopped."""
+    found: List[Found] = sorted(
+        _durations(text, today or dt.date.today()), key=lambda f: f.start
+    )
+    accepted: List[Found] = []
+    for item in found:
+        if not any(item.start < other.end and other.start < item.end for other in accepted):
+            accepted.append(item)
+    return accepted[0] if accepted else None
+
+
+def severity(text: str) -> Optional[Found]:
+    """A 0-10 pain score ("8/10", "7 out of 10", "it's a 9")."""
+    match = _SEVERITY.search(text)
+    if not match:
+        return None
+    value = int(match.group(1) or match.group(2))
+    return Found(value, match.start(), match.end())
