@@ -17,6 +17,14 @@ from bot.lexicon import Lexicon
 
 DEFAULT_LEXICON_DIR = "data/lexicon"
 DEFAULT_RED_FLAGS_FILE = "data/safety/red_flags.yml"
+DEFAULT_REGIONS_FILE = "data/safety/regions.yml"
+
+
+def load_project_lexicon() -> Lexicon:
+    """The lexicon from the project's default files (tools and tests use this)."""
+    return Lexicon.load(
+        Path(DEFAULT_LEXICON_DIR), Path(DEFAULT_RED_FLAGS_FILE), Path(DEFAULT_REGIONS_FILE)
+    )
 
 
 class LexiconImporter(RasaFileImporter):
@@ -29,13 +37,12 @@ class LexiconImporter(RasaFileImporter):
         training_data_paths: Optional[Union[List[Text], Text]] = None,
         lexicon_dir: Text = DEFAULT_LEXICON_DIR,
         red_flags_file: Text = DEFAULT_RED_FLAGS_FILE,
+        regions_file: Text = DEFAULT_REGIONS_FILE,
     ) -> None:
         super().__init__(config_file, domain_path, training_data_paths)
-        self._lexicon_dir = Path(lexicon_dir)
-        self._red_flags_file = Path(red_flags_file)
+        self._files = (Path(lexicon_dir), Path(red_flags_file), Path(regions_file))
 
     def get_nlu_data(self, language: Optional[Text] = "en") -> TrainingData:
         """The NLU training data with the lexicon's lookup tables merged in."""
-        lexicon = Lexicon.load(self._lexicon_dir, self._red_flags_file)
-        lexicon_data = TrainingData(lookup_tables=lexicon.to_lookup_tables())
+        lexicon_data = TrainingData(lookup_tables=Lexicon.load(*self._files).to_lookup_tables())
         return super().get_nlu_data(language).merge(lexicon_data)

@@ -25,6 +25,8 @@ SUBSTANCE_CLASS = "substance_class"
 CONCEPT = "concept"
 RED_FLAG = "red_flag"
 RED_FLAG_COMBINATION = "red_flag_combination"
+RED_FLAG_DISPOSITIONS = "red_flag_dispositions"
+REGION = "region"
 
 SUBSTANCE_CLASSES = ("opioid", "benzodiazepine", "alcohol", "baclofen")
 BODY_LOCATIONS = (
@@ -85,6 +87,7 @@ class Lexicon:
     symptoms: Mapping[str, Tuple[str, ...]]
     concepts: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
     red_flags: Tuple[RedFlagPattern, ...] = ()
+    regions: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
 
     def terms_for(self, entity: str) -> Mapping[str, Tuple[str, ...]]:
         """The canonical value -> terms table for one entity type."""
@@ -92,6 +95,7 @@ class Lexicon:
             SUBSTANCE: self.substances,
             BODY_LOCATION: self.body_locations,
             SYMPTOM: self.symptoms,
+            REGION: self.regions,
         }
         return tables[entity]
 
@@ -110,10 +114,19 @@ class Lexicon:
             add(BODY_LOCATION, value, elements=terms)
         for value, terms in self.symptoms.items():
             add(SYMPTOM, value, elements=terms)
+        for value, terms in self.regions.items():
+            add(REGION, value, elements=terms)
         for name, phrases in self.concepts.items():
             add(CONCEPT, name, elements=phrases)
+        # Rasa rejects empty lookup tables, so dispositions travel in a table of their own
+        # and a flag recognised only by combinations has no phrase table.
+        add(
+            RED_FLAG_DISPOSITIONS,
+            elements=[f"{flag.flag_id}={flag.disposition}" for flag in self.red_flags],
+        )
         for flag in self.red_flags:
-            add(RED_FLAG, flag.flag_id, flag.disposition, elements=flag.phrases)
+            if flag.phrases:
+                add(RED_FLAG, flag.flag_id, elements=flag.phrases)
             for index, combination in enumerate(flag.combinations):
                 add(RED_FLAG_COMBINATION, flag.flag_id, str(index), elements=combination)
         return tables
@@ -129,8 +142,10 @@ class Lexicon:
         classes: Dict[str, str] = {}
         body: Dict[str, Tuple[str, ...]] = {}
         symptoms: Dict[str, Tuple[str, ...]] = {}
+        regions: Dict[str, Tuple[str, ...]] = {}
         concepts: Dict[str, Tuple[str, ...]] = {}
-        flags: Dict[str, Dict[str, Any]] = {}
+        dispositions: Dict[str, str] = {}
+        phrases: Dict[str, Tuple[str, ...]] = {}
         combos: Dict[str, List[Tuple[int, Tuple[str, ...]]]] = {}
         for table in tables:
             parts = str(table["name"]).split(LOOKUP_SEPARATOR)
@@ -143,25 +158,29 @@ class Lexicon:
                 body[parts[1]] = elements
             elif kind == SYMPTOM:
                 symptoms[parts[1]] = elements
+            elif kind == REGION:
+                regions[parts[1]] = elements
             elif kind == CONCEPT:
                 concepts[parts[1]] = elements
+            elif kind == RED_FLAG_DISPOSITIONS:
+                dispositions.update(e.split("=", 1) for e in elements)  # type: ignore[misc]
             elif kind == RED_FLAG:
-                flags[parts[1]] = {"disposition": parts[2], "phrases": elements}
+                phrases[parts[1]] = elements
             elif kind == RED_FLAG_COMBINATION:
                 combos.setdefault(parts[1], []).append((int(parts[2]), elements))
         red_flags = tuple(
             RedFlagPattern(
                 flag_id=flag_id,
-                disposition=spec["disposition"],
-                phrases=spec["phrases"],
+                disposition=disposition,
+                phrases=phrases.get(flag_id, ()),
                 combinations=tuple(c for _, c in sorted(combos.get(flag_id, []))),
             )
-            for flag_id, spec in flags.items()
+            for flag_id, disposition in dispositions.items()
         )
-        return cls(substances, classes, body, symptoms, concepts, red_flags)
+        return cls(substances, classes, body, symptoms, concepts, red_flags, regions)
 
     @classmethod
-    def load(cls, lexicon_dir: Path, red_flags_file: Path) -> "Lexicon":
+    def load(cls, lexicon_dir: Path, red_flags_file: Path, regions_file: Path) -> "Lexicon":
         """Loads and validates the YAML files; raises `LexiconError` naming the fault."""
         substances_doc = _read_yaml(lexicon_dir / "substances.yml", "substances")
         substances: Dict[str, Tuple[str, ...]] = {}
@@ -194,8 +213,13 @@ class Lexicon:
             for e in _entries(_read_yaml(symptoms_file, "symptoms"), symptoms_file)
         }
 
+        regions = {
+            e["id"]: tuple(e.get("terms", []))
+            for e in _read_yaml(regions_file, "regions")
+            if isinstance(e, dict) and "id" in e
+        }
         concepts, red_flags = _load_red_flags(red_flags_file)
-        lexicon = cls(substances, classes, body, symptoms, concepts, red_flags)
+        lexicon = cls(substances, classes, body, symptoms, concepts, red_flags, regions)
         _check_concept_references(lexicon, red_flags_file)
         return lexicon
 

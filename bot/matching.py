@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -46,7 +47,46 @@ CHAT_SLANG: Mapping[str, str] = {
 }
 _REPEATS = re.compile(r"(.)\1{2,}")
 MIN_FUZZY_LENGTH = 5
-LONG_WORD_LENGTH = 8
+LONG_WORD_LENGTH = 10
+# Everyday words that sit one or two edits from a lexicon word and must stay themselves:
+# "never" is not "fever", "snakes" not "shakes", "walking" not "waking", "sized" not
+# "seized", "later" not "lager". spaCy's stop words are protected as well.
+PROTECTED_WORDS: FrozenSet[str] = frozenset(
+    """
+    acting affected alike alone alter among asking attach aware awoke backed beams
+    beans beard bears beast bells bills bitter blame blank blanked blanks block blocked
+    blocks blond bloom bonus boxes bowls brake bread breach breadth bring broad brook
+    brows bugger bulls burps butter calls carve catches chapped chapter check checked
+    checks cheat cheers cheese chess chilly cinder clamp clinical clothing clutching
+    coding codes combs comas cones conclusion constant consulting cooking coughing crane
+    crashing crate crimp dairy doses dozes drugging drugs drunk drying dunes dyeing
+    easing eaten excepting failing faster father feeding feeds fewer fighting filling
+    filth fitter fitting fiver fleeing flash flood floors flour flush font foods force
+    forget forming fresh frost fuels gland glowing grant halving heading healing heals
+    heard hears heating hells hitting hoarse house houses hunting hunts hurls immediate
+    informed insect insects keeping keeps lacking later layer laser leaving likes linger
+    lined liner links liver lives locks looked looking loops loser lover loving lumps
+    masks matches meddle messed minute misses missing mowing muddle nerds never nights
+    noting otter packs paints paper party passes paused pausing peeking peeling peeping
+    pending penned pinged pints pitch pleasure point points poked poking polls pooping
+    ports presses pulls raking rarely rating reaching reasons ruining saying scammed
+    scoring screaming seeding seeds seeking selling setting shade shame shape share shark
+    shave shine shiny shipping shock shoes shopped shout shouting shouts shows shirt shorts
+    shuts sifting sizing sized skill slimmed slipped slipping slots smell smelling snack
+    snake snakes snort soaking sober sores spelling spelt spike spill spiral spite spits
+    spitting sport spots stack stall standing stank steep stepped stilt stitches stole
+    stooped storing strand straps stream streams stripe stubbing stuff staff supper
+    swatting sweep sweeping swept swore taker takes taped tapes tampering taunt tease
+    tenth terse thank thick thing thinking thinks thongs threat throes thrown throws
+    thump thumps thumping tinder tinkle tangle token torch tough trace trapping trick
+    tricks truck trucks tuning twine urged usable value veils vices vines wafer waiter
+    walking walls wants weeds weeps whale whine world wound write wording taking number
+    continue shitting paint acres burying camps champ crappy stakes grasping barley
+    gargling raving flattering sewing sliders steaks heave battle bottles bingo binder
+    blender quilting bleeping beefs broker hearth bearing wheeling overdone contusion
+    conclusions needless scooting making baking
+    """.split()
+)
 
 
 @lru_cache(maxsize=1)
@@ -56,27 +96,42 @@ def blank_english() -> "spacy.language.Language":
 
 
 def edit_distance_at_most(a: str, b: str, limit: int) -> bool:
-    """True when the Levenshtein distance of `a` and `b` is at most `limit`."""
+    """True when `a` and `b` are at most `limit` edits apart.
+
+    An edit is inserting, deleting or changing one letter, or swapping two neighbouring
+    letters (optimal string alignment, a restricted Damerau-Levenshtein distance), so
+    "siezure" is one edit from "seizure", as a person typing fast would count it.
+    """
     if abs(len(a) - len(b)) > limit:
         return False
+    before_previous: List[int] = []
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
         current = [i]
         for j, char_b in enumerate(b, 1):
-            current.append(
-                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            cost = min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (char_a != char_b),
             )
-        if min(current) > limit:
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, before_previous[j - 2] + 1)
+            current.append(cost)
+        if min(current) > limit and (i == len(a) or min(previous) > limit):
+            # A row and the one before it both past the limit: no swap can bring it back.
             return False
-        previous = current
+        before_previous, previous = previous, current
     return previous[-1] <= limit
 
 
 class SpellingRepair:
     """Maps a misspelt token onto the one lexicon word it is close to.
 
-    Only words of five letters or more are repaired, and only when exactly one lexicon
-    word is near, so "bars" never becomes "bare" and "seizur" becomes "seizure".
+    Only words of five letters or more are repaired, only to a word with the same first
+    letter (a slip of the finger rarely hits the first letter, and "never" must not
+    become "fever"), never an everyday word (`PROTECTED_WORDS`), and only when exactly one
+    lexicon word is near, so "bars" never becomes "bare" and "seizur" becomes "seizure".
+    Words under ten letters get one edit, longer ones two.
     """
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
@@ -89,7 +144,13 @@ class SpellingRepair:
 
     def repair(self, word: str) -> str:
         """The lexicon word `word` was meant to be, or `word` itself."""
-        if len(word) < MIN_FUZZY_LENGTH or word in self._vocabulary or not word.isalpha():
+        if (
+            len(word) < MIN_FUZZY_LENGTH
+            or word in self._vocabulary
+            or word in PROTECTED_WORDS
+            or word in STOP_WORDS
+            or not word.isalpha()
+        ):
             return word
         if word in self._cache:
             return self._cache[word]
@@ -98,7 +159,7 @@ class SpellingRepair:
             candidate
             for length in range(len(word) - limit, len(word) + limit + 1)
             for candidate in self._by_length.get(length, ())
-            if edit_distance_at_most(word, candidate, limit)
+            if candidate[0] == word[0] and edit_distance_at_most(word, candidate, limit)
         }
         repaired = candidates.pop() if len(candidates) == 1 else word
         self._cache[word] = repaired

@@ -10,21 +10,21 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.lexicon import BODY_LOCATION, SUBSTANCE, SYMPTOM, Lexicon
+from bot.lexicon import BODY_LOCATION, REGION, SUBSTANCE, SUBSTANCE_CLASS, SYMPTOM, Lexicon
 from bot.matching import TermMatcher, labelled
 from bot.nlu.lexicon_component import LexiconComponent
 from bot.nlu.time_expressions import hours_since_stop, severity
 
 HOURS_SINCE_STOP = "hours_since_stop"
 SEVERITY = "severity"
-LEXICON_ENTITIES = (SUBSTANCE, BODY_LOCATION, SYMPTOM)
+LEXICON_ENTITIES = (SUBSTANCE, BODY_LOCATION, SYMPTOM, REGION)
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
 )
 class LexiconEntityExtractor(LexiconComponent, EntityExtractorMixin):
-    """Finds contract entities by spaCy phrase matching over the lexicon.
+    """Finds contract entities (and `substance_class`, `region`) by spaCy phrase matching.
 
     Why not DIET alone: canonical values must be exact ("percs" -> `oxycodone`), and a
     lexicon hit is explainable and fixable by adding one line of data. Typos one or two
@@ -61,6 +61,12 @@ class LexiconEntityExtractor(LexiconComponent, EntityExtractorMixin):
         for match in self._matcher.find(self._matcher.make_doc(text)):
             entity, _, value = match.label.partition(":")
             entities.append(_entity(entity, value, match.start_char, match.end_char, text))
+            if entity == SUBSTANCE:
+                # The class rides along, so "xans" fills `substance_class` too.
+                substance_class = self.lexicon.substance_classes[value]
+                entities.append(
+                    _entity(SUBSTANCE_CLASS, substance_class, match.start_char, match.end_char, text)
+                )
         for name, found in (
             (HOURS_SINCE_STOP, hours_since_stop(text, today)),
             (SEVERITY, severity(text)),

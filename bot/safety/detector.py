@@ -5,19 +5,29 @@ phrasing it never saw; a lexicon miss is found by the red-flag test set and fixe
 the phrase. What makes it safe is the context check around every match:
 
 * negation ("no fever", "haven't had a seizure", "not confused"), NegEx-style: a cue shortly
-  before the match in the same clause, or "is fine / normal" right after it;
-* questions about a sign rather than reports of it ("what are the signs of a seizure?");
-* history ("had a seizure years ago").
+  before the match in the same clause, or "is fine / normal" right after it. A cue that is
+  part of a sign ("can't feel", "not breathing", "won't wake up") negates nothing else, a
+  pseudo-negation ("not sure", "can't stop") negates nothing, and a new subject ("I", "he")
+  ends a cue's reach, so "if this doesn't stop I'm going to hang myself" is a report;
+* questions about a sign rather than reports of it ("what are the signs of a seizure?",
+  "can benzo withdrawal cause hallucinations"), unless the question carries its own report
+  ("is it normal that my chest hurts", "what do I do, my friend is not breathing");
+* history ("had a seizure years ago", "overdosed once in 2019", "in my twenties").
 
 When in doubt the detector raises the flag: a clause boundary stops a negation's reach, so
-"not confused and my chest hurts" still reports chest pain.
+"not confused and my chest hurts" still reports chest pain. A mentioned substance is never
+negated ("no booze for 3 days" still says which substance was stopped), and phrases listed
+under the `not_a_sign` concept ("dark yellow", "overdose prevention") hide the sign words
+inside them.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import re
 from dataclasses import dataclass
-from typing import Dict, FrozenSet, List, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 from spacy.tokens import Doc
 
@@ -34,14 +44,54 @@ from bot.matching import TermMatch, TermMatcher
 
 logger = logging.getLogger(__name__)
 
+NOT_A_SIGN = "not_a_sign"
+"""The concept whose phrases hide the sign words inside them ("dark yellow" pee)."""
+NEARBY = "nearby"
+"""A marker in a combination: its other parts must stand within `NEAR_SPAN` tokens of one
+another in one sentence ("breathing is shallow", not "breathing fine, stairs are hard")."""
+NEAR_SPAN = 12
+
 NEGATION_CUES: FrozenSet[str] = frozenset(
-    {"no", "not", "never", "without", "denies", "deny", "nor", "neither", "zero", "none"}
+    {
+        "no", "not", "never", "without", "denies", "deny", "nor", "neither", "zero",
+        "none", "nobody", "nope", "nah", "noone",
+    }
 )
 NEGATION_WINDOW = 6
+# "no one" / "no-one" is read as one cue ("no one is hurt"), a subject that ends at "if".
+# Words that end a negation's reach besides clause breaks (NegEx termination terms): a
+# new subject or a subordinate clause starts something the cue did not deny.
+NEGATION_TERMINATORS: FrozenSet[str] = frozenset(
+    {
+        "i", "he", "she", "they", "we", "if", "who", "which", "whose", "when", "until",
+        "till", "since", "after", "cause", "as", "where",
+    }
+)
+# A cue inside one of these negates nothing ("not sure", "can't stop", "no idea").
+PSEUDO_NEGATIONS: Tuple[Tuple[str, ...], ...] = tuple(
+    tuple(cue.split())
+    for cue in (
+        "not sure", "not just", "not only", "no idea", "no longer", "not certain",
+        "can not stop", "could not stop", "will not stop", "would not stop",
+        "does not stop", "did not stop", "not stopping", "not go away", "not going away",
+        "not getting better", "not get better", "not better", "not helping", "not help",
+        "no help", "not normal", "no matter", "never had this", "never had that",
+        "never felt", "never been", "never like this", "never this", "not like a normal",
+        "not like normal", "not in a joking way", "not joking", "no joke", "not kidding",
+        "no lie", "not even", "can not tell", "could not tell", "do not know if",
+        "do not know whether", "not know if", "no reason", "not a reason", "no way",
+        "not settle", "will not settle", "not slow down", "will not slow down",
+        "not respond", "not responding", "not answer", "not answering", "not wake",
+        "not waking", "not working", "not come back", "not coming back",
+    )
+)
 POST_NEGATIONS: FrozenSet[str] = frozenset(
     {"fine", "ok", "okay", "normal", "good", "alright", "clear", "gone"}
 )
 POST_NEGATION_WINDOW = 3
+# "gone" and "clear" deny only when nothing follows: "its gone" vs "its gone numb".
+POST_NEGATIONS_NEEDING_END: FrozenSet[str] = frozenset({"gone", "clear"})
+POST_NEGATION_FOLLOWERS: FrozenSet[str] = frozenset({"now", "away", "again", "today"})
 CLAUSE_BREAKS: FrozenSet[str] = frozenset(
     {
         ".", ",", ";", "!", "?", ":", "-", "\n", "but", "and", "though", "although",
@@ -54,34 +104,105 @@ FILLERS: FrozenSet[str] = frozenset(
     {
         "even", "really", "fucking", "fuckin", "freaking", "literally", "totally",
         "kinda", "sorta", "like", "actually", "seriously", "honestly", "properly",
-        "fully", "completely", "super", "real", "very", "so", "too",
+        "fully", "completely", "super", "real", "very", "so", "too", "fricking",
+        "frigging", "damn", "effing", "pretty", "quite", "extremely", "insanely", "hella",
+        "af", "ridiculously", "absolutely",
     }
 )
+# Knowledge-seeking phrases: what follows them in the sentence is asked about, not had.
 HYPOTHETICAL_CUES: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
-        "signs of", "sign of", "symptoms of", "symptom of", "what are", "what is",
-        "what does", "whats", "how do i know", "how can i tell", "how to tell",
-        "how would i know", "how do you know", "can withdrawal cause",
-        "could withdrawal cause", "does withdrawal cause", "can it cause",
-        "risk of", "risks of", "what if", "in case", "when should i", "when do i",
-        "should i worry", "should i be worried", "afraid of having", "scared of having",
-        "afraid i will", "scared i will", "worried i will", "worried i might",
-        "afraid i might", "scared i might", "chance of", "chances of", "is it possible",
-        "tell me about", "look out for", "watch out for", "watch for", "red flags",
-        "prevent", "avoid", "could i get", "can i get", "do people get", "can you get",
-        "what happens if", "how common", "is it dangerous", "warning signs",
+        "signs of", "sign of", "symptoms of", "symptom of", "how do i know",
+        "how can i tell", "how to tell", "how would i know", "how do you know",
+        "how can you tell", "how do you tell", "how do i tell", "how to know",
+        "how to recognise", "how to recognize", "how do i recognise", "how do i recognize",
+        "can withdrawal cause", "could withdrawal cause", "does withdrawal cause",
+        "can it cause", "risk of", "risks of", "what if", "in case", "should i worry",
+        "should i be worried", "afraid of having", "scared of having", "afraid i will",
+        "scared i will", "worried i will", "worried i might", "afraid i might",
+        "scared i might", "worried about getting", "scared of getting", "afraid of getting",
+        "chance of", "chances of", "is it possible", "tell me about", "look out for",
+        "watch out for", "watch for", "red flags", "prevent", "avoid", "could i get",
+        "can i get", "do people get", "can you get", "can people get", "what happens if",
+        "what happens when", "how common", "is it dangerous", "warning signs",
+        "difference between", "what to do if", "what to do when", "what should i do if",
+        "what do i do if someone", "what do you do if", "how to use", "how do i use",
+        "how do you use", "what counts as", "is it true",
     )
 )
+# A sentence opening with one of these is a question; its red-flag words are asked about
+# unless the question carries a report of its own (see `_carries_report`).
+QUESTION_OPENERS: FrozenSet[str] = frozenset(
+    {
+        "can", "could", "does", "do", "is", "are", "how", "what", "whats", "when",
+        "should", "why", "will", "would", "which", "who", "where",
+    }
+)
+# Who a report is about: "my chest", "he won't wake up", "is this a seizure".
+REPORT_SUBJECTS: FrozenSet[str] = frozenset(
+    {
+        "i", "my", "me", "he", "his", "him", "she", "her", "they", "their", "them", "we",
+        "our", "us", "this", "these", "mine", "myself", "himself", "herself",
+    }
+)
+# "should I call 911", "how do I use": here "I" asks, it does not report.
+QUESTION_AUXILIARIES: FrozenSet[str] = frozenset(
+    {"do", "does", "did", "can", "could", "should", "would", "will", "shall", "may", "might",
+     "must"}
+)
+CONDITIONALS: FrozenSet[str] = frozenset({"if", "whether"})
 HISTORY_CUES: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
         "years ago", "year ago", "last year", "months ago", "month ago", "in the past",
         "used to", "when i was", "as a kid", "as a teen", "as a teenager", "history of",
-        "back in", "long time ago", "long ago", "the first time", "last time i",
+        "back in", "long time ago", "long ago", "the first time i", "the first time he",
+        "the first time she", "last time i",
         "in high school", "in college", "back then", "previous", "previously",
-        "a few years", "couple years", "couple of years", "ages ago",
+        "a few years", "couple years", "couple of years", "ages ago", "last month",
+        "last winter", "last summer", "last spring", "last autumn", "last fall",
+        "last detox", "last withdrawal", "last rehab", "last time", "as a child",
+        "as a baby", "as a little", "when i was little", "when i was young", "growing up",
+        "in my childhood", "years back", "year back", "decades ago", "decade ago",
+        "in my teens", "in my twenties", "in my thirties", "in my forties", "in my fifties",
+        "in his twenties", "in his thirties", "in his forties", "in his fifties",
+        "in her twenties", "in her thirties", "in her forties", "in her fifties",
+        "in his teens", "in her teens", "when he was", "when she was", "that was in",
+        "years before", "before i got clean", "been clean since", "clean since",
+        "a while back", "way back",
     )
+)
+# Sign words that a later "fine now" / "came back after a minute" shows were passing
+# ("my foot went numb, it came back after a minute"). Red-flag phrases ("had a seizure
+# but im fine now") are never set aside this way.
+RESOLVED_CUES: Tuple[Tuple[str, ...], ...] = tuple(
+    tuple(cue.split())
+    for cue in (
+        "fine now", "ok now", "okay now", "gone now", "better now", "normal now",
+        "went away", "goes away", "came back after", "comes back after", "came back",
+        "comes back", "back to normal", "for a minute", "for a second", "for a sec",
+        "for a few seconds", "for a few minutes", "for a moment", "after a minute",
+        "after a few minutes", "warming up now", "it passed", "then passed", "wore off",
+        "wears off",
+    )
+)
+# "in 2019", "in my 20s", "in his 50s", "that was 2016" (a year that is not "since 2019").
+_YEAR = re.compile(r"^(19[5-9]\d|20[0-4]\d)$")
+_DECADE = re.compile(r"^(\d0s|\d0's|teens|twenties|thirties|forties|fifties|sixties)$")
+# "once" is history ("overdosed once", "went blue once") except in "all at once",
+# "once a day", "peed once today", "once every 10 seconds".
+_ONCE_NOT_BEFORE: FrozenSet[str] = frozenset(
+    {"all", "at", "only", "just", "maybe", "than", "more", "like", "about", "barely"}
+)
+_ONCE_NOT_AFTER: FrozenSet[str] = frozenset(
+    {"a", "an", "every", "per", "today", "tonight", "daily", "since", "this", "in", "or",
+     "and", "more", "again"}
+)
+# "had a seizure years ago and another one today": the old event does not hide the new one.
+_RECURRENCE = re.compile(
+    r"\b(again|another)\b.*\b(now|today|tonight|this morning|this afternoon|this evening|"
+    r"just)\b|\b(now|today|tonight|just)\b.*\b(again|another)\b"
 )
 
 
@@ -124,12 +245,23 @@ class RedFlagDetector:
         phrases.update(
             {f"{SUBSTANCE_CLASS}:{k}": v for k, v in substance_class_terms.items()}
         )
-        self._matcher = TermMatcher(phrases)
+        self._matcher = TermMatcher(
+            {label: _without_fillers(terms) for label, terms in phrases.items()}
+        )
 
     def detect(self, text: str) -> List[RedFlagHit]:
         """The red flags `text` reports as happening now, one hit per flag."""
         doc, origin = self._doc_without_fillers(text)
-        located = [self._locate(doc, match) for match in self._matcher.find_all(doc)]
+        found = self._matcher.find_all(doc)
+        hidden = self._hidden_tokens(found)
+        markers = {f"{CONCEPT}:{NOT_A_SIGN}", f"{CONCEPT}:{NEARBY}"}
+        found = [
+            m
+            for m in found
+            if m.label not in markers and not hidden.intersection(range(m.start, m.end))
+        ]
+        context = _Context(doc, found)
+        located = [context.locate(match) for match in found]
         affirmed = [item.match for item in located if item.affirmed]
         for item in located:
             if not item.affirmed:
@@ -144,11 +276,43 @@ class RedFlagDetector:
             if flag_id in hits:
                 continue
             for combination in flag.combinations:
-                if all(reference in present for reference in combination):
-                    evidence = [m for m in affirmed if self._reference(m.label) in combination]
+                evidence = self._combination_evidence(combination, affirmed, present, context)
+                if evidence:
                     hits[flag_id] = self._hit(flag_id, evidence, origin)
                     break
         return list(hits.values())
+
+    def _combination_evidence(
+        self,
+        combination: Sequence[str],
+        affirmed: Sequence[TermMatch],
+        present: Set[str],
+        context: "_Context",
+    ) -> List[TermMatch]:
+        """The matches that make up `combination`, or [] when it is not all there."""
+        parts = [reference for reference in combination if reference != NEARBY]
+        if not all(reference in present for reference in parts):
+            return []
+        if len(parts) == len(combination):
+            return [m for m in affirmed if self._reference(m.label) in parts]
+        candidates = [
+            [m for m in affirmed if self._reference(m.label) == reference] for reference in parts
+        ]
+        for choice in itertools.product(*candidates):
+            start = min(m.start for m in choice)
+            end = max(m.end for m in choice)
+            if end - start <= NEAR_SPAN and not context.sentence_break_between(start, end):
+                return list(choice)
+        return []
+
+    @staticmethod
+    def _hidden_tokens(found: Sequence[TermMatch]) -> Set[int]:
+        """Token positions covered by a `not_a_sign` phrase ("dark yellow")."""
+        hidden: Set[int] = set()
+        for match in found:
+            if match.label == f"{CONCEPT}:{NOT_A_SIGN}":
+                hidden.update(range(match.start, match.end))
+        return hidden
 
     @staticmethod
     def _reference(label: str) -> str:
@@ -176,34 +340,196 @@ class RedFlagDetector:
             token.norm_ = original.norm_
         return doc, [(t.idx, t.idx + len(t.text)) for t in kept]
 
-    def _locate(self, doc: Doc, match: TermMatch) -> _Located:
-        norms = [t.norm_ for t in doc]
+
+class _Context:
+    """The context checks for every match in one message."""
+
+    def __init__(self, doc: Doc, found: Sequence[TermMatch]) -> None:
+        self.norms = [t.norm_ for t in doc]
+        # Negation words that belong to a sign ("can't feel", "not breathing") or to a
+        # pseudo-negation ("not sure") deny nothing around them.
+        self.inert: Set[int] = set()
+        for match in found:
+            if NEGATION_CUES.intersection(self.norms[match.start : match.end]):
+                self.inert.update(range(match.start, match.end))
+        for start, end in _find_all(self.norms, PSEUDO_NEGATIONS):
+            self.inert.update(range(start, end))
+        # "no, he isn't breathing" / "no i havent peed": "no" before a subject answers
+        # the question asked; it does not deny what follows.
+        for index, norm in enumerate(self.norms[:-1]):
+            following = self.norms[index + 1]
+            if norm in {"no", "nope", "nah"} and (
+                following in REPORT_SUBJECTS or following in {",", "."}
+            ):
+                self.inert.add(index)
+
+    def locate(self, match: TermMatch) -> _Located:
+        """Whether `match` is reported as happening now, and if not, why not."""
+        norms = self.norms
+        kind = match.label.partition(":")[0]
         clause_start = match.start
         while clause_start > 0 and norms[clause_start - 1] not in CLAUSE_BREAKS:
             clause_start -= 1
         clause_end = match.end
         while clause_end < len(norms) and norms[clause_end] not in CLAUSE_BREAKS:
             clause_end += 1
-        before = norms[max(clause_start, match.start - NEGATION_WINDOW) : match.start]
-        if NEGATION_CUES.intersection(before):
-            return _Located(match, False, "negated")
-        after = norms[match.end : min(clause_end, match.end + POST_NEGATION_WINDOW)]
-        if POST_NEGATIONS.intersection(after):
-            return _Located(match, False, "said to be fine")
         sentence_start = match.start
         while sentence_start > 0 and norms[sentence_start - 1] not in SENTENCE_BREAKS:
             sentence_start -= 1
-        if _contains_any(norms[sentence_start : match.start], HYPOTHETICAL_CUES):
+        sentence_end = match.end
+        while sentence_end < len(norms) and norms[sentence_end] not in SENTENCE_BREAKS:
+            sentence_end += 1
+        if kind not in (SUBSTANCE, SUBSTANCE_CLASS) and self._negated(match, clause_start):
+            return _Located(match, False, "negated")
+        is_question = sentence_end < len(norms) and norms[sentence_end] == "?"
+        if not is_question and self._said_to_be_fine(match, clause_end):
+            return _Located(match, False, "said to be fine")
+        if self._asked_about(match, sentence_start):
             return _Located(match, False, "asked about, not reported")
-        if _contains_any(norms[clause_start:clause_end], HISTORY_CUES):
+        if self._in_the_past(match, clause_start, clause_end, sentence_end):
             return _Located(match, False, "in the past")
+        if kind in (CONCEPT, SYMPTOM) and _contains_any(
+            norms[match.end : sentence_end], RESOLVED_CUES
+        ):
+            return _Located(match, False, "passed off")
         return _Located(match, True, "")
 
+    def sentence_break_between(self, start: int, end: int) -> bool:
+        """Whether a sentence ends somewhere inside norms[start:end]."""
+        return bool(SENTENCE_BREAKS.intersection(self.norms[start:end]))
 
-def _contains_any(tokens: Sequence[str], cues: Sequence[Tuple[str, ...]]) -> bool:
+    def _negated(self, match: TermMatch, clause_start: int) -> bool:
+        window_start = max(clause_start, match.start - NEGATION_WINDOW)
+        for index in range(match.start - 1, window_start - 1, -1):
+            norm = self.norms[index]
+            if norm in NEGATION_TERMINATORS:
+                return False
+            if norm in NEGATION_CUES and index not in self.inert:
+                return True
+        return False
+
+    def _said_to_be_fine(self, match: TermMatch, clause_end: int) -> bool:
+        norms = self.norms
+        for index in range(match.end, min(clause_end, match.end + POST_NEGATION_WINDOW)):
+            norm = norms[index]
+            if norm not in POST_NEGATIONS:
+                continue
+            if index > 0 and norms[index - 1] in NEGATION_CUES:
+                return False  # "not ok", "not normal"
+            following = norms[index + 1] if index + 1 < len(norms) else None
+            if norm in POST_NEGATIONS_NEEDING_END and not (
+                following is None
+                or following in CLAUSE_BREAKS
+                or following in POST_NEGATION_FOLLOWERS
+            ):
+                return False  # "gone numb", "clear fluid"
+            return True
+        return False
+
+    def _asked_about(self, match: TermMatch, sentence_start: int) -> bool:
+        norms = self.norms
+        cue_end = _last_cue_end(norms[sentence_start : match.start], HYPOTHETICAL_CUES)
+        if cue_end is not None:
+            between_start = sentence_start + cue_end
+            return not self._carries_report(between_start, match.start, strong=True)
+        opener = self._question_opener(sentence_start, match.start)
+        if opener is None:
+            return False
+        return not self._carries_report(opener + 1, match.start, strong=False)
+
+    def _question_opener(self, sentence_start: int, match_start: int) -> Optional[int]:
+        """Where the question word stands, if the sentence (or a part after a comma) asks."""
+        norms = self.norms
+        starts = [sentence_start] + [
+            i + 1 for i in range(sentence_start, match_start) if norms[i] == ","
+        ]
+        for start in starts:
+            if start >= match_start or norms[start] not in QUESTION_OPENERS:
+                continue
+            if start + 1 < len(norms) and norms[start + 1] in NEGATION_CUES:
+                continue  # "can't breathe", "doesn't wake up": statements
+            return start
+        return None
+
+    def _carries_report(self, start: int, end: int, strong: bool) -> bool:
+        """Whether norms[start:end] says who has the sign ("is it normal that MY chest…").
+
+        "I" right after an auxiliary asks ("should I call", "how do I use"), "you" is
+        anyone, and after a knowledge question ("how do I know IF my pee is too dark") a
+        conditional keeps it a question.
+        """
+        norms = self.norms
+        for index in range(start, end):
+            norm = norms[index]
+            if norm not in REPORT_SUBJECTS:
+                continue
+            previous = norms[index - 1] if index > 0 else ""
+            following = norms[index + 1] if index + 1 < len(norms) else ""
+            if norm == "i" and previous in QUESTION_AUXILIARIES and following not in {"be", "am"}:
+                continue
+            if strong and previous in CONDITIONALS:
+                continue
+            return True
+        return False
+
+    def _in_the_past(
+        self, match: TermMatch, clause_start: int, clause_end: int, sentence_end: int
+    ) -> bool:
+        norms = self.norms
+        scope = list(norms[clause_start:clause_end])
+        # ", long time ago" / ", years ago": a trailing time phrase dates the clause before it.
+        if clause_end < len(norms) and norms[clause_end] == ",":
+            next_end = clause_end + 1
+            while next_end < len(norms) and norms[next_end] not in CLAUSE_BREAKS:
+                next_end += 1
+            trailing = norms[clause_end + 1 : next_end]
+            if trailing and _starts_with_any(trailing, HISTORY_CUES + (("that", "was"),)):
+                scope += trailing
+        sentence_text = " ".join(norms[match.end : sentence_end])
+        if _RECURRENCE.search(sentence_text):
+            return False
+        if _contains_any(scope, HISTORY_CUES):
+            return True
+        for index, norm in enumerate(scope):
+            previous = scope[index - 1] if index > 0 else ""
+            following = scope[index + 1] if index + 1 < len(scope) else ""
+            if _YEAR.match(norm) and previous not in {"since", "til", "until"}:
+                return True
+            if _DECADE.match(norm) and previous in {"my", "his", "her", "their", "the"}:
+                return True
+            if (
+                norm == "once"
+                and previous not in _ONCE_NOT_BEFORE
+                and following not in _ONCE_NOT_AFTER
+            ):
+                return True
+        return False
+
+
+def _without_fillers(phrases: Sequence[str]) -> List[str]:
+    """Phrases as the detector sees messages: "breathing very slow" -> "breathing slow"."""
+    kept = (" ".join(w for w in p.split() if w.lower() not in FILLERS) for p in phrases)
+    return [p for p in dict.fromkeys(kept) if p]
+
+
+def _find_all(tokens: Sequence[str], cues: Sequence[Tuple[str, ...]]) -> List[Tuple[int, int]]:
+    spans = []
     for cue in cues:
         width = len(cue)
         for index in range(len(tokens) - width + 1):
             if tuple(tokens[index : index + width]) == cue:
-                return True
-    return False
+                spans.append((index, index + width))
+    return spans
+
+
+def _last_cue_end(tokens: Sequence[str], cues: Sequence[Tuple[str, ...]]) -> Optional[int]:
+    spans = _find_all(tokens, cues)
+    return max(end for _, end in spans) if spans else None
+
+
+def _contains_any(tokens: Sequence[str], cues: Sequence[Tuple[str, ...]]) -> bool:
+    return bool(_find_all(tokens, cues))
+
+
+def _starts_with_any(tokens: Sequence[str], cues: Sequence[Tuple[str, ...]]) -> bool:
+    return any(tuple(tokens[: len(cue)]) == cue for cue in cues)

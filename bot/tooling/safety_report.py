@@ -18,8 +18,7 @@ from typing import Any, Dict, List, Sequence
 
 import yaml
 
-from bot.importer import DEFAULT_LEXICON_DIR, DEFAULT_RED_FLAGS_FILE
-from bot.lexicon import Lexicon
+from bot.importer import load_project_lexicon
 from bot.safety.detector import RedFlagDetector
 
 DEFAULT_CASES = Path("tests/safety/red_flag_cases.yml")
@@ -99,7 +98,7 @@ def score(detector: RedFlagDetector, cases: Dict[str, List[Dict[str, Any]]]) -> 
 
 def load_detector() -> RedFlagDetector:
     """The detector built from the lexicon files, as the model builds it."""
-    return RedFlagDetector(Lexicon.load(Path(DEFAULT_LEXICON_DIR), Path(DEFAULT_RED_FLAGS_FILE)))
+    return RedFlagDetector(load_project_lexicon())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,65 @@
+# The bot's commands. `make help` lists them; ../shared/CONTRACT.md names the contract ones.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+BIN         := $(VENV)/bin
+STAMP       := $(VENV)/.installed
+MODEL       := models/triage.tar.gz
+# rasa 3.6 needs Python < 3.11: take the first python3.10 that actually runs.
+PYTHON310   := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do "$$c" --version >/dev/null 2>&1 && { echo "$$c"; break; }; done)
+
+export BOT_PORT       ?= 5005
+export ACTIONS_PORT   ?= 5055
+export WEB_PORT       ?= 8080
+export TRACKER_DB     ?= $(CURDIR)/.rasa/tracker.db
+export PYTHONPATH     := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
+                   $(shell find bot -name '*.py' 2>/dev/null)
+
+.PHONY: help install train serve chat test lint typecheck safety-report clean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+install: $(STAMP) ## create .venv (Python 3.10) and install pinned dependencies
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	@if [ -z "$(PYTHON310)" ]; then \
+	  echo "error: python3.10 not found. rasa 3.6 needs Python 3.10 (< 3.11)."; \
+	  echo "       Install it (e.g. 'pyenv install 3.10.13' or 'apt-get install python3.10')."; \
+	  exit 1; fi
+	@[ -x $(BIN)/python ] || $(PYTHON310) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip wheel
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+	  -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+train: $(MODEL) ## train the model into models/ (skipped when nothing changed)
+$(MODEL): $(STAMP) $(TRAINING_INPUTS)
+	$(BIN)/rasa train --config config.yml --domain domain --data data \
+	  --out models --fixed-model-name triage
+	@touch $@
+
+serve: $(MODEL) ## run the action server and the Rasa server (REST, socket.io, HTTP API)
+	@bot/tooling/serve.sh
+
+chat: $(MODEL) ## talk to the bot in this terminal
+	@bot/tooling/chat.sh
+
+test: $(MODEL) ## the whole test suite
+	bot/tooling/test.sh
+
+safety-report: $(STAMP) ## red-flag recall and over-triage on tests/safety/red_flag_cases.yml
+	$(BIN)/python -m bot.tooling.safety_report
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check bot actions tests
+	$(BIN)/mypy
+
+clean: ## remove trained models and test results (keeps .venv)
+	rm -rf models/*.tar.gz results .rasa

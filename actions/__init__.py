@@ -1,0 +1,1 @@
+"""Custom actions, one module per concern (rasa-sdk registers every Action subclass)."""

@@ -1,0 +1,128 @@
+"""The red-flag catalogue and regional phone numbers, as the actions need them.
+
+Why here and not in the model: these are words the bot *says*, so they can be fixed without
+retraining. Loaded once, lazily, and validated: a missing field fails with file and entry.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Optional, Tuple
+
+import yaml
+
+from actions.paths import data_dir
+
+GENERIC_FLAG = "unspecified"
+
+
+class CatalogueError(ValueError):
+    """A safety data file is malformed; the message names the file, entry and field."""
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One catalogue entry: what it is, why it matters, what to do right now."""
+
+    flag_id: str
+    disposition: str
+    name: str
+    why: str
+    do_now: Tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Region:
+    """Phone numbers for one region."""
+
+    region_id: str
+    name: str
+    emergency: str
+    crisis: str
+    poison: Optional[str] = None
+    helpline: Optional[str] = None
+    urgent: Optional[str] = None
+
+
+GENERIC_RED_FLAG = RedFlag(
+    flag_id=GENERIC_FLAG,
+    disposition="emergency",
+    name="something that may be an emergency",
+    why="What you describe could be serious, and it is safest to be checked straight away.",
+    do_now=("Stay with someone if you can, and keep your phone with you.",),
+    source="NHS: When to call 999",
+)
+
+
+def _load_yaml(path: Path, key: str) -> object:
+    if not path.is_file():
+        raise CatalogueError(f"File '{path}' does not exist.")
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict) or key not in document:
+        raise CatalogueError(f"File '{path}' has no top-level '{key}'.")
+    return document
+
+
+def _require(entry: Dict, field: str, where: str) -> object:
+    if field not in entry or entry[field] in (None, "", []):
+        raise CatalogueError(f"{where}: field '{field}' is missing or empty.")
+    return entry[field]
+
+
+@lru_cache(maxsize=1)
+def red_flags() -> Dict[str, RedFlag]:
+    """All catalogue entries by id."""
+    path = data_dir() / "safety" / "red_flags.yml"
+    document = _load_yaml(path, "red_flags")
+    entries: Dict[str, RedFlag] = {}
+    for index, entry in enumerate(document["red_flags"]):  # type: ignore[index]
+        where = f"File '{path}', red flag {entry.get('id', index)!r}"
+        entries[entry["id"]] = RedFlag(
+            flag_id=str(_require(entry, "id", where)),
+            disposition=str(_require(entry, "disposition", where)),
+            name=str(_require(entry, "name", where)),
+            why=str(_require(entry, "why", where)),
+            do_now=tuple(_require(entry, "do_now", where)),  # type: ignore[arg-type]
+            source=str(_require(entry, "source", where)),
+        )
+    return entries
+
+
+def red_flag(flag_id: Optional[str]) -> RedFlag:
+    """The entry for `flag_id`, or a generic one for an emergency without a known id."""
+    return red_flags().get(flag_id or "", GENERIC_RED_FLAG)
+
+
+@lru_cache(maxsize=1)
+def _regions() -> Tuple[str, Dict[str, Region]]:
+    path = data_dir() / "safety" / "regions.yml"
+    document = _load_yaml(path, "regions")
+    regions: Dict[str, Region] = {}
+    for index, entry in enumerate(document["regions"]):  # type: ignore[index]
+        where = f"File '{path}', region {entry.get('id', index)!r}"
+        regions[entry["id"]] = Region(
+            region_id=str(_require(entry, "id", where)),
+            name=str(_require(entry, "name", where)),
+            emergency=str(_require(entry, "emergency", where)),
+            crisis=str(_require(entry, "crisis", where)),
+            poison=entry.get("poison"),
+            helpline=entry.get("helpline"),
+            urgent=entry.get("urgent"),
+        )
+    default = str(document.get("default", "us"))  # type: ignore[union-attr]
+    if default not in regions:
+        raise CatalogueError(f"File '{path}': default region '{default}' is not listed.")
+    return default, regions
+
+
+def region(region_id: Optional[str]) -> Region:
+    """The person's region, else `BOT_REGION`, else the file's default."""
+    default, regions = _regions()
+    for candidate in (region_id, os.environ.get("BOT_REGION"), default):
+        if candidate and candidate in regions:
+            return regions[candidate]
+    return regions[default]

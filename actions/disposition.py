@@ -1,0 +1,109 @@
+"""The triage disposition after the screen: emergency, urgent, routine or self-care."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action
+from rasa_sdk.events import EventType, SlotSet
+
+from actions.catalogue import red_flag, region
+from actions.conversation import reported_flags
+from actions.screening import SCREEN_SLOTS, URGENT_QUESTIONS
+from actions.slots import (
+    EMERGENCY,
+    HOURS_SINCE_STOP,
+    REGION,
+    ROUTINE,
+    SELF_CARE,
+    SEVERITY,
+    SUBSTANCE_CLASS,
+    SYMPTOM,
+    TRIAGE_LEVEL,
+    TRIAGE_ORDER,
+    UNSURE,
+    URGENT,
+    YES,
+)
+
+if TYPE_CHECKING:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+SEVERE_PAIN = 8
+# Longer than the usual course (002: opioids resolve within 7-14 days; benzodiazepines'
+# full syndrome lasts 10-14 days) means a doctor should take a look.
+EXPECTED_COURSE_HOURS = {"opioid": 14 * 24, "benzodiazepine": 14 * 24, "alcohol": 7 * 24}
+SYMPTOMS_FOR_A_DOCTOR = {"numbness", "weakness"}
+
+
+def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
+    """The triage level and the plain-words reasons for it."""
+    if tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY:
+        return EMERGENCY, []
+    urgent_reasons = [red_flag(flag).name for flag in reported_flags(tracker, URGENT)]
+    unsure = [slot for slot in SCREEN_SLOTS if tracker.get_slot(slot) == UNSURE]
+    if unsure:
+        urgent_reasons.append("you weren't sure about one of the warning signs")
+    if any(tracker.get_slot(slot) == YES for slot in URGENT_QUESTIONS):
+        urgent_reasons.append(red_flag("abrupt_stop").name)
+    if tracker.get_slot(SUBSTANCE_CLASS) == "baclofen":
+        urgent_reasons.append(red_flag("baclofen_oral_stop").name)
+    if urgent_reasons:
+        return URGENT, list(dict.fromkeys(urgent_reasons))
+    routine_reasons = []
+    if (tracker.get_slot(SEVERITY) or 0) >= SEVERE_PAIN:
+        routine_reasons.append("the pain is severe")
+    course = EXPECTED_COURSE_HOURS.get(tracker.get_slot(SUBSTANCE_CLASS) or "")
+    if course and (tracker.get_slot(HOURS_SINCE_STOP) or 0) > course:
+        routine_reasons.append("it has gone on longer than withdrawal usually lasts")
+    if tracker.get_slot(SYMPTOM) in SYMPTOMS_FOR_A_DOCTOR:
+        routine_reasons.append("numbness or weakness should be checked by a doctor")
+    if routine_reasons:
+        return ROUTINE, routine_reasons
+    return SELF_CARE, []
+
+
+def disposition_message(level: str, reasons: List[str], emergency_number: str) -> str:
+    """What the person reads about the disposition, before any tip."""
+    because = "; ".join(reasons)
+    watch = (
+        f"If anything changes (chest pain, trouble breathing, confusion, a seizure, "
+        f"losing control of your bladder or bowels), call {emergency_number} straight away."
+    )
+    if level == URGENT:
+        return (
+            f"Thank you. Please get medical care today (your doctor, prescriber, an urgent "
+            f"care clinic or an addiction service), because of {because}. "
+            f"Here is what can help in the meantime. {watch}"
+        )
+    if level == ROUTINE:
+        return (
+            f"Thank you. Nothing you told me is an emergency, but please see a doctor in the "
+            f"next few days, because {because}. Meanwhile, this can help. {watch}"
+        )
+    return f"Thank you. Nothing you told me sounds like an emergency. {watch}"
+
+
+class ActionTriageDisposition(Action):
+    """Sets `triage_level` after the screen and says it when it changes."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_triage_disposition"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Decides the level; never lowers one already given in this conversation."""
+        level, reasons = disposition(tracker)
+        previous: Optional[str] = tracker.get_slot(TRIAGE_LEVEL)
+        if previous in TRIAGE_ORDER and TRIAGE_ORDER.index(previous) > TRIAGE_ORDER.index(level):
+            level = previous
+        if level != previous:
+            number = region(tracker.get_slot(REGION)).emergency
+            dispatcher.utter_message(text=disposition_message(level, reasons, number))
+        return [SlotSet(TRIAGE_LEVEL, level)]

@@ -1,0 +1,96 @@
+"""The emergency reply: the number to call and why first, then what to do while waiting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Text
+
+from rasa_sdk import Action
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+
+from actions.catalogue import GENERIC_FLAG, Region, RedFlag, red_flag, region
+from actions.conversation import latest_flags, reported_flags
+from actions.slots import EMERGENCY, REGION, REQUESTED_SLOT, SCREEN_FLAG, TRIAGE_LEVEL
+
+if TYPE_CHECKING:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+SUICIDAL = "suicidal"
+OVERDOSE = "overdose"
+KIND_CLOSINGS = {
+    "thank": "You're welcome, and well done for reaching out.",
+    "goodbye": "Please don't stay alone with this.",
+}
+
+
+def call_line(flag: RedFlag, place: Region) -> str:
+    """The first line: whom to call now, and that it is because of what they said."""
+    if flag.flag_id == SUICIDAL:
+        return (
+            f"Please reach out right now: {place.crisis}. If you might act on these thoughts "
+            f"or are in danger, call {place.emergency} now."
+        )
+    line = f"🚨 Please call {place.emergency} now (emergency services)."
+    if flag.flag_id == OVERDOSE and place.poison:
+        line += f" {place.poison} can also advise."
+    return line
+
+
+def emergency_message(flags: List[RedFlag], place: Region) -> str:
+    """The full emergency reply for one or more red flags."""
+    lead = flags[0]
+    names = " and ".join(flag.name for flag in flags)
+    lines = [call_line(lead, place), f"You mentioned {names}. {lead.why}", "While you wait:"]
+    steps = [step for flag in flags for step in flag.do_now]
+    steps.append("Unlock the door, keep your phone on, and have someone stay with you if possible.")
+    lines.extend(f"• {step}" for step in dict.fromkeys(steps))
+    lines.append(
+        "I can't give self-care tips for this: it needs a medical team now. "
+        f"Not in {place.name}? Tell me where you are and I'll give the right number."
+    )
+    return "\n".join(lines)
+
+
+def reminder_message(flags: List[RedFlag], place: Region, intent: str) -> str:
+    """A shorter reply for later turns: the conversation stays escalated."""
+    opening = KIND_CLOSINGS.get(intent, "")
+    names = " and ".join(flag.name for flag in flags)
+    return (
+        f"{opening} I'm still worried about {names}. "
+        f"{call_line(flags[0], place)} I can't give home-care tips while this is going on; "
+        "please get help now."
+    ).strip()
+
+
+class ActionEmergency(Action):
+    """Sends the emergency reply and keeps the conversation escalated."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_emergency"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Leads with the number to call; ends any form; sets `triage_level`."""
+        place = region(tracker.get_slot(REGION))
+        new_ids = latest_flags(tracker, EMERGENCY)
+        already_escalated = tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY
+        region_changed = any(
+            e.get("entity") == REGION for e in tracker.latest_message.get("entities", [])
+        )
+        known_ids = reported_flags(tracker, EMERGENCY) + [tracker.get_slot(SCREEN_FLAG)]
+        ids = new_ids or [i for i in dict.fromkeys(known_ids) if i] or [GENERIC_FLAG]
+        flags = [red_flag(flag_id) for flag_id in ids]
+        if already_escalated and not new_ids and not region_changed:
+            intent = (tracker.latest_message.get("intent") or {}).get("name", "")
+            dispatcher.utter_message(text=reminder_message(flags, place, intent))
+        else:
+            dispatcher.utter_message(text=emergency_message(flags, place))
+        events: List[EventType] = [SlotSet(TRIAGE_LEVEL, EMERGENCY)]
+        if tracker.active_loop.get("name"):
+            events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
+        return events

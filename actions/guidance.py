@@ -1,0 +1,98 @@
+"""Self-care guidance from the knowledge base: a short answer, its sources, and follow-ups.
+
+Per the contract, self-care tips are sent only by actions named `action_self_care…`, and
+only once `triage_level` is set to something other than `emergency`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Text
+
+from rasa_sdk import Action
+from rasa_sdk.events import EventType, SlotSet
+
+from actions.knowledge_base import AdviceItem, knowledge_base
+from actions.slots import (
+    BODY_LOCATION,
+    EMERGENCY,
+    PENDING_TOPIC,
+    SUBSTANCE,
+    SUBSTANCE_CLASS,
+    SYMPTOM,
+    TRIAGE_LEVEL,
+)
+
+if TYPE_CHECKING:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+DEFAULT_TOPIC = "overview"
+FOLLOW_UPS: Mapping[str, str] = {
+    "stretches": "Stretches",
+    "heat_cold": "Heat or cold?",
+    "medicine": "Pain relief",
+    "sleep": "Sleep",
+    "cravings": "Cravings",
+    "duration": "How long will it last?",
+    "why": "Why does it hurt?",
+    "see_doctor": "When to see a doctor",
+}
+CRAVING_CLASSES = {"opioid", "alcohol"}
+MAX_FOLLOW_UPS = 6
+NOTHING_SPECIFIC = (
+    "I don't have trusted advice on that for your situation. A pharmacist or doctor can "
+    "help, and it's always fine to tell them what you recently stopped or cut down."
+)
+
+
+def person_of(tracker: "Tracker") -> Dict[str, Optional[str]]:
+    """The keys the knowledge base matches on, from the slots."""
+    return {
+        SUBSTANCE: tracker.get_slot(SUBSTANCE),
+        SUBSTANCE_CLASS: tracker.get_slot(SUBSTANCE_CLASS),
+        BODY_LOCATION: tracker.get_slot(BODY_LOCATION),
+        SYMPTOM: tracker.get_slot(SYMPTOM),
+    }
+
+
+def render(items: List[AdviceItem]) -> str:
+    """The advice text, then one readable line of sources."""
+    citations = dict.fromkeys(source.citation() for item in items for source in item.sources)
+    body = "\n\n".join(item.text for item in items)
+    return f"{body}\n\nSources: " + "; ".join(citations)
+
+
+def follow_up_buttons(topic: str, substance_class: Optional[str]) -> List[Dict[str, str]]:
+    """Buttons for the other topics, as intents the NLU and the rules already know."""
+    buttons = []
+    for other, title in FOLLOW_UPS.items():
+        if other == topic or (other == "cravings" and substance_class not in CRAVING_CLASSES):
+            continue
+        buttons.append({"title": title, "payload": f"/ask_{other}"})
+    return buttons[:MAX_FOLLOW_UPS]
+
+
+class ActionSelfCareGuidance(Action):
+    """Answers the pending topic for this person, after a non-emergency disposition."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_self_care_guidance"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Looks up the topic with graceful specificity and sends it with sources."""
+        level = tracker.get_slot(TRIAGE_LEVEL)
+        if level is None or level == EMERGENCY:
+            # Defence in depth: the rules and the safety policy never get here.
+            return []
+        topic = tracker.get_slot(PENDING_TOPIC) or DEFAULT_TOPIC
+        items = knowledge_base().lookup(topic, person_of(tracker))
+        text = render(items) if items else NOTHING_SPECIFIC
+        buttons = follow_up_buttons(topic, tracker.get_slot(SUBSTANCE_CLASS))
+        dispatcher.utter_message(text=text, buttons=buttons)
+        return [SlotSet(PENDING_TOPIC, None)]

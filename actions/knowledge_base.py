@@ -1,0 +1,190 @@
+"""The guidance knowledge base: a storage interface and its in-memory YAML implementation.
+
+Why validate at load: every tip must be traceable to a source and must never carry a dose.
+A malformed or incomplete file fails at start-up with the file, entry and field at fault,
+instead of the bot silently having less to say.
+"""
+
+from __future__ import annotations
+
+import abc
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+import yaml
+
+from actions.paths import data_dir
+
+TOPICS = (
+    "overview", "why", "duration", "what_to_do", "stretches", "heat_cold", "medicine",
+    "sleep", "cravings", "hydration", "relaxation", "see_doctor",
+)
+SUBSTANCE_CLASSES = ("opioid", "benzodiazepine", "alcohol", "baclofen", "none")
+BODY_LOCATIONS = (
+    "buttock", "hip", "groin", "lower_back", "upper_back", "back", "neck", "shoulder", "jaw",
+    "chest", "abdomen", "arm", "hand", "leg", "thigh", "calf", "foot", "whole_body",
+)
+MATCH_KEYS = ("substance", "substance_class", "body_location", "symptom")
+# A key's weight in ranking matches: a specific drug or body part says more than a class.
+KEY_WEIGHTS = {"substance": 8, "body_location": 4, "symptom": 2, "substance_class": 1}
+MAX_TIED_ITEMS = 2
+# Advice written for a broader part also fits a narrower one ("leg" tips fit a calf), a
+# little less well than advice written for the part itself.
+BROADER_LOCATION = {
+    "calf": "leg", "thigh": "leg", "foot": "leg", "lower_back": "back", "upper_back": "back",
+}
+DOSE_PATTERN = re.compile(r"\d\s*(mg|mcg|µg|ml|milligram)|\bdos(e|es|age)\b", re.IGNORECASE)
+
+
+class KnowledgeBaseError(ValueError):
+    """A knowledge file is malformed; the message names the file, entry and field."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an advice item comes from, in words a person can read."""
+
+    title: str
+    origin: str  # a seed file name or an authority
+    section: str
+
+    def citation(self) -> str:
+        """E.g. `Buttock Pain During Opioid Withdrawal (000_….txt), "3. Heat and Cold"`."""
+        return f"{self.title} ({self.origin}), “{self.section}”"
+
+
+@dataclass(frozen=True)
+class AdviceItem:
+    """One piece of guidance and the person it fits."""
+
+    item_id: str
+    topic: str
+    text: str
+    sources: Tuple[Source, ...]
+    keys: Mapping[str, str]
+
+    def score(self, person: Mapping[str, Optional[str]]) -> Optional[int]:
+        """How specifically this item fits `person`; None when it doesn't fit."""
+        total = 0
+        for key, value in self.keys.items():
+            if person.get(key) == value:
+                total += KEY_WEIGHTS[key]
+            elif key == "body_location" and BROADER_LOCATION.get(person.get(key) or "") == value:
+                total += KEY_WEIGHTS[key] - 1
+            else:
+                return None
+        return total
+
+
+class KnowledgeBase(abc.ABC):
+    """Looks up guidance for a topic and a person."""
+
+    @abc.abstractmethod
+    def items(self) -> Sequence[AdviceItem]:
+        """Every advice item."""
+
+    def lookup(self, topic: str, person: Mapping[str, Optional[str]]) -> List[AdviceItem]:
+        """The most specific items for `topic` that fit `person`.
+
+        Graceful specificity: substance + location + symptom, then fewer keys, down to the
+        general item with no keys. Ties at the top are all returned (at most two).
+        """
+        scored = [
+            (score, item)
+            for item in self.items()
+            if item.topic == topic and (score := item.score(person)) is not None
+        ]
+        if not scored:
+            return []
+        best = max(score for score, _ in scored)
+        return [item for score, item in scored if score == best][:MAX_TIED_ITEMS]
+
+
+class InMemoryKnowledgeBase(KnowledgeBase):
+    """All YAML files of a folder, validated and held in memory."""
+
+    def __init__(self, folder: Path, seeds_dir: Optional[Path] = None) -> None:
+        if not folder.is_dir():
+            raise KnowledgeBaseError(f"Folder '{folder}' does not exist.")
+        files = sorted(folder.glob("*.yml"))
+        if not files:
+            raise KnowledgeBaseError(f"Folder '{folder}' has no .yml files.")
+        documents: Dict[str, Tuple[str, str]] = {}
+        raw_items: List[Tuple[Path, Dict[str, Any]]] = []
+        for path in files:
+            try:
+                content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError as error:
+                raise KnowledgeBaseError(f"File '{path}' is not valid YAML: {error}") from error
+            for index, document in enumerate(content.get("documents", [])):
+                documents.update(self._document(path, index, document, seeds_dir))
+            raw_items.extend((path, item) for item in content.get("advice", []))
+        self._items = [self._advice(path, raw, documents) for path, raw in raw_items]
+        ids = [item.item_id for item in self._items]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise KnowledgeBaseError(f"Folder '{folder}': advice ids used twice: {duplicates}")
+
+    def items(self) -> Sequence[AdviceItem]:
+        """Every advice item."""
+        return self._items
+
+    @staticmethod
+    def _document(
+        path: Path, index: int, document: Any, seeds_dir: Optional[Path]
+    ) -> Dict[str, Tuple[str, str]]:
+        where = f"File '{path}', document {index}"
+        if not isinstance(document, dict) or not document.get("id"):
+            raise KnowledgeBaseError(f"{where}: field 'id' is missing.")
+        where = f"File '{path}', document '{document['id']}'"
+        if not document.get("title"):
+            raise KnowledgeBaseError(f"{where}: field 'title' is missing.")
+        origin = document.get("file") or document.get("authority")
+        if not origin:
+            raise KnowledgeBaseError(f"{where}: needs a 'file' or an 'authority'.")
+        if document.get("file") and seeds_dir and not (seeds_dir / document["file"]).is_file():
+            raise KnowledgeBaseError(f"{where}: field 'file' names a missing seed file.")
+        return {str(document["id"]): (str(document["title"]), str(origin))}
+
+    @staticmethod
+    def _advice(path: Path, raw: Any, documents: Dict[str, Tuple[str, str]]) -> AdviceItem:
+        item_id = raw.get("id") if isinstance(raw, dict) else None
+        if not item_id:
+            raise KnowledgeBaseError(f"File '{path}': an advice entry has no 'id'.")
+        where = f"File '{path}', advice '{item_id}'"
+        if raw.get("topic") not in TOPICS:
+            raise KnowledgeBaseError(f"{where}: field 'topic' must be one of {TOPICS}.")
+        text = raw.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise KnowledgeBaseError(f"{where}: field 'text' is missing.")
+        if DOSE_PATTERN.search(text):
+            raise KnowledgeBaseError(f"{where}: field 'text' looks like it gives a dose.")
+        if raw.get("substance_class", "none") not in SUBSTANCE_CLASSES:
+            raise KnowledgeBaseError(f"{where}: field 'substance_class' is not a known class.")
+        if raw.get("body_location", "buttock") not in BODY_LOCATIONS:
+            raise KnowledgeBaseError(f"{where}: field 'body_location' is not a contract value.")
+        sources = raw.get("sources")
+        if not isinstance(sources, list) or not sources:
+            raise KnowledgeBaseError(f"{where}: field 'sources' is missing: every tip needs one.")
+        parsed = []
+        for source in sources:
+            document = documents.get(str(source.get("document")))
+            if document is None:
+                raise KnowledgeBaseError(
+                    f"{where}: field 'sources' cites unknown document {source.get('document')!r}."
+                )
+            if not source.get("section"):
+                raise KnowledgeBaseError(f"{where}: field 'sources' needs a 'section'.")
+            parsed.append(Source(document[0], document[1], str(source["section"])))
+        keys = {key: str(raw[key]) for key in MATCH_KEYS if raw.get(key)}
+        return AdviceItem(str(item_id), raw["topic"], text.strip(), tuple(parsed), keys)
+
+
+@lru_cache(maxsize=1)
+def knowledge_base() -> KnowledgeBase:
+    """The project's knowledge base, loaded once per process."""
+    seeds = data_dir().parent.parent / "shared" / "seeds"
+    return InMemoryKnowledgeBase(data_dir() / "knowledge", seeds if seeds.is_dir() else None)

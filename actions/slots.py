@@ -1,0 +1,28 @@
+"""Slot, intent and action names shared by the actions (one spelling each)."""
+
+from __future__ import annotations
+
+REQUESTED_SLOT = "requested_slot"
+SUBSTANCE = "substance"
+SUBSTANCE_CLASS = "substance_class"
+BODY_LOCATION = "body_location"
+SYMPTOM = "symptom"
+HOURS_SINCE_STOP = "hours_since_stop"
+SEVERITY = "severity"
+REGION = "region"
+TRIAGE_LEVEL = "triage_level"
+SCREEN_FLAG = "screen_flag"
+PENDING_TOPIC = "pending_topic"
+RED_FLAG_ENTITY = "red_flag"
+
+NO_SUBSTANCE = "none"
+EMERGENCY = "emergency"
+URGENT = "urgent"
+ROUTINE = "routine"
+SELF_CARE = "self_care"
+TRIAGE_ORDER = (SELF_CARE, ROUTINE, URGENT, EMERGENCY)
+
+YES = "yes"
+NO = "no"
+UNSURE = "unsure"
+ANSWER_BY_INTENT = {"affirm": YES, "deny": NO, "unsure": UNSURE}

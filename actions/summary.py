@@ -1,0 +1,96 @@
+"""A concise summary of the conversation to show a clinician or paramedic."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action
+from rasa_sdk.events import EventType
+
+from actions.catalogue import red_flag
+from actions.conversation import reported_flags
+from actions.screening import QUESTIONS_BY_SLOT
+from actions.slots import (
+    BODY_LOCATION,
+    HOURS_SINCE_STOP,
+    SCREEN_FLAG,
+    SEVERITY,
+    SUBSTANCE,
+    SUBSTANCE_CLASS,
+    SYMPTOM,
+    TRIAGE_LEVEL,
+)
+
+if TYPE_CHECKING:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+TRIAGE_WORDS = {
+    "emergency": "EMERGENCY: advised to call the emergency number now",
+    "urgent": "urgent: advised to get medical care today",
+    "routine": "routine: advised to see a doctor in the coming days",
+    "self_care": "self-care: no warning signs reported",
+}
+SCREEN_WORDS = {
+    "screen_breathing": "chest pain, palpitations or trouble breathing",
+    "screen_mind": "confusion, hallucinations or seizure",
+    "screen_nerves": "saddle numbness, bladder/bowel control, sudden leg weakness",
+    "screen_swelling": "swollen hot leg/buttock, or hot spreading lump with fever",
+    "screen_fluids": "unable to keep fluids down / barely peeing",
+    "screen_urine": "dark (cola/tea) urine after cramps",
+    "screen_baclofen": "baclofen pump problem, or fever/confusion/rigidity",
+    "screen_heavy_use": "daily heavy use stopped abruptly",
+}
+
+
+def _time_since(hours: Optional[float]) -> str:
+    if hours is None:
+        return "not stated"
+    if hours < 48:
+        return f"about {hours:.0f} hours ago"
+    return f"about {hours / 24:.0f} days ago"
+
+
+def summary_lines(tracker: "Tracker") -> List[str]:
+    """The summary, one fact a line, only what the person reported."""
+    substance = tracker.get_slot(SUBSTANCE) or tracker.get_slot(SUBSTANCE_CLASS) or "not stated"
+    if tracker.get_slot(SUBSTANCE_CLASS) == "none":
+        substance = "none reported"
+    severity = tracker.get_slot(SEVERITY)
+    lines = [
+        "Summary for your doctor (from what you typed; not a diagnosis):",
+        f"• Recently stopped or reduced: {substance}; last use {_time_since(tracker.get_slot(HOURS_SINCE_STOP))}",
+        f"• Symptoms: {tracker.get_slot(SYMPTOM) or 'pain'}"
+        f" in {str(tracker.get_slot(BODY_LOCATION) or 'unspecified site').replace('_', ' ')}"
+        + (f", severity {severity:.0f}/10" if severity is not None else ""),
+    ]
+    answers = [
+        f"{SCREEN_WORDS[slot]}: {tracker.get_slot(slot)}"
+        for slot in QUESTIONS_BY_SLOT
+        if tracker.get_slot(slot) is not None
+    ]
+    lines.append("• Safety screen: " + ("; ".join(answers) if answers else "not completed"))
+    flags = reported_flags(tracker) + [tracker.get_slot(SCREEN_FLAG)]
+    names = [red_flag(flag).name for flag in dict.fromkeys(f for f in flags if f)]
+    lines.append("• Warning signs reported: " + ("; ".join(names) if names else "none"))
+    level = tracker.get_slot(TRIAGE_LEVEL)
+    lines.append("• Triage: " + TRIAGE_WORDS.get(level or "", "not yet decided"))
+    return lines
+
+
+class ActionClinicianSummary(Action):
+    """Sends the summary; it gives no tips, so it is allowed in an escalated conversation."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_clinician_summary"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Builds the summary from slots and reported red flags."""
+        dispatcher.utter_message(text="\n".join(summary_lines(tracker)))
+        return []

@@ -1,0 +1,131 @@
+"""The safety policy: red flags and escalated conversations always win.
+
+Why a policy of its own: the design card promises that emergency signs are checked before
+any self-care tip, in any turn. Rules and forms cannot promise that on their own: an active
+form's happy-path prediction is a "no user" prediction, which beats every ordinary policy
+prediction in `DefaultPolicyPredictionEnsemble._pick_best_policy` whatever its priority.
+So this policy marks its predictions as "no user" predictions too, and has the highest
+priority, which makes it win ties against the form.
+
+Decisions, in order (each logged at debug level):
+1. Right after `action_emergency`: listen. The emergency reply is the whole answer.
+2. A new message that carries an emergency `red_flag` entity (set by
+   `bot.nlu.red_flag_extractor.RedFlagExtractor`): `action_emergency`.
+3. `triage_level` is already `emergency`: `action_emergency` again, whatever was asked
+   (the conversation stays escalated; no tips). Only intents in `passthrough_intents`
+   (restart, and the summary for a clinician, which helps paramedics) are left to the
+   other policies.
+Otherwise it abstains (all-zero probabilities).
+
+Slot filling runs before policies, so screen answers are never filled by slot mappings:
+`validate_triage_form` reads them only when the form action itself runs, which it cannot
+do in a turn this policy takes over.
+"""
+
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE
+
+from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
+
+logger = logging.getLogger(__name__)
+
+EMERGENCY_ACTION = "emergency_action"
+TRIAGE_SLOT = "triage_slot"
+PASSTHROUGH_INTENTS = "passthrough_intents"
+EMERGENCY = "emergency"
+SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (6)
+
+
+def emergency_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
+    """Catalogue ids of the emergency red flags among a message's entities."""
+    return [
+        str(entity[ENTITY_ATTRIBUTE_VALUE])
+        for entity in entities
+        if entity.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG_ENTITY
+        and entity.get(RED_FLAG_DISPOSITION) == EMERGENCY
+    ]
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class SafetyPolicy(Policy):
+    """Deterministically hands red flags and escalated conversations to the emergency reply."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Returns the default config (see parent class for full docstring)."""
+        return {
+            # Must beat RulePolicy (6) when both make a "no user" prediction.
+            "priority": SAFETY_POLICY_PRIORITY,
+            # The action that gives the emergency reply; must be in the domain.
+            EMERGENCY_ACTION: "action_emergency",
+            # The categorical slot holding the disposition; "emergency" escalates.
+            TRIAGE_SLOT: "triage_level",
+            # Intents the other policies still handle in an escalated conversation.
+            PASSTHROUGH_INTENTS: ["restart", "request_summary"],
+        }
+
+    def train(
+        self,
+        training_trackers: List[TrackerWithCachedStates],
+        domain: Domain,
+        **kwargs: Any,
+    ) -> Resource:
+        """Nothing to learn; checks that the domain has what the policy needs."""
+        action = self.config[EMERGENCY_ACTION]
+        if action not in domain.action_names_or_texts:
+            raise InvalidConfigException(
+                f"SafetyPolicy needs the action '{action}' in the domain."
+            )
+        slot = self.config[TRIAGE_SLOT]
+        if slot not in [s.name for s in domain.slots]:
+            raise InvalidConfigException(f"SafetyPolicy needs the slot '{slot}' in the domain.")
+        return self._resource
+
+    def decide(self, tracker: DialogueStateTracker) -> Optional[Tuple[Text, Text]]:
+        """The action safety requires next and why, or None to let other policies decide."""
+        emergency_action = self.config[EMERGENCY_ACTION]
+        latest_action = tracker.latest_action_name
+        if latest_action == emergency_action:
+            return ACTION_LISTEN_NAME, "the emergency reply was sent; wait for the person"
+        intent = (tracker.latest_message.intent or {}).get("name")
+        new_message = latest_action == ACTION_LISTEN_NAME
+        if new_message and intent in self.config[PASSTHROUGH_INTENTS]:
+            return None
+        if new_message:
+            flags = emergency_flags(tracker.latest_message.entities)
+            if flags:
+                return emergency_action, f"red flag in the latest message: {flags}"
+        if tracker.get_slot(self.config[TRIAGE_SLOT]) == EMERGENCY:
+            return emergency_action, "the conversation is escalated"
+        return None
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """Predicts the safety action with certainty, or abstains."""
+        decision = self.decide(tracker)
+        if decision is None:
+            logger.debug("SafetyPolicy: no red flag and not escalated; abstaining.")
+            return self._prediction(self._default_predictions(domain))
+        action, reason = decision
+        logger.debug("SafetyPolicy: predicting '%s' because %s.", action, reason)
+        return self._prediction(
+            confidence_scores_for(action, 1.0, domain),
+            is_no_user_prediction=True,
+        )

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# `make chat`: the action server in the background, the Rasa shell in the foreground.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source bot/tooling/common.sh
+trap stop_children EXIT INT TERM
+echo "Starting the bot (a few seconds)…"
+start_action_server .rasa/actions-chat.log
+.venv/bin/rasa shell --model models/triage.tar.gz --endpoints endpoints.yml \
+  --credentials credentials.yml --port "$BOT_PORT" 2>.rasa/chat.log
