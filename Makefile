@@ -17,6 +17,8 @@ export PYTHONPATH     := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
+# The action server listens on loopback only (rasa-sdk reads SANIC_HOST).
+export SANIC_HOST ?= 127.0.0.1
 
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
                    $(shell find bot -name '*.py' 2>/dev/null)

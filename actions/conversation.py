@@ -36,7 +36,7 @@ def reported_flags(tracker: "Tracker", disposition: Optional[str] = None) -> Lis
         for entity in (event.get("parse_data") or {}).get("entities", []):
             if entity.get("entity") != RED_FLAG_ENTITY:
                 continue
-            if disposition is None or entity.get("disposition") == disposition:
+            if disposition is None or entity.get("role") == disposition:
                 flags[str(entity.get("value"))] = None
     return list(flags)
 
@@ -46,5 +46,13 @@ def latest_flags(tracker: "Tracker", disposition: str) -> List[str]:
     return [
         str(entity.get("value"))
         for entity in tracker.latest_message.get("entities", [])
-        if entity.get("entity") == RED_FLAG_ENTITY and entity.get("disposition") == disposition
+        if entity.get("entity") == RED_FLAG_ENTITY and entity.get("role") == disposition
     ]
+
+
+def emergency_reply_sent(tracker: "Tracker", action_name: str) -> bool:
+    """Whether the full emergency reply has already been given in this conversation."""
+    return any(
+        event.get("event") == "action" and event.get("name") == action_name
+        for event in _events_since_restart(tracker.events)
+    )

@@ -8,7 +8,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
 from actions.catalogue import GENERIC_FLAG, Region, RedFlag, red_flag, region
-from actions.conversation import latest_flags, reported_flags
+from actions.conversation import emergency_reply_sent, latest_flags, reported_flags
 from actions.slots import EMERGENCY, REGION, REQUESTED_SLOT, SCREEN_FLAG, TRIAGE_LEVEL
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class ActionEmergency(Action):
         """Leads with the number to call; ends any form; sets `triage_level`."""
         place = region(tracker.get_slot(REGION))
         new_ids = latest_flags(tracker, EMERGENCY)
-        already_escalated = tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY
+        already_escalated = emergency_reply_sent(tracker, self.name())
         region_changed = any(
             e.get("entity") == REGION for e in tracker.latest_message.get("entities", [])
         )

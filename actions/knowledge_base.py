@@ -28,8 +28,9 @@ BODY_LOCATIONS = (
     "chest", "abdomen", "arm", "hand", "leg", "thigh", "calf", "foot", "whole_body",
 )
 MATCH_KEYS = ("substance", "substance_class", "body_location", "symptom")
-# A key's weight in ranking matches: a specific drug or body part says more than a class.
-KEY_WEIGHTS = {"substance": 8, "body_location": 4, "symptom": 2, "substance_class": 1}
+# A key's weight in ranking matches: where it hurts matters most for physical tips, then
+# the exact drug, then the kind of symptom, then the drug class.
+KEY_WEIGHTS = {"body_location": 6, "substance": 4, "symptom": 3, "substance_class": 1}
 MAX_TIED_ITEMS = 2
 # Advice written for a broader part also fits a narrower one ("leg" tips fit a calf), a
 # little less well than advice written for the part itself.

@@ -53,13 +53,17 @@ def _time_since(hours: Optional[float]) -> str:
 
 def summary_lines(tracker: "Tracker") -> List[str]:
     """The summary, one fact a line, only what the person reported."""
-    substance = tracker.get_slot(SUBSTANCE) or tracker.get_slot(SUBSTANCE_CLASS) or "not stated"
+    substance = tracker.get_slot(SUBSTANCE) or tracker.get_slot(SUBSTANCE_CLASS)
     if tracker.get_slot(SUBSTANCE_CLASS) == "none":
-        substance = "none reported"
+        stopped = "nothing reported"
+    elif substance:
+        stopped = f"{substance}; last use {_time_since(tracker.get_slot(HOURS_SINCE_STOP))}"
+    else:
+        stopped = "not asked yet"
     severity = tracker.get_slot(SEVERITY)
     lines = [
         "Summary for your doctor (from what you typed; not a diagnosis):",
-        f"• Recently stopped or reduced: {substance}; last use {_time_since(tracker.get_slot(HOURS_SINCE_STOP))}",
+        f"• Recently stopped or reduced: {stopped}",
         f"• Symptoms: {tracker.get_slot(SYMPTOM) or 'pain'}"
         f" in {str(tracker.get_slot(BODY_LOCATION) or 'unspecified site').replace('_', ' ')}"
         + (f", severity {severity:.0f}/10" if severity is not None else ""),

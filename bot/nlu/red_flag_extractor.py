@@ -14,7 +14,9 @@ from bot.nlu.lexicon_component import LexiconComponent
 from bot.safety.detector import RedFlagDetector
 
 RED_FLAG_ENTITY = "red_flag"
-RED_FLAG_DISPOSITION = "disposition"
+# The disposition (`emergency` or `urgent`) travels as the entity's role, a field Rasa
+# keeps everywhere entities go (trackers, stories, the HTTP API).
+RED_FLAG_DISPOSITION = "role"
 
 
 @DefaultV1Recipe.register(
@@ -24,7 +26,7 @@ class RedFlagExtractor(LexiconComponent, EntityExtractorMixin):
     """Adds a `red_flag` entity (value: catalogue id) for every red flag reported now.
 
     Negated, hypothetical and past mentions are left out by the detector. The entity's
-    `disposition` says whether it is an emergency or an urgent (same-day) sign.
+    `role` says whether it is an emergency or an urgent (same-day) sign.
     """
 
     @staticmethod

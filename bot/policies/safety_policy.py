@@ -99,14 +99,14 @@ class SafetyPolicy(Policy):
         latest_action = tracker.latest_action_name
         if latest_action == emergency_action:
             return ACTION_LISTEN_NAME, "the emergency reply was sent; wait for the person"
-        intent = (tracker.latest_message.intent or {}).get("name")
-        new_message = latest_action == ACTION_LISTEN_NAME
-        if new_message and intent in self.config[PASSTHROUGH_INTENTS]:
-            return None
-        if new_message:
+        if latest_action == ACTION_LISTEN_NAME:
             flags = emergency_flags(tracker.latest_message.entities)
             if flags:
                 return emergency_action, f"red flag in the latest message: {flags}"
+        intent = (tracker.latest_message.intent or {}).get("name")
+        if intent in self.config[PASSTHROUGH_INTENTS]:
+            # A summary or a restart is left to the rules for the whole turn.
+            return None
         if tracker.get_slot(self.config[TRIAGE_SLOT]) == EMERGENCY:
             return emergency_action, "the conversation is escalated"
         return None

@@ -104,7 +104,7 @@ FILLERS: FrozenSet[str] = frozenset(
     {
         "even", "really", "fucking", "fuckin", "freaking", "literally", "totally",
         "kinda", "sorta", "like", "actually", "seriously", "honestly", "properly",
-        "fully", "completely", "super", "real", "very", "so", "too", "fricking",
+        "fully", "super", "very", "so", "fricking",
         "frigging", "damn", "effing", "pretty", "quite", "extremely", "insanely", "hella",
         "af", "ridiculously", "absolutely",
     }
@@ -138,6 +138,16 @@ QUESTION_OPENERS: FrozenSet[str] = frozenset(
         "can", "could", "does", "do", "is", "are", "how", "what", "whats", "when",
         "should", "why", "will", "would", "which", "who", "where",
     }
+)
+# Openings that sound like questions but say something ("what's the point, ...").
+RHETORICAL_QUESTIONS: Tuple[Tuple[str, ...], ...] = tuple(
+    tuple(cue.split())
+    for cue in (
+        "what s the point", "what is the point", "whats the point", "why bother",
+        "why should i live", "why should i even", "why am i alive", "why am i still alive",
+        "why can not i just die", "why live", "who cares", "who would care",
+        "who would miss me", "what is the use", "what s the use",
+    )
 )
 # Who a report is about: "my chest", "he won't wake up", "is this a seizure".
 REPORT_SUBJECTS: FrozenSet[str] = frozenset(
@@ -346,22 +356,39 @@ class _Context:
 
     def __init__(self, doc: Doc, found: Sequence[TermMatch]) -> None:
         self.norms = [t.norm_ for t in doc]
-        # Negation words that belong to a sign ("can't feel", "not breathing") or to a
-        # pseudo-negation ("not sure") deny nothing around them.
-        self.inert: Set[int] = set()
+        # Negation words inside a sign ("can't feel", "not breathing", "won't wake up")
+        # deny nothing about the places and things around them: "can't feel my butt" is
+        # numbness OF the butt. They still deny a sign word ("don't feel confused").
+        self.shielding: Set[int] = set()
         for match in found:
             if NEGATION_CUES.intersection(self.norms[match.start : match.end]):
-                self.inert.update(range(match.start, match.end))
+                self.shielding.update(range(match.start, match.end))
+        sign_spans = [
+            (m.start, m.end)
+            for m in found
+            if m.label.partition(":")[0] in (RED_FLAG, SYMPTOM)
+        ]
+        self.signs: Set[Tuple[int, int]] = {
+            (m.start, m.end)
+            for m in found
+            if any(m.start < end and start < m.end for start, end in sign_spans)
+        }
+        # A pseudo-negation ("not sure", "can't stop") denies nothing at all, and neither
+        # does "no" before a subject: "no, he isn't breathing" / "no i havent peed"
+        # answers the question asked.
+        self.inert: Set[int] = set()
         for start, end in _find_all(self.norms, PSEUDO_NEGATIONS):
             self.inert.update(range(start, end))
-        # "no, he isn't breathing" / "no i havent peed": "no" before a subject answers
-        # the question asked; it does not deny what follows.
         for index, norm in enumerate(self.norms[:-1]):
             following = self.norms[index + 1]
             if norm in {"no", "nope", "nah"} and (
                 following in REPORT_SUBJECTS or following in {",", "."}
             ):
                 self.inert.add(index)
+        # "what's the point", "why bother": said, not asked.
+        self.rhetorical: Set[int] = {
+            start for start, _ in _find_all(self.norms, RHETORICAL_QUESTIONS)
+        }
 
     def locate(self, match: TermMatch) -> _Located:
         """Whether `match` is reported as happening now, and if not, why not."""
@@ -400,12 +427,16 @@ class _Context:
 
     def _negated(self, match: TermMatch, clause_start: int) -> bool:
         window_start = max(clause_start, match.start - NEGATION_WINDOW)
+        is_sign = (match.start, match.end) in self.signs
         for index in range(match.start - 1, window_start - 1, -1):
             norm = self.norms[index]
             if norm in NEGATION_TERMINATORS:
                 return False
-            if norm in NEGATION_CUES and index not in self.inert:
-                return True
+            if norm not in NEGATION_CUES or index in self.inert:
+                continue
+            if index in self.shielding and not is_sign:
+                continue
+            return True
         return False
 
     def _said_to_be_fine(self, match: TermMatch, clause_end: int) -> bool:
@@ -445,6 +476,8 @@ class _Context:
         ]
         for start in starts:
             if start >= match_start or norms[start] not in QUESTION_OPENERS:
+                continue
+            if start in self.rhetorical:
                 continue
             if start + 1 < len(norms) and norms[start + 1] in NEGATION_CUES:
                 continue  # "can't breathe", "doesn't wake up": statements
@@ -508,7 +541,13 @@ class _Context:
 
 def _without_fillers(phrases: Sequence[str]) -> List[str]:
     """Phrases as the detector sees messages: "breathing very slow" -> "breathing slow"."""
-    kept = (" ".join(w for w in p.split() if w.lower() not in FILLERS) for p in phrases)
+    kept = []
+    for phrase in phrases:
+        words = [w for w in phrase.split() if w.lower() not in FILLERS]
+        # Never let a phrase shrink to a bare negation or to nothing.
+        if not words or (len(words) == 1 and words[0].lower() in NEGATION_CUES):
+            words = phrase.split()
+        kept.append(" ".join(words))
     return [p for p in dict.fromkeys(kept) if p]
 
 

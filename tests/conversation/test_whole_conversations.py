@@ -1,0 +1,157 @@
+"""Whole conversations, typed the way people type, through the trained model and real
+action server: what a person would notice."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="session")]
+
+_senders = itertools.count()
+TIP_WORDS = ("pigeon", "figure-four", "heating pad", "ibuprofen", "warm bath", "stretch")
+
+
+class Person:
+    """One person chatting: sends text, keeps what the bot said."""
+
+    def __init__(self, agent: Any) -> None:
+        self.agent = agent
+        self.sender = f"person-{next(_senders)}"
+
+    async def says(self, text: str) -> str:
+        """The bot's replies to `text`, joined, with button titles in brackets."""
+        replies: List[Dict[str, Any]] = await self.agent.handle_text(text, sender_id=self.sender)
+        parts = []
+        for reply in replies:
+            parts.append(reply.get("text") or "")
+            parts.extend(f"[{b['title']}]" for b in reply.get("buttons", []))
+        return "\n".join(parts)
+
+    async def slot(self, name: str) -> Any:
+        """A slot's value in the stored conversation."""
+        tracker = await self.agent.tracker_store.retrieve(self.sender)
+        return tracker.get_slot(name)
+
+
+@pytest.fixture
+def person(agent: Any) -> Person:
+    """A new person for each test."""
+    return Person(agent)
+
+
+async def test_opioid_buttock_pain_gets_the_screen_before_sourced_tips(person: Person) -> None:
+    greeting = await person.says("hi")
+    assert "not a doctor" in greeting and "911" in greeting
+
+    first = await person.says("day 3 off H and my glutes keep cramping")
+    assert "safety questions" in first and "[Yes]" in first
+    assert not any(word in first.lower() for word in TIP_WORDS)
+    assert await person.slot("triage_level") is None
+
+    for _ in range(6):
+        reply = await person.says("no")
+        if "Sources:" in reply:
+            break
+    assert "Sources:" in reply
+    assert "000_14ce49bc722ddb60.txt" in reply  # the buttock-pain article, for glutes
+    assert await person.slot("triage_level") == "self_care"
+    assert await person.slot("substance") == "heroin"
+    assert await person.slot("substance_class") == "opioid"
+    assert await person.slot("body_location") == "buttock"
+
+    stretches = await person.says("what stretches can i do")
+    assert "pigeon" in stretches.lower() and "Sources:" in stretches
+
+
+async def test_a_red_flag_inside_the_screen_escalates_and_tips_never_follow(person: Person) -> None:
+    await person.says("came off xanax 3 days ago and my calves are cramping")
+    reply = await person.says("no but now i cant breathe properly")
+    assert reply.startswith("🚨") and "911" in reply
+    assert await person.slot("triage_level") == "emergency"
+    assert await person.slot("screen_breathing") is None  # not stored as a screen answer
+
+    later = await person.says("ok but what stretches help")
+    assert "911" in later
+    assert not any(word in later.lower() for word in TIP_WORDS)
+    assert await person.slot("triage_level") == "emergency"
+
+
+async def test_overdose_in_someone_else_leads_with_the_number_and_naloxone(person: Person) -> None:
+    reply = await person.says("my bf did fent and now he wont wake up his lips r blue")
+    first_line = reply.splitlines()[0]
+    assert "911" in first_line
+    assert "naloxone" in reply.lower()
+
+
+async def test_region_changes_the_numbers(person: Person) -> None:
+    await person.says("i think im having a seizure")
+    reply = await person.says("im in the uk")
+    assert "999" in reply and "911" not in reply.splitlines()[0]
+
+
+async def test_suicidal_thoughts_lead_with_the_crisis_line(person: Person) -> None:
+    reply = await person.says("i dont want to live anymore this withdrawal is too much")
+    assert "988" in reply.splitlines()[0]
+    assert await person.slot("triage_level") == "emergency"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "no fever, just my butt aching since i quit oxy",
+        "im not suicidal just exhausted, legs cramping all night off subs",
+        "what are the signs of a seizure? im coming off benzos",
+    ],
+)
+async def test_negations_and_questions_are_not_emergencies(person: Person, message: str) -> None:
+    reply = await person.says(message)
+    assert not reply.startswith("🚨")
+    assert await person.slot("triage_level") != "emergency"
+
+
+async def test_not_sure_leans_to_caution(person: Person) -> None:
+    await person.says("ran out of baclofen yesterday and my legs are spasming")
+    replies = []
+    for answer in ("no", "not sure", "no", "no", "no", "no"):
+        replies.append(await person.says(answer))
+        if "Sources:" in replies[-1]:
+            break
+    assert await person.slot("triage_level") == "urgent"
+    assert "today" in "\n".join(replies)
+
+
+async def test_summary_for_the_doctor(person: Person) -> None:
+    await person.says("quit drinking 2 days ago and my legs cramp bad 7/10")
+    summary = await person.says("can you summarise this for my doctor")
+    assert "alcohol" in summary and "2 days ago" in summary and "7/10" in summary
+
+
+async def test_restart_starts_over(person: Person) -> None:
+    await person.says("my chest hurts really bad")
+    assert await person.slot("triage_level") == "emergency"
+    await person.says("/restart")
+    assert await person.slot("triage_level") is None
+
+
+@pytest.mark.parametrize("message", ["", "   ", "🙂🙂🙂", "¿dónde está el baño?", "x" * 5000])
+async def test_odd_input_gets_a_kind_reply_not_a_crash(person: Person, message: str) -> None:
+    reply = await person.says(message)
+    assert isinstance(reply, str)
+    assert "Traceback" not in reply
+
+
+async def test_the_conversation_survives_a_restart_of_the_bot(
+    person: Person, tracker_db: Path, agent: Any
+) -> None:
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    await person.says("day 2 off oxy my lower back is killing me")
+    fresh_store = SQLTrackerStore(agent.domain, dialect="sqlite", db=str(tracker_db))
+    stored = await fresh_store.retrieve(person.sender)
+    assert stored is not None
+    assert stored.get_slot("substance") == "oxycodone"
+    assert stored.get_slot("hours_since_stop") == 48
