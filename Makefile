@@ -54,7 +54,8 @@ chat: $(MODEL) ## talk to the bot in this terminal
 	@bot/tooling/chat.sh
 
 test: $(MODEL) ## the whole test suite
-	bot/tooling/test.sh
+	@mkdir -p results
+	@bot/tooling/test.sh
 
 safety-report: $(STAMP) ## red-flag recall and over-triage on tests/safety/red_flag_cases.yml
 	$(BIN)/python -m bot.tooling.safety_report
