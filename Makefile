@@ -23,7 +23,7 @@ export SANIC_HOST ?= 127.0.0.1
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
                    $(shell find bot -name '*.py' 2>/dev/null)
 
-.PHONY: help install train serve chat test lint typecheck safety-report clean
+.PHONY: help install train serve chat test lint safety-report nlu-report clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -59,6 +59,12 @@ test: $(MODEL) ## the whole test suite
 
 safety-report: $(STAMP) ## red-flag recall and over-triage on tests/safety/red_flag_cases.yml
 	$(BIN)/python -m bot.tooling.safety_report
+
+nlu-report: $(MODEL) ## intent and entity F1, parse latency on tests/nlu (reports in results/)
+	@mkdir -p results/nlu
+	$(BIN)/python -m bot.tooling.nlu_report
+	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu/heldout_nlu.yml --out results/nlu >results/nlu.log 2>&1 \
+	  && echo "Rasa's reports and confusion matrix: results/nlu/"
 
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check bot actions tests

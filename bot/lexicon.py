@@ -253,8 +253,9 @@ def _terms(entry: Mapping[str, Any], where: str) -> Tuple[str, ...]:
     terms = entry.get("terms")
     if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
         raise LexiconError(f"{where}: field 'terms' must be a list of strings.")
-    # The canonical value is always a term of itself ("lower_back" -> "lower back").
-    return tuple(dict.fromkeys([entry["value"].replace("_", " "), *terms]))
+    # The canonical value is not added as a term on purpose: bare "back" would match
+    # "come back"; the lexicon lists the forms that are safe ("my back", "back pain").
+    return tuple(dict.fromkeys(terms))
 
 
 def _load_red_flags(

@@ -7,4 +7,4 @@ trap stop_children EXIT INT TERM
 echo "Starting the bot (a few seconds)…"
 start_action_server .rasa/actions-chat.log
 .venv/bin/rasa shell --model models/triage.tar.gz --endpoints endpoints.yml \
-  --credentials credentials.yml --port "$BOT_PORT" 2>.rasa/chat.log
+  --port "${CHAT_PORT:-5006}" 2>.rasa/chat.log
