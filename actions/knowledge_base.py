@@ -123,11 +123,17 @@ class InMemoryKnowledgeBase(KnowledgeBase):
             for index, document in enumerate(content.get("documents", [])):
                 documents.update(self._document(path, index, document, seeds_dir))
             raw_items.extend((path, item) for item in content.get("advice", []))
-        self._items = [self._advice(path, raw, documents) for path, raw in raw_items]
-        ids = [item.item_id for item in self._items]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise KnowledgeBaseError(f"Folder '{folder}': advice ids used twice: {duplicates}")
+        self._items = []
+        first_seen: Dict[str, Path] = {}
+        for path, raw in raw_items:
+            item = self._advice(path, raw, documents)
+            if item.item_id in first_seen:
+                raise KnowledgeBaseError(
+                    f"File '{path}', advice '{item.item_id}': field 'id' is already used "
+                    f"in '{first_seen[item.item_id]}'."
+                )
+            first_seen[item.item_id] = path
+            self._items.append(item)
 
     def items(self) -> Sequence[AdviceItem]:
         """Every advice item."""
@@ -172,6 +178,10 @@ class InMemoryKnowledgeBase(KnowledgeBase):
             raise KnowledgeBaseError(f"{where}: field 'sources' is missing: every tip needs one.")
         parsed = []
         for source in sources:
+            if not isinstance(source, dict):
+                raise KnowledgeBaseError(
+                    f"{where}: field 'sources' needs entries with 'document' and 'section'."
+                )
             document = documents.get(str(source.get("document")))
             if document is None:
                 raise KnowledgeBaseError(

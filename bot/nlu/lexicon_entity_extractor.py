@@ -37,12 +37,17 @@ class LexiconEntityExtractor(LexiconComponent, EntityExtractorMixin):
         return {}
 
     def use_lexicon(self, lexicon: Lexicon) -> None:
-        """Builds one phrase matcher over all three entity tables."""
+        """Builds one phrase matcher per entity type.
+
+        One per type, because terms of different types may share words ("restless legs"
+        is a symptom and names a body part; "lower back spasms" names both): overlap is
+        resolved within a type (longest wins), never across types.
+        """
         self._lexicon = lexicon
-        tables: Dict[str, Any] = {}
-        for entity in LEXICON_ENTITIES:
-            tables.update(labelled(entity, lexicon.terms_for(entity)))
-        self._matcher = TermMatcher(tables)
+        self._matchers = {
+            entity: TermMatcher(labelled(entity, lexicon.terms_for(entity)))
+            for entity in LEXICON_ENTITIES
+        }
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds our entities to each message, after any other extractor's."""
@@ -58,7 +63,20 @@ class LexiconEntityExtractor(LexiconComponent, EntityExtractorMixin):
         """Entities in `text` as Rasa entity dicts with canonical values."""
         self.lexicon  # raises a clear error when untrained
         entities = []
-        for match in self._matcher.find(self._matcher.make_doc(text)):
+        matches = [
+            match
+            for matcher in self._matchers.values()
+            for match in matcher.find(matcher.make_doc(text))
+        ]
+        # A drug's name is one thing: "pain pills" names no symptom.
+        names = [m for m in matches if m.label.startswith(f"{SUBSTANCE}:")]
+        matches = [
+            m
+            for m in matches
+            if m in names
+            or not any(n.start_char <= m.start_char and m.end_char <= n.end_char for n in names)
+        ]
+        for match in sorted(matches, key=lambda m: m.start_char):
             entity, _, value = match.label.partition(":")
             entities.append(_entity(entity, value, match.start_char, match.end_char, text))
             if entity == SUBSTANCE:

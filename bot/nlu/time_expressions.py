@@ -40,7 +40,11 @@ _FIXED_PATTERN = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _FIXED), key=len, reverse=True)) + r")\b",
     re.IGNORECASE,
 )
-_RATE_WORDS = {"twice", "times", "once", "bottle", "fifth", "pint", "pack", "pills", "per", "mg"}
+_AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
+_TIME_LEAD_WORDS = {
+    "for", "about", "over", "like", "past", "last", "almost", "nearly", "been", "after",
+    "since", "only", "just", "around", "under", "maybe", "roughly",
+}
 _SEVERITY = re.compile(
     r"\b(10|[0-9])\s*(?:/|out\s+of|outta|of)\s*10\b|\b(?:a|an|like a|about a)\s+(10|[0-9])\b(?=\s*(?:$|[,.!]|pain|today|now))",
     re.IGNORECASE,
@@ -66,6 +70,19 @@ def _number(word: str) -> Optional[float]:
         return None
 
 
+def _is_rate(text: str, match: "re.Match[str]") -> bool:
+    """ "a day" / "an hour" after an amount ("6 percs a day", "3x a day") is a rate.
+
+    "a week ago", "for a day", "been a day" are times.
+    """
+    if match.group(1).lower() not in ("a", "an"):
+        return False
+    if _AGO.match(text, match.end()):
+        return False
+    previous_word = (text[: match.start()].split()[-1:] or [""])[0].lower()
+    return previous_word not in _TIME_LEAD_WORDS
+
+
 def _durations(text: str, today: dt.date) -> Iterator[Found]:
     for match in _DAY_N.finditer(text):
         # "day 3" of withdrawal: the third day, so two to three days in; we take the top.
@@ -75,8 +92,7 @@ def _durations(text: str, today: dt.date) -> Iterator[Found]:
         unit = match.group(2).lower()
         if amount is None or (unit == "h" and match.group(0)[-2:-1].isspace()):
             continue
-        previous_word = text[: match.start()].split()[-1:] or [""]
-        if previous_word[0].lower() in _RATE_WORDS:  # "twice a day" is a rate, not a time
+        if _is_rate(text, match):  # "6 percs a day" is how much, not when
             continue
         yield Found(round(amount * _UNIT_HOURS[unit]), match.start(), match.end())
     for match in _SINCE_WEEKDAY.finditer(text):

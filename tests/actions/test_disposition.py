@@ -1,0 +1,166 @@
+"""The triage disposition after the screen: what level the person is given, and why."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.catalogue import red_flag as catalogue_entry
+from actions.disposition import ActionTriageDisposition
+from actions.screening import SCREEN_SLOTS
+
+# An opioid user with buttock pain who answered "no" to every question they were asked.
+CLEAR_SCREEN = {
+    "substance": "oxycodone",
+    "substance_class": "opioid",
+    "body_location": "buttock",
+    "symptom": "cramp",
+    "screen_breathing": "no",
+    "screen_nerves": "no",
+    "screen_swelling": "no",
+    "screen_fluids": "no",
+}
+
+
+def level_set(events: List[Dict[str, Any]]) -> Any:
+    [level] = [
+        e["value"]
+        for e in events
+        if e.get("event") == "slot" and e["name"] == "triage_level"
+    ]
+    return level
+
+
+async def decide(
+    dispatcher, make_tracker, domain, events=(), **slots: Any
+) -> List[Dict]:
+    tracker = make_tracker("no", "deny", slots={**CLEAR_SCREEN, **slots}, events=events)
+    return await ActionTriageDisposition().run(dispatcher, tracker, domain)
+
+
+async def test_all_no_is_self_care(dispatcher, make_tracker, domain) -> None:
+    events = await decide(dispatcher, make_tracker, domain)
+
+    assert level_set(events) == "self_care"
+    [message] = dispatcher.messages
+    assert "Nothing you told me sounds like an emergency" in message["text"]
+    assert "911" in message["text"]  # what to do if anything changes
+
+
+@pytest.mark.parametrize("slot", SCREEN_SLOTS)
+async def test_any_unsure_answer_is_urgent(
+    dispatcher, make_tracker, domain, slot: str
+) -> None:
+    events = await decide(dispatcher, make_tracker, domain, **{slot: "unsure"})
+
+    assert level_set(events) == "urgent"
+    assert "medical care today" in dispatcher.messages[0]["text"]
+    assert "weren't sure" in dispatcher.messages[0]["text"]
+
+
+async def test_an_urgent_red_flag_said_earlier_is_urgent(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = [
+        user_said("i'm pregnant btw", "inform", [red_flag("pregnancy", "urgent")])
+    ]
+    events = await decide(dispatcher, make_tracker, domain, events=earlier)
+
+    assert level_set(events) == "urgent"
+    assert catalogue_entry("pregnancy").name in dispatcher.messages[0]["text"]
+
+
+async def test_yes_to_heavy_use_is_urgent(dispatcher, make_tracker, domain) -> None:
+    events = await decide(
+        dispatcher,
+        make_tracker,
+        domain,
+        substance="alcohol",
+        substance_class="alcohol",
+        screen_mind="no",
+        screen_heavy_use="yes",
+    )
+
+    assert level_set(events) == "urgent"
+    assert catalogue_entry("abrupt_stop").name in dispatcher.messages[0]["text"]
+
+
+async def test_baclofen_is_urgent(dispatcher, make_tracker, domain) -> None:
+    events = await decide(
+        dispatcher,
+        make_tracker,
+        domain,
+        substance="baclofen",
+        substance_class="baclofen",
+        screen_mind="no",
+        screen_baclofen="no",
+    )
+
+    assert level_set(events) == "urgent"
+    assert catalogue_entry("baclofen_oral_stop").name in dispatcher.messages[0]["text"]
+
+
+async def test_severity_8_is_routine(dispatcher, make_tracker, domain) -> None:
+    events = await decide(dispatcher, make_tracker, domain, severity=8.0)
+
+    assert level_set(events) == "routine"
+    text = dispatcher.messages[0]["text"]
+    assert "see a doctor in the next few days" in text
+    assert "the pain is severe" in text
+
+
+async def test_severity_7_is_still_self_care(dispatcher, make_tracker, domain) -> None:
+    assert (
+        level_set(await decide(dispatcher, make_tracker, domain, severity=7.0))
+        == "self_care"
+    )
+
+
+async def test_longer_than_the_usual_course_is_routine(
+    dispatcher, make_tracker, domain
+) -> None:
+    events = await decide(dispatcher, make_tracker, domain, hours_since_stop=21 * 24.0)
+
+    assert level_set(events) == "routine"
+    assert "longer than withdrawal usually lasts" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("earlier_level", "kept"),
+    [("urgent", "urgent"), ("routine", "routine"), ("emergency", "emergency")],
+)
+async def test_never_lowers_an_earlier_level(
+    dispatcher, make_tracker, domain, earlier_level: str, kept: str
+) -> None:
+    events = await decide(dispatcher, make_tracker, domain, triage_level=earlier_level)
+
+    assert events == [SlotSet("triage_level", kept)]
+    assert (
+        dispatcher.messages == []
+    )  # nothing new to tell: no "nothing is an emergency"
+
+
+async def test_raises_an_earlier_lower_level_and_says_so(
+    dispatcher, make_tracker, domain
+) -> None:
+    events = await decide(
+        dispatcher,
+        make_tracker,
+        domain,
+        triage_level="self_care",
+        screen_nerves="unsure",
+    )
+
+    assert level_set(events) == "urgent"
+    assert "medical care today" in dispatcher.messages[0]["text"]
+
+
+async def test_uk_person_is_told_to_call_999_if_things_change(
+    dispatcher, make_tracker, domain
+) -> None:
+    await decide(dispatcher, make_tracker, domain, region="uk")
+
+    text = dispatcher.messages[0]["text"]
+    assert "999" in text and "911" not in text

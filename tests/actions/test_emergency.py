@@ -1,0 +1,270 @@
+"""The emergency reply: whom to call first and why, no self-care, staying escalated."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk.events import ActionExecuted, ActiveLoop, Restarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.catalogue import red_flag as catalogue_entry
+from actions.catalogue import red_flags
+from actions.emergency import ActionEmergency
+from actions.knowledge_base import knowledge_base
+
+SELF_CARE_WORDS = re.compile(
+    r"\b(stretch\w*|ibuprofen|paracetamol|acetaminophen|naproxen|heat(ing)? pad|"
+    r"warm bath|hot bath|yoga|foam roll\w*|magnesium|epsom)\b",
+    re.IGNORECASE,
+)
+EMERGENCY_FLAGS = sorted(
+    flag_id
+    for flag_id, entry in red_flags().items()
+    if entry.disposition == "emergency"
+)
+
+
+def texts(dispatcher: CollectingDispatcher) -> List[str]:
+    return [message.get("text") or "" for message in dispatcher.messages]
+
+
+async def run(
+    dispatcher: CollectingDispatcher, tracker: Any, domain: Dict
+) -> List[Dict]:
+    return await ActionEmergency().run(dispatcher, tracker, domain)
+
+
+async def test_leads_with_911_by_default_and_names_the_flag(
+    dispatcher, make_tracker, red_flag, domain
+) -> None:
+    tracker = make_tracker(
+        "my husband just had a seizure", "report_emergency", [red_flag("seizure")]
+    )
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    first_line = reply.splitlines()[0]
+    assert "911" in first_line
+    assert f"You mentioned {catalogue_entry('seizure').name}" in reply
+    assert "seizure" in reply.lower()
+
+
+async def test_uk_region_slot_leads_with_999(
+    dispatcher, make_tracker, red_flag, domain
+) -> None:
+    tracker = make_tracker(
+        "i can't breathe",
+        "report_emergency",
+        [red_flag("breathing")],
+        slots={"region": "uk"},
+    )
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert "999" in reply.splitlines()[0]
+    assert "911" not in reply
+
+
+async def test_bot_region_env_sets_the_number_when_the_person_has_not_said(
+    dispatcher, make_tracker, red_flag, domain, monkeypatch
+) -> None:
+    monkeypatch.setenv("BOT_REGION", "uk")
+    tracker = make_tracker("chest pain", "report_emergency", [red_flag("chest_pain")])
+    await run(dispatcher, tracker, domain)
+
+    assert "999" in texts(dispatcher)[0].splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "flag_id", ["seizure", "chest_pain", "breathing", "overdose", "suicidal"]
+)
+async def test_gives_no_self_care_words(
+    dispatcher, make_tracker, red_flag, domain, flag_id: str
+) -> None:
+    tracker = make_tracker("help", "report_emergency", [red_flag(flag_id)])
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert not SELF_CARE_WORDS.search(reply)
+    assert not re.search(r"\bheat\b", reply, re.IGNORECASE)
+    assert not any(message.get("buttons") for message in dispatcher.messages)
+
+
+@pytest.mark.parametrize("flag_id", EMERGENCY_FLAGS)
+async def test_no_knowledge_base_tip_ever_appears_in_an_emergency_reply(
+    dispatcher, make_tracker, red_flag, domain, flag_id: str
+) -> None:
+    tracker = make_tracker("help", "report_emergency", [red_flag(flag_id)])
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert "911" in reply.splitlines()[0] or "988" in reply.splitlines()[0]
+    assert not any(item.text in reply for item in knowledge_base().items())
+    assert not re.search(r"\b(stretch\w*|ibuprofen)\b", reply, re.IGNORECASE)
+
+
+async def test_sets_triage_level_emergency(
+    dispatcher, make_tracker, red_flag, domain
+) -> None:
+    tracker = make_tracker("he overdosed", "report_emergency", [red_flag("overdose")])
+    events = await run(dispatcher, tracker, domain)
+
+    assert SlotSet("triage_level", "emergency") in events
+
+
+async def test_ends_an_active_form(dispatcher, make_tracker, red_flag, domain) -> None:
+    tracker = make_tracker(
+        "no... but now my chest is crushing",
+        "deny",
+        [red_flag("chest_pain")],
+        slots={"requested_slot": "screen_nerves"},
+        active_loop="triage_form",
+    )
+    events = await run(dispatcher, tracker, domain)
+
+    assert ActiveLoop(None) in events
+    assert SlotSet("requested_slot", None) in events
+    assert SlotSet("triage_level", "emergency") in events
+
+
+async def test_without_a_form_it_does_not_touch_the_loop(
+    dispatcher, make_tracker, red_flag, domain
+) -> None:
+    events = await run(
+        dispatcher,
+        make_tracker("seizure", "report_emergency", [red_flag("seizure")]),
+        domain,
+    )
+
+    assert not [event for event in events if event.get("event") == "active_loop"]
+
+
+async def test_a_later_turn_gets_the_shorter_reminder(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = [
+        user_said("my friend had a seizure", "report_emergency", [red_flag("seizure")]),
+        ActionExecuted("action_emergency"),
+        SlotSet("triage_level", "emergency"),
+        ActionExecuted("action_listen"),
+    ]
+    first_turn = CollectingDispatcher()
+    await run(
+        first_turn,
+        make_tracker(
+            "my friend had a seizure", "report_emergency", [red_flag("seizure")]
+        ),
+        domain,
+    )
+    [full_reply] = texts(first_turn)
+
+    tracker = make_tracker(
+        "ok thanks", "thank", slots={"triage_level": "emergency"}, events=earlier
+    )
+    events = await run(dispatcher, tracker, domain)
+
+    [reminder] = texts(dispatcher)
+    assert len(reminder) < len(full_reply)
+    assert "911" in reminder
+    assert catalogue_entry("seizure").name in reminder
+    assert "While you wait" not in reminder
+    assert not SELF_CARE_WORDS.search(reminder)
+    assert SlotSet("triage_level", "emergency") in events
+
+
+async def test_a_new_flag_on_a_later_turn_gets_the_full_reply(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = [
+        user_said("my friend had a seizure", "report_emergency", [red_flag("seizure")]),
+        ActionExecuted("action_emergency"),
+        SlotSet("triage_level", "emergency"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = make_tracker(
+        "and now he's not breathing",
+        "report_emergency",
+        [red_flag("breathing")],
+        slots={"triage_level": "emergency"},
+        events=earlier,
+    )
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert f"You mentioned {catalogue_entry('breathing').name}" in reply
+    assert "While you wait" in reply
+
+
+async def test_saying_where_they_are_later_gives_the_full_reply_with_the_new_number(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = [
+        user_said("i can't breathe", "report_emergency", [red_flag("breathing")]),
+        ActionExecuted("action_emergency"),
+        SlotSet("triage_level", "emergency"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = make_tracker(
+        "I'm in the UK",
+        "inform",
+        [{"entity": "region", "value": "uk", "start": 4, "end": 13}],
+        slots={"triage_level": "emergency", "region": "uk"},
+        events=earlier,
+    )
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert "999" in reply.splitlines()[0]
+    assert catalogue_entry("breathing").name in reply
+
+
+async def test_after_a_restart_the_earlier_reply_no_longer_counts(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = [
+        user_said("seizure", "report_emergency", [red_flag("seizure")]),
+        ActionExecuted("action_emergency"),
+        Restarted(),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = make_tracker(
+        "now my chest hurts",
+        "report_emergency",
+        [red_flag("chest_pain")],
+        events=earlier,
+    )
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert "While you wait" in reply
+    assert catalogue_entry("seizure").name not in reply
+
+
+async def test_suicidal_leads_with_the_crisis_line(
+    dispatcher, make_tracker, red_flag, domain
+) -> None:
+    tracker = make_tracker(
+        "i want to end it all", "report_emergency", [red_flag("suicidal")]
+    )
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    first_line = reply.splitlines()[0]
+    assert "988" in first_line
+    assert first_line.index("988") < first_line.index("911")
+
+
+async def test_a_screen_flag_is_named_when_the_message_itself_has_none(
+    dispatcher, make_tracker, domain
+) -> None:
+    """A "yes" to a screen question escalates; the reply names what it meant."""
+    tracker = make_tracker(
+        "yes",
+        "affirm",
+        slots={"triage_level": "emergency", "screen_flag": "cauda_equina"},
+    )
+    await run(dispatcher, tracker, domain)
+
+    assert catalogue_entry("cauda_equina").name in texts(dispatcher)[0]

@@ -1,0 +1,161 @@
+"""Self-care guidance: only after a safe disposition, for this person, with sources."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.guidance import ActionSelfCareGuidance
+from actions.knowledge_base import AdviceItem, knowledge_base
+
+OPIOID_BUTTOCK = {
+    "substance": "oxycodone",
+    "substance_class": "opioid",
+    "body_location": "buttock",
+    "symptom": "pain",
+}
+
+
+def item(item_id: str) -> AdviceItem:
+    [found] = [i for i in knowledge_base().items() if i.item_id == item_id]
+    return found
+
+
+async def guide(
+    dispatcher, make_tracker, domain, intent: str = "ask_stretches", **slots: Any
+):
+    tracker = make_tracker(
+        "what stretches can I do", intent, slots={**OPIOID_BUTTOCK, **slots}
+    )
+    return await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+
+@pytest.mark.parametrize("level", [None, "emergency"])
+async def test_no_tips_before_a_safe_disposition(
+    dispatcher, make_tracker, domain, level: str | None
+) -> None:
+    events = await guide(
+        dispatcher, make_tracker, domain, triage_level=level, pending_topic="stretches"
+    )
+
+    assert dispatcher.messages == []
+    assert events == []
+
+
+@pytest.mark.parametrize("level", ["self_care", "routine", "urgent"])
+async def test_tips_come_after_any_non_emergency_disposition(
+    dispatcher, make_tracker, domain, level: str
+) -> None:
+    await guide(
+        dispatcher, make_tracker, domain, triage_level=level, pending_topic="stretches"
+    )
+
+    assert len(dispatcher.messages) == 1
+
+
+async def test_answers_the_pending_topic_for_this_person_with_sources(
+    dispatcher, make_tracker, domain
+) -> None:
+    await guide(
+        dispatcher,
+        make_tracker,
+        domain,
+        triage_level="self_care",
+        pending_topic="stretches",
+    )
+
+    [message] = dispatcher.messages
+    text: str = message["text"]
+    specific = item("opioid_buttock_stretches")
+    assert specific.text in text
+    assert item("general_stretches").text not in text
+    sources_line = text.splitlines()[-1]
+    assert sources_line.startswith("Sources: ")
+    assert specific.sources[0].title in sources_line
+    assert specific.sources[0].section in sources_line
+
+
+async def test_a_different_person_gets_different_advice(
+    dispatcher, make_tracker, domain
+) -> None:
+    await guide(
+        dispatcher,
+        make_tracker,
+        domain,
+        triage_level="self_care",
+        pending_topic="stretches",
+        substance="alprazolam",
+        substance_class="benzodiazepine",
+        body_location="neck",
+    )
+
+    text = dispatcher.messages[0]["text"]
+    assert item("benzodiazepine_stretches").text in text
+    assert item("opioid_buttock_stretches").text not in text
+
+
+async def test_without_a_pending_topic_it_gives_the_overview(
+    dispatcher, make_tracker, domain
+) -> None:
+    await guide(
+        dispatcher, make_tracker, domain, intent="deny", triage_level="self_care"
+    )
+
+    assert item("opioid_buttock_overview").text in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    "topic", ["stretches", "heat_cold", "sleep", "duration", "why"]
+)
+async def test_follow_up_buttons_offer_other_topics_not_this_one(
+    dispatcher, make_tracker, domain, topic: str
+) -> None:
+    await guide(
+        dispatcher, make_tracker, domain, triage_level="self_care", pending_topic=topic
+    )
+
+    payloads = [button["payload"] for button in dispatcher.messages[0]["buttons"]]
+    assert payloads, "no follow-up buttons"
+    assert f"/ask_{topic}" not in payloads
+    assert all(payload.startswith("/ask_") for payload in payloads)
+    assert set(payloads) <= {f"/ask_{intent}" for intent in _ask_intents(domain)}
+
+
+async def test_cravings_button_only_for_opioids_and_alcohol(
+    dispatcher, make_tracker, domain
+) -> None:
+    await guide(
+        dispatcher,
+        make_tracker,
+        domain,
+        triage_level="self_care",
+        pending_topic="why",
+        substance="baclofen",
+        substance_class="baclofen",
+    )
+    payloads = [button["payload"] for button in dispatcher.messages[0]["buttons"]]
+    assert "/ask_cravings" not in payloads
+
+
+async def test_resets_pending_topic(dispatcher, make_tracker, domain) -> None:
+    events = await guide(
+        dispatcher,
+        make_tracker,
+        domain,
+        triage_level="self_care",
+        pending_topic="stretches",
+    )
+
+    assert events == [SlotSet("pending_topic", None)]
+
+
+def _ask_intents(domain: Dict[str, Any]) -> list:
+    return [
+        intent[len("ask_") :]
+        for intent in (
+            i if isinstance(i, str) else next(iter(i)) for i in domain["intents"]
+        )
+        if intent.startswith("ask_")
+    ]

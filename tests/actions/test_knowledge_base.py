@@ -1,0 +1,421 @@
+"""The guidance knowledge base: the real data, graceful specificity, loud failures."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+from typing import Dict, List
+
+import pytest
+
+from actions.knowledge_base import (
+    BROADER_LOCATION,
+    TOPICS,
+    AdviceItem,
+    InMemoryKnowledgeBase,
+    KnowledgeBase,
+    KnowledgeBaseError,
+    knowledge_base,
+)
+from bot.importer import load_project_lexicon
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
+
+# Written independently of the loader's own check: a number with a unit or a pill count,
+# or the words dose / dosage / dosing.
+DOSE_WORDS = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|ug|g|ml|milligrams?|micrograms?|grams?|units?|"
+    r"tablets?|pills?|capsules?|drops?|puffs?|teaspoons?|tsp)\b"
+    r"|\b(?:one|two|three|four|half an?|a)\s+(?:tablets?|pills?|capsules?)"
+    r"\s+(?:a|per|every)\b"
+    r"|\bdos(?:e|es|age|ing)\b",
+    re.IGNORECASE,
+)
+SUBSTANCE_CLASS_FAMILIES = ("opioid", "benzodiazepine", "alcohol", "baclofen", "none")
+BODY_LOCATION_FAMILIES = ("buttock", "calf", "leg", "lower_back", "whole_body")
+CORE_TOPICS = ("overview", "stretches", "duration", "see_doctor")
+
+
+def person(
+    substance_class: str | None = None,
+    body_location: str | None = None,
+    symptom: str | None = None,
+    substance: str | None = None,
+) -> Dict[str, str | None]:
+    """What the guidance action passes to `lookup`, from the slots."""
+    return {
+        "substance": substance,
+        "substance_class": substance_class,
+        "body_location": body_location,
+        "symptom": symptom,
+    }
+
+
+def ids(items: List[AdviceItem]) -> List[str]:
+    return [item.item_id for item in items]
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return knowledge_base()
+
+
+# ----------------------------------------------------------------------- the real data
+
+
+def test_the_real_knowledge_base_loads_with_items_for_every_topic(
+    kb: KnowledgeBase,
+) -> None:
+    assert {item.topic for item in kb.items()} == set(TOPICS)
+
+
+def test_the_real_knowledge_base_is_checked_against_the_seed_files() -> None:
+    """Loading with the seeds folder verifies every cited seed file exists."""
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"no seed articles at {SEEDS_DIR} (outside this checkout)")
+    loaded = InMemoryKnowledgeBase(PROJECT_ROOT / "data" / "knowledge", SEEDS_DIR)
+    assert len(loaded.items()) == len(knowledge_base().items())
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_every_topic_has_a_general_answer_for_anyone(
+    kb: KnowledgeBase, topic: str
+) -> None:
+    """Whatever was stopped and wherever it hurts, the bot has something to say."""
+    general = kb.lookup(topic, person())
+    assert general, f"no general item for topic {topic!r}"
+    assert all(not item.keys for item in general)
+
+
+def test_every_advice_item_cites_at_least_one_readable_source(
+    kb: KnowledgeBase,
+) -> None:
+    for item in kb.items():
+        assert item.sources, item.item_id
+        for source in item.sources:
+            assert source.title and source.origin and source.section, item.item_id
+            assert (
+                source.title in source.citation()
+                and source.section in source.citation()
+            )
+
+
+def test_no_advice_text_gives_a_dose(kb: KnowledgeBase) -> None:
+    offending = {
+        item.item_id: match.group(0)
+        for item in kb.items()
+        if (match := DOSE_WORDS.search(item.text))
+    }
+    assert offending == {}
+
+
+def test_advice_keys_use_canonical_lexicon_values(kb: KnowledgeBase) -> None:
+    """A misspelt key ("heroine") would make its item unreachable, silently."""
+    lexicon = load_project_lexicon()
+    for item in kb.items():
+        if "substance" in item.keys:
+            assert item.keys["substance"] in lexicon.substances, item.item_id
+        if "symptom" in item.keys:
+            assert item.keys["symptom"] in lexicon.symptoms, item.item_id
+
+
+def test_every_real_item_is_reachable_by_the_person_it_was_written_for(
+    kb: KnowledgeBase,
+) -> None:
+    """No item is shadowed by others: the person it describes gets it back."""
+    classes = load_project_lexicon().substance_classes
+    unreachable = []
+    for item in kb.items():
+        who = person(**item.keys)
+        if who["substance"] and not who["substance_class"]:
+            who["substance_class"] = classes[who["substance"]]
+        if item not in kb.lookup(item.topic, who):
+            unreachable.append(item.item_id)
+    assert unreachable == []
+
+
+@pytest.mark.parametrize(
+    ("topic", "who", "expected"),
+    [
+        pytest.param(
+            "what_to_do",
+            person("opioid", "buttock", "cramp", substance="oxycodone"),
+            ["opioid_buttock_cramp_what_to_do"],
+            id="class+location+symptom",
+        ),
+        pytest.param(
+            "what_to_do",
+            person("opioid", "whole_body", substance="heroin"),
+            ["heroin_whole_body_what_to_do"],
+            id="substance+location",
+        ),
+        pytest.param(
+            "overview",
+            person("none", "buttock"),
+            ["none_buttock_overview"],
+            id="location",
+        ),
+        pytest.param(
+            "stretches",
+            person("opioid", "calf"),
+            ["opioid_leg_stretches"],
+            id="broader-location",
+        ),
+        pytest.param(
+            "overview", person("alcohol", "neck"), ["alcohol_overview"], id="class-only"
+        ),
+        pytest.param(
+            "overview", person("none", "neck"), ["general_overview"], id="general"
+        ),
+    ],
+)
+def test_real_lookup_reaches_every_specificity_level(
+    kb: KnowledgeBase, topic: str, who: Dict[str, str | None], expected: List[str]
+) -> None:
+    assert ids(kb.lookup(topic, who)) == expected
+
+
+@pytest.mark.parametrize("substance_class", SUBSTANCE_CLASS_FAMILIES)
+@pytest.mark.parametrize("body_location", BODY_LOCATION_FAMILIES)
+@pytest.mark.parametrize("topic", CORE_TOPICS)
+def test_coverage_every_class_and_location_gets_an_answer(
+    kb: KnowledgeBase, substance_class: str, body_location: str, topic: str
+) -> None:
+    who = person(substance_class, body_location)
+    items = kb.lookup(topic, who)
+    assert items, f"nothing for {substance_class} x {body_location} x {topic}"
+    for item in items:
+        assert item.text.strip() and item.sources
+        # Never advice written for a different drug class or body part.
+        assert item.keys.get("substance_class", substance_class) == substance_class
+        fitting_places = {None, body_location, BROADER_LOCATION.get(body_location)}
+        assert item.keys.get("body_location") in fitting_places
+
+
+# -------------------------------------------------------------------- hermetic lookups
+
+DOCUMENTS = """\
+documents:
+  - id: seed
+    file: seed.txt
+    title: A Seed Article
+  - id: nhs
+    authority: NHS
+    title: An NHS Page
+"""
+LEVELS = """\
+advice:
+  - id: general_stretches
+    topic: stretches
+    text: General stretches.
+    sources: [{document: nhs, section: General}]
+  - id: opioid_stretches
+    topic: stretches
+    substance_class: opioid
+    text: Opioid stretches.
+    sources: [{document: seed, section: Opioids}]
+  - id: buttock_stretches
+    topic: stretches
+    body_location: buttock
+    text: Buttock stretches.
+    sources: [{document: seed, section: Buttock}]
+  - id: leg_stretches
+    topic: stretches
+    body_location: leg
+    text: Leg stretches.
+    sources: [{document: seed, section: Legs}]
+  - id: heroin_buttock_cramp_stretches
+    topic: stretches
+    substance_class: opioid
+    substance: heroin
+    body_location: buttock
+    symptom: cramp
+    text: Heroin, buttock cramp stretches.
+    sources: [{document: seed, section: Heroin / Buttock / Cramp}]
+"""
+
+
+def write_kb(folder: Path, **files: str) -> Path:
+    folder.mkdir(exist_ok=True)
+    for name, content in files.items():
+        (folder / f"{name}.yml").write_text(textwrap.dedent(content), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def levels_kb(tmp_path: Path) -> KnowledgeBase:
+    return InMemoryKnowledgeBase(
+        write_kb(tmp_path / "knowledge", documents=DOCUMENTS, levels=LEVELS)
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        pytest.param(
+            person("opioid", "buttock", "cramp", substance="heroin"),
+            "heroin_buttock_cramp_stretches",
+            id="substance+location+symptom",
+        ),
+        pytest.param(
+            person("benzodiazepine", "buttock"), "buttock_stretches", id="location"
+        ),
+        pytest.param(person("opioid", "neck"), "opioid_stretches", id="class"),
+        pytest.param(person("alcohol", "neck"), "general_stretches", id="general"),
+        pytest.param(person("alcohol", "calf"), "leg_stretches", id="broader-location"),
+        pytest.param(
+            person("opioid", "buttock", "spasm", substance="heroin"),
+            "buttock_stretches",
+            id="one-key-off-falls-back",
+        ),
+    ],
+)
+def test_lookup_picks_the_most_specific_item(
+    levels_kb: KnowledgeBase, who: Dict[str, str | None], expected: str
+) -> None:
+    assert ids(levels_kb.lookup("stretches", who)) == [expected]
+
+
+def test_lookup_of_a_topic_with_no_items_is_empty(levels_kb: KnowledgeBase) -> None:
+    assert levels_kb.lookup("sleep", person("opioid", "buttock")) == []
+
+
+def test_lookup_returns_at_most_two_tied_items(tmp_path: Path) -> None:
+    tied = "advice:\n" + "".join(
+        f"  - id: tie_{n}\n    topic: sleep\n    text: Tip {n}.\n"
+        "    sources: [{document: nhs, section: Sleep}]\n"
+        for n in range(3)
+    )
+    kb = InMemoryKnowledgeBase(
+        write_kb(tmp_path / "kb", documents=DOCUMENTS, tied=tied)
+    )
+    assert ids(kb.lookup("sleep", person())) == ["tie_0", "tie_1"]
+
+
+# --------------------------------------------------------------------- malformed files
+
+GOOD_ITEM = """\
+advice:
+  - id: fine_item
+    topic: stretches
+    text: Stretch gently.
+    sources: [{document: seed, section: Stretching}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("item", "field"),
+    [
+        pytest.param(
+            "  - id: no_source\n    topic: stretches\n    text: Stretch gently.\n",
+            "sources",
+            id="missing-source",
+        ),
+        pytest.param(
+            "  - id: ghost_source\n    topic: stretches\n    text: Stretch gently.\n"
+            "    sources: [{document: not_a_document, section: Somewhere}]\n",
+            "sources",
+            id="unknown-document",
+        ),
+        pytest.param(
+            "  - id: bad_topic\n    topic: yoga_tips\n    text: Stretch gently.\n"
+            "    sources: [{document: seed, section: Stretching}]\n",
+            "topic",
+            id="bad-topic",
+        ),
+        pytest.param(
+            "  - id: dosed\n    topic: medicine\n    text: Take 400 mg of ibuprofen.\n"
+            "    sources: [{document: nhs, section: Pain relief}]\n",
+            "text",
+            id="dose-in-text",
+        ),
+        pytest.param(
+            "  - id: dose_word\n    topic: medicine\n"
+            "    text: Ask about the right dose.\n"
+            "    sources: [{document: nhs, section: Pain relief}]\n",
+            "text",
+            id="dose-word-in-text",
+        ),
+        pytest.param(
+            "  - id: no_section\n    topic: stretches\n    text: Stretch gently.\n"
+            "    sources: [{document: seed}]\n",
+            "sources",
+            id="source-without-section",
+        ),
+        pytest.param(
+            "  - id: odd_class\n    topic: stretches\n    substance_class: stimulant\n"
+            "    text: Stretch gently.\n    sources: [{document: seed, section: S}]\n",
+            "substance_class",
+            id="unknown-substance-class",
+        ),
+        pytest.param(
+            "  - id: odd_place\n    topic: stretches\n    body_location: knee\n"
+            "    text: Stretch gently.\n    sources: [{document: seed, section: S}]\n",
+            "body_location",
+            id="non-contract-body-location",
+        ),
+        pytest.param(
+            "  - id: sources_as_names\n    topic: stretches\n"
+            "    text: Stretch gently.\n"
+            "    sources: [seed]\n",
+            "sources",
+            id="source-not-a-mapping",
+        ),
+    ],
+)
+def test_a_malformed_item_fails_naming_file_entry_and_field(
+    tmp_path: Path, item: str, field: str
+) -> None:
+    folder = write_kb(
+        tmp_path / "knowledge", documents=DOCUMENTS, broken="advice:\n" + item
+    )
+    entry_id = item.split("id: ", 1)[1].split("\n", 1)[0]
+    with pytest.raises(KnowledgeBaseError) as error:
+        InMemoryKnowledgeBase(folder)
+    message = str(error.value)
+    assert "broken.yml" in message
+    assert f"'{entry_id}'" in message
+    assert f"'{field}'" in message
+
+
+def test_a_duplicate_id_fails_naming_the_file_entry_and_field(tmp_path: Path) -> None:
+    folder = write_kb(
+        tmp_path / "knowledge", documents=DOCUMENTS, first=GOOD_ITEM, second=GOOD_ITEM
+    )
+    with pytest.raises(KnowledgeBaseError) as error:
+        InMemoryKnowledgeBase(folder)
+    message = str(error.value)
+    assert "second.yml" in message
+    assert "fine_item" in message
+    assert "'id'" in message
+
+
+def test_a_duplicate_id_fails_loudly(tmp_path: Path) -> None:
+    folder = write_kb(
+        tmp_path / "knowledge", documents=DOCUMENTS, first=GOOD_ITEM, second=GOOD_ITEM
+    )
+    with pytest.raises(KnowledgeBaseError, match="fine_item"):
+        InMemoryKnowledgeBase(folder)
+
+
+def test_a_document_citing_a_missing_seed_file_fails(tmp_path: Path) -> None:
+    folder = write_kb(tmp_path / "knowledge", documents=DOCUMENTS, advice=GOOD_ITEM)
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    with pytest.raises(KnowledgeBaseError) as error:
+        InMemoryKnowledgeBase(folder, seeds)
+    assert "documents.yml" in str(error.value)
+    assert "'seed'" in str(error.value) and "'file'" in str(error.value)
+
+
+def test_invalid_yaml_fails_naming_the_file(tmp_path: Path) -> None:
+    folder = write_kb(tmp_path / "knowledge", documents=DOCUMENTS, broken="advice: [\n")
+    with pytest.raises(KnowledgeBaseError, match="broken.yml"):
+        InMemoryKnowledgeBase(folder)
+
+
+def test_a_missing_folder_fails_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeBaseError, match="nowhere"):
+        InMemoryKnowledgeBase(tmp_path / "nowhere")

@@ -1,0 +1,237 @@
+"""The safety screen: which questions a person gets, and how their answers are read."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk.events import SlotSet
+
+from actions.screening import (
+    QUESTIONS_BY_SLOT,
+    SCREEN_SLOTS,
+    URGENT_QUESTIONS,
+    Profile,
+    ValidateTriageForm,
+    questions_for,
+)
+
+FORM = "triage_form"
+EMERGENCY_QUESTIONS = [slot for slot in SCREEN_SLOTS if slot not in URGENT_QUESTIONS]
+
+
+def profile(
+    substance_class: str | None,
+    body_location: str | None,
+    symptom: str | None = None,
+    severity: float | None = None,
+) -> Profile:
+    return Profile(substance_class, body_location, symptom, severity)
+
+
+def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {
+        event["name"]: event["value"]
+        for event in events
+        if event.get("event") == "slot"
+    }
+
+
+# -------------------------------------------------------------- choosing the questions
+
+
+def test_everyone_is_asked_about_breathing_first() -> None:
+    for substance_class in ("opioid", "benzodiazepine", "alcohol", "baclofen", "none"):
+        assert questions_for(profile(substance_class, "neck"))[0] == "screen_breathing"
+
+
+def test_opioid_and_buttock_asks_about_nerves_swelling_and_fluids() -> None:
+    asked = questions_for(profile("opioid", "buttock"))
+    assert {"screen_nerves", "screen_swelling", "screen_fluids"} <= set(asked)
+    assert "screen_baclofen" not in asked
+    assert "screen_mind" not in asked
+
+
+@pytest.mark.parametrize("body_location", ["neck", "buttock", "whole_body"])
+def test_baclofen_always_asks_the_baclofen_question(body_location: str) -> None:
+    asked = questions_for(profile("baclofen", body_location))
+    assert "screen_baclofen" in asked
+    assert "screen_mind" in asked
+
+
+def test_nothing_stopped_with_buttock_pain_skips_the_fluids_question() -> None:
+    asked = questions_for(profile("none", "buttock"))
+    assert "screen_fluids" not in asked
+    assert {"screen_nerves", "screen_swelling"} <= set(asked)
+
+
+@pytest.mark.parametrize("substance_class", ["benzodiazepine", "alcohol"])
+def test_benzos_and_alcohol_ask_about_confusion_and_heavy_use(
+    substance_class: str,
+) -> None:
+    asked = questions_for(profile(substance_class, "calf"))
+    assert {"screen_mind", "screen_heavy_use"} <= set(asked)
+
+
+def test_severe_cramps_ask_about_dark_urine() -> None:
+    assert "screen_urine" in questions_for(profile("opioid", "calf", "cramp", 8))
+    assert "screen_urine" not in questions_for(profile("opioid", "calf", "cramp", 3))
+
+
+async def test_required_slots_asks_what_is_missing_then_the_questions(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker(
+        slots={"substance_class": "opioid", "body_location": "buttock"}
+    )
+    required = await ValidateTriageForm().required_slots(
+        [], dispatcher, tracker, domain
+    )
+    assert required[:2] == ["substance_class", "body_location"]
+    assert required[2:] == questions_for(profile("opioid", "buttock"))
+
+
+async def test_required_slots_is_empty_once_escalated(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker(
+        slots={
+            "substance_class": "opioid",
+            "body_location": "buttock",
+            "triage_level": "emergency",
+        }
+    )
+    assert (
+        await ValidateTriageForm().required_slots([], dispatcher, tracker, domain) == []
+    )
+
+
+# ---------------------------------------------------------------------- reading answers
+
+
+def screen_turn(make_tracker, intent: str, requested: str, entities=(), **slots: Any):
+    """The person answers while the form is asking `requested`."""
+    return make_tracker(
+        {"affirm": "yes", "deny": "no", "unsure": "not sure"}.get(intent, intent),
+        intent,
+        entities,
+        slots={
+            "substance_class": "opioid",
+            "body_location": "buttock",
+            "requested_slot": requested,
+            **slots,
+        },
+        active_loop=FORM,
+    )
+
+
+@pytest.mark.parametrize(
+    ("intent", "answer"), [("affirm", "yes"), ("deny", "no"), ("unsure", "unsure")]
+)
+async def test_an_answer_fills_the_question_being_asked(
+    dispatcher, make_tracker, domain, intent: str, answer: str
+) -> None:
+    tracker = screen_turn(make_tracker, intent, "screen_nerves")
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    answers = {k: v for k, v in slot_values(events).items() if k in SCREEN_SLOTS}
+    assert answers == {"screen_nerves": answer}
+
+
+async def test_an_answer_is_never_stored_for_another_question(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = screen_turn(make_tracker, "deny", "screen_nerves")
+    form = ValidateTriageForm()
+    for slot in SCREEN_SLOTS:
+        extracted = await getattr(form, f"extract_{slot}")(dispatcher, tracker, domain)
+        assert extracted == ({slot: "no"} if slot == "screen_nerves" else {})
+
+
+async def test_a_message_that_is_not_an_answer_fills_nothing(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = screen_turn(
+        make_tracker, "ask_stretches", "screen_nerves", screen_breathing="no"
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    assert not set(slot_values(events)) & set(SCREEN_SLOTS)
+    assert SlotSet("requested_slot", "screen_nerves") in events  # asked again
+
+
+async def test_a_red_flag_message_is_never_stored_as_an_answer(
+    dispatcher, make_tracker, red_flag, domain
+) -> None:
+    """ "no... but now I can't breathe" must not become screen_nerves = no."""
+    tracker = screen_turn(
+        make_tracker, "deny", "screen_nerves", [red_flag("breathing")]
+    )
+    form = ValidateTriageForm()
+    events = await form.run(dispatcher, tracker, domain)
+
+    assert not set(slot_values(events)) & set(SCREEN_SLOTS)
+    for slot in SCREEN_SLOTS:
+        assert await getattr(form, f"extract_{slot}")(dispatcher, tracker, domain) == {}
+
+
+async def test_an_urgent_flag_does_not_stop_the_answer(
+    dispatcher, make_tracker, red_flag, domain
+) -> None:
+    tracker = screen_turn(
+        make_tracker, "deny", "screen_nerves", [red_flag("pregnancy", "urgent")]
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    assert slot_values(events).get("screen_nerves") == "no"
+
+
+@pytest.mark.parametrize("slot", EMERGENCY_QUESTIONS)
+async def test_yes_to_an_emergency_question_escalates(
+    dispatcher, make_tracker, domain, slot: str
+) -> None:
+    validated = await getattr(ValidateTriageForm(), f"validate_{slot}")(
+        "yes", dispatcher, make_tracker(), domain
+    )
+    assert validated == {
+        slot: "yes",
+        "triage_level": "emergency",
+        "screen_flag": QUESTIONS_BY_SLOT[slot].flag,
+    }
+
+
+async def test_yes_to_breathing_ends_the_screen_with_emergency(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = screen_turn(make_tracker, "affirm", "screen_breathing")
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    values = slot_values(events)
+    assert values["screen_breathing"] == "yes"
+    assert values["triage_level"] == "emergency"
+    assert values["screen_flag"] == "breathing"
+    assert values["requested_slot"] is None  # nothing more to ask: the form ends
+
+
+@pytest.mark.parametrize("answer", ["no", "unsure"])
+async def test_no_or_unsure_does_not_escalate(
+    dispatcher, make_tracker, domain, answer: str
+) -> None:
+    validated = await ValidateTriageForm().validate_screen_breathing(
+        answer, dispatcher, make_tracker(), domain
+    )
+    assert validated == {"screen_breathing": answer}
+
+
+async def test_yes_to_heavy_use_is_stored_but_not_an_emergency(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = screen_turn(
+        make_tracker, "affirm", "screen_heavy_use", substance_class="alcohol"
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    values = slot_values(events)
+    assert values["screen_heavy_use"] == "yes"
+    assert "triage_level" not in values
+    assert "screen_flag" not in values

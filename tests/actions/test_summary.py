@@ -1,0 +1,111 @@
+"""The summary a person can show a clinician or paramedic."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import ActionExecuted
+
+from actions.catalogue import red_flag as catalogue_entry
+from actions.summary import ActionClinicianSummary
+
+
+async def test_summary_lists_what_the_person_reported(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = [
+        user_said("day 3 off oxy, lower back cramps 6/10", "describe_symptoms"),
+        ActionExecuted("action_listen"),
+        user_said("i'm 10 weeks pregnant", "inform", [red_flag("pregnancy", "urgent")]),
+        ActionExecuted("action_triage_disposition"),
+    ]
+    tracker = make_tracker(
+        "can you summarise this for my doctor",
+        "request_summary",
+        slots={
+            "substance": "oxycodone",
+            "substance_class": "opioid",
+            "hours_since_stop": 72.0,
+            "body_location": "lower_back",
+            "symptom": "cramp",
+            "severity": 6.0,
+            "screen_breathing": "no",
+            "screen_nerves": "unsure",
+            "screen_swelling": "no",
+            "triage_level": "urgent",
+        },
+        events=earlier,
+    )
+    events = await ActionClinicianSummary().run(dispatcher, tracker, domain)
+
+    assert events == []
+    [message] = dispatcher.messages
+    lines = message["text"].splitlines()
+    stopped = _line(lines, "Recently stopped")
+    assert "oxycodone" in stopped and "about 3 days ago" in stopped
+    symptoms = _line(lines, "Symptoms")
+    assert "cramp" in symptoms and "lower back" in symptoms and "6/10" in symptoms
+    screen = _line(lines, "Safety screen")
+    assert "trouble breathing: no" in screen
+    assert "sudden leg weakness: unsure" in screen
+    assert "screen_" not in screen  # slot names mean nothing to a doctor
+    assert catalogue_entry("pregnancy").name in _line(lines, "Warning signs")
+    assert "advised to get medical care today" in _line(lines, "Triage")
+
+
+async def test_summary_after_an_emergency_names_the_sign(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = [
+        user_said(
+            "my calf is swollen red and hot", "report_emergency", [red_flag("dvt")]
+        ),
+        ActionExecuted("action_emergency"),
+    ]
+    tracker = make_tracker(
+        "summary please",
+        "request_summary",
+        slots={
+            "substance": "heroin",
+            "substance_class": "opioid",
+            "triage_level": "emergency",
+        },
+        events=earlier,
+    )
+    await ActionClinicianSummary().run(dispatcher, tracker, domain)
+
+    lines = dispatcher.messages[0]["text"].splitlines()
+    assert catalogue_entry("dvt").name in _line(lines, "Warning signs")
+    assert "EMERGENCY" in _line(lines, "Triage")
+    assert "not stated" in _line(lines, "Recently stopped")
+    assert "not completed" in _line(lines, "Safety screen")
+
+
+async def test_an_empty_conversation_claims_nothing(
+    dispatcher, make_tracker, domain
+) -> None:
+    await ActionClinicianSummary().run(
+        dispatcher, make_tracker("summary", "request_summary"), domain
+    )
+
+    lines = dispatcher.messages[0]["text"].splitlines()
+    assert "not asked yet" in _line(lines, "Recently stopped")
+    assert _line(lines, "Warning signs").endswith("none")
+    assert "not yet decided" in _line(lines, "Triage")
+
+
+async def test_nothing_stopped_is_said_plainly(
+    dispatcher, make_tracker, domain
+) -> None:
+    await ActionClinicianSummary().run(
+        dispatcher,
+        make_tracker("summary", "request_summary", slots={"substance_class": "none"}),
+        domain,
+    )
+
+    assert "nothing reported" in _line(
+        dispatcher.messages[0]["text"].splitlines(), "Recently"
+    )
+
+
+def _line(lines: list, label: str) -> str:
+    [found] = [line for line in lines if line.lstrip("• ").startswith(label)]
+    return found

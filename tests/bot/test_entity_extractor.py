@@ -1,0 +1,195 @@
+"""Slang, brands and typos -> the canonical values named in shared/CONTRACT.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Set, Tuple
+
+import pytest
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.importer import load_project_lexicon
+from bot.lexicon import LexiconError
+from bot.nlu.lexicon_entity_extractor import LexiconEntityExtractor
+
+LEXICON_TYPES = ("substance", "substance_class", "body_location", "symptom")
+@pytest.fixture(scope="module")
+def extractor() -> LexiconEntityExtractor:
+    """Built as `load` builds it: with a lexicon; storage and resource are unused."""
+    return LexiconEntityExtractor(
+        LexiconEntityExtractor.get_default_config(), None, None, load_project_lexicon()
+    )
+
+
+def found(extractor: LexiconEntityExtractor, text: str) -> Set[Tuple[str, Any]]:
+    return {
+        (entity["entity"], entity["value"])
+        for entity in extractor.extract(text)
+        if entity["entity"] in LEXICON_TYPES
+    }
+
+
+OXY = {("substance", "oxycodone"), ("substance_class", "opioid")}
+HEROIN = {("substance", "heroin"), ("substance_class", "opioid")}
+BENZO = ("substance_class", "benzodiazepine")
+BUTTOCK = ("body_location", "buttock")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # substances: slang, brands, typos; the class rides along
+        ("day 3 off oxy", OXY),
+        ("quit percs last week", OXY),
+        ("ran out of percocet", OXY),
+        ("oxycodon withdrawal", OXY),
+        ("kicking H", HEROIN),
+        ("been off dope 2 days", HEROIN),
+        ("no more heroine", HEROIN),
+        ("fent withdrawal", {("substance", "fentanyl"), ("substance_class", "opioid")}),
+        (
+            "fentanly is out of my system",
+            {("substance", "fentanyl"), ("substance_class", "opioid")},
+        ),
+        (
+            "coming off subs",
+            {("substance", "buprenorphine"), ("substance_class", "opioid")},
+        ),
+        (
+            "stopped my suboxone",
+            {("substance", "buprenorphine"), ("substance_class", "opioid")},
+        ),
+        ("stopped xans", {("substance", "alprazolam"), BENZO}),
+        ("no more bars", {("substance", "alprazolam"), BENZO}),
+        ("ran out of zanax", {("substance", "alprazolam"), BENZO}),
+        ("kpins withdrawal", {("substance", "clonazepam"), BENZO}),
+        ("off my klonopin", {("substance", "clonazepam"), BENZO}),
+        ("cut down my vals", {("substance", "diazepam"), BENZO}),
+        ("tapering ativan", {("substance", "lorazepam"), BENZO}),
+        ("quit booze", {("substance", "alcohol"), ("substance_class", "alcohol")}),
+        ("tapering benzos", {("substance", "benzodiazepine"), BENZO}),
+        (
+            "my pain pills ran out",
+            {("substance", "opioid"), ("substance_class", "opioid")},
+        ),
+        (
+            "stopped baclofen",
+            {("substance", "baclofen"), ("substance_class", "baclofen")},
+        ),
+        # body locations
+        ("my glutes are sore", {BUTTOCK, ("symptom", "pain")}),
+        ("butt cheek is killing me", {BUTTOCK}),
+        ("my bum hurts", {BUTTOCK, ("symptom", "pain")}),
+        ("backside aches", {BUTTOCK, ("symptom", "pain")}),
+        ("tailbone area is throbbing", {BUTTOCK, ("symptom", "pain")}),
+        (
+            "hamstring is so tight",
+            {("body_location", "thigh"), ("symptom", "stiffness")},
+        ),
+        (
+            "lower back is cramping",
+            {("body_location", "lower_back"), ("symptom", "cramp")},
+        ),
+        ("it aches all over", {("body_location", "whole_body"), ("symptom", "pain")}),
+        ("calves cramping bad", {("body_location", "calf"), ("symptom", "cramp")}),
+        # symptoms
+        ("cramping in my booty", {BUTTOCK, ("symptom", "cramp")}),
+        ("twitching all night", {("symptom", "twitch")}),
+        ("twiching all day", {("symptom", "twitch")}),
+        ("i have a charley horse", {("symptom", "cramp")}),
+        ("buttocks spasm", {BUTTOCK, ("symptom", "spasm")}),
+        (
+            "pins and needles in my leg",
+            {("body_location", "leg"), ("symptom", "numbness")},
+        ),
+        (
+            "my hands have the shakes",
+            {("body_location", "hand"), ("symptom", "tremor")},
+        ),
+        # a whole message
+        (
+            "day 3 off oxy and my glutes are cramping",
+            OXY | {BUTTOCK, ("symptom", "cramp")},
+        ),
+        (
+            "ran out of my vals and my bum is twitching",
+            {("substance", "diazepam"), BENZO, BUTTOCK, ("symptom", "twitch")},
+        ),
+        # words that look like lexicon terms but are not
+        ("the cramps came back", {("symptom", "cramp")}),
+        ("went back to using", set()),
+        ("charley horse in my calf", {("symptom", "cramp"), ("body_location", "calf")}),
+        # both entities from overlapping terms
+        pytest.param(
+            "lower back spasms",
+            {("body_location", "lower_back"), ("symptom", "spasm")},
+        ),
+        pytest.param(
+            "fent wd, everything hurts",
+            {
+                ("substance", "fentanyl"),
+                ("substance_class", "opioid"),
+                ("body_location", "whole_body"),
+                ("symptom", "pain"),
+            },
+        ),
+        pytest.param(
+            "restless legs all night",
+            {("symptom", "restlessness"), ("body_location", "leg")},
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) else "",
+)
+def test_canonical_values(
+    extractor: LexiconEntityExtractor, text: str, expected: Set[Tuple[str, str]]
+) -> None:
+    assert found(extractor, text) == expected
+
+
+def test_the_class_rides_along_on_the_same_characters(
+    extractor: LexiconEntityExtractor,
+) -> None:
+    text = "kicking H since monday"
+    entities = {e["entity"]: e for e in extractor.extract(text)}
+    substance, substance_class = entities["substance"], entities["substance_class"]
+    assert text[substance["start"] : substance["end"]] == "H"
+    assert (substance_class["start"], substance_class["end"]) == (
+        substance["start"],
+        substance["end"],
+    )
+
+
+def test_time_and_severity_ride_along(extractor: LexiconEntityExtractor) -> None:
+    entities = extractor.extract(
+        "quit xans 2 days ago, butt cheek spasms 8/10", today=dt.date(2024, 5, 15)
+    )
+    values = {e["entity"]: e["value"] for e in entities}
+    assert values["hours_since_stop"] == 48
+    assert values["severity"] == 8
+    assert values["substance"] == "alprazolam"
+
+
+def test_a_region_is_found(extractor: LexiconEntityExtractor) -> None:
+    values = {(e["entity"], e["value"]) for e in extractor.extract("I'm in the UK")}
+    assert ("region", "uk") in values
+
+
+def test_process_adds_entities_after_other_extractors(
+    extractor: LexiconEntityExtractor,
+) -> None:
+    earlier = {"entity": "red_flag", "value": "seizure", "start": 0, "end": 7}
+    message = Message(
+        data={"text": "seizure after quitting xans", "entities": [earlier]}
+    )
+    [processed] = extractor.process([message])
+    entities: List[Dict[str, Any]] = processed.get("entities")
+    assert entities[0] == earlier
+    added = {(e["entity"], e["value"]) for e in entities[1:]}
+    assert ("substance", "alprazolam") in added
+    assert all(e.get("extractor") == "LexiconEntityExtractor" for e in entities[1:])
+
+
+def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
+    untrained = LexiconEntityExtractor({}, None, None)
+    with pytest.raises(LexiconError, match="before training"):
+        untrained.extract("oxy")

@@ -1,0 +1,101 @@
+"""How long since the person stopped, and how bad it is, from the way they put it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.nlu.time_expressions import hours_since_stop, severity
+
+WEDNESDAY = dt.date(2024, 5, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("2 days ago", 48),
+        ("stopped 2 days ago", 48),
+        ("day 3", 72),
+        ("day 3 off oxy and my glutes are cramping", 72),
+        ("it's been 36 hours", 36),
+        ("36h since my last", 36),
+        ("last night", 12),
+        ("quit last night", 12),
+        ("yesterday", 24),
+        ("this morning", 6),
+        ("a couple of days ago", 48),
+        ("a few days", 72),
+        ("two weeks ago", 336),
+        ("a week ago", 168),
+        ("last week", 168),
+        ("since monday", 48),  # on a Wednesday
+        ("on sunday", 72),
+        ("since wednesday", 168),  # today is Wednesday: a week ago, not now
+        ("stopped 3 days ago and the pain is 8/10", 72),
+        ("i take it twice a day, stopped 4 days ago", 96),
+    ],
+)
+def test_time_since_stopping_in_hours(text: str, hours: int) -> None:
+    found = hours_since_stop(text, today=WEDNESDAY)
+    assert found is not None, text
+    assert found.value == hours
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "twice a day",
+        "3 times a day",
+        "once a week",
+        "i took 8 pills a day",
+        "my butt hurts",
+        "36 h",  # a lone "h" after a space is left for the heroin lexicon term
+    ],
+)
+def test_rates_and_other_numbers_are_not_a_time(text: str) -> None:
+    assert hours_since_stop(text, today=WEDNESDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("I was on 6 percs a day, stopped 3 days ago", 72),
+        ("used 3 grams a day until 2 days ago", 48),
+        ("took them 3x a day", None),
+    ],
+)
+def test_a_usage_rate_is_not_a_time(text: str, hours: int | None) -> None:
+    found = hours_since_stop(text, today=WEDNESDAY)
+    assert (found.value if found else None) == hours
+
+
+def test_the_span_points_at_the_words_used() -> None:
+    text = "quit 3 days ago, it's bad"
+    found = hours_since_stop(text, today=WEDNESDAY)
+    assert found is not None
+    assert text[found.start : found.end] == "3 days"
+
+
+@pytest.mark.parametrize(
+    ("text", "score"),
+    [
+        ("8/10", 8),
+        ("pain is 7 out of 10", 7),
+        ("like a 9 today", 9),
+        ("it's a 10", 10),
+        ("10/10 worst ever", 10),
+        ("0/10 now", 0),
+    ],
+)
+def test_severity_score(text: str, score: int) -> None:
+    found = severity(text)
+    assert found is not None, text
+    assert found.value == score
+
+
+@pytest.mark.parametrize(
+    "text", ["day 3", "2 days ago", "i took 8 pills a day", "twice a day", "i'm 30"]
+)
+def test_other_numbers_are_not_a_severity(text: str) -> None:
+    assert severity(text) is None

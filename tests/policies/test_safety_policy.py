@@ -1,0 +1,228 @@
+"""The safety policy: red flags and escalated conversations get the emergency reply."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, Iterable, List
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    Event,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import InvalidConfigException
+
+from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
+from bot.policies.safety_policy import SafetyPolicy
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+EMERGENCY = "action_emergency"
+LISTEN = "action_listen"
+
+
+@pytest.fixture(scope="module")
+def rasa_domain() -> Domain:
+    return Domain.load(str(PROJECT_ROOT / "domain"))
+
+
+@pytest.fixture
+def policy(tmp_path: Path) -> SafetyPolicy:
+    return SafetyPolicy(
+        SafetyPolicy.get_default_config(),
+        LocalModelStorage(tmp_path),
+        Resource("safety"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+
+
+def flag(flag_id: str, disposition: str = "emergency") -> Dict[str, Any]:
+    return {
+        "entity": RED_FLAG_ENTITY,
+        "value": flag_id,
+        RED_FLAG_DISPOSITION: disposition,
+        "start": 0,
+        "end": len(flag_id),
+    }
+
+
+def says(
+    text: str, intent: str, entities: Iterable[Dict[str, Any]] = ()
+) -> List[Event]:
+    """The bot listens, then the person says something."""
+    return [
+        ActionExecuted(LISTEN),
+        UserUttered(
+            text, intent={"name": intent, "confidence": 1.0}, entities=list(entities)
+        ),
+    ]
+
+
+def conversation(domain: Domain, *events: Event) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events(
+        "test-user", list(events), slots=domain.slots
+    )
+
+
+def decision(policy: SafetyPolicy, tracker: DialogueStateTracker) -> str | None:
+    decided = policy.decide(tracker)
+    return decided[0] if decided else None
+
+
+IN_THE_SCREEN = [
+    *[ActionExecuted("action_session_start")],
+    *says("day 3 off oxy, my butt is cramping", "describe_symptoms"),
+    ActionExecuted("triage_form"),
+    ActiveLoop("triage_form"),
+    SlotSet("requested_slot", "screen_breathing"),
+]
+ESCALATED = [
+    *says("i think he's having a seizure", "report_emergency", [flag("seizure")]),
+    ActionExecuted(EMERGENCY),
+    SlotSet("triage_level", "emergency"),
+]
+
+
+def test_an_emergency_red_flag_gets_the_emergency_reply(policy, rasa_domain) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *says("my friend had a seizure", "report_emergency", [flag("seizure")]),
+    )
+    assert decision(policy, tracker) == EMERGENCY
+
+
+@pytest.mark.parametrize("intent", ["deny", "affirm", "ask_stretches", "greet"])
+def test_a_red_flag_beats_an_active_form(policy, rasa_domain, intent: str) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *IN_THE_SCREEN,
+        *says("no... but now i can't breathe", intent, [flag("breathing")]),
+    )
+    assert tracker.active_loop_name == "triage_form"
+    assert decision(policy, tracker) == EMERGENCY
+
+
+def test_an_urgent_flag_alone_is_left_to_the_other_policies(
+    policy, rasa_domain
+) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *says(
+            "i'm pregnant and cramping",
+            "describe_symptoms",
+            [flag("pregnancy", "urgent")],
+        ),
+    )
+    assert policy.decide(tracker) is None
+
+
+def test_an_ordinary_message_is_left_to_the_other_policies(policy, rasa_domain) -> None:
+    tracker = conversation(
+        rasa_domain, *says("my butt is cramping", "describe_symptoms")
+    )
+    assert policy.decide(tracker) is None
+
+
+def test_after_the_emergency_reply_it_listens(policy, rasa_domain) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *says("my friend had a seizure", "report_emergency", [flag("seizure")]),
+        ActionExecuted(EMERGENCY),
+    )
+    assert decision(policy, tracker) == LISTEN
+
+
+@pytest.mark.parametrize(
+    "intent",
+    [
+        "thank",
+        "greet",
+        "goodbye",
+        "affirm",
+        "deny",
+        "ask_stretches",
+        "ask_medicine",
+        "describe_symptoms",
+        "out_of_scope",
+    ],
+)
+def test_an_escalated_conversation_stays_escalated(
+    policy, rasa_domain, intent: str
+) -> None:
+    tracker = conversation(rasa_domain, *ESCALATED, *says("ok", intent))
+    assert decision(policy, tracker) == EMERGENCY
+
+
+@pytest.mark.parametrize("intent", ["restart", "request_summary"])
+def test_restart_and_summary_pass_through_when_escalated(
+    policy, rasa_domain, intent: str
+) -> None:
+    tracker = conversation(rasa_domain, *ESCALATED, *says("ok", intent))
+    assert policy.decide(tracker) is None
+
+
+def test_a_summary_request_with_an_emergency_flag_gets_the_emergency_reply(
+    policy, rasa_domain
+) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *says(
+            "summarise this for the paramedics, he's seizing again",
+            "request_summary",
+            [flag("seizure")],
+        ),
+    )
+    assert decision(policy, tracker) == EMERGENCY
+
+
+def test_an_escalated_screen_answer_gets_the_emergency_reply(
+    policy, rasa_domain
+) -> None:
+    """A "yes" to a screen question sets triage_level in the form; safety takes over."""
+    tracker = conversation(
+        rasa_domain,
+        *IN_THE_SCREEN,
+        *says("yes", "affirm"),
+        ActionExecuted("triage_form"),
+        SlotSet("screen_breathing", "yes"),
+        SlotSet("triage_level", "emergency"),
+        ActiveLoop(None),
+    )
+    assert decision(policy, tracker) == EMERGENCY
+
+
+def test_the_prediction_is_certain_and_beats_a_form(policy, rasa_domain) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *IN_THE_SCREEN,
+        *says("no, chest pain", "deny", [flag("chest_pain")]),
+    )
+    prediction = policy.predict_action_probabilities(tracker, rasa_domain)
+
+    best = max(
+        range(len(prediction.probabilities)), key=prediction.probabilities.__getitem__
+    )
+    assert rasa_domain.action_names_or_texts[best] == EMERGENCY
+    assert prediction.probabilities[best] == 1.0
+    assert prediction.is_no_user_prediction
+    assert policy.priority > 6  # above RulePolicy, which also predicts the form
+
+
+def test_it_abstains_with_all_zero_probabilities(policy, rasa_domain) -> None:
+    tracker = conversation(
+        rasa_domain, *says("my butt is cramping", "describe_symptoms")
+    )
+    prediction = policy.predict_action_probabilities(tracker, rasa_domain)
+    assert max(prediction.probabilities) == 0.0
+
+
+def test_training_checks_the_domain_has_the_emergency_action(policy) -> None:
+    with pytest.raises(InvalidConfigException, match="action_emergency"):
+        policy.train([], Domain.from_dict({"slots": {}}))
