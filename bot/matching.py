@@ -48,6 +48,16 @@ CHAT_SLANG: Mapping[str, str] = {
 _REPEATS = re.compile(r"(.)\1{2,}")
 MIN_FUZZY_LENGTH = 5
 LONG_WORD_LENGTH = 10
+# A repair lands on a word of six letters or more: five-letter lexicon words are mostly
+# everyday words ("clean", "bunch", "place", "walls") that a common word would be
+# "repaired" into. These five-letter words of the domain are the exception.
+MIN_TARGET_LENGTH = 6
+SHORT_REPAIR_TARGETS: FrozenSet[str] = frozenset(
+    """
+    chest fever blood urine spasm cramp vomit bowel groin thigh ankle heart pulse lungs
+    faint dizzy booze vodka xanax benzo glute spine elbow wrist knees
+    """.split()
+)
 # Everyday words that sit one or two edits from a lexicon word and must stay themselves:
 # "never" is not "fever", "snakes" not "shakes", "walking" not "waking", "sized" not
 # "seized", "later" not "lager". spaCy's stop words are protected as well.
@@ -84,7 +94,11 @@ PROTECTED_WORDS: FrozenSet[str] = frozenset(
     continue shitting paint acres burying camps champ crappy stakes grasping barley
     gargling raving flattering sewing sliders steaks heave battle bottles bingo binder
     blender quilting bleeping beefs broker hearth bearing wheeling overdone contusion
-    conclusions needless scooting making baking
+    conclusions needless scooting making baking clear bench present prevents leading
+    calming stronger states contact contraction contractions sweaty reader thanks pulsing
+    print prone walks works stick facts flips linked taxes peace plane topic purse lunge
+    lunges groan groans grain angle bowed heats brood hearty gluten spines spice spite
+    elbows wrists knelt
     """.split()
 )
 
@@ -131,14 +145,15 @@ class SpellingRepair:
     letter (a slip of the finger rarely hits the first letter, and "never" must not
     become "fever"), never an everyday word (`PROTECTED_WORDS`), and only when exactly one
     lexicon word is near, so "bars" never becomes "bare" and "seizur" becomes "seizure".
-    Words under ten letters get one edit, longer ones two.
+    Words under ten letters get one edit, longer ones two, and a repair lands on a word of
+    six letters or more or on one of `SHORT_REPAIR_TARGETS`.
     """
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self._vocabulary: Set[str] = {w for w in vocabulary if w.isalpha()}
         self._by_length: Dict[int, List[str]] = {}
         for word in self._vocabulary:
-            if len(word) >= MIN_FUZZY_LENGTH:
+            if len(word) >= MIN_TARGET_LENGTH or word in SHORT_REPAIR_TARGETS:
                 self._by_length.setdefault(len(word), []).append(word)
         self._cache: Dict[str, str] = {}
 

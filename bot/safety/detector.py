@@ -23,6 +23,7 @@ inside them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import re
@@ -50,6 +51,8 @@ NEARBY = "nearby"
 """A marker in a combination: its other parts must stand within `NEAR_SPAN` tokens of one
 another in one sentence ("breathing is shallow", not "breathing fine, stairs are hard")."""
 NEAR_SPAN = 12
+MAX_REACH = 40
+"""How far (in words) a cue may stand from the sign it qualifies, however long the sentence."""
 
 NEGATION_CUES: FrozenSet[str] = frozenset(
     {
@@ -128,7 +131,9 @@ HYPOTHETICAL_CUES: Tuple[Tuple[str, ...], ...] = tuple(
         "what happens when", "how common", "is it dangerous", "warning signs",
         "difference between", "what to do if", "what to do when", "what should i do if",
         "what do i do if someone", "what do you do if", "how to use", "how do i use",
-        "how do you use", "what counts as", "is it true",
+        "how do you use", "what counts as", "is it true", "asked if", "asked me if",
+        "asking if", "asking me if", "asked whether", "asked about", "asking about",
+        "ask about", "wondering if", "wondering whether", "wonder if",
     )
 )
 # A sentence opening with one of these is a question; its red-flag words are asked about
@@ -165,37 +170,68 @@ CONDITIONALS: FrozenSet[str] = frozenset({"if", "whether"})
 HISTORY_CUES: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
-        "years ago", "year ago", "last year", "months ago", "month ago", "in the past",
-        "used to", "when i was", "as a kid", "as a teen", "as a teenager", "history of",
-        "back in", "long time ago", "long ago", "the first time i", "the first time he",
-        "the first time she", "last time i",
-        "in high school", "in college", "back then", "previous", "previously",
-        "a few years", "couple years", "couple of years", "ages ago", "last month",
-        "last winter", "last summer", "last spring", "last autumn", "last fall",
-        "last detox", "last withdrawal", "last rehab", "last time", "as a child",
-        "as a baby", "as a little", "when i was little", "when i was young", "growing up",
-        "in my childhood", "years back", "year back", "decades ago", "decade ago",
-        "in my teens", "in my twenties", "in my thirties", "in my forties", "in my fifties",
+        "years ago", "year ago", "last year", "months ago", "month ago", "used to",
+        "as a kid", "as a teen", "as a teenager", "history of", "long time ago", "long ago",
+        "last time i", "the last time", "in high school", "in college", "back then",
+        "previously", "a few years", "couple years", "couple of years", "ages ago",
+        "last month", "last winter", "last summer", "last spring", "last autumn",
+        "last fall", "last detox", "last withdrawal", "last rehab", "previous detox",
+        "previous withdrawal", "previous rehab", "previous time", "previous times",
+        "as a child", "as a baby", "as a little", "growing up", "in my childhood",
+        "years back", "year back", "decades ago", "decade ago", "in my teens",
+        "in my twenties", "in my thirties", "in my forties", "in my fifties",
         "in his twenties", "in his thirties", "in his forties", "in his fifties",
         "in her twenties", "in her thirties", "in her forties", "in her fifties",
-        "in his teens", "in her teens", "when he was", "when she was", "that was in",
-        "years before", "before i got clean", "been clean since", "clean since",
-        "a while back", "way back",
+        "in his teens", "in her teens", "that was in", "years before",
+        "before i got clean", "been clean since", "clean since", "a while back",
+        "way back", "back in the day", "back in school", "back in college",
+        "back in high school", "back in rehab", "in the past",
     )
 )
+# A history cue followed by one of these is recent, not history: "in the past hour",
+# "in the past few days".
+RECENT_UNITS: FrozenSet[str] = frozenset(
+    {
+        "hour", "hours", "hr", "hrs", "minute", "minutes", "min", "mins", "day", "days",
+        "night", "nights", "week", "few", "couple", "24", "48", "12", "30", "while",
+    }
+)
+# "when I was" dates a clause only with an age or a life stage after it: "when I was 16",
+# "when I was a kid", but not "when I was walking to the toilet I couldn't breathe".
+LIFE_STAGE_AFTER_WHEN: Tuple[Tuple[str, ...], ...] = tuple(
+    tuple(cue.split())
+    for cue in (
+        "a kid", "a child", "a teen", "a teenager", "a baby", "a student", "little",
+        "young", "younger", "small", "in school", "in high school", "in college",
+        "in my teens", "in my twenties", "in my thirties", "pregnant with",
+    )
+)
+# "my chest hurts like last time": the same as before, so it is happening now.
+LIKE_BEFORE: Tuple[Tuple[str, ...], ...] = tuple(
+    tuple(cue.split())
+    for cue in ("like last time", "like the last time", "same as last time", "like before",
+                "same as before", "as last time", "like it did", "like when")
+)
 # Sign words that a later "fine now" / "came back after a minute" shows were passing
-# ("my foot went numb, it came back after a minute"). Red-flag phrases ("had a seizure
-# but im fine now") are never set aside this way.
+# ("my foot went numb, it came back after a minute"). Only everyday sensations (the
+# shared `symptom` lexicon: numb, tingling, stiff, sore) pass like this; a red-flag
+# phrase or sign ("had a seizure but im fine now", "he was blue but ok now") never does.
 RESOLVED_CUES: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
         "fine now", "ok now", "okay now", "gone now", "better now", "normal now",
-        "went away", "goes away", "came back after", "comes back after", "came back",
-        "comes back", "back to normal", "for a minute", "for a second", "for a sec",
-        "for a few seconds", "for a few minutes", "for a moment", "after a minute",
-        "after a few minutes", "warming up now", "it passed", "then passed", "wore off",
-        "wears off",
+        "went away", "goes away", "came back after", "comes back after", "back to normal",
+        "for a minute", "for a second", "for a sec", "for a few seconds",
+        "for a few minutes", "for a moment", "after a minute", "after a few minutes",
+        "warming up now", "it passed", "then passed", "wore off", "wears off",
     )
+)
+# "like" is a filler ("im like shaking") except where it compares: "like last time",
+# "like the last time", "like before", "like when".
+LIKE_KEPT_BEFORE: FrozenSet[str] = frozenset({"last", "before", "when"})
+WHEN_WAS: Tuple[Tuple[str, ...], ...] = (
+    ("when", "i", "was"), ("when", "he", "was"), ("when", "she", "was"),
+    ("when", "we", "were"), ("when", "they", "were"),
 )
 # "in 2019", "in my 20s", "in his 50s", "that was 2016" (a year that is not "since 2019").
 _YEAR = re.compile(r"^(19[5-9]\d|20[0-4]\d)$")
@@ -207,12 +243,15 @@ _ONCE_NOT_BEFORE: FrozenSet[str] = frozenset(
 )
 _ONCE_NOT_AFTER: FrozenSet[str] = frozenset(
     {"a", "an", "every", "per", "today", "tonight", "daily", "since", "this", "in", "or",
-     "and", "more", "again"}
+     "and", "more", "again", "i", "he", "she", "they", "we", "you", "it", "my", "his",
+     "her", "the", "that"}
 )
 # "had a seizure years ago and another one today": the old event does not hide the new one.
 _RECURRENCE = re.compile(
-    r"\b(again|another)\b.*\b(now|today|tonight|this morning|this afternoon|this evening|"
-    r"just)\b|\b(now|today|tonight|just)\b.*\b(again|another)\b"
+    r"\b(again|another|it s back|it is back|its back|is back|are back|came back|"
+    r"coming back|has come back)\b.*\b(now|today|tonight|this morning|this afternoon|"
+    r"this evening|just)\b|\b(now|today|tonight|just)\b.*\b(again|another|it s back|"
+    r"it is back|its back|is back|are back|came back|coming back|has come back)\b"
 )
 
 
@@ -306,13 +345,20 @@ class RedFlagDetector:
         if len(parts) == len(combination):
             return [m for m in affirmed if self._reference(m.label) in parts]
         candidates = [
-            [m for m in affirmed if self._reference(m.label) == reference] for reference in parts
+            [m for m in affirmed if self._reference(m.label) == reference]
+            for reference in parts
         ]
-        for choice in itertools.product(*candidates):
-            start = min(m.start for m in choice)
-            end = max(m.end for m in choice)
-            if end - start <= NEAR_SPAN and not context.sentence_break_between(start, end):
-                return list(choice)
+        for anchor in candidates[0]:
+            close = [
+                [m for m in others if abs(m.start - anchor.start) <= NEAR_SPAN]
+                for others in candidates[1:]
+            ]
+            for rest in itertools.product(*close):
+                choice = (anchor, *rest)
+                start = min(m.start for m in choice)
+                end = max(m.end for m in choice)
+                if end - start <= NEAR_SPAN and not context.sentence_break_between(start, end):
+                    return list(choice)
         return []
 
     @staticmethod
@@ -344,7 +390,15 @@ class RedFlagDetector:
         Returns the doc and, per kept token, its character span in the original text.
         """
         full = self._matcher.make_doc(text)
-        kept = [t for t in full if t.norm_ not in FILLERS and not t.is_space]
+        kept = [
+            t
+            for i, t in enumerate(full)
+            if not t.is_space
+            and (
+                t.norm_ not in FILLERS
+                or (t.norm_ == "like" and _compares(full, i))
+            )
+        ]
         doc = Doc(full.vocab, words=[t.text for t in kept])
         for token, original in zip(doc, kept):
             token.norm_ = original.norm_
@@ -363,15 +417,26 @@ class _Context:
         for match in found:
             if NEGATION_CUES.intersection(self.norms[match.start : match.end]):
                 self.shielding.update(range(match.start, match.end))
-        sign_spans = [
-            (m.start, m.end)
+        sign_tokens = {
+            index
             for m in found
             if m.label.partition(":")[0] in (RED_FLAG, SYMPTOM)
-        ]
+            for index in range(m.start, m.end)
+        }
         self.signs: Set[Tuple[int, int]] = {
+            (m.start, m.end) for m in found if sign_tokens.intersection(range(m.start, m.end))
+        }
+        symptom_tokens = {
+            index
+            for m in found
+            if m.label.partition(":")[0] == SYMPTOM
+            for index in range(m.start, m.end)
+        }
+        self.sensations: Set[Tuple[int, int]] = {
             (m.start, m.end)
             for m in found
-            if any(m.start < end and start < m.end for start, end in sign_spans)
+            if m.label.partition(":")[0] in (SYMPTOM, CONCEPT)
+            and symptom_tokens.intersection(range(m.start, m.end))
         }
         # A pseudo-negation ("not sure", "can't stop") denies nothing at all, and neither
         # does "no" before a subject: "no, he isn't breathing" / "no i havent peed"
@@ -394,17 +459,20 @@ class _Context:
         """Whether `match` is reported as happening now, and if not, why not."""
         norms = self.norms
         kind = match.label.partition(":")[0]
+        # A run-on message without stops is read in stretches of `MAX_REACH` words.
+        first = max(0, match.start - MAX_REACH)
+        last = min(len(norms), match.end + MAX_REACH)
         clause_start = match.start
-        while clause_start > 0 and norms[clause_start - 1] not in CLAUSE_BREAKS:
+        while clause_start > first and norms[clause_start - 1] not in CLAUSE_BREAKS:
             clause_start -= 1
         clause_end = match.end
-        while clause_end < len(norms) and norms[clause_end] not in CLAUSE_BREAKS:
+        while clause_end < last and norms[clause_end] not in CLAUSE_BREAKS:
             clause_end += 1
         sentence_start = match.start
-        while sentence_start > 0 and norms[sentence_start - 1] not in SENTENCE_BREAKS:
+        while sentence_start > first and norms[sentence_start - 1] not in SENTENCE_BREAKS:
             sentence_start -= 1
         sentence_end = match.end
-        while sentence_end < len(norms) and norms[sentence_end] not in SENTENCE_BREAKS:
+        while sentence_end < last and norms[sentence_end] not in SENTENCE_BREAKS:
             sentence_end += 1
         if kind not in (SUBSTANCE, SUBSTANCE_CLASS) and self._negated(match, clause_start):
             return _Located(match, False, "negated")
@@ -415,7 +483,7 @@ class _Context:
             return _Located(match, False, "asked about, not reported")
         if self._in_the_past(match, clause_start, clause_end, sentence_end):
             return _Located(match, False, "in the past")
-        if kind in (CONCEPT, SYMPTOM) and _contains_any(
+        if (match.start, match.end) in self.sensations and _contains_any(
             norms[match.end : sentence_end], RESOLVED_CUES
         ):
             return _Located(match, False, "passed off")
@@ -447,6 +515,8 @@ class _Context:
                 continue
             if index > 0 and norms[index - 1] in NEGATION_CUES:
                 return False  # "not ok", "not normal"
+            if {"that", "this", "it", "if"}.intersection(norms[match.end : index]):
+                return False  # "my chest hurts, is that normal"
             following = norms[index + 1] if index + 1 < len(norms) else None
             if norm in POST_NEGATIONS_NEEDING_END and not (
                 following is None
@@ -459,14 +529,15 @@ class _Context:
 
     def _asked_about(self, match: TermMatch, sentence_start: int) -> bool:
         norms = self.norms
+        # The sign's own words count too: "why can't I breathe" names who cannot.
         cue_end = _last_cue_end(norms[sentence_start : match.start], HYPOTHETICAL_CUES)
         if cue_end is not None:
             between_start = sentence_start + cue_end
-            return not self._carries_report(between_start, match.start, strong=True)
+            return not self._carries_report(between_start, match.end, strong=True)
         opener = self._question_opener(sentence_start, match.start)
         if opener is None:
             return False
-        return not self._carries_report(opener + 1, match.start, strong=False)
+        return not self._carries_report(opener + 1, match.end, strong=False)
 
     def _question_opener(self, sentence_start: int, match_start: int) -> Optional[int]:
         """Where the question word stands, if the sentence (or a part after a comma) asks."""
@@ -498,7 +569,8 @@ class _Context:
                 continue
             previous = norms[index - 1] if index > 0 else ""
             following = norms[index + 1] if index + 1 < len(norms) else ""
-            if norm == "i" and previous in QUESTION_AUXILIARIES and following not in {"be", "am"}:
+            asks = previous in QUESTION_AUXILIARIES and following not in {"be", "am"}
+            if norm == "i" and asks:
                 continue
             if strong and previous in CONDITIONALS:
                 continue
@@ -519,10 +591,20 @@ class _Context:
             if trailing and _starts_with_any(trailing, HISTORY_CUES + (("that", "was"),)):
                 scope += trailing
         sentence_text = " ".join(norms[match.end : sentence_end])
-        if _RECURRENCE.search(sentence_text):
+        if _RECURRENCE.search(sentence_text) or _contains_any(scope, LIKE_BEFORE):
             return False
-        if _contains_any(scope, HISTORY_CUES):
+        for _start, end in _find_all(scope, HISTORY_CUES):
+            if end < len(scope) and scope[end] in RECENT_UNITS:
+                continue  # "in the past hour"
+            if end + 1 < len(scope) and scope[end + 1] in RECENT_UNITS and scope[end] in {
+                "few", "couple", "24", "48"
+            }:
+                continue
             return True
+        for _start, end in _find_all(scope, WHEN_WAS):
+            after = scope[end:]
+            if after and (after[0].isdigit() or _starts_with_any(after, LIFE_STAGE_AFTER_WHEN)):
+                return True
         for index, norm in enumerate(scope):
             previous = scope[index - 1] if index > 0 else ""
             following = scope[index + 1] if index + 1 < len(scope) else ""
@@ -539,6 +621,14 @@ class _Context:
         return False
 
 
+def _compares(doc: Doc, index: int) -> bool:
+    """Whether the "like" at `index` compares with the past ("like last time")."""
+    following = [t.norm_ for t in doc[index + 1 : index + 3]]
+    return bool(following) and (
+        following[0] in LIKE_KEPT_BEFORE or following == ["the", "last"]
+    )
+
+
 def _without_fillers(phrases: Sequence[str]) -> List[str]:
     """Phrases as the detector sees messages: "breathing very slow" -> "breathing slow"."""
     kept = []
@@ -551,22 +641,34 @@ def _without_fillers(phrases: Sequence[str]) -> List[str]:
     return [p for p in dict.fromkeys(kept) if p]
 
 
-def _find_all(tokens: Sequence[str], cues: Sequence[Tuple[str, ...]]) -> List[Tuple[int, int]]:
+def _find_all(
+    tokens: Sequence[str], cues: Tuple[Tuple[str, ...], ...]
+) -> List[Tuple[int, int]]:
+    """Every (start, end) where one of `cues` stands in `tokens`."""
+    by_first = _first_token_index(cues)
     spans = []
-    for cue in cues:
-        width = len(cue)
-        for index in range(len(tokens) - width + 1):
-            if tuple(tokens[index : index + width]) == cue:
-                spans.append((index, index + width))
+    for index, token in enumerate(tokens):
+        for cue in by_first.get(token, ()):
+            if tuple(tokens[index : index + len(cue)]) == cue:
+                spans.append((index, index + len(cue)))
     return spans
 
 
-def _last_cue_end(tokens: Sequence[str], cues: Sequence[Tuple[str, ...]]) -> Optional[int]:
+@functools.cache
+def _first_token_index(cues: Tuple[Tuple[str, ...], ...]) -> Dict[str, List[Tuple[str, ...]]]:
+    """The cues of one list grouped by their first word, built once per list."""
+    index: Dict[str, List[Tuple[str, ...]]] = {}
+    for cue in cues:
+        index.setdefault(cue[0], []).append(cue)
+    return index
+
+
+def _last_cue_end(tokens: Sequence[str], cues: Tuple[Tuple[str, ...], ...]) -> Optional[int]:
     spans = _find_all(tokens, cues)
     return max(end for _, end in spans) if spans else None
 
 
-def _contains_any(tokens: Sequence[str], cues: Sequence[Tuple[str, ...]]) -> bool:
+def _contains_any(tokens: Sequence[str], cues: Tuple[Tuple[str, ...], ...]) -> bool:
     return bool(_find_all(tokens, cues))
 
 

@@ -1,0 +1,189 @@
+"""The red-flag detector against the independent case file and hand-picked phrasings.
+
+Why both: `red_flag_cases.yml` is written by someone who never read the lexicon, so it
+measures recall and over-triage honestly; the tables below pin the context rules
+(negation, questions, history, hyperbole) that a lexicon edit could quietly break.
+`make safety-report` prints the same numbers with every miss listed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+import yaml
+
+from bot.safety.detector import RedFlagDetector, RedFlagHit
+from bot.tooling.safety_report import OVER_TRIAGE_TARGET, load_detector
+
+CASES_FILE = Path(__file__).resolve().parent / "red_flag_cases.yml"
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CASES: Dict[str, List[Dict[str, Any]]] = yaml.safe_load(CASES_FILE.read_text("utf-8"))
+
+
+def _case_id(case: Dict[str, Any], index: int) -> str:
+    words = re.sub(r"[^a-z0-9 ]", "", case["text"].lower()).split()[:4]
+    return f"{case.get('flag', case.get('kind'))}-{index:03d}-{'_'.join(words)}"
+
+
+def _params(section: str) -> List[Any]:
+    return [
+        pytest.param(case, id=_case_id(case, index))
+        for index, case in enumerate(CASES[section])
+    ]
+
+
+def _emergency_ids(hits: List[RedFlagHit]) -> List[str]:
+    return sorted({h.flag_id for h in hits if h.disposition == "emergency"})
+
+
+@pytest.fixture(scope="module")
+def detector() -> RedFlagDetector:
+    """The detector built from the lexicon files, as the trained model builds it."""
+    previous = Path.cwd()
+    try:
+        os.chdir(PROJECT_ROOT)  # the lexicon paths are relative to the project root
+        return load_detector()
+    finally:
+        os.chdir(previous)
+
+
+# --- the independent case file ------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", _params("emergencies"))
+def test_every_emergency_case_is_caught_as_an_emergency(
+    detector: RedFlagDetector, case: Dict[str, Any]
+) -> None:
+    hits = detector.detect(case["text"])
+    assert _emergency_ids(hits), (
+        f"missed emergency ({case['flag']}): {case['text']!r}; hits: {hits}"
+    )
+
+
+def test_emergency_cases_are_caught_under_their_own_flag(detector: RedFlagDetector) -> None:
+    """The right catalogue entry matters too: it picks what the bot tells the person."""
+    wrong = []
+    for case in CASES["emergencies"]:
+        ids = _emergency_ids(detector.detect(case["text"]))
+        if ids and case["flag"] not in ids:
+            wrong.append(f"[{case['flag']} -> {ids}] {case['text']}")
+    assert not wrong, "caught under another flag:\n" + "\n".join(wrong)
+
+
+@pytest.mark.parametrize("case", _params("urgent"))
+def test_every_urgent_case_is_caught(detector: RedFlagDetector, case: Dict[str, Any]) -> None:
+    hits = detector.detect(case["text"])
+    assert hits, f"missed urgent case ({case['flag']}): {case['text']!r}"
+
+
+def test_over_triage_of_near_misses_is_at_most_five_percent(
+    detector: RedFlagDetector,
+) -> None:
+    near_misses = CASES["near_misses"]
+    over_triaged = [
+        f"[{case['kind']} -> {_emergency_ids(detector.detect(case['text']))}] {case['text']}"
+        for case in near_misses
+        if _emergency_ids(detector.detect(case["text"]))
+    ]
+    rate = len(over_triaged) / len(near_misses)
+    assert rate <= OVER_TRIAGE_TARGET, (
+        f"over-triage {rate:.1%} > {OVER_TRIAGE_TARGET:.0%}:\n" + "\n".join(over_triaged)
+    )
+
+
+# --- hand-picked context rules ----------------------------------------------------------
+
+NOT_AN_EMERGENCY = [
+    # negation
+    "no fever, no redness, just sore glutes",
+    "im not confused at all, i know exactly where i am",
+    "never had a seizure in my life",
+    "i dont have chest pain, its my lower back",
+    "havent lost control of my bladder or bowels",
+    "no numbness down there, i can feel everything",
+    "he is awake and talking, definitely not overdosing",
+    "i would never hurt myself, i have kids",
+    "nobody overdosed, asking for a friend",
+    "no, no seizures, just the shakes",
+    "my pee isnt dark, its clear",
+    # questions
+    "what are the signs of an overdose?",
+    "can benzo withdrawal cause hallucinations",
+    "is chest tightness normal in opiate withdrawal?",
+    "how do i know if its a blood clot or just a cramp",
+    "should i call 911 if someone has a seizure",
+    "how do i use narcan",
+    "what does saddle numbness mean",
+    "whats the difference between a twitch and a seizure",
+    "my therapist asked if i was suicidal and i said no",
+    # history
+    "had a seizure 10 years ago when i first quit drinking",
+    "i overdosed once in 2019 but im fine now",
+    "when i was 20 i overdosed, im 31 now",
+    "i had the dts once in my twenties",
+    "my dad had a heart attack in his 50s",
+    "i got sepsis from a shot once, long time ago",
+    # hyperbole and everyday words
+    "this cramp is killing me",
+    "im dying for a smoke",
+    "i laughed so hard i couldnt breathe lol",
+    "my heart goes out to anyone kicking fent",
+    "the overdose prevention site near me has free coffee",
+    "im drowning in paperwork for my methadone clinic",
+    "my pee is dark yellow in the morning but clears up after i drink water",
+    "sat on a hard bench and my bum went numb for a minute, fine now",
+    "my legs are like jelly after the stairs but fine after a rest",
+    "the smoke alarm is beeping, battery low",
+    "never had a fever this week",
+]
+
+
+@pytest.mark.parametrize("text", NOT_AN_EMERGENCY)
+def test_denied_asked_past_or_figurative_signs_raise_no_emergency(
+    detector: RedFlagDetector, text: str
+) -> None:
+    hits = detector.detect(text)
+    assert not _emergency_ids(hits), f"{text!r} over-triaged: {hits}"
+
+
+TRICKY_EMERGENCIES = [
+    ("not confused and my chest hurts", "chest_pain"),
+    ("no fever but cant breathe", "breathing"),
+    ("no chest pain but i cant get air", "breathing"),
+    ("is it normal that my chest hurts", "chest_pain"),
+    ("is it bad that i cant breathe", "breathing"),
+    ("what do i do, my friend is not breathing", "overdose"),
+    ("should i call 911 my bf wont wake up", "overdose"),
+    ("why cant i breathe", "breathing"),
+    ("my chest hurts, is that normal", "chest_pain"),
+    ("whats the point, everyone would be better off if i was dead", "suicidal"),
+    ("if this doesnt stop im going to hang myself", "suicidal"),
+    ("not sure i want to live anymore", "suicidal"),
+    ("i cant feel my butt cheeks when i sit", "cauda_equina"),
+    ("my legs suddenly gave way and i fell", "cauda_equina"),
+    ("had a seizure years ago and had another one today", "seizure"),
+    ("my chest hurts like last time i detoxed", "chest_pain"),
+    ("chest pain in the past hour", "chest_pain"),
+    ("when i was walking to the toilet i couldnt breathe", "breathing"),
+    ("i keep seeing spiders on the walls that nobody else can see", "delirium"),
+    ("i had a siezure this morning", "seizure"),
+    ("every time i sip water it comes straight back up", "dehydration"),
+    (
+        "passed out on the floor for hours and now my hip is swollen and rock hard",
+        "compartment_syndrome",
+    ),
+    ("no i havent peed since yesterday and keep puking", "dehydration"),
+    ("he was blue but hes ok now", "overdose"),
+]
+
+
+@pytest.mark.parametrize(("text", "flag"), TRICKY_EMERGENCIES)
+def test_reports_hidden_in_negations_and_questions_are_caught(
+    detector: RedFlagDetector, text: str, flag: str
+) -> None:
+    hits = detector.detect(text)
+    assert flag in _emergency_ids(hits), f"{text!r} should raise {flag}; hits: {hits}"
