@@ -89,7 +89,7 @@ class ActionSelfCareGuidance(Action):
         level = tracker.get_slot(TRIAGE_LEVEL)
         if level is None or level == EMERGENCY:
             # Defence in depth: the rules and the safety policy never get here.
-            return []
+            return [SlotSet(PENDING_TOPIC, None)]
         topic = tracker.get_slot(PENDING_TOPIC) or DEFAULT_TOPIC
         items = knowledge_base().lookup(topic, person_of(tracker))
         text = render(items) if items else NOTHING_SPECIFIC

@@ -10,6 +10,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.lexicon import Lexicon
+from bot.nlu.length_guard import SAFETY_TEXT
 from bot.nlu.lexicon_component import LexiconComponent
 from bot.safety.detector import RedFlagDetector
 
@@ -42,7 +43,8 @@ class RedFlagExtractor(LexiconComponent, EntityExtractorMixin):
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds `red_flag` entities to each message."""
         for message in messages:
-            text = message.get(TEXT)
+            # A long message was cut for NLU; safety reads more of the original.
+            text = message.get(SAFETY_TEXT) or message.get(TEXT)
             if not text:
                 continue
             entities = self.add_extractor_name(self.extract(text))

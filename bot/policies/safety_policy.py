@@ -8,13 +8,18 @@ So this policy marks its predictions as "no user" predictions too, and has the h
 priority, which makes it win ties against the form.
 
 Decisions, in order (each logged at debug level):
-1. Right after `action_emergency`: listen. The emergency reply is the whole answer.
-2. A new message that carries an emergency `red_flag` entity (set by
+1. A custom action that always answers ran and left nothing behind (no event at all): the
+   action server is down or failed. The Rasa server answers by itself with
+   `utter_emergency_fallback` (after a failed emergency reply) or `utter_service_down`;
+   both lead with the emergency number for the person's region.
+2. Right after the emergency reply (or its fallback): listen. That reply is the whole answer.
+3. A new message that carries an emergency `red_flag` entity (set by
    `bot.nlu.red_flag_extractor.RedFlagExtractor`): `action_emergency`.
-3. `triage_level` is already `emergency`: `action_emergency` again, whatever was asked
-   (the conversation stays escalated; no tips). Only intents in `passthrough_intents`
-   (restart, and the summary for a clinician, which helps paramedics) are left to the
-   other policies.
+4. The conversation is escalated (`triage_level` is `emergency`, or an emergency red flag
+   was reported earlier, which still counts if the action server was down then):
+   `action_emergency` again, whatever was asked; no tips. Only intents in
+   `passthrough_intents` (restart, and the summary for a clinician, which helps
+   paramedics) are left to the other policies.
 Otherwise it abstains (all-zero probabilities).
 
 Slot filling runs before policies, so screen answers are never filled by slot mappings:
@@ -29,6 +34,7 @@ from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_score
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -42,6 +48,9 @@ logger = logging.getLogger(__name__)
 EMERGENCY_ACTION = "emergency_action"
 TRIAGE_SLOT = "triage_slot"
 PASSTHROUGH_INTENTS = "passthrough_intents"
+ALWAYS_ANSWERING_ACTIONS = "always_answering_actions"
+EMERGENCY_FALLBACK = "emergency_fallback_response"
+SERVICE_DOWN = "service_down_response"
 EMERGENCY = "emergency"
 SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (6)
 
@@ -74,6 +83,19 @@ class SafetyPolicy(Policy):
             TRIAGE_SLOT: "triage_level",
             # Intents the other policies still handle in an escalated conversation.
             PASSTHROUGH_INTENTS: ["restart", "request_summary"],
+            # Custom actions that always send a message or set a slot: no event after
+            # one of them means it failed (action server down).
+            ALWAYS_ANSWERING_ACTIONS: [
+                "action_emergency",
+                "action_triage_disposition",
+                "action_self_care_guidance",
+                "action_clinician_summary",
+                "action_helplines",
+                "triage_form",
+            ],
+            # Responses the Rasa server sends by itself when the action server is down.
+            EMERGENCY_FALLBACK: "utter_emergency_fallback",
+            SERVICE_DOWN: "utter_service_down",
         }
 
     def train(
@@ -83,11 +105,12 @@ class SafetyPolicy(Policy):
         **kwargs: Any,
     ) -> Resource:
         """Nothing to learn; checks that the domain has what the policy needs."""
-        action = self.config[EMERGENCY_ACTION]
-        if action not in domain.action_names_or_texts:
-            raise InvalidConfigException(
-                f"SafetyPolicy needs the action '{action}' in the domain."
-            )
+        for key in (EMERGENCY_ACTION, EMERGENCY_FALLBACK, SERVICE_DOWN):
+            action = self.config[key]
+            if action not in domain.action_names_or_texts:
+                raise InvalidConfigException(
+                    f"SafetyPolicy needs the action '{action}' in the domain ({key})."
+                )
         slot = self.config[TRIAGE_SLOT]
         if slot not in [s.name for s in domain.slots]:
             raise InvalidConfigException(f"SafetyPolicy needs the slot '{slot}' in the domain.")
@@ -96,9 +119,16 @@ class SafetyPolicy(Policy):
     def decide(self, tracker: DialogueStateTracker) -> Optional[Tuple[Text, Text]]:
         """The action safety requires next and why, or None to let other policies decide."""
         emergency_action = self.config[EMERGENCY_ACTION]
+        failed = self._failed_action(tracker)
+        if failed == emergency_action:
+            return self.config[EMERGENCY_FALLBACK], "the emergency reply failed"
+        if failed:
+            return self.config[SERVICE_DOWN], f"'{failed}' failed (action server down?)"
         latest_action = tracker.latest_action_name
-        if latest_action == emergency_action:
+        if latest_action in (emergency_action, self.config[EMERGENCY_FALLBACK]):
             return ACTION_LISTEN_NAME, "the emergency reply was sent; wait for the person"
+        if latest_action == self.config[SERVICE_DOWN]:
+            return ACTION_LISTEN_NAME, "the service-down reply was sent"
         if latest_action == ACTION_LISTEN_NAME:
             flags = emergency_flags(tracker.latest_message.entities)
             if flags:
@@ -107,9 +137,28 @@ class SafetyPolicy(Policy):
         if intent in self.config[PASSTHROUGH_INTENTS]:
             # A summary or a restart is left to the rules for the whole turn.
             return None
-        if tracker.get_slot(self.config[TRIAGE_SLOT]) == EMERGENCY:
+        if self._escalated(tracker):
             return emergency_action, "the conversation is escalated"
         return None
+
+    def _failed_action(self, tracker: DialogueStateTracker) -> Optional[Text]:
+        """The always-answering action that just ran without any event, if any."""
+        last = tracker.events[-1] if tracker.events else None
+        if isinstance(last, ActionExecuted) and (
+            last.action_name in self.config[ALWAYS_ANSWERING_ACTIONS]
+        ):
+            return last.action_name
+        return None
+
+    def _escalated(self, tracker: DialogueStateTracker) -> bool:
+        """Escalated by the slot, or by an emergency red flag said earlier."""
+        if tracker.get_slot(self.config[TRIAGE_SLOT]) == EMERGENCY:
+            return True
+        return any(
+            emergency_flags(event.entities)
+            for event in tracker.applied_events()
+            if isinstance(event, UserUttered)
+        )
 
     def predict_action_probabilities(
         self,

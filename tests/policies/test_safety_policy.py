@@ -135,6 +135,7 @@ def test_after_the_emergency_reply_it_listens(policy, rasa_domain) -> None:
         rasa_domain,
         *says("my friend had a seizure", "report_emergency", [flag("seizure")]),
         ActionExecuted(EMERGENCY),
+        SlotSet("triage_level", "emergency"),
     )
     assert decision(policy, tracker) == LISTEN
 
@@ -226,3 +227,51 @@ def test_it_abstains_with_all_zero_probabilities(policy, rasa_domain) -> None:
 def test_training_checks_the_domain_has_the_emergency_action(policy) -> None:
     with pytest.raises(InvalidConfigException, match="action_emergency"):
         policy.train([], Domain.from_dict({"slots": {}}))
+
+
+# --- The action server is down -----------------------------------------------------
+
+
+def test_a_failed_emergency_reply_gets_the_servers_own_emergency_fallback(
+    policy, rasa_domain
+) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *says("he wont wake up", "report_emergency", [flag("overdose")]),
+        ActionExecuted(EMERGENCY),  # nothing after it: the action server failed
+    )
+    assert decision(policy, tracker) == "utter_emergency_fallback"
+
+
+def test_a_failed_screen_gets_the_service_down_reply(policy, rasa_domain) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *says("day 3 off oxy, my butt is cramping", "describe_symptoms"),
+        ActionExecuted("triage_form"),
+    )
+    assert decision(policy, tracker) == "utter_service_down"
+
+
+@pytest.mark.parametrize("reply", ["utter_emergency_fallback", "utter_service_down"])
+def test_after_a_fallback_reply_it_listens(policy, rasa_domain, reply: str) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *says("he wont wake up", "report_emergency", [flag("overdose")]),
+        ActionExecuted(EMERGENCY),
+        ActionExecuted(reply),
+    )
+    assert decision(policy, tracker) == LISTEN
+
+
+def test_a_red_flag_said_while_the_action_server_was_down_still_escalates(
+    policy, rasa_domain
+) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *says("he wont wake up", "report_emergency", [flag("overdose")]),
+        ActionExecuted(EMERGENCY),
+        ActionExecuted("utter_emergency_fallback"),
+        *says("what stretches help", "ask_stretches"),
+    )
+    assert tracker.get_slot("triage_level") is None
+    assert decision(policy, tracker) == EMERGENCY
