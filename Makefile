@@ -6,6 +6,9 @@ VENV        := .venv
 BIN         := $(VENV)/bin
 STAMP       := $(VENV)/.installed
 MODEL       := models/triage.tar.gz
+# The widget's socket.io client, copied from npm's package by `make install`.
+WEB_VENDOR  := bot/web/vendor/socket.io.min.js
+SUDO        := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # rasa 3.6 needs Python < 3.11: take the first python3.10 that actually runs.
 PYTHON310   := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do "$$c" --version >/dev/null 2>&1 && { echo "$$c"; break; }; done)
 
@@ -20,15 +23,17 @@ export RASA_TELEMETRY_ENABLED := false
 # The action server listens on loopback only (rasa-sdk reads SANIC_HOST).
 export SANIC_HOST ?= 127.0.0.1
 
+# Only what goes into the model: data, config, domain and the graph components. Channels,
+# serving and tooling run beside the model, so editing them retrains nothing.
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
-                   $(shell find bot -name '*.py' 2>/dev/null)
+                   $(wildcard bot/*.py) $(shell find bot/nlu bot/policies bot/safety -name '*.py')
 
-.PHONY: help install train serve chat test lint safety-report nlu-report clean
+.PHONY: help install train serve chat test test-deps lint safety-report nlu-report clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-install: $(STAMP) ## create .venv (Python 3.10) and install pinned dependencies
+install: $(STAMP) $(WEB_VENDOR) ## create .venv (Python 3.10) and install pinned dependencies
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
 	  echo "error: python3.10 not found. rasa 3.6 needs Python 3.10 (< 3.11)."; \
@@ -41,21 +46,38 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
+# The widget's browser build of socket.io-client, from the npm registry (bot/web/package-lock.json).
+$(WEB_VENDOR): bot/web/package.json bot/web/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "error: npm not found. The website widget's socket.io client comes from the npm"; \
+	  echo "       registry: install Node.js 18+ with npm (e.g. 'apt-get install nodejs npm')."; \
+	  exit 1; }
+	cd bot/web && npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(@D)
+	cp bot/web/node_modules/socket.io-client/dist/socket.io.min.js $@
+
 train: $(MODEL) ## train the model into models/ (skipped when nothing changed)
 $(MODEL): $(STAMP) $(TRAINING_INPUTS)
 	$(BIN)/rasa train --config config.yml --domain domain --data data \
 	  --out models --fixed-model-name triage
 	@touch $@
 
-serve: $(MODEL) ## run the action server and the Rasa server (REST, socket.io, HTTP API)
+serve: $(MODEL) $(WEB_VENDOR) ## action server, Rasa server (REST, socket.io, HTTP API), widget page
 	@bot/tooling/serve.sh
 
 chat: $(MODEL) ## talk to the bot in this terminal
 	@bot/tooling/chat.sh
 
-test: $(MODEL) ## the whole test suite
+test: $(MODEL) $(WEB_VENDOR) test-deps ## the whole test suite
 	@mkdir -p results
 	@bot/tooling/test.sh
+
+test-deps: ## Debian's chromium (widget test) and tmux (terminal test), once, by apt-get
+	@command -v chromium >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium and tmux for the browser and terminal tests..."; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-noto-color-emoji tmux >/dev/null; }
 
 safety-report: $(STAMP) ## red-flag recall and over-triage on tests/safety/red_flag_cases.yml
 	$(BIN)/python -m bot.tooling.safety_report

@@ -1,0 +1,300 @@
+"""The website widget's socket.io channel: rasa 3.6's, with working session persistence.
+
+Why a subclass: python-socketio 5.10 made `AsyncServer.enter_room` a coroutine. Rasa 3.6
+calls it without `await`, so with `session_persistence: true` the connection never
+joins its session's room, every reply goes to an empty room, and the widget waits
+forever ("coroutine 'AsyncServer.enter_room' was never awaited" in the log). Pinning
+python-socketio below 5.10 would hold back its fixes; awaiting is the real fix.
+
+What this channel changes, and nothing else (events, JWT auth, `socketio_path`, the
+output channel are rasa's):
+
+- `session_request` awaits `enter_room`, accepts only a well-formed session id (else it
+  hands out a new one) and remembers, per connection, which session it joined.
+- A user message is answered for the session its connection joined, never for a
+  `session_id` the message merely claims; it is dropped when no session was requested.
+- Incoming text is bounded (`max_message_chars`, default 2000) and must be a string.
+- Text starting with "/" reaches Rasa as an intent only when it is the payload of a
+  button the bot has just offered in this conversation, or one of `allowed_payloads`
+  (default: the widget's silent `/greet`). Rasa reads "/intent{...}" as an intent with
+  entities and skips NLU, which would also skip the red-flag check; so anything else
+  typed with a leading "/" is passed on as the words after it.
+- `history_request` (our widget's addition) answers `session_history` with the
+  conversation so far, read from the tracker store, so a page reload shows it again.
+  Knowing the session id already lets a client join the room and read every reply; the
+  history gives it nothing more.
+
+`credentials.yml`:
+
+    bot.channels.socketio.SocketIOInput:
+      user_message_evt: user_uttered
+      bot_message_evt: bot_uttered
+      session_persistence: true
+      max_message_chars: 2000   # optional
+      allowed_payloads: [/greet] # optional
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Set
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
+from rasa.core.channels.socketio import SocketIOOutput
+from rasa.shared.core.events import BotUttered, UserUttered
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from sanic import Blueprint, Sanic
+    from socketio import AsyncServer
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 2000
+ALLOWED_PAYLOADS = ("/greet",)
+INTENT_PREFIX = "/"
+MAX_HISTORY_MESSAGES = 200
+SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
+SESSION_ID = "session_id"
+SESSION_REQUEST_EVT = "session_request"
+SESSION_CONFIRM_EVT = "session_confirm"
+HISTORY_REQUEST_EVT = "history_request"
+HISTORY_EVT = "session_history"
+QUICK_REPLIES = "quick_replies"
+PARAGRAPH_BREAK = "\n\n"
+
+
+def valid_session_id(candidate: Any) -> str | None:
+    """The client's proposed session id if it is one we could have issued, else None.
+
+    The id becomes the tracker's sender id and a room name: a bounded, plain token keeps
+    arbitrary client strings out of both.
+    """
+    if isinstance(candidate, str) and SESSION_ID_PATTERN.fullmatch(candidate):
+        return candidate
+    return None
+
+
+def bounded_text(text: Any, limit: int) -> str | None:
+    """The message text cut to `limit` characters, or None when it is not a string."""
+    if not isinstance(text, str):
+        return None
+    if len(text) > limit:
+        logger.warning(f"socket.io message of {len(text)} characters cut to {limit}.")
+        return text[:limit]
+    return text
+
+
+def _quick_replies(buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Buttons in the shape `SocketIOOutput.send_text_with_buttons` sends them."""
+    return [
+        {"content_type": "text", "title": b.get("title"), "payload": b.get("payload")}
+        for b in buttons
+        if isinstance(b, dict) and b.get("title") and b.get("payload")
+    ]
+
+
+def offered_payloads(events: "Iterable[Event]") -> Set[str]:
+    """Payloads of the buttons the bot sent since the person last said something."""
+    payloads: Set[str] = set()
+    for event in reversed(list(events)):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            buttons = (event.data or {}).get("buttons") or []
+            payloads.update(
+                b["payload"]
+                for b in buttons
+                if isinstance(b, dict) and isinstance(b.get("payload"), str)
+            )
+    return payloads
+
+
+def history_messages(
+    events: "Iterable[Event]", limit: int = MAX_HISTORY_MESSAGES
+) -> List[Dict[str, Any]]:
+    """The conversation as the widget showed it, oldest first, at most `limit` messages.
+
+    Bot texts are split into paragraphs with buttons on the last one, exactly as
+    `SocketIOOutput` sent them live. A user message that is a button payload shows the
+    button's title, as the widget did when it was clicked; any other `/intent` payload
+    (the widget's silent greeting) was never shown, so it is left out.
+    """
+    messages: List[Dict[str, Any]] = []
+    titles: Dict[str, str] = {}
+    for event in events:
+        if isinstance(event, UserUttered) and event.text:
+            text = event.text
+            if text in titles:
+                messages.append({"sender": "user", "text": titles[text]})
+            elif not text.startswith("/"):
+                messages.append({"sender": "user", "text": text})
+            titles = {}
+        elif isinstance(event, BotUttered) and event.text:
+            buttons = _quick_replies((event.data or {}).get("buttons") or [])
+            parts = event.text.strip().split(PARAGRAPH_BREAK) or [event.text]
+            for part in parts[:-1]:
+                messages.append({"sender": "bot", "text": part})
+            messages.append(
+                {"sender": "bot", "text": parts[-1], QUICK_REPLIES: buttons}
+            )
+            titles = {b["payload"]: b["title"] for b in buttons}
+    return messages[-limit:]
+
+
+class SocketIOInput(RasaSocketIOInput):
+    """Rasa's socket.io input channel with working session persistence and history."""
+
+    def __init__(
+        self, *args: Any, max_message_chars: int = MAX_MESSAGE_CHARS, **kwargs: Any
+    ):
+        """Same options as rasa's channel, plus the longest message text accepted."""
+        super().__init__(*args, **kwargs)
+        self.max_message_chars = max_message_chars
+        self.allowed_payloads: Set[str] = set(ALLOWED_PAYLOADS)
+        self._app: "Sanic" | None = None
+
+    @classmethod
+    def from_credentials(cls, credentials: Dict[str, Any] | None) -> "SocketIOInput":
+        """Rasa's options from `credentials.yml`, plus `max_message_chars`."""
+        channel = super().from_credentials(credentials)
+        assert isinstance(channel, cls)
+        credentials = credentials or {}
+        limit = credentials.get("max_message_chars", MAX_MESSAGE_CHARS)
+        channel.max_message_chars = int(limit)
+        allowed = credentials.get("allowed_payloads", ALLOWED_PAYLOADS)
+        channel.allowed_payloads = {str(payload) for payload in allowed or ()}
+        return channel
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> "Blueprint":
+        """Rasa's blueprint, with our handlers for sessions, messages and history.
+
+        `sio.on(event, handler=...)` replaces the handler rasa registered for the same
+        event, so connect, disconnect and JWT auth stay exactly rasa's.
+        """
+        socketio_webhook = super().blueprint(on_new_message)
+        sio = self.sio
+        assert sio is not None
+
+        async def remember_app(app: "Sanic", _loop: Any) -> None:
+            self._app = app
+
+        socketio_webhook.listener("before_server_start")(remember_app)
+
+        async def session_request(sid: str, data: Any) -> None:
+            await self._join_session(sio, sid, data)
+
+        async def handle_message(sid: str, data: Any) -> None:
+            await self._handle_message(sio, sid, data, on_new_message)
+
+        async def history_request(sid: str, _data: Any = None) -> None:
+            await self._send_history(sio, sid)
+
+        sio.on(SESSION_REQUEST_EVT, handler=session_request, namespace=self.namespace)
+        sio.on(self.user_message_evt, handler=handle_message, namespace=self.namespace)
+        sio.on(HISTORY_REQUEST_EVT, handler=history_request, namespace=self.namespace)
+        return socketio_webhook
+
+    async def _join_session(self, sio: "AsyncServer", sid: str, data: Any) -> None:
+        """Confirms the client's session: its own if well-formed, else a new one."""
+        proposed = data.get(SESSION_ID) if isinstance(data, dict) else None
+        session_id = valid_session_id(proposed) or uuid.uuid4().hex
+        previous = await self._session_of(sio, sid)
+        if self.session_persistence:
+            if previous and previous != session_id:  # "New chat" on an open connection
+                await sio.leave_room(sid, previous, namespace=self.namespace)
+            await sio.enter_room(sid, session_id, namespace=self.namespace)
+        await sio.save_session(sid, {SESSION_ID: session_id}, namespace=self.namespace)
+        await sio.emit(
+            SESSION_CONFIRM_EVT, session_id, room=sid, namespace=self.namespace
+        )
+        logger.debug(f"socket.io connection {sid} joined session {session_id}.")
+
+    async def _session_of(self, sio: "AsyncServer", sid: str) -> str | None:
+        """The session this connection joined by `session_request`, if any."""
+        session = await sio.get_session(sid, namespace=self.namespace)
+        return session.get(SESSION_ID)
+
+    async def _handle_message(
+        self,
+        sio: "AsyncServer",
+        sid: str,
+        data: Any,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> None:
+        """Passes a bounded text message to rasa, as the connection's session."""
+        if not isinstance(data, dict):
+            logger.warning(f"socket.io message from {sid} ignored: not an object.")
+            return
+        text = bounded_text(data.get("message", ""), self.max_message_chars)
+        if text is None:
+            logger.warning(
+                f"socket.io message from {sid} ignored: text is not a string."
+            )
+            return
+        if self.session_persistence:
+            sender_id = await self._session_of(sio, sid)
+            if sender_id is None:
+                logger.warning(
+                    f"socket.io message from {sid} ignored: no "
+                    f"`{SESSION_REQUEST_EVT}` came first."
+                )
+                return
+        else:
+            sender_id = sid
+        text = await self._as_typed_unless_offered(text, sender_id)
+        metadata = data.get(self.metadata_key) or {}
+        if isinstance(metadata, str):
+            try:
+                metadata = json.loads(metadata)
+            except ValueError:
+                metadata = {}
+        message = UserMessage(
+            text,
+            SocketIOOutput(sio, self.bot_message_evt),
+            sender_id,
+            input_channel=self.name(),
+            metadata=metadata if isinstance(metadata, dict) else {},
+        )
+        await on_new_message(message)
+
+    async def _as_typed_unless_offered(self, text: str, sender_id: str) -> str:
+        """`text`, or the words after its leading "/" if it is no button on offer."""
+        if not text.startswith(INTENT_PREFIX) or text in self.allowed_payloads:
+            return text
+        tracker = await self._tracker(sender_id)
+        if tracker is not None and text in offered_payloads(tracker.events):
+            return text
+        logger.debug("socket.io: a typed '/' message is read as text, not an intent.")
+        return text.lstrip(INTENT_PREFIX).strip()
+
+    async def _tracker(self, sender_id: str) -> DialogueStateTracker | None:
+        """The stored conversation of `sender_id`, once the Rasa server runs."""
+        agent = getattr(self._app.ctx, "agent", None) if self._app else None
+        if agent is None or agent.tracker_store is None:
+            return None
+        return await agent.tracker_store.retrieve(sender_id)
+
+    async def _send_history(self, sio: "AsyncServer", sid: str) -> None:
+        """Emits the conversation so far of the connection's session to it alone."""
+        session_id = await self._session_of(sio, sid)
+        sender_id = session_id if self.session_persistence else sid
+        messages: List[Dict[str, Any]] = []
+        tracker = await self._tracker(sender_id) if sender_id else None
+        if tracker is not None:
+            messages = history_messages(tracker.events_after_latest_restart())
+        await sio.emit(
+            HISTORY_EVT,
+            {SESSION_ID: session_id, "messages": messages},
+            room=sid,
+            namespace=self.namespace,
+        )
