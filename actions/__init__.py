@@ -1,9 +1,9 @@
 """Custom actions, one module per concern (rasa-sdk registers every Action subclass).
 
-The knowledge base, the red-flag catalogue and the regional numbers are validated when the
-action server imports this package: a malformed file stops start-up with the file, entry
-and field at fault, instead of failing a person's question at 3am. Loading them is a few
-milliseconds of YAML; nothing else happens at import time.
+The knowledge base, the red-flag catalogue and the regional numbers are validated when
+the action server imports this package: a malformed file stops start-up with the file,
+entry and field at fault, instead of failing a person's question at 3am. Loading them is
+a few milliseconds of YAML; nothing else happens at import time.
 """
 
 from actions.catalogue import red_flags, region

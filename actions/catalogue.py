@@ -1,7 +1,8 @@
 """The red-flag catalogue and regional phone numbers, as the actions need them.
 
-Why here and not in the model: these are words the bot *says*, so they can be fixed without
-retraining. Loaded once, lazily, and validated: a missing field fails with file and entry.
+Why here and not in the model: these are words the bot *says*, so they can be fixed
+without retraining. Loaded once, lazily, and validated: a missing field fails with file
+and entry.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import yaml
 
@@ -52,13 +53,16 @@ GENERIC_RED_FLAG = RedFlag(
     flag_id=GENERIC_FLAG,
     disposition="emergency",
     name="something that may be an emergency",
-    why="What you describe could be serious, and it is safest to be checked straight away.",
+    why=(
+        "What you describe could be serious, and it is safest to be checked "
+        "straight away."
+    ),
     do_now=("Stay with someone if you can, and keep your phone with you.",),
     source="NHS: When to call 999",
 )
 
 
-def _load_yaml(path: Path, key: str) -> object:
+def _load_yaml(path: Path, key: str) -> Dict[str, Any]:
     if not path.is_file():
         raise CatalogueError(f"File '{path}' does not exist.")
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -79,7 +83,7 @@ def red_flags() -> Dict[str, RedFlag]:
     path = data_dir() / "safety" / "red_flags.yml"
     document = _load_yaml(path, "red_flags")
     entries: Dict[str, RedFlag] = {}
-    for index, entry in enumerate(document["red_flags"]):  # type: ignore[index]
+    for index, entry in enumerate(document["red_flags"]):
         where = f"File '{path}', red flag {entry.get('id', index)!r}"
         entries[entry["id"]] = RedFlag(
             flag_id=str(_require(entry, "id", where)),
@@ -102,7 +106,7 @@ def _regions() -> Tuple[str, Dict[str, Region]]:
     path = data_dir() / "safety" / "regions.yml"
     document = _load_yaml(path, "regions")
     regions: Dict[str, Region] = {}
-    for index, entry in enumerate(document["regions"]):  # type: ignore[index]
+    for index, entry in enumerate(document["regions"]):
         where = f"File '{path}', region {entry.get('id', index)!r}"
         regions[entry["id"]] = Region(
             region_id=str(_require(entry, "id", where)),
@@ -113,9 +117,11 @@ def _regions() -> Tuple[str, Dict[str, Region]]:
             helpline=entry.get("helpline"),
             urgent=entry.get("urgent"),
         )
-    default = str(document.get("default", "us"))  # type: ignore[union-attr]
+    default = str(document.get("default", "us"))
     if default not in regions:
-        raise CatalogueError(f"File '{path}': default region '{default}' is not listed.")
+        raise CatalogueError(
+            f"File '{path}': default region '{default}' is not listed."
+        )
     return default, regions
 
 

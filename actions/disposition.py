@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 SEVERE_PAIN = 8
 # Longer than the usual course (002: opioids resolve within 7-14 days; benzodiazepines'
 # full syndrome lasts 10-14 days) means a doctor should take a look.
-EXPECTED_COURSE_HOURS = {"opioid": 14 * 24, "benzodiazepine": 14 * 24, "alcohol": 7 * 24}
+EXPECTED_COURSE_HOURS = {
+    "opioid": 14 * 24,
+    "benzodiazepine": 14 * 24,
+    "alcohol": 7 * 24,
+}
 SYMPTOMS_FOR_A_DOCTOR = {"numbness", "weakness"}
 
 
@@ -69,18 +73,20 @@ def disposition_message(level: str, reasons: List[str], emergency_number: str) -
     because = "; ".join(reasons)
     watch = (
         f"If anything changes (chest pain, trouble breathing, confusion, a seizure, "
-        f"losing control of your bladder or bowels), call {emergency_number} straight away."
+        f"losing control of your bladder or bowels), call {emergency_number} "
+        f"straight away."
     )
     if level == URGENT:
         return (
-            f"Thank you. Please get medical care today (your doctor, prescriber, an urgent "
-            f"care clinic or an addiction service), because of {because}. "
+            f"Thank you. Please get medical care today (your doctor, prescriber, an "
+            f"urgent care clinic or an addiction service), because of {because}. "
             f"Here is what can help in the meantime. {watch}"
         )
     if level == ROUTINE:
         return (
-            f"Thank you. Nothing you told me is an emergency, but please see a doctor in the "
-            f"next few days, because {because}. Meanwhile, this can help. {watch}"
+            f"Thank you. Nothing you told me is an emergency, but please see a doctor "
+            f"in the next few days, because {because}. Meanwhile, this can help. "
+            f"{watch}"
         )
     return f"Thank you. Nothing you told me sounds like an emergency. {watch}"
 
@@ -101,7 +107,9 @@ class ActionTriageDisposition(Action):
         """Decides the level; never lowers one already given in this conversation."""
         level, reasons = disposition(tracker)
         previous: Optional[str] = tracker.get_slot(TRIAGE_LEVEL)
-        if previous in TRIAGE_ORDER and TRIAGE_ORDER.index(previous) > TRIAGE_ORDER.index(level):
+        if previous in TRIAGE_ORDER and TRIAGE_ORDER.index(
+            previous
+        ) > TRIAGE_ORDER.index(level):
             level = previous
         if level != previous:
             number = region(tracker.get_slot(REGION)).emergency

@@ -1,4 +1,5 @@
-"""The emergency reply: the number to call and why first, then what to do while waiting."""
+"""The emergency reply: the number to call and why first, then what to do while
+waiting."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Text
 from rasa_sdk import Action
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
-from actions.catalogue import GENERIC_FLAG, Region, RedFlag, red_flag, region
+from actions.catalogue import GENERIC_FLAG, RedFlag, Region, red_flag, region
 from actions.conversation import emergency_reply_sent, latest_flags, reported_flags
 from actions.slots import EMERGENCY, REGION, REQUESTED_SLOT, SCREEN_FLAG, TRIAGE_LEVEL
 
@@ -27,8 +28,8 @@ def call_line(flag: RedFlag, place: Region) -> str:
     """The first line: whom to call now, and that it is because of what they said."""
     if flag.flag_id == SUICIDAL:
         return (
-            f"Please reach out right now: {place.crisis}. If you might act on these thoughts "
-            f"or are in danger, call {place.emergency} now."
+            f"Please reach out right now: {place.crisis}. If you might act on these "
+            f"thoughts or are in danger, call {place.emergency} now."
         )
     line = f"🚨 Please call {place.emergency} now (emergency services)."
     if flag.flag_id == OVERDOSE and place.poison:
@@ -40,9 +41,16 @@ def emergency_message(flags: List[RedFlag], place: Region) -> str:
     """The full emergency reply for one or more red flags."""
     lead = flags[0]
     names = " and ".join(flag.name for flag in flags)
-    lines = [call_line(lead, place), f"You mentioned {names}. {lead.why}", "While you wait:"]
+    lines = [
+        call_line(lead, place),
+        f"You mentioned {names}. {lead.why}",
+        "While you wait:",
+    ]
     steps = [step for flag in flags for step in flag.do_now]
-    steps.append("Unlock the door, keep your phone on, and have someone stay with you if possible.")
+    steps.append(
+        "Unlock the door, keep your phone on, and have someone stay with you "
+        "if possible."
+    )
     lines.extend(f"• {step}" for step in dict.fromkeys(steps))
     lines.append(
         "I can't give self-care tips for this: it needs a medical team now. "
@@ -57,8 +65,8 @@ def reminder_message(flags: List[RedFlag], place: Region, intent: str) -> str:
     names = " and ".join(flag.name for flag in flags)
     return (
         f"{opening} I'm still worried about {names}. "
-        f"{call_line(flags[0], place)} I can't give home-care tips while this is going on; "
-        "please get help now."
+        f"{call_line(flags[0], place)} I can't give home-care tips while this is "
+        "going on; please get help now."
     ).strip()
 
 
@@ -80,7 +88,8 @@ class ActionEmergency(Action):
         new_ids = latest_flags(tracker, EMERGENCY)
         already_escalated = emergency_reply_sent(tracker, self.name())
         region_changed = any(
-            e.get("entity") == REGION for e in tracker.latest_message.get("entities", [])
+            e.get("entity") == REGION
+            for e in tracker.latest_message.get("entities", [])
         )
         known_ids = reported_flags(tracker, EMERGENCY) + [tracker.get_slot(SCREEN_FLAG)]
         ids = new_ids or [i for i in dict.fromkeys(known_ids) if i] or [GENERIC_FLAG]

@@ -1,4 +1,5 @@
-"""Self-care guidance from the knowledge base: a short answer, its sources, and follow-ups.
+"""Self-care guidance from the knowledge base: a short answer, its sources, and
+follow-ups.
 
 Per the contract, self-care tips are sent only by actions named `action_self_care…`, and
 only once `triage_level` is set to something other than `emergency`.
@@ -40,8 +41,8 @@ FOLLOW_UPS: Mapping[str, str] = {
 CRAVING_CLASSES = {"opioid", "alcohol"}
 MAX_FOLLOW_UPS = 6
 NOTHING_SPECIFIC = (
-    "I don't have trusted advice on that for your situation. A pharmacist or doctor can "
-    "help, and it's always fine to tell them what you recently stopped or cut down."
+    "I don't have trusted advice on that for your situation. A pharmacist or doctor "
+    "can help, and it's always fine to tell them what you recently stopped or cut down."
 )
 
 
@@ -57,16 +58,22 @@ def person_of(tracker: "Tracker") -> Dict[str, Optional[str]]:
 
 def render(items: List[AdviceItem]) -> str:
     """The advice text, then one readable line of sources."""
-    citations = dict.fromkeys(source.citation() for item in items for source in item.sources)
+    citations = dict.fromkeys(
+        source.citation() for item in items for source in item.sources
+    )
     body = "\n\n".join(item.text for item in items)
     return f"{body}\n\nSources: " + "; ".join(citations)
 
 
-def follow_up_buttons(topic: str, substance_class: Optional[str]) -> List[Dict[str, str]]:
+def follow_up_buttons(
+    topic: str, substance_class: Optional[str]
+) -> List[Dict[str, str]]:
     """Buttons for the other topics, as intents the NLU and the rules already know."""
     buttons = []
     for other, title in FOLLOW_UPS.items():
-        if other == topic or (other == "cravings" and substance_class not in CRAVING_CLASSES):
+        if other == topic or (
+            other == "cravings" and substance_class not in CRAVING_CLASSES
+        ):
             continue
         buttons.append({"title": title, "payload": f"/ask_{other}"})
     return buttons[:MAX_FOLLOW_UPS]

@@ -37,6 +37,8 @@ class ActionHelplines(Action):
             lines.append(f"• {place.urgent}")
         lines.append(f"• Crisis support: {place.crisis}")
         lines.append(f"• Emergency: {place.emergency}")
-        lines.append("Not where you are? Tell me your country and I'll update the numbers.")
+        lines.append(
+            "Not where you are? Tell me your country and I'll update the numbers."
+        )
         dispatcher.utter_message(text="\n".join(lines))
         return []

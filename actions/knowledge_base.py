@@ -1,8 +1,9 @@
-"""The guidance knowledge base: a storage interface and its in-memory YAML implementation.
+"""The guidance knowledge base: a storage interface and its in-memory YAML
+implementation.
 
-Why validate at load: every tip must be traceable to a source and must never carry a dose.
-A malformed or incomplete file fails at start-up with the file, entry and field at fault,
-instead of the bot silently having less to say.
+Why validate at load: every tip must be traceable to a source and must never carry a
+dose. A malformed or incomplete file fails at start-up with the file, entry and field at
+fault, instead of the bot silently having less to say.
 """
 
 from __future__ import annotations
@@ -19,13 +20,39 @@ import yaml
 from actions.paths import data_dir
 
 TOPICS = (
-    "overview", "why", "duration", "what_to_do", "stretches", "heat_cold", "medicine",
-    "sleep", "cravings", "hydration", "relaxation", "see_doctor",
+    "overview",
+    "why",
+    "duration",
+    "what_to_do",
+    "stretches",
+    "heat_cold",
+    "medicine",
+    "sleep",
+    "cravings",
+    "hydration",
+    "relaxation",
+    "see_doctor",
 )
 SUBSTANCE_CLASSES = ("opioid", "benzodiazepine", "alcohol", "baclofen", "none")
 BODY_LOCATIONS = (
-    "buttock", "hip", "groin", "lower_back", "upper_back", "back", "neck", "shoulder", "jaw",
-    "chest", "abdomen", "arm", "hand", "leg", "thigh", "calf", "foot", "whole_body",
+    "buttock",
+    "hip",
+    "groin",
+    "lower_back",
+    "upper_back",
+    "back",
+    "neck",
+    "shoulder",
+    "jaw",
+    "chest",
+    "abdomen",
+    "arm",
+    "hand",
+    "leg",
+    "thigh",
+    "calf",
+    "foot",
+    "whole_body",
 )
 MATCH_KEYS = ("substance", "substance_class", "body_location", "symptom")
 # A key's weight in ranking matches: where it hurts matters most for physical tips, then
@@ -35,9 +62,15 @@ MAX_TIED_ITEMS = 2
 # Advice written for a broader part also fits a narrower one ("leg" tips fit a calf), a
 # little less well than advice written for the part itself.
 BROADER_LOCATION = {
-    "calf": "leg", "thigh": "leg", "foot": "leg", "lower_back": "back", "upper_back": "back",
+    "calf": "leg",
+    "thigh": "leg",
+    "foot": "leg",
+    "lower_back": "back",
+    "upper_back": "back",
 }
-DOSE_PATTERN = re.compile(r"\d\s*(mg|mcg|µg|ml|milligram)|\bdos(e|es|age)\b", re.IGNORECASE)
+DOSE_PATTERN = re.compile(
+    r"\d\s*(mg|mcg|µg|ml|milligram)|\bdos(e|es|age)\b", re.IGNORECASE
+)
 
 
 class KnowledgeBaseError(ValueError):
@@ -53,7 +86,8 @@ class Source:
     section: str
 
     def citation(self) -> str:
-        """E.g. `Buttock Pain During Opioid Withdrawal (000_….txt), "3. Heat and Cold"`."""
+        """E.g. `Buttock Pain During Opioid Withdrawal (000_….txt), "3. Heat and
+        Cold"`."""
         return f"{self.title} ({self.origin}), “{self.section}”"
 
 
@@ -73,7 +107,10 @@ class AdviceItem:
         for key, value in self.keys.items():
             if person.get(key) == value:
                 total += KEY_WEIGHTS[key]
-            elif key == "body_location" and BROADER_LOCATION.get(person.get(key) or "") == value:
+            elif (
+                key == "body_location"
+                and BROADER_LOCATION.get(person.get(key) or "") == value
+            ):
                 total += KEY_WEIGHTS[key] - 1
             else:
                 return None
@@ -87,11 +124,13 @@ class KnowledgeBase(abc.ABC):
     def items(self) -> Sequence[AdviceItem]:
         """Every advice item."""
 
-    def lookup(self, topic: str, person: Mapping[str, Optional[str]]) -> List[AdviceItem]:
+    def lookup(
+        self, topic: str, person: Mapping[str, Optional[str]]
+    ) -> List[AdviceItem]:
         """The most specific items for `topic` that fit `person`.
 
-        Graceful specificity: substance + location + symptom, then fewer keys, down to the
-        general item with no keys. Ties at the top are all returned (at most two).
+        Graceful specificity: substance + location + symptom, then fewer keys, down to
+        the general item with no keys. Ties at the top are all returned (at most two).
         """
         scored = [
             (score, item)
@@ -119,7 +158,9 @@ class InMemoryKnowledgeBase(KnowledgeBase):
             try:
                 content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             except yaml.YAMLError as error:
-                raise KnowledgeBaseError(f"File '{path}' is not valid YAML: {error}") from error
+                raise KnowledgeBaseError(
+                    f"File '{path}' is not valid YAML: {error}"
+                ) from error
             for index, document in enumerate(content.get("documents", [])):
                 documents.update(self._document(path, index, document, seeds_dir))
             raw_items.extend((path, item) for item in content.get("advice", []))
@@ -129,8 +170,8 @@ class InMemoryKnowledgeBase(KnowledgeBase):
             item = self._advice(path, raw, documents)
             if item.item_id in first_seen:
                 raise KnowledgeBaseError(
-                    f"File '{path}', advice '{item.item_id}': field 'id' is already used "
-                    f"in '{first_seen[item.item_id]}'."
+                    f"File '{path}', advice '{item.item_id}': field 'id' is already "
+                    f"used in '{first_seen[item.item_id]}'."
                 )
             first_seen[item.item_id] = path
             self._items.append(item)
@@ -152,12 +193,20 @@ class InMemoryKnowledgeBase(KnowledgeBase):
         origin = document.get("file") or document.get("authority")
         if not origin:
             raise KnowledgeBaseError(f"{where}: needs a 'file' or an 'authority'.")
-        if document.get("file") and seeds_dir and not (seeds_dir / document["file"]).is_file():
-            raise KnowledgeBaseError(f"{where}: field 'file' names a missing seed file.")
+        if (
+            document.get("file")
+            and seeds_dir
+            and not (seeds_dir / document["file"]).is_file()
+        ):
+            raise KnowledgeBaseError(
+                f"{where}: field 'file' names a missing seed file."
+            )
         return {str(document["id"]): (str(document["title"]), str(origin))}
 
     @staticmethod
-    def _advice(path: Path, raw: Any, documents: Dict[str, Tuple[str, str]]) -> AdviceItem:
+    def _advice(
+        path: Path, raw: Any, documents: Dict[str, Tuple[str, str]]
+    ) -> AdviceItem:
         item_id = raw.get("id") if isinstance(raw, dict) else None
         if not item_id:
             raise KnowledgeBaseError(f"File '{path}': an advice entry has no 'id'.")
@@ -168,24 +217,34 @@ class InMemoryKnowledgeBase(KnowledgeBase):
         if not isinstance(text, str) or not text.strip():
             raise KnowledgeBaseError(f"{where}: field 'text' is missing.")
         if DOSE_PATTERN.search(text):
-            raise KnowledgeBaseError(f"{where}: field 'text' looks like it gives a dose.")
+            raise KnowledgeBaseError(
+                f"{where}: field 'text' looks like it gives a dose."
+            )
         if raw.get("substance_class", "none") not in SUBSTANCE_CLASSES:
-            raise KnowledgeBaseError(f"{where}: field 'substance_class' is not a known class.")
+            raise KnowledgeBaseError(
+                f"{where}: field 'substance_class' is not a known class."
+            )
         if raw.get("body_location", "buttock") not in BODY_LOCATIONS:
-            raise KnowledgeBaseError(f"{where}: field 'body_location' is not a contract value.")
+            raise KnowledgeBaseError(
+                f"{where}: field 'body_location' is not a contract value."
+            )
         sources = raw.get("sources")
         if not isinstance(sources, list) or not sources:
-            raise KnowledgeBaseError(f"{where}: field 'sources' is missing: every tip needs one.")
+            raise KnowledgeBaseError(
+                f"{where}: field 'sources' is missing: every tip needs one."
+            )
         parsed = []
         for source in sources:
             if not isinstance(source, dict):
                 raise KnowledgeBaseError(
-                    f"{where}: field 'sources' needs entries with 'document' and 'section'."
+                    f"{where}: field 'sources' needs entries with 'document' and "
+                    "'section'."
                 )
             document = documents.get(str(source.get("document")))
             if document is None:
                 raise KnowledgeBaseError(
-                    f"{where}: field 'sources' cites unknown document {source.get('document')!r}."
+                    f"{where}: field 'sources' cites unknown document "
+                    f"{source.get('document')!r}."
                 )
             if not source.get("section"):
                 raise KnowledgeBaseError(f"{where}: field 'sources' needs a 'section'.")
@@ -198,4 +257,6 @@ class InMemoryKnowledgeBase(KnowledgeBase):
 def knowledge_base() -> KnowledgeBase:
     """The project's knowledge base, loaded once per process."""
     seeds = data_dir().parent.parent / "shared" / "seeds"
-    return InMemoryKnowledgeBase(data_dir() / "knowledge", seeds if seeds.is_dir() else None)
+    return InMemoryKnowledgeBase(
+        data_dir() / "knowledge", seeds if seeds.is_dir() else None
+    )

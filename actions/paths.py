@@ -1,4 +1,5 @@
-"""Where the action server finds the project's data, overridable for tests and deployments."""
+"""Where the action server finds the project's data, overridable for tests and
+deployments."""
 
 from __future__ import annotations
 

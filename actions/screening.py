@@ -1,9 +1,9 @@
 """The screen before tips: which yes/no questions to ask, and reading the answers.
 
-Why the answers are read here and not by slot mappings: slot mappings run on every message
-before any policy, so a red-flag message ("no... but now I can't breathe") would be stored as
-a screen answer. Here they are read only when the form itself runs, which the safety policy
-prevents in any turn that carries a red flag.
+Why the answers are read here and not by slot mappings: slot mappings run on every
+message before any policy, so a red-flag message ("no... but now I can't breathe") would
+be stored as a screen answer. Here they are read only when the form itself runs, which
+the safety policy prevents in any turn that carries a red flag.
 """
 
 from __future__ import annotations
@@ -67,22 +67,30 @@ SCREEN_QUESTIONS = (
         "delirium",
         lambda p: p.substance_class in {"benzodiazepine", "alcohol", "baclofen"},
     ),
-    ScreenQuestion("screen_nerves", "cauda_equina", lambda p: p.body_location in LOWER_BODY),
+    ScreenQuestion(
+        "screen_nerves", "cauda_equina", lambda p: p.body_location in LOWER_BODY
+    ),
     ScreenQuestion(
         "screen_swelling",
         "dvt",
         lambda p: p.body_location in LIMBS_AND_BUTTOCK or p.substance_class == "opioid",
     ),
     ScreenQuestion(
-        "screen_fluids", "dehydration", lambda p: p.substance_class in {"opioid", "alcohol"}
+        "screen_fluids",
+        "dehydration",
+        lambda p: p.substance_class in {"opioid", "alcohol"},
     ),
     ScreenQuestion(
         "screen_urine",
         "rhabdomyolysis",
-        lambda p: p.symptom in {"cramp", "spasm"}
-        and ((p.severity or 0) >= SEVERE_PAIN or p.body_location == "whole_body"),
+        lambda p: (
+            p.symptom in {"cramp", "spasm"}
+            and ((p.severity or 0) >= SEVERE_PAIN or p.body_location == "whole_body")
+        ),
     ),
-    ScreenQuestion("screen_baclofen", "baclofen_severe", lambda p: p.substance_class == "baclofen"),
+    ScreenQuestion(
+        "screen_baclofen", "baclofen_severe", lambda p: p.substance_class == "baclofen"
+    ),
     # A "yes" here is urgent (same day), not an emergency: see `URGENT_QUESTIONS`.
     ScreenQuestion(
         "screen_heavy_use",
@@ -175,7 +183,9 @@ class ValidateTriageForm(FormValidationAction):
         answer = ANSWER_BY_INTENT.get(str(intent))
         return {slot: answer} if answer else {}
 
-    async def validate_screen_breathing(self, value: Any, *args: Any) -> Dict[Text, Any]:
+    async def validate_screen_breathing(
+        self, value: Any, *args: Any
+    ) -> Dict[Text, Any]:
         """A "yes" escalates (see `_escalate_on_yes`)."""
         return self._escalate_on_yes("screen_breathing", value)
 

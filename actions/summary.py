@@ -57,15 +57,18 @@ def summary_lines(tracker: "Tracker") -> List[str]:
     if tracker.get_slot(SUBSTANCE_CLASS) == "none":
         stopped = "nothing reported"
     elif substance:
-        stopped = f"{substance}; last use {_time_since(tracker.get_slot(HOURS_SINCE_STOP))}"
+        stopped = (
+            f"{substance}; last use {_time_since(tracker.get_slot(HOURS_SINCE_STOP))}"
+        )
     else:
         stopped = "not asked yet"
     severity = tracker.get_slot(SEVERITY)
+    site = str(tracker.get_slot(BODY_LOCATION) or "unspecified site").replace("_", " ")
     lines = [
         "Summary for your doctor (from what you typed; not a diagnosis):",
         f"• Recently stopped or reduced: {stopped}",
         f"• Symptoms: {tracker.get_slot(SYMPTOM) or 'pain'}"
-        f" in {str(tracker.get_slot(BODY_LOCATION) or 'unspecified site').replace('_', ' ')}"
+        f" in {site}"
         + (f", severity {severity:.0f}/10" if severity is not None else ""),
     ]
     answers = [
@@ -73,7 +76,9 @@ def summary_lines(tracker: "Tracker") -> List[str]:
         for slot in QUESTIONS_BY_SLOT
         if tracker.get_slot(slot) is not None
     ]
-    lines.append("• Safety screen: " + ("; ".join(answers) if answers else "not completed"))
+    lines.append(
+        "• Safety screen: " + ("; ".join(answers) if answers else "not completed")
+    )
     flags = reported_flags(tracker) + [tracker.get_slot(SCREEN_FLAG)]
     names = [red_flag(flag).name for flag in dict.fromkeys(f for f in flags if f)]
     lines.append("• Warning signs reported: " + ("; ".join(names) if names else "none"))
@@ -83,7 +88,8 @@ def summary_lines(tracker: "Tracker") -> List[str]:
 
 
 class ActionClinicianSummary(Action):
-    """Sends the summary; it gives no tips, so it is allowed in an escalated conversation."""
+    """Sends the summary; it gives no tips, so it is allowed in an escalated
+    conversation."""
 
     def name(self) -> Text:
         """The action's name in the domain."""

@@ -1,8 +1,8 @@
 """A training-data importer that adds the lexicon to the NLU data as lookup tables.
 
-Why: Rasa fingerprints only what its importer returns. Handing the lexicon over as lookup
-tables means `rasa train` retrains when a lexicon file changes and skips training when
-nothing did (see `bot.lexicon`).
+Why: Rasa fingerprints only what its importer returns. Handing the lexicon over as
+lookup tables means `rasa train` retrains when a lexicon file changes and skips training
+when nothing did (see `bot.lexicon`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ DEFAULT_REGIONS_FILE = "data/safety/regions.yml"
 def load_project_lexicon() -> Lexicon:
     """The lexicon from the project's default files (tools and tests use this)."""
     return Lexicon.load(
-        Path(DEFAULT_LEXICON_DIR), Path(DEFAULT_RED_FLAGS_FILE), Path(DEFAULT_REGIONS_FILE)
+        Path(DEFAULT_LEXICON_DIR),
+        Path(DEFAULT_RED_FLAGS_FILE),
+        Path(DEFAULT_REGIONS_FILE),
     )
 
 
@@ -44,5 +46,7 @@ class LexiconImporter(RasaFileImporter):
 
     def get_nlu_data(self, language: Optional[Text] = "en") -> TrainingData:
         """The NLU training data with the lexicon's lookup tables merged in."""
-        lexicon_data = TrainingData(lookup_tables=Lexicon.load(*self._files).to_lookup_tables())
+        lexicon_data = TrainingData(
+            lookup_tables=Lexicon.load(*self._files).to_lookup_tables()
+        )
         return super().get_nlu_data(language).merge(lexicon_data)

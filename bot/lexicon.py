@@ -1,13 +1,14 @@
 """The lexicon: what people call substances, body parts, symptoms and red flags.
 
-The lexicon lives as YAML under `data/lexicon/` (substances, body locations, symptoms) and
-`data/safety/red_flags.yml` (red-flag phrases and combinations). It is the single source for
-both the NLU entity extractor and the red-flag detector.
+The lexicon lives as YAML under `data/lexicon/` (substances, body locations, symptoms)
+and `data/safety/red_flags.yml` (red-flag phrases and combinations). It is the single
+source for both the NLU entity extractor and the red-flag detector.
 
-Why lookup tables: Rasa only fingerprints what its importer hands to the graph. Our importer
-(`bot.importer.LexiconImporter`) turns the lexicon into NLU lookup tables, so a lexicon change
-retrains the model, and the components persist what they built from it inside the model
-archive. `Lexicon.to_lookup_tables` and `Lexicon.from_lookup_tables` are that round trip.
+Why lookup tables: Rasa only fingerprints what its importer hands to the graph. Our
+importer (`bot.importer.LexiconImporter`) turns the lexicon into NLU lookup tables, so a
+lexicon change retrains the model, and the components persist what they built from it
+inside the model archive. `Lexicon.to_lookup_tables` and `Lexicon.from_lookup_tables`
+are that round trip.
 """
 
 from __future__ import annotations
@@ -118,8 +119,8 @@ class Lexicon:
             add(REGION, value, elements=terms)
         for name, phrases in self.concepts.items():
             add(CONCEPT, name, elements=phrases)
-        # Rasa rejects empty lookup tables, so dispositions travel in a table of their own
-        # and a flag recognised only by combinations has no phrase table.
+        # Rasa rejects empty lookup tables, so dispositions travel in a table of their
+        # own and a flag recognised only by combinations has no phrase table.
         add(
             RED_FLAG_DISPOSITIONS,
             elements=[f"{flag.flag_id}={flag.disposition}" for flag in self.red_flags],
@@ -128,7 +129,9 @@ class Lexicon:
             if flag.phrases:
                 add(RED_FLAG, flag.flag_id, elements=flag.phrases)
             for index, combination in enumerate(flag.combinations):
-                add(RED_FLAG_COMBINATION, flag.flag_id, str(index), elements=combination)
+                add(
+                    RED_FLAG_COMBINATION, flag.flag_id, str(index), elements=combination
+                )
         return tables
 
     @classmethod
@@ -180,8 +183,11 @@ class Lexicon:
         return cls(substances, classes, body, symptoms, concepts, red_flags, regions)
 
     @classmethod
-    def load(cls, lexicon_dir: Path, red_flags_file: Path, regions_file: Path) -> "Lexicon":
-        """Loads and validates the YAML files; raises `LexiconError` naming the fault."""
+    def load(
+        cls, lexicon_dir: Path, red_flags_file: Path, regions_file: Path
+    ) -> "Lexicon":
+        """Loads and validates the YAML files; raises `LexiconError` naming the
+        fault."""
         substances_doc = _read_yaml(lexicon_dir / "substances.yml", "substances")
         substances: Dict[str, Tuple[str, ...]] = {}
         classes: Dict[str, str] = {}
@@ -244,7 +250,9 @@ def _entries(items: Any, path: Path) -> List[Dict[str, Any]]:
         if not isinstance(entry, dict) or not isinstance(entry.get("value"), str):
             raise LexiconError(f"File '{path}': entry {index} has no string 'value'.")
         if entry["value"] in seen:
-            raise LexiconError(f"File '{path}': value '{entry['value']}' appears twice.")
+            raise LexiconError(
+                f"File '{path}': value '{entry['value']}' appears twice."
+            )
         seen.add(entry["value"])
     return items
 
@@ -277,13 +285,17 @@ def _load_red_flags(
             raise LexiconError(f"File '{path}': red flag {index} has no 'id'.")
         where = f"File '{path}': red flag '{flag_id}'"
         if entry.get("disposition") not in DISPOSITIONS:
-            raise LexiconError(f"{where}: field 'disposition' must be one of {DISPOSITIONS}")
+            raise LexiconError(
+                f"{where}: field 'disposition' must be one of {DISPOSITIONS}"
+            )
         phrases = entry.get("phrases", [])
         combinations = entry.get("combinations", [])
         if not phrases and not combinations:
             raise LexiconError(f"{where}: needs 'phrases' or 'combinations'.")
         if not all(isinstance(c, list) and c for c in combinations):
-            raise LexiconError(f"{where}: field 'combinations' must be lists of concepts.")
+            raise LexiconError(
+                f"{where}: field 'combinations' must be lists of concepts."
+            )
         patterns.append(
             RedFlagPattern(
                 flag_id=flag_id,

@@ -1,9 +1,10 @@
 """spaCy phrase matching over the lexicon, tolerant of how people type at 3am.
 
 Why token norms: spaCy's English tokenizer already maps "can't"/"cant" to `can not` and
-"won't"/"wont" to `will not` in `Token.norm_`. We add chat slang ("r" -> "are") and a small
-spelling repair (one or two edits away from a lexicon word), then match on `NORM`. Character
-offsets stay those of the original text, so entities point at what the person wrote.
+"won't"/"wont" to `will not` in `Token.norm_`. We add chat slang ("r" -> "are") and a
+small spelling repair (one or two edits away from a lexicon word), then match on `NORM`.
+Character offsets stay those of the original text, so entities point at what the person
+wrote.
 """
 
 from __future__ import annotations
@@ -11,7 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import (
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 import spacy
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -80,8 +91,9 @@ PROTECTED_WORDS: FrozenSet[str] = frozenset(
     noting otter packs paints paper party passes paused pausing peeking peeling peeping
     pending penned pinged pints pitch pleasure point points poked poking polls pooping
     ports presses pulls raking rarely rating reaching reasons ruining saying scammed
-    scoring screaming seeding seeds seeking selling setting shade shame shape share shark
-    shave shine shiny shipping shock shoes shopped shout shouting shouts shows shirt shorts
+    scoring screaming seeding seeds seeking selling setting shade shame shape share
+    shark shave shine shiny shipping shock shoes shopped shout shouting shouts shows
+    shirt shorts
     shuts sifting sizing sized skill slimmed slipped slipping slots smell smelling snack
     snake snakes snort soaking sober sores spelling spelt spike spill spiral spite spits
     spitting sport spots stack stall standing stank steep stepped stilt stitches stole
@@ -95,7 +107,8 @@ PROTECTED_WORDS: FrozenSet[str] = frozenset(
     gargling raving flattering sewing sliders steaks heave battle bottles bingo binder
     blender quilting bleeping beefs broker hearth bearing wheeling overdone contusion
     conclusions needless scooting making baking clear bench present prevents leading
-    calming stronger states contact contraction contractions sweaty reader thanks pulsing
+    calming stronger states contact contraction contractions sweaty reader thanks
+    pulsing
     print prone walks works stick facts flips linked taxes peace plane topic purse lunge
     lunges groan groans grain angle bowed heats brood hearty gluten spines spice spite
     elbows wrists knelt
@@ -132,7 +145,8 @@ def edit_distance_at_most(a: str, b: str, limit: int) -> bool:
                 cost = min(cost, before_previous[j - 2] + 1)
             current.append(cost)
         if min(current) > limit and (i == len(a) or min(previous) > limit):
-            # A row and the one before it both past the limit: no swap can bring it back.
+            # A row and the one before it both past the limit: no swap can bring it
+            # back.
             return False
         before_previous, previous = previous, current
     return previous[-1] <= limit
@@ -143,10 +157,10 @@ class SpellingRepair:
 
     Only words of five letters or more are repaired, only to a word with the same first
     letter (a slip of the finger rarely hits the first letter, and "never" must not
-    become "fever"), never an everyday word (`PROTECTED_WORDS`), and only when exactly one
-    lexicon word is near, so "bars" never becomes "bare" and "seizur" becomes "seizure".
-    Words under ten letters get one edit, longer ones two, and a repair lands on a word of
-    six letters or more or on one of `SHORT_REPAIR_TARGETS`.
+    become "fever"), never an everyday word (`PROTECTED_WORDS`), and only when exactly
+    one lexicon word is near, so "bars" never becomes "bare" and "seizur" becomes
+    "seizure". Words under ten letters get one edit, longer ones two, and a repair lands
+    on a word of six letters or more or on one of `SHORT_REPAIR_TARGETS`.
     """
 
     def __init__(self, vocabulary: Iterable[str]) -> None:
@@ -219,7 +233,8 @@ class TermMatcher:
             self._matcher.add(label, [self.make_doc(p) for p in phrases if p.strip()])
 
     def make_doc(self, text: str) -> Doc:
-        """Tokenises `text` and sets each token's norm to its repaired, slang-free form."""
+        """Tokenises `text` and sets each token's norm to its repaired, slang-free
+        form."""
         doc = self._nlp.make_doc(text)
         for token in doc:
             token.norm_ = self._speller.repair(base_norm(token.norm_))
@@ -246,7 +261,8 @@ class TermMatcher:
         return sorted(matches, key=lambda m: m.start)
 
     def find_all(self, doc: Doc) -> List[TermMatch]:
-        """Every match, overlapping ones included (for concepts that may share words)."""
+        """Every match, overlapping ones included (for concepts that may share
+        words)."""
         found = []
         for match_id, start, end in self._matcher(doc):
             span = doc[start:end]
@@ -263,6 +279,8 @@ class TermMatcher:
         return sorted(found, key=lambda m: (m.start, -m.end))
 
 
-def labelled(prefix: str, table: Mapping[str, Sequence[str]]) -> Dict[str, Tuple[str, ...]]:
+def labelled(
+    prefix: str, table: Mapping[str, Sequence[str]]
+) -> Dict[str, Tuple[str, ...]]:
     """Prefixes each key of a value -> phrases table, e.g. `substance:heroin`."""
     return {f"{prefix}:{key}": tuple(phrases) for key, phrases in table.items()}

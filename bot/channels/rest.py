@@ -1,8 +1,8 @@
 """The REST channel with its input checked: a clear 4xx or a kind reply, never a 5xx.
 
-Why: rasa's stock REST channel answers an empty body with a 500, a missing message with an
-empty 200, and hands any length of text to the model. People (and broken clients) send all
-of these; each gets a plain answer here, and message texts are never logged.
+Why: rasa's stock REST channel answers an empty body with a 500, a missing message with
+an empty 200, and hands any length of text to the model. People (and broken clients)
+send all of these; each gets a plain answer here, and message texts are never logged.
 """
 
 from __future__ import annotations
@@ -23,18 +23,18 @@ MAX_MESSAGE_CHARS = 10_000
 MAX_SENDER_CHARS = 128
 EMPTY_MESSAGE_REPLY = (
     "Your message came through empty. Tell me what's going on: where it hurts, what it "
-    "feels like, and anything you've stopped or cut down recently. If it's an emergency, "
-    "call your local emergency number now."
+    "feels like, and anything you've stopped or cut down recently. If it's an "
+    "emergency, call your local emergency number now."
 )
 
 TROUBLE_REPLY = (
     "Sorry, I'm having a technical problem and can't answer right now. If this is an "
-    "emergency, call your local emergency number now (911 in the US and Canada, 999 in the "
-    "UK, 112 in the EU)."
+    "emergency, call your local emergency number now (911 in the US and Canada, 999 in "
+    "the UK, 112 in the EU)."
 )
 
 
-class InvalidRequest(ValueError):
+class InvalidRequestError(ValueError):
     """The request can't be a message; the text says why, for the 4xx answer."""
 
     def __init__(self, reason: str, status: int = 400) -> None:
@@ -42,33 +42,50 @@ class InvalidRequest(ValueError):
         self.status = status
 
 
-def parse_message_body(body: bytes, max_chars: int = MAX_MESSAGE_CHARS) -> Tuple[str, str]:
-    """The sender id and message text of a REST request body, or `InvalidRequest`."""
+def parse_message_body(
+    body: bytes, max_chars: int = MAX_MESSAGE_CHARS
+) -> Tuple[str, str]:
+    """The sender id and message text of a REST request body, or
+    `InvalidRequestError`."""
     if not body:
-        raise InvalidRequest("The request body is empty; send JSON with 'sender' and 'message'.")
+        raise InvalidRequestError(
+            "The request body is empty; send JSON with 'sender' and 'message'."
+        )
     try:
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
-        raise InvalidRequest("The request body is not valid JSON.") from None
+        raise InvalidRequestError("The request body is not valid JSON.") from None
     if not isinstance(payload, dict):
-        raise InvalidRequest("The request body must be a JSON object.")
+        raise InvalidRequestError("The request body must be a JSON object.")
     sender = payload.get("sender")
     text = payload.get("message")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
-        raise InvalidRequest(f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters.")
+    if (
+        not isinstance(sender, str)
+        or not sender.strip()
+        or len(sender) > MAX_SENDER_CHARS
+    ):
+        raise InvalidRequestError(
+            f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} "
+            "characters."
+        )
     if not isinstance(text, str):
-        raise InvalidRequest("'message' must be a string.")
+        raise InvalidRequestError("'message' must be a string.")
     if len(text) > max_chars:
-        raise InvalidRequest(f"'message' is longer than {max_chars} characters.", status=413)
+        raise InvalidRequestError(
+            f"'message' is longer than {max_chars} characters.", status=413
+        )
     return sender, text
 
 
-def _error(reason: InvalidRequest) -> HTTPResponse:
-    return response.json({"status": reason.status, "message": str(reason)}, status=reason.status)
+def _error(reason: InvalidRequestError) -> HTTPResponse:
+    return response.json(
+        {"status": reason.status, "message": str(reason)}, status=reason.status
+    )
 
 
 class RestInput(StockRestInput):
-    """`POST /webhooks/rest/webhook` with checked input; same JSON in and out as rasa's."""
+    """`POST /webhooks/rest/webhook` with checked input; same JSON in and out as
+    rasa's."""
 
     def __init__(self, max_message_chars: int = MAX_MESSAGE_CHARS) -> None:
         self.max_message_chars = max_message_chars
@@ -93,11 +110,13 @@ class RestInput(StockRestInput):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 sender, text = parse_message_body(request.body, self.max_message_chars)
-            except InvalidRequest as reason:
+            except InvalidRequestError as reason:
                 logger.info("REST request refused: %s", reason)
                 return _error(reason)
             if not text.strip():
-                return response.json([{"recipient_id": sender, "text": EMPTY_MESSAGE_REPLY}])
+                return response.json(
+                    [{"recipient_id": sender, "text": EMPTY_MESSAGE_REPLY}]
+                )
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

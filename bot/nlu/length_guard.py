@@ -1,10 +1,10 @@
 """Bounds the text every later NLU component sees, whatever channel it came from.
 
-Why: featurizers and DIET grow with message length, and one 100 kB message made the stock
-starter bot's memory run away until the kernel killed it. People's messages are short; a
-very long one is cut for intent and entity understanding. The red-flag detector still reads
-up to `MAX_SAFETY_CHARS` of the original (kept in `SAFETY_TEXT`), so a red flag late in a
-long message is not lost.
+Why: featurizers and DIET grow with message length, and one 100 kB message made the
+stock starter bot's memory run away until the kernel killed it. People's messages are
+short; a very long one is cut for intent and entity understanding. The red-flag detector
+still reads up to `MAX_SAFETY_CHARS` of the original (kept in `SAFETY_TEXT`), so a red
+flag late in a long message is not lost.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ class MessageLengthGuard(GraphComponent):
         return cls(config)
 
     def process(self, messages: List[Message]) -> List[Message]:
-        """Keeps the first `max_safety_chars` for safety, the first `max_nlu_chars` for NLU."""
+        """Keeps the first `max_safety_chars` for safety, the first `max_nlu_chars` for
+        NLU."""
         for message in messages:
             text = message.get(TEXT)
             if isinstance(text, str) and len(text) > self._max_nlu:

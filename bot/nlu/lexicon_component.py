@@ -1,9 +1,9 @@
 """Shared plumbing for NLU components that are built from the lexicon.
 
 Why: the lexicon reaches the graph as lookup tables in the NLU training data (see
-`bot.lexicon`), so it is fingerprinted like any other training data. Each component rebuilds
-the lexicon from those tables at training time and stores it in the model archive, so the
-trained model carries everything it needs and works from any folder.
+`bot.lexicon`), so it is fingerprinted like any other training data. Each component
+rebuilds the lexicon from those tables at training time and stores it in the model
+archive, so the trained model carries everything it needs and works from any folder.
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ class LexiconComponent(GraphComponent, abc.ABC):
         if not lexicon.substances or not lexicon.red_flags:
             raise LexiconError(
                 f"{self.__class__.__name__}: the training data carries no lexicon. "
-                "Is `bot.importer.LexiconImporter` listed under `importers` in config.yml?"
+                "Is `bot.importer.LexiconImporter` listed under `importers` in "
+                "config.yml?"
             )
         self.use_lexicon(lexicon)
         with self._model_storage.write_to(self._resource) as directory:
@@ -88,6 +89,10 @@ class LexiconComponent(GraphComponent, abc.ABC):
     @property
     def lexicon(self) -> Lexicon:
         """The lexicon, once trained or loaded."""
+        return self._require_trained()
+
+    def _require_trained(self) -> Lexicon:
+        """The lexicon; raises a clear `LexiconError` when untrained."""
         if self._lexicon is None:
             raise LexiconError(f"{self.__class__.__name__} was used before training.")
         return self._lexicon

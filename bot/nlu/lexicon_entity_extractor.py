@@ -1,4 +1,5 @@
-"""Entities with canonical values: substance, body location, symptom, time since stop, score."""
+"""Entities with canonical values: substance, body location, symptom, time since stop,
+score."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.lexicon import BODY_LOCATION, REGION, SUBSTANCE, SUBSTANCE_CLASS, SYMPTOM, Lexicon
+from bot.lexicon import (
+    BODY_LOCATION,
+    REGION,
+    SUBSTANCE,
+    SUBSTANCE_CLASS,
+    SYMPTOM,
+    Lexicon,
+)
 from bot.matching import TermMatcher, labelled
 from bot.nlu.lexicon_component import LexiconComponent
 from bot.nlu.time_expressions import hours_since_stop, severity
@@ -24,7 +32,8 @@ LEXICON_ENTITIES = (SUBSTANCE, BODY_LOCATION, SYMPTOM, REGION)
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
 )
 class LexiconEntityExtractor(LexiconComponent, EntityExtractorMixin):
-    """Finds contract entities (and `substance_class`, `region`) by spaCy phrase matching.
+    """Finds contract entities (and `substance_class`, `region`) by spaCy phrase
+    matching.
 
     Why not DIET alone: canonical values must be exact ("percs" -> `oxycodone`), and a
     lexicon hit is explainable and fixable by adding one line of data. Typos one or two
@@ -56,12 +65,16 @@ class LexiconEntityExtractor(LexiconComponent, EntityExtractorMixin):
             if not text:
                 continue
             entities = self.add_extractor_name(self.extract(text))
-            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+            message.set(
+                ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True
+            )
         return messages
 
-    def extract(self, text: str, today: Optional[dt.date] = None) -> List[Dict[str, Any]]:
+    def extract(
+        self, text: str, today: Optional[dt.date] = None
+    ) -> List[Dict[str, Any]]:
         """Entities in `text` as Rasa entity dicts with canonical values."""
-        self.lexicon  # raises a clear error when untrained
+        self._require_trained()
         entities = []
         matches = [
             match
@@ -74,23 +87,35 @@ class LexiconEntityExtractor(LexiconComponent, EntityExtractorMixin):
             m
             for m in matches
             if m in names
-            or not any(n.start_char <= m.start_char and m.end_char <= n.end_char for n in names)
+            or not any(
+                n.start_char <= m.start_char and m.end_char <= n.end_char for n in names
+            )
         ]
         for match in sorted(matches, key=lambda m: m.start_char):
             entity, _, value = match.label.partition(":")
-            entities.append(_entity(entity, value, match.start_char, match.end_char, text))
+            entities.append(
+                _entity(entity, value, match.start_char, match.end_char, text)
+            )
             if entity == SUBSTANCE:
                 # The class rides along, so "xans" fills `substance_class` too.
                 substance_class = self.lexicon.substance_classes[value]
                 entities.append(
-                    _entity(SUBSTANCE_CLASS, substance_class, match.start_char, match.end_char, text)
+                    _entity(
+                        SUBSTANCE_CLASS,
+                        substance_class,
+                        match.start_char,
+                        match.end_char,
+                        text,
+                    )
                 )
         for name, found in (
             (HOURS_SINCE_STOP, hours_since_stop(text, today)),
             (SEVERITY, severity(text)),
         ):
             if found is not None:
-                entities.append(_entity(name, found.value, found.start, found.end, text))
+                entities.append(
+                    _entity(name, found.value, found.start, found.end, text)
+                )
         return entities
 
 
@@ -103,4 +128,3 @@ def _entity(entity: str, value: Any, start: int, end: int, text: str) -> Dict[st
         "confidence_entity": 1.0,
         "text": text[start:end],
     }
-

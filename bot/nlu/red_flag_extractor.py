@@ -1,4 +1,5 @@
-"""Red flags as NLU entities, so the safety policy and `/model/parse` see the same thing."""
+"""Red flags as NLU entities, so the safety policy and `/model/parse` see the same
+thing."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ class RedFlagExtractor(LexiconComponent, EntityExtractorMixin):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """No options: the red-flag lexicon in the training data is the configuration."""
+        """No options: the red-flag lexicon in the training data is the
+        configuration."""
         return {}
 
     def use_lexicon(self, lexicon: Lexicon) -> None:
@@ -48,12 +50,14 @@ class RedFlagExtractor(LexiconComponent, EntityExtractorMixin):
             if not text:
                 continue
             entities = self.add_extractor_name(self.extract(text))
-            message.set(ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True)
+            message.set(
+                ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True
+            )
         return messages
 
     def extract(self, text: str) -> List[Dict[str, Any]]:
         """Red-flag entities found in `text`."""
-        self.lexicon  # raises a clear error when untrained
+        self._require_trained()
         return [
             {
                 "entity": RED_FLAG_ENTITY,

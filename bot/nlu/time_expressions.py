@@ -1,7 +1,8 @@
-"""When did the person stop, and how bad is it: wording -> hours since last use, 0-10 score.
+"""When did the person stop, and how bad is it: wording -> hours since last use, 0-10
+score.
 
-"2 days ago", "day 3", "since monday", "36 hours", "last night" all become hours since the
-last use, so actions can compare them with the time courses in the knowledge base.
+"2 days ago", "day 3", "since monday", "36 hours", "last night" all become hours since
+the last use, so actions can compare them with the time courses in the knowledge base.
 """
 
 from __future__ import annotations
@@ -13,20 +14,63 @@ from typing import Iterator, List, Optional
 
 HOURS_PER_DAY = 24
 HOURS_PER_WEEK = 7 * HOURS_PER_DAY
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = (
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+)
 NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
-    "couple": 2, "a couple": 2, "a couple of": 2, "few": 3, "a few": 3, "several": 4,
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "couple": 2,
+    "a couple": 2,
+    "a couple of": 2,
+    "few": 3,
+    "a few": 3,
+    "several": 4,
 }
-_NUMBER = r"(\d{1,3}(?:\.\d)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several)"
-_UNIT_HOURS = {"h": 1, "hr": 1, "hrs": 1, "hour": 1, "hours": 1, "day": 24, "days": 24,
-               "week": 168, "weeks": 168, "wk": 168, "wks": 168, "month": 720, "months": 720}
+_NUMBER = (
+    r"(\d{1,3}(?:\.\d)?|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|(?:a\s+)?couple(?:\s+of)?|(?:a\s+)?few|several)"
+)
+_UNIT_HOURS = {
+    "h": 1,
+    "hr": 1,
+    "hrs": 1,
+    "hour": 1,
+    "hours": 1,
+    "day": 24,
+    "days": 24,
+    "week": 168,
+    "weeks": 168,
+    "wk": 168,
+    "wks": 168,
+    "month": 720,
+    "months": 720,
+}
 _DURATION = re.compile(
     rf"\b{_NUMBER}\s*(hours?|hrs?|h|days?|weeks?|wks?|months?)\b", re.IGNORECASE
 )
 _DAY_N = re.compile(r"\bday\s*(\d{1,3})\b", re.IGNORECASE)
-_SINCE_WEEKDAY = re.compile(rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE)
+_SINCE_WEEKDAY = re.compile(
+    rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE
+)
 _FIXED = {
     "last night": 12,
     "yesterday": 24,
@@ -42,11 +86,27 @@ _FIXED_PATTERN = re.compile(
 )
 _AGO = re.compile(r"\s+ago\b", re.IGNORECASE)
 _TIME_LEAD_WORDS = {
-    "for", "about", "over", "like", "past", "last", "almost", "nearly", "been", "after",
-    "since", "only", "just", "around", "under", "maybe", "roughly",
+    "for",
+    "about",
+    "over",
+    "like",
+    "past",
+    "last",
+    "almost",
+    "nearly",
+    "been",
+    "after",
+    "since",
+    "only",
+    "just",
+    "around",
+    "under",
+    "maybe",
+    "roughly",
 }
 _SEVERITY = re.compile(
-    r"\b(10|[0-9])\s*(?:/|out\s+of|outta|of)\s*10\b|\b(?:a|an|like a|about a)\s+(10|[0-9])\b(?=\s*(?:$|[,.!]|pain|today|now))",
+    r"\b(10|[0-9])\s*(?:/|out\s+of|outta|of)\s*10\b|"
+    r"\b(?:a|an|like a|about a)\s+(10|[0-9])\b(?=\s*(?:$|[,.!]|pain|today|now))",
     re.IGNORECASE,
 )
 
@@ -85,7 +145,8 @@ def _is_rate(text: str, match: "re.Match[str]") -> bool:
 
 def _durations(text: str, today: dt.date) -> Iterator[Found]:
     for match in _DAY_N.finditer(text):
-        # "day 3" of withdrawal: the third day, so two to three days in; we take the top.
+        # "day 3" of withdrawal: the third day, so two to three days in; we take the
+        # top.
         yield Found(int(match.group(1)) * HOURS_PER_DAY, match.start(), match.end())
     for match in _DURATION.finditer(text):
         amount = _number(match.group(1))
@@ -109,7 +170,9 @@ def hours_since_stop(text: str, today: Optional[dt.date] = None) -> Optional[Fou
     )
     accepted: List[Found] = []
     for item in found:
-        if not any(item.start < other.end and other.start < item.end for other in accepted):
+        if not any(
+            item.start < other.end and other.start < item.end for other in accepted
+        ):
             accepted.append(item)
     return accepted[0] if accepted else None
 

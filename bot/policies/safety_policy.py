@@ -1,22 +1,23 @@
 """The safety policy: red flags and escalated conversations always win.
 
-Why a policy of its own: the design card promises that emergency signs are checked before
-any self-care tip, in any turn. Rules and forms cannot promise that on their own: an active
-form's happy-path prediction is a "no user" prediction, which beats every ordinary policy
-prediction in `DefaultPolicyPredictionEnsemble._pick_best_policy` whatever its priority.
-So this policy marks its predictions as "no user" predictions too, and has the highest
-priority, which makes it win ties against the form.
+Why a policy of its own: the design card promises that emergency signs are checked
+before any self-care tip, in any turn. Rules and forms cannot promise that on their own:
+an active form's happy-path prediction is a "no user" prediction, which beats every
+ordinary policy prediction in `DefaultPolicyPredictionEnsemble._pick_best_policy`
+whatever its priority. So this policy marks its predictions as "no user" predictions
+too, and has the highest priority, which makes it win ties against the form.
 
 Decisions, in order (each logged at debug level):
-1. A custom action that always answers ran and left nothing behind (no event at all): the
-   action server is down or failed. The Rasa server answers by itself with
+1. A custom action that always answers ran and left nothing behind (no event at all):
+   the action server is down or failed. The Rasa server answers by itself with
    `utter_emergency_fallback` (after a failed emergency reply) or `utter_service_down`;
    both lead with the emergency number for the person's region.
-2. Right after the emergency reply (or its fallback): listen. That reply is the whole answer.
+2. Right after the emergency reply (or its fallback): listen. That reply is the whole
+   answer.
 3. A new message that carries an emergency `red_flag` entity (set by
    `bot.nlu.red_flag_extractor.RedFlagExtractor`): `action_emergency`.
-4. The conversation is escalated (`triage_level` is `emergency`, or an emergency red flag
-   was reported earlier, which still counts if the action server was down then):
+4. The conversation is escalated (`triage_level` is `emergency`, or an emergency red
+   flag was reported earlier, which still counts if the action server was down then):
    `action_emergency` again, whatever was asked; no tips. Only intents in
    `passthrough_intents` (restart, and the summary for a clinician, which helps
    paramedics) are left to the other policies.
@@ -34,8 +35,8 @@ from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_score
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
-from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
@@ -69,7 +70,8 @@ def emergency_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
 class SafetyPolicy(Policy):
-    """Deterministically hands red flags and escalated conversations to the emergency reply."""
+    """Deterministically hands red flags and escalated conversations to the emergency
+    reply."""
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -113,11 +115,14 @@ class SafetyPolicy(Policy):
                 )
         slot = self.config[TRIAGE_SLOT]
         if slot not in [s.name for s in domain.slots]:
-            raise InvalidConfigException(f"SafetyPolicy needs the slot '{slot}' in the domain.")
+            raise InvalidConfigException(
+                f"SafetyPolicy needs the slot '{slot}' in the domain."
+            )
         return self._resource
 
     def decide(self, tracker: DialogueStateTracker) -> Optional[Tuple[Text, Text]]:
-        """The action safety requires next and why, or None to let other policies decide."""
+        """The action safety requires next and why, or None to let other policies
+        decide."""
         emergency_action = self.config[EMERGENCY_ACTION]
         failed = self._failed_action(tracker)
         if failed == emergency_action:
@@ -126,7 +131,10 @@ class SafetyPolicy(Policy):
             return self.config[SERVICE_DOWN], f"'{failed}' failed (action server down?)"
         latest_action = tracker.latest_action_name
         if latest_action in (emergency_action, self.config[EMERGENCY_FALLBACK]):
-            return ACTION_LISTEN_NAME, "the emergency reply was sent; wait for the person"
+            return (
+                ACTION_LISTEN_NAME,
+                "the emergency reply was sent; wait for the person",
+            )
         if latest_action == self.config[SERVICE_DOWN]:
             return ACTION_LISTEN_NAME, "the service-down reply was sent"
         if latest_action == ACTION_LISTEN_NAME:

@@ -1,24 +1,27 @@
-"""Red-flag detection: lexicon matches, minus what the person denied, asked about or had long ago.
+"""Red-flag detection: lexicon matches, minus what the person denied, asked about or had
+long ago.
 
-The detector is deliberately rule-based and deterministic. A statistical model may miss a
-phrasing it never saw; a lexicon miss is found by the red-flag test set and fixed by adding
-the phrase. What makes it safe is the context check around every match:
+The detector is deliberately rule-based and deterministic. A statistical model may miss
+a phrasing it never saw; a lexicon miss is found by the red-flag test set and fixed by
+adding the phrase. What makes it safe is the context check around every match:
 
-* negation ("no fever", "haven't had a seizure", "not confused"), NegEx-style: a cue shortly
-  before the match in the same clause, or "is fine / normal" right after it. A cue that is
-  part of a sign ("can't feel", "not breathing", "won't wake up") negates nothing else, a
-  pseudo-negation ("not sure", "can't stop") negates nothing, and a new subject ("I", "he")
-  ends a cue's reach, so "if this doesn't stop I'm going to hang myself" is a report;
+* negation ("no fever", "haven't had a seizure", "not confused"), NegEx-style: a cue
+  shortly before the match in the same clause, or "is fine / normal" right after it. A
+  cue that is part of a sign ("can't feel", "not breathing", "won't wake up") negates
+  nothing else, a pseudo-negation ("not sure", "can't stop") negates nothing, and a new
+  subject ("I", "he") ends a cue's reach, so "if this doesn't stop I'm going to hang
+  myself" is a report;
 * questions about a sign rather than reports of it ("what are the signs of a seizure?",
-  "can benzo withdrawal cause hallucinations"), unless the question carries its own report
-  ("is it normal that my chest hurts", "what do I do, my friend is not breathing");
+  "can benzo withdrawal cause hallucinations"), unless the question carries its own
+  report ("is it normal that my chest hurts", "what do I do, my friend is not
+  breathing");
 * history ("had a seizure years ago", "overdosed once in 2019", "in my twenties").
 
-When in doubt the detector raises the flag: a clause boundary stops a negation's reach, so
-"not confused and my chest hurts" still reports chest pain. A mentioned substance is never
-negated ("no booze for 3 days" still says which substance was stopped), and phrases listed
-under the `not_a_sign` concept ("dark yellow", "overdose prevention") hide the sign words
-inside them.
+When in doubt the detector raises the flag: a clause boundary stops a negation's reach,
+so "not confused and my chest hurts" still reports chest pain. A mentioned substance is
+never negated ("no booze for 3 days" still says which substance was stopped), and
+phrases listed under the `not_a_sign` concept ("dark yellow", "overdose prevention")
+hide the sign words inside them.
 """
 
 from __future__ import annotations
@@ -48,44 +51,119 @@ logger = logging.getLogger(__name__)
 NOT_A_SIGN = "not_a_sign"
 """The concept whose phrases hide the sign words inside them ("dark yellow" pee)."""
 NEARBY = "nearby"
-"""A marker in a combination: its other parts must stand within `NEAR_SPAN` tokens of one
-another in one sentence ("breathing is shallow", not "breathing fine, stairs are hard")."""
+"""A marker in a combination: its other parts must stand within `NEAR_SPAN` tokens of
+one another in one sentence ("breathing is shallow", not "breathing fine, stairs are
+hard")."""
 NEAR_SPAN = 12
 MAX_REACH = 40
-"""How far (in words) a cue may stand from the sign it qualifies, however long the sentence."""
+"""How far (in words) a cue may stand from the sign it qualifies, however long the
+sentence."""
 
 NEGATION_CUES: FrozenSet[str] = frozenset(
     {
-        "no", "not", "never", "without", "denies", "deny", "nor", "neither", "zero",
-        "none", "nobody", "nope", "nah", "noone",
+        "no",
+        "not",
+        "never",
+        "without",
+        "denies",
+        "deny",
+        "nor",
+        "neither",
+        "zero",
+        "none",
+        "nobody",
+        "nope",
+        "nah",
+        "noone",
     }
 )
 NEGATION_WINDOW = 6
-# "no one" / "no-one" is read as one cue ("no one is hurt"), a subject that ends at "if".
-# Words that end a negation's reach besides clause breaks (NegEx termination terms): a
-# new subject or a subordinate clause starts something the cue did not deny.
+# "no one" / "no-one" is read as one cue ("no one is hurt"), a subject that ends at
+# "if". Words that end a negation's reach besides clause breaks (NegEx termination
+# terms): a new subject or a subordinate clause starts something the cue did not deny.
 NEGATION_TERMINATORS: FrozenSet[str] = frozenset(
     {
-        "i", "he", "she", "they", "we", "if", "who", "which", "whose", "when", "until",
-        "till", "since", "after", "cause", "as", "where",
+        "i",
+        "he",
+        "she",
+        "they",
+        "we",
+        "if",
+        "who",
+        "which",
+        "whose",
+        "when",
+        "until",
+        "till",
+        "since",
+        "after",
+        "cause",
+        "as",
+        "where",
     }
 )
 # A cue inside one of these negates nothing ("not sure", "can't stop", "no idea").
 PSEUDO_NEGATIONS: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
-        "not sure", "not just", "not only", "no idea", "no longer", "not certain",
-        "can not stop", "could not stop", "will not stop", "would not stop",
-        "does not stop", "did not stop", "not stopping", "not go away", "not going away",
-        "not getting better", "not get better", "not better", "not helping", "not help",
-        "no help", "not normal", "no matter", "never had this", "never had that",
-        "never felt", "never been", "never like this", "never this", "not like a normal",
-        "not like normal", "not in a joking way", "not joking", "no joke", "not kidding",
-        "no lie", "not even", "can not tell", "could not tell", "do not know if",
-        "do not know whether", "not know if", "no reason", "not a reason", "no way",
-        "not settle", "will not settle", "not slow down", "will not slow down",
-        "not respond", "not responding", "not answer", "not answering", "not wake",
-        "not waking", "not working", "not come back", "not coming back",
+        "not sure",
+        "not just",
+        "not only",
+        "no idea",
+        "no longer",
+        "not certain",
+        "can not stop",
+        "could not stop",
+        "will not stop",
+        "would not stop",
+        "does not stop",
+        "did not stop",
+        "not stopping",
+        "not go away",
+        "not going away",
+        "not getting better",
+        "not get better",
+        "not better",
+        "not helping",
+        "not help",
+        "no help",
+        "not normal",
+        "no matter",
+        "never had this",
+        "never had that",
+        "never felt",
+        "never been",
+        "never like this",
+        "never this",
+        "not like a normal",
+        "not like normal",
+        "not in a joking way",
+        "not joking",
+        "no joke",
+        "not kidding",
+        "no lie",
+        "not even",
+        "can not tell",
+        "could not tell",
+        "do not know if",
+        "do not know whether",
+        "not know if",
+        "no reason",
+        "not a reason",
+        "no way",
+        "not settle",
+        "will not settle",
+        "not slow down",
+        "will not slow down",
+        "not respond",
+        "not responding",
+        "not answer",
+        "not answering",
+        "not wake",
+        "not waking",
+        "not working",
+        "not come back",
+        "not coming back",
     )
 )
 POST_NEGATIONS: FrozenSet[str] = frozenset(
@@ -97,120 +175,382 @@ POST_NEGATIONS_NEEDING_END: FrozenSet[str] = frozenset({"gone", "clear"})
 POST_NEGATION_FOLLOWERS: FrozenSet[str] = frozenset({"now", "away", "again", "today"})
 CLAUSE_BREAKS: FrozenSet[str] = frozenset(
     {
-        ".", ",", ";", "!", "?", ":", "-", "\n", "but", "and", "though", "although",
-        "however", "yet", "except", "because", "just", "now", "then", "also",
-        "plus", "only", "while", "still",
+        ".",
+        ",",
+        ";",
+        "!",
+        "?",
+        ":",
+        "-",
+        "\n",
+        "but",
+        "and",
+        "though",
+        "although",
+        "however",
+        "yet",
+        "except",
+        "because",
+        "just",
+        "now",
+        "then",
+        "also",
+        "plus",
+        "only",
+        "while",
+        "still",
     }
 )
 SENTENCE_BREAKS: FrozenSet[str] = frozenset({".", "!", "?", "\n", ";"})
 FILLERS: FrozenSet[str] = frozenset(
     {
-        "even", "really", "fucking", "fuckin", "freaking", "literally", "totally",
-        "kinda", "sorta", "like", "actually", "seriously", "honestly", "properly",
-        "fully", "super", "very", "so", "fricking",
-        "frigging", "damn", "effing", "pretty", "quite", "extremely", "insanely", "hella",
-        "af", "ridiculously", "absolutely",
+        "even",
+        "really",
+        "fucking",
+        "fuckin",
+        "freaking",
+        "literally",
+        "totally",
+        "kinda",
+        "sorta",
+        "like",
+        "actually",
+        "seriously",
+        "honestly",
+        "properly",
+        "fully",
+        "super",
+        "very",
+        "so",
+        "fricking",
+        "frigging",
+        "damn",
+        "effing",
+        "pretty",
+        "quite",
+        "extremely",
+        "insanely",
+        "hella",
+        "af",
+        "ridiculously",
+        "absolutely",
     }
 )
 # Knowledge-seeking phrases: what follows them in the sentence is asked about, not had.
 HYPOTHETICAL_CUES: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
-        "signs of", "sign of", "symptoms of", "symptom of", "how do i know",
-        "how can i tell", "how to tell", "how would i know", "how do you know",
-        "how can you tell", "how do you tell", "how do i tell", "how to know",
-        "how to recognise", "how to recognize", "how do i recognise", "how do i recognize",
-        "can withdrawal cause", "could withdrawal cause", "does withdrawal cause",
-        "can it cause", "risk of", "risks of", "what if", "in case", "should i worry",
-        "should i be worried", "afraid of having", "scared of having", "afraid i will",
-        "scared i will", "worried i will", "worried i might", "afraid i might",
-        "scared i might", "worried about getting", "scared of getting", "afraid of getting",
-        "chance of", "chances of", "is it possible", "tell me about", "look out for",
-        "watch out for", "watch for", "red flags", "prevent", "avoid", "could i get",
-        "can i get", "do people get", "can you get", "can people get", "what happens if",
-        "what happens when", "how common", "is it dangerous", "warning signs",
-        "difference between", "what to do if", "what to do when", "what should i do if",
-        "what do i do if someone", "what do you do if", "how to use", "how do i use",
-        "how do you use", "what counts as", "is it true", "asked if", "asked me if",
-        "asking if", "asking me if", "asked whether", "asked about", "asking about",
-        "ask about", "wondering if", "wondering whether", "wonder if",
+        "signs of",
+        "sign of",
+        "symptoms of",
+        "symptom of",
+        "how do i know",
+        "how can i tell",
+        "how to tell",
+        "how would i know",
+        "how do you know",
+        "how can you tell",
+        "how do you tell",
+        "how do i tell",
+        "how to know",
+        "how to recognise",
+        "how to recognize",
+        "how do i recognise",
+        "how do i recognize",
+        "can withdrawal cause",
+        "could withdrawal cause",
+        "does withdrawal cause",
+        "can it cause",
+        "risk of",
+        "risks of",
+        "what if",
+        "in case",
+        "should i worry",
+        "should i be worried",
+        "afraid of having",
+        "scared of having",
+        "afraid i will",
+        "scared i will",
+        "worried i will",
+        "worried i might",
+        "afraid i might",
+        "scared i might",
+        "worried about getting",
+        "scared of getting",
+        "afraid of getting",
+        "chance of",
+        "chances of",
+        "is it possible",
+        "tell me about",
+        "look out for",
+        "watch out for",
+        "watch for",
+        "red flags",
+        "prevent",
+        "avoid",
+        "could i get",
+        "can i get",
+        "do people get",
+        "can you get",
+        "can people get",
+        "what happens if",
+        "what happens when",
+        "how common",
+        "is it dangerous",
+        "warning signs",
+        "difference between",
+        "what to do if",
+        "what to do when",
+        "what should i do if",
+        "what do i do if someone",
+        "what do you do if",
+        "how to use",
+        "how do i use",
+        "how do you use",
+        "what counts as",
+        "is it true",
+        "asked if",
+        "asked me if",
+        "asking if",
+        "asking me if",
+        "asked whether",
+        "asked about",
+        "asking about",
+        "ask about",
+        "wondering if",
+        "wondering whether",
+        "wonder if",
     )
 )
 # A sentence opening with one of these is a question; its red-flag words are asked about
 # unless the question carries a report of its own (see `_carries_report`).
 QUESTION_OPENERS: FrozenSet[str] = frozenset(
     {
-        "can", "could", "does", "do", "is", "are", "how", "what", "whats", "when",
-        "should", "why", "will", "would", "which", "who", "where",
+        "can",
+        "could",
+        "does",
+        "do",
+        "is",
+        "are",
+        "how",
+        "what",
+        "whats",
+        "when",
+        "should",
+        "why",
+        "will",
+        "would",
+        "which",
+        "who",
+        "where",
     }
 )
 # Openings that sound like questions but say something ("what's the point, ...").
 RHETORICAL_QUESTIONS: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
-        "what s the point", "what is the point", "whats the point", "why bother",
-        "why should i live", "why should i even", "why am i alive", "why am i still alive",
-        "why can not i just die", "why live", "who cares", "who would care",
-        "who would miss me", "what is the use", "what s the use",
+        "what s the point",
+        "what is the point",
+        "whats the point",
+        "why bother",
+        "why should i live",
+        "why should i even",
+        "why am i alive",
+        "why am i still alive",
+        "why can not i just die",
+        "why live",
+        "who cares",
+        "who would care",
+        "who would miss me",
+        "what is the use",
+        "what s the use",
     )
 )
 # Who a report is about: "my chest", "he won't wake up", "is this a seizure".
 REPORT_SUBJECTS: FrozenSet[str] = frozenset(
     {
-        "i", "my", "me", "he", "his", "him", "she", "her", "they", "their", "them", "we",
-        "our", "us", "this", "these", "mine", "myself", "himself", "herself",
+        "i",
+        "my",
+        "me",
+        "he",
+        "his",
+        "him",
+        "she",
+        "her",
+        "they",
+        "their",
+        "them",
+        "we",
+        "our",
+        "us",
+        "this",
+        "these",
+        "mine",
+        "myself",
+        "himself",
+        "herself",
     }
 )
 # "should I call 911", "how do I use": here "I" asks, it does not report.
 QUESTION_AUXILIARIES: FrozenSet[str] = frozenset(
-    {"do", "does", "did", "can", "could", "should", "would", "will", "shall", "may", "might",
-     "must"}
+    {
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+    }
 )
 CONDITIONALS: FrozenSet[str] = frozenset({"if", "whether"})
 HISTORY_CUES: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
-        "years ago", "year ago", "last year", "months ago", "month ago", "used to",
-        "as a kid", "as a teen", "as a teenager", "history of", "long time ago", "long ago",
-        "last time i", "the last time", "in high school", "in college", "back then",
-        "previously", "a few years", "couple years", "couple of years", "ages ago",
-        "last month", "last winter", "last summer", "last spring", "last autumn",
-        "last fall", "last detox", "last withdrawal", "last rehab", "previous detox",
-        "previous withdrawal", "previous rehab", "previous time", "previous times",
-        "as a child", "as a baby", "as a little", "growing up", "in my childhood",
-        "years back", "year back", "decades ago", "decade ago", "in my teens",
-        "in my twenties", "in my thirties", "in my forties", "in my fifties",
-        "in his twenties", "in his thirties", "in his forties", "in his fifties",
-        "in her twenties", "in her thirties", "in her forties", "in her fifties",
-        "in his teens", "in her teens", "that was in", "years before",
-        "before i got clean", "been clean since", "clean since", "a while back",
-        "way back", "back in the day", "back in school", "back in college",
-        "back in high school", "back in rehab", "in the past",
+        "years ago",
+        "year ago",
+        "last year",
+        "months ago",
+        "month ago",
+        "used to",
+        "as a kid",
+        "as a teen",
+        "as a teenager",
+        "history of",
+        "long time ago",
+        "long ago",
+        "last time i",
+        "the last time",
+        "in high school",
+        "in college",
+        "back then",
+        "previously",
+        "a few years",
+        "couple years",
+        "couple of years",
+        "ages ago",
+        "last month",
+        "last winter",
+        "last summer",
+        "last spring",
+        "last autumn",
+        "last fall",
+        "last detox",
+        "last withdrawal",
+        "last rehab",
+        "previous detox",
+        "previous withdrawal",
+        "previous rehab",
+        "previous time",
+        "previous times",
+        "as a child",
+        "as a baby",
+        "as a little",
+        "growing up",
+        "in my childhood",
+        "years back",
+        "year back",
+        "decades ago",
+        "decade ago",
+        "in my teens",
+        "in my twenties",
+        "in my thirties",
+        "in my forties",
+        "in my fifties",
+        "in his twenties",
+        "in his thirties",
+        "in his forties",
+        "in his fifties",
+        "in her twenties",
+        "in her thirties",
+        "in her forties",
+        "in her fifties",
+        "in his teens",
+        "in her teens",
+        "that was in",
+        "years before",
+        "before i got clean",
+        "been clean since",
+        "clean since",
+        "a while back",
+        "way back",
+        "back in the day",
+        "back in school",
+        "back in college",
+        "back in high school",
+        "back in rehab",
+        "in the past",
     )
 )
 # A history cue followed by one of these is recent, not history: "in the past hour",
 # "in the past few days".
 RECENT_UNITS: FrozenSet[str] = frozenset(
     {
-        "hour", "hours", "hr", "hrs", "minute", "minutes", "min", "mins", "day", "days",
-        "night", "nights", "week", "few", "couple", "24", "48", "12", "30", "while",
+        "hour",
+        "hours",
+        "hr",
+        "hrs",
+        "minute",
+        "minutes",
+        "min",
+        "mins",
+        "day",
+        "days",
+        "night",
+        "nights",
+        "week",
+        "few",
+        "couple",
+        "24",
+        "48",
+        "12",
+        "30",
+        "while",
     }
 )
-# "when I was" dates a clause only with an age or a life stage after it: "when I was 16",
-# "when I was a kid", but not "when I was walking to the toilet I couldn't breathe".
+# "when I was" dates a clause only with an age or a life stage after it: "when I was
+# 16", "when I was a kid", but not "when I was walking to the toilet I couldn't
+# breathe".
 LIFE_STAGE_AFTER_WHEN: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
-        "a kid", "a child", "a teen", "a teenager", "a baby", "a student", "little",
-        "young", "younger", "small", "in school", "in high school", "in college",
-        "in my teens", "in my twenties", "in my thirties", "pregnant with",
+        "a kid",
+        "a child",
+        "a teen",
+        "a teenager",
+        "a baby",
+        "a student",
+        "little",
+        "young",
+        "younger",
+        "small",
+        "in school",
+        "in high school",
+        "in college",
+        "in my teens",
+        "in my twenties",
+        "in my thirties",
+        "pregnant with",
     )
 )
 # "my chest hurts like last time": the same as before, so it is happening now.
 LIKE_BEFORE: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
-    for cue in ("like last time", "like the last time", "same as last time", "like before",
-                "same as before", "as last time", "like it did", "like when")
+    for cue in (
+        "like last time",
+        "like the last time",
+        "same as last time",
+        "like before",
+        "same as before",
+        "as last time",
+        "like it did",
+        "like when",
+    )
 )
 # Sign words that a later "fine now" / "came back after a minute" shows were passing
 # ("my foot went numb, it came back after a minute"). Only everyday sensations (the
@@ -219,21 +559,44 @@ LIKE_BEFORE: Tuple[Tuple[str, ...], ...] = tuple(
 RESOLVED_CUES: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
-        "fine now", "ok now", "okay now", "gone now", "better now", "normal now",
-        "went away", "goes away", "came back after", "comes back after", "back to normal",
-        "for a minute", "for a second", "for a sec", "for a few seconds",
-        "for a few minutes", "for a moment", "after a minute", "after a few minutes",
-        "warming up now", "it passed", "then passed", "wore off", "wears off",
+        "fine now",
+        "ok now",
+        "okay now",
+        "gone now",
+        "better now",
+        "normal now",
+        "went away",
+        "goes away",
+        "came back after",
+        "comes back after",
+        "back to normal",
+        "for a minute",
+        "for a second",
+        "for a sec",
+        "for a few seconds",
+        "for a few minutes",
+        "for a moment",
+        "after a minute",
+        "after a few minutes",
+        "warming up now",
+        "it passed",
+        "then passed",
+        "wore off",
+        "wears off",
     )
 )
 # "like" is a filler ("im like shaking") except where it compares: "like last time",
 # "like the last time", "like before", "like when".
 LIKE_KEPT_BEFORE: FrozenSet[str] = frozenset({"last", "before", "when"})
 WHEN_WAS: Tuple[Tuple[str, ...], ...] = (
-    ("when", "i", "was"), ("when", "he", "was"), ("when", "she", "was"),
-    ("when", "we", "were"), ("when", "they", "were"),
+    ("when", "i", "was"),
+    ("when", "he", "was"),
+    ("when", "she", "was"),
+    ("when", "we", "were"),
+    ("when", "they", "were"),
 )
-# "in 2019", "in my 20s", "in his 50s", "that was 2016" (a year that is not "since 2019").
+# "in 2019", "in my 20s", "in his 50s", "that was 2016" (a year that is not "since
+# 2019").
 _YEAR = re.compile(r"^(19[5-9]\d|20[0-4]\d)$")
 _DECADE = re.compile(r"^(\d0s|\d0's|teens|twenties|thirties|forties|fifties|sixties)$")
 # "once" is history ("overdosed once", "went blue once") except in "all at once",
@@ -242,11 +605,37 @@ _ONCE_NOT_BEFORE: FrozenSet[str] = frozenset(
     {"all", "at", "only", "just", "maybe", "than", "more", "like", "about", "barely"}
 )
 _ONCE_NOT_AFTER: FrozenSet[str] = frozenset(
-    {"a", "an", "every", "per", "today", "tonight", "daily", "since", "this", "in", "or",
-     "and", "more", "again", "i", "he", "she", "they", "we", "you", "it", "my", "his",
-     "her", "the", "that"}
+    {
+        "a",
+        "an",
+        "every",
+        "per",
+        "today",
+        "tonight",
+        "daily",
+        "since",
+        "this",
+        "in",
+        "or",
+        "and",
+        "more",
+        "again",
+        "i",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "it",
+        "my",
+        "his",
+        "her",
+        "the",
+        "that",
+    }
 )
-# "had a seizure years ago and another one today": the old event does not hide the new one.
+# "had a seizure years ago and another one today": the old event does not hide the new
+# one.
 _RECURRENCE = re.compile(
     r"\b(again|another|it s back|it is back|its back|is back|are back|came back|"
     r"coming back|has come back)\b.*\b(now|today|tonight|this morning|this afternoon|"
@@ -280,15 +669,17 @@ class RedFlagDetector:
         self._flags = {flag.flag_id: flag for flag in lexicon.red_flags}
         substance_class_terms: Dict[str, List[str]] = {}
         for value, terms in lexicon.substances.items():
-            substance_class_terms.setdefault(lexicon.substance_classes[value], []).extend(
-                terms
-            )
+            substance_class_terms.setdefault(
+                lexicon.substance_classes[value], []
+            ).extend(terms)
         phrases: Dict[str, Sequence[str]] = {}
         for flag in lexicon.red_flags:
             if flag.phrases:
                 phrases[f"{RED_FLAG}:{flag.flag_id}"] = flag.phrases
         phrases.update({f"{CONCEPT}:{k}": v for k, v in lexicon.concepts.items()})
-        phrases.update({f"{BODY_LOCATION}:{k}": v for k, v in lexicon.body_locations.items()})
+        phrases.update(
+            {f"{BODY_LOCATION}:{k}": v for k, v in lexicon.body_locations.items()}
+        )
         phrases.update({f"{SYMPTOM}:{k}": v for k, v in lexicon.symptoms.items()})
         phrases.update({f"{SUBSTANCE}:{k}": v for k, v in lexicon.substances.items()})
         phrases.update(
@@ -314,7 +705,9 @@ class RedFlagDetector:
         affirmed = [item.match for item in located if item.affirmed]
         for item in located:
             if not item.affirmed:
-                logger.debug("Red-flag words '%s' set aside: %s", item.match.text, item.reason)
+                logger.debug(
+                    "Red-flag words '%s' set aside: %s", item.match.text, item.reason
+                )
         present: Set[str] = {self._reference(m.label) for m in affirmed}
         hits: Dict[str, RedFlagHit] = {}
         for match in affirmed:
@@ -325,7 +718,9 @@ class RedFlagDetector:
             if flag_id in hits:
                 continue
             for combination in flag.combinations:
-                evidence = self._combination_evidence(combination, affirmed, present, context)
+                evidence = self._combination_evidence(
+                    combination, affirmed, present, context
+                )
                 if evidence:
                     hits[flag_id] = self._hit(flag_id, evidence, origin)
                     break
@@ -357,7 +752,9 @@ class RedFlagDetector:
                 choice = (anchor, *rest)
                 start = min(m.start for m in choice)
                 end = max(m.end for m in choice)
-                if end - start <= NEAR_SPAN and not context.sentence_break_between(start, end):
+                if end - start <= NEAR_SPAN and not context.sentence_break_between(
+                    start, end
+                ):
                     return list(choice)
         return []
 
@@ -382,7 +779,9 @@ class RedFlagDetector:
         start = min(origin[m.start][0] for m in matches)
         end = max(origin[m.end - 1][1] for m in matches)
         evidence = " … ".join(dict.fromkeys(m.text for m in matches))
-        return RedFlagHit(flag_id, self._flags[flag_id].disposition, evidence, start, end)
+        return RedFlagHit(
+            flag_id, self._flags[flag_id].disposition, evidence, start, end
+        )
 
     def _doc_without_fillers(self, text: str) -> Tuple[Doc, List[Tuple[int, int]]]:
         """The message as tokens with filler words dropped ("can't even breathe").
@@ -394,10 +793,7 @@ class RedFlagDetector:
             t
             for i, t in enumerate(full)
             if not t.is_space
-            and (
-                t.norm_ not in FILLERS
-                or (t.norm_ == "like" and _compares(full, i))
-            )
+            and (t.norm_ not in FILLERS or (t.norm_ == "like" and _compares(full, i)))
         ]
         doc = Doc(full.vocab, words=[t.text for t in kept])
         for token, original in zip(doc, kept):
@@ -424,7 +820,9 @@ class _Context:
             for index in range(m.start, m.end)
         }
         self.signs: Set[Tuple[int, int]] = {
-            (m.start, m.end) for m in found if sign_tokens.intersection(range(m.start, m.end))
+            (m.start, m.end)
+            for m in found
+            if sign_tokens.intersection(range(m.start, m.end))
         }
         symptom_tokens = {
             index
@@ -438,9 +836,9 @@ class _Context:
             if m.label.partition(":")[0] in (SYMPTOM, CONCEPT)
             and symptom_tokens.intersection(range(m.start, m.end))
         }
-        # A pseudo-negation ("not sure", "can't stop") denies nothing at all, and neither
-        # does "no" before a subject: "no, he isn't breathing" / "no i havent peed"
-        # answers the question asked.
+        # A pseudo-negation ("not sure", "can't stop") denies nothing at all, and
+        # neither does "no" before a subject: "no, he isn't breathing" / "no i havent
+        # peed" answers the question asked.
         self.inert: Set[int] = set()
         for start, end in _find_all(self.norms, PSEUDO_NEGATIONS):
             self.inert.update(range(start, end))
@@ -469,12 +867,16 @@ class _Context:
         while clause_end < last and norms[clause_end] not in CLAUSE_BREAKS:
             clause_end += 1
         sentence_start = match.start
-        while sentence_start > first and norms[sentence_start - 1] not in SENTENCE_BREAKS:
+        while (
+            sentence_start > first and norms[sentence_start - 1] not in SENTENCE_BREAKS
+        ):
             sentence_start -= 1
         sentence_end = match.end
         while sentence_end < last and norms[sentence_end] not in SENTENCE_BREAKS:
             sentence_end += 1
-        if kind not in (SUBSTANCE, SUBSTANCE_CLASS) and self._negated(match, clause_start):
+        if kind not in (SUBSTANCE, SUBSTANCE_CLASS) and self._negated(
+            match, clause_start
+        ):
             return _Located(match, False, "negated")
         is_question = sentence_end < len(norms) and norms[sentence_end] == "?"
         if not is_question and self._said_to_be_fine(match, clause_end):
@@ -509,7 +911,9 @@ class _Context:
 
     def _said_to_be_fine(self, match: TermMatch, clause_end: int) -> bool:
         norms = self.norms
-        for index in range(match.end, min(clause_end, match.end + POST_NEGATION_WINDOW)):
+        for index in range(
+            match.end, min(clause_end, match.end + POST_NEGATION_WINDOW)
+        ):
             norm = norms[index]
             if norm not in POST_NEGATIONS:
                 continue
@@ -540,7 +944,8 @@ class _Context:
         return not self._carries_report(opener + 1, match.end, strong=False)
 
     def _question_opener(self, sentence_start: int, match_start: int) -> Optional[int]:
-        """Where the question word stands, if the sentence (or a part after a comma) asks."""
+        """Where the question word stands, if the sentence (or a part after a comma)
+        asks."""
         norms = self.norms
         starts = [sentence_start] + [
             i + 1 for i in range(sentence_start, match_start) if norms[i] == ","
@@ -556,7 +961,8 @@ class _Context:
         return None
 
     def _carries_report(self, start: int, end: int, strong: bool) -> bool:
-        """Whether norms[start:end] says who has the sign ("is it normal that MY chest…").
+        """Whether norms[start:end] says who has the sign ("is it normal that MY
+        chest…").
 
         "I" right after an auxiliary asks ("should I call", "how do I use"), "you" is
         anyone, and after a knowledge question ("how do I know IF my pee is too dark") a
@@ -582,13 +988,16 @@ class _Context:
     ) -> bool:
         norms = self.norms
         scope = list(norms[clause_start:clause_end])
-        # ", long time ago" / ", years ago": a trailing time phrase dates the clause before it.
+        # ", long time ago" / ", years ago": a trailing time phrase dates the clause
+        # before it.
         if clause_end < len(norms) and norms[clause_end] == ",":
             next_end = clause_end + 1
             while next_end < len(norms) and norms[next_end] not in CLAUSE_BREAKS:
                 next_end += 1
             trailing = norms[clause_end + 1 : next_end]
-            if trailing and _starts_with_any(trailing, HISTORY_CUES + (("that", "was"),)):
+            if trailing and _starts_with_any(
+                trailing, HISTORY_CUES + (("that", "was"),)
+            ):
                 scope += trailing
         sentence_text = " ".join(norms[match.end : sentence_end])
         if _RECURRENCE.search(sentence_text) or _contains_any(scope, LIKE_BEFORE):
@@ -596,14 +1005,18 @@ class _Context:
         for _start, end in _find_all(scope, HISTORY_CUES):
             if end < len(scope) and scope[end] in RECENT_UNITS:
                 continue  # "in the past hour"
-            if end + 1 < len(scope) and scope[end + 1] in RECENT_UNITS and scope[end] in {
-                "few", "couple", "24", "48"
-            }:
+            if (
+                end + 1 < len(scope)
+                and scope[end + 1] in RECENT_UNITS
+                and scope[end] in {"few", "couple", "24", "48"}
+            ):
                 continue
             return True
         for _start, end in _find_all(scope, WHEN_WAS):
             after = scope[end:]
-            if after and (after[0].isdigit() or _starts_with_any(after, LIFE_STAGE_AFTER_WHEN)):
+            if after and (
+                after[0].isdigit() or _starts_with_any(after, LIFE_STAGE_AFTER_WHEN)
+            ):
                 return True
         for index, norm in enumerate(scope):
             previous = scope[index - 1] if index > 0 else ""
@@ -630,7 +1043,8 @@ def _compares(doc: Doc, index: int) -> bool:
 
 
 def _without_fillers(phrases: Sequence[str]) -> List[str]:
-    """Phrases as the detector sees messages: "breathing very slow" -> "breathing slow"."""
+    """Phrases as the detector sees messages: "breathing very slow" -> "breathing
+    slow"."""
     kept = []
     for phrase in phrases:
         words = [w for w in phrase.split() if w.lower() not in FILLERS]
@@ -655,7 +1069,9 @@ def _find_all(
 
 
 @functools.cache
-def _first_token_index(cues: Tuple[Tuple[str, ...], ...]) -> Dict[str, List[Tuple[str, ...]]]:
+def _first_token_index(
+    cues: Tuple[Tuple[str, ...], ...],
+) -> Dict[str, List[Tuple[str, ...]]]:
     """The cues of one list grouped by their first word, built once per list."""
     index: Dict[str, List[Tuple[str, ...]]] = {}
     for cue in cues:
@@ -663,7 +1079,9 @@ def _first_token_index(cues: Tuple[Tuple[str, ...], ...]) -> Dict[str, List[Tupl
     return index
 
 
-def _last_cue_end(tokens: Sequence[str], cues: Tuple[Tuple[str, ...], ...]) -> Optional[int]:
+def _last_cue_end(
+    tokens: Sequence[str], cues: Tuple[Tuple[str, ...], ...]
+) -> Optional[int]:
     spans = _find_all(tokens, cues)
     return max(end for _, end in spans) if spans else None
 

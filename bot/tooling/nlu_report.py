@@ -1,9 +1,10 @@
-"""`make nlu-report`: intent macro-F1, per-entity F1 and parse latency on the held-out set.
+"""`make nlu-report`: intent macro-F1, per-entity F1 and parse latency on the held-out
+set.
 
 Why our own scoring beside `rasa test nlu`: the contract cares about canonical *values*
-("percs" must come out as `oxycodone`), so an entity counts as right only when its type and
-value match an annotation in the same message. Rasa's token-level reports, confusion matrix
-and per-intent errors are still written to `results/nlu/` by `rasa test nlu`.
+("percs" must come out as `oxycodone`), so an entity counts as right only when its type
+and value match an annotation in the same message. Rasa's token-level reports, confusion
+matrix and per-intent errors are still written to `results/nlu/` by `rasa test nlu`.
 
 The held-out set (`tests/nlu/heldout_nlu.yml`) is never used for training.
 """
@@ -39,7 +40,9 @@ def f1(true_positive: int, false_positive: int, false_negative: int) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> Tuple[float, Dict[str, float]]:
+def macro_f1(
+    gold: Sequence[str], predicted: Sequence[str]
+) -> Tuple[float, Dict[str, float]]:
     """Macro-averaged F1 over the gold labels, and F1 per label."""
     per_label = {}
     for label in sorted(set(gold)):
@@ -51,7 +54,8 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> Tuple[float, Dict
 
 
 async def evaluate(model: Path, test_set: Path) -> int:
-    """Parses every held-out message, prints the report, returns 1 if a target is missed."""
+    """Parses every held-out message, prints the report, returns 1 if a target is
+    missed."""
     agent = Agent.load(str(model))
     data = load_data(str(test_set))
     gold_intents: List[str] = []
@@ -68,7 +72,9 @@ async def evaluate(model: Path, test_set: Path) -> int:
         predicted_intents.append(parsed["intent"]["name"])
         for entity in CONTRACT_ENTITIES:
             gold: Set[str] = {
-                str(e["value"]) for e in message.get("entities", []) if e["entity"] == entity
+                str(e["value"])
+                for e in message.get("entities", [])
+                if e["entity"] == entity
             }
             found: Set[str] = {
                 str(e["value"]) for e in parsed["entities"] if e["entity"] == entity
@@ -77,7 +83,9 @@ async def evaluate(model: Path, test_set: Path) -> int:
             counts[entity]["fp"] += len(found - gold)
             counts[entity]["fn"] += len(gold - found)
             if gold != found:
-                entity_errors.append(f"  {entity}: gold {sorted(gold)} got {sorted(found)} | {text}")
+                entity_errors.append(
+                    f"  {entity}: gold {sorted(gold)} got {sorted(found)} | {text}"
+                )
     intent_f1, per_intent = macro_f1(gold_intents, predicted_intents)
     confusions = Counter(
         (g, p) for g, p in zip(gold_intents, predicted_intents) if g != p
@@ -88,16 +96,25 @@ async def evaluate(model: Path, test_set: Path) -> int:
     entity_scores = {}
     for entity, c in counts.items():
         entity_scores[entity] = f1(c["tp"], c["fp"], c["fn"])
-        print(f"  {entity} F1 (type and canonical value): {entity_scores[entity]:.3f}"
-              f"  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})")
-    print(f"  parse latency: p50 {latencies[len(latencies) // 2]:.1f} ms,"
-          f" p95 {latencies[int(len(latencies) * 0.95) - 1]:.1f} ms")
-    print("  weakest intents: " + ", ".join(
-        f"{label} {score:.2f}" for label, score in sorted(per_intent.items(), key=lambda x: x[1])[:5]
-    ))
-    print("  most confused (gold -> predicted): " + "; ".join(
-        f"{g} -> {p} x{n}" for (g, p), n in confusions
-    ))
+        print(
+            f"  {entity} F1 (type and canonical value): {entity_scores[entity]:.3f}"
+            f"  (tp {c['tp']}, fp {c['fp']}, fn {c['fn']})"
+        )
+    print(
+        f"  parse latency: p50 {latencies[len(latencies) // 2]:.1f} ms,"
+        f" p95 {latencies[int(len(latencies) * 0.95) - 1]:.1f} ms"
+    )
+    print(
+        "  weakest intents: "
+        + ", ".join(
+            f"{label} {score:.2f}"
+            for label, score in sorted(per_intent.items(), key=lambda x: x[1])[:5]
+        )
+    )
+    print(
+        "  most confused (gold -> predicted): "
+        + "; ".join(f"{g} -> {p} x{n}" for (g, p), n in confusions)
+    )
     if entity_errors:
         print("\nEntity differences:")
         print("\n".join(entity_errors))

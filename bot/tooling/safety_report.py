@@ -1,11 +1,13 @@
-"""`make safety-report`: red-flag recall and over-triage on tests/safety/red_flag_cases.yml.
+"""`make safety-report`: red-flag recall and over-triage on
+tests/safety/red_flag_cases.yml.
 
 Why a separate report: the pytest gate says pass/fail; this prints the numbers the team
-tracks (recall with its 95% upper bound on the miss rate, over-triage), and every miss, so
-a new phrasing can be added to the lexicon the same day.
+tracks (recall with its 95% upper bound on the miss rate, over-triage), and every miss,
+so a new phrasing can be added to the lexicon the same day.
 
-The detector measured here is the one the trained model runs (`RedFlagExtractor` builds it
-from the same lexicon), loaded straight from the lexicon files so the report needs no model.
+The detector measured here is the one the trained model runs (`RedFlagExtractor` builds
+it from the same lexicon), loaded straight from the lexicon files so the report needs no
+model.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ class SafetyScore:
 
     @property
     def miss_rate_upper_bound(self) -> float:
-        """One-sided 95% upper bound of the miss rate (exact binomial, Clopper-Pearson)."""
+        """One-sided 95% upper bound of the miss rate (exact binomial,
+        Clopper-Pearson)."""
         return clopper_pearson_upper(len(self.missed), self.emergencies)
 
     @property
@@ -60,7 +63,10 @@ def clopper_pearson_upper(failures: int, trials: int, alpha: float = 0.05) -> fl
     from math import comb
 
     def cdf(p: float) -> float:
-        return sum(comb(trials, k) * p**k * (1 - p) ** (trials - k) for k in range(failures + 1))
+        return sum(
+            comb(trials, k) * p**k * (1 - p) ** (trials - k)
+            for k in range(failures + 1)
+        )
 
     low, high = 0.0, 1.0
     for _ in range(60):
@@ -72,7 +78,9 @@ def clopper_pearson_upper(failures: int, trials: int, alpha: float = 0.05) -> fl
     return high
 
 
-def score(detector: RedFlagDetector, cases: Dict[str, List[Dict[str, Any]]]) -> SafetyScore:
+def score(
+    detector: RedFlagDetector, cases: Dict[str, List[Dict[str, Any]]]
+) -> SafetyScore:
     """Runs every case through the detector."""
     result = SafetyScore()
     for case in cases.get("emergencies", []):
@@ -82,14 +90,18 @@ def score(detector: RedFlagDetector, cases: Dict[str, List[Dict[str, Any]]]) -> 
         if not emergency_ids:
             result.missed.append(f"[{case['flag']}] {case['text']}")
         elif case["flag"] not in emergency_ids:
-            result.wrong_flag.append(f"[{case['flag']} -> {sorted(emergency_ids)}] {case['text']}")
+            result.wrong_flag.append(
+                f"[{case['flag']} -> {sorted(emergency_ids)}] {case['text']}"
+            )
     for case in cases.get("urgent", []):
         result.urgent += 1
         if not detector.detect(case["text"]):
             result.urgent_missed.append(f"[{case['flag']}] {case['text']}")
     for case in cases.get("near_misses", []):
         result.near_misses += 1
-        hits = [h for h in detector.detect(case["text"]) if h.disposition == "emergency"]
+        hits = [
+            h for h in detector.detect(case["text"]) if h.disposition == "emergency"
+        ]
         if hits:
             flags = sorted({h.flag_id for h in hits})
             result.over_triaged.append(f"[{case['kind']} -> {flags}] {case['text']}")
@@ -102,20 +114,31 @@ def load_detector() -> RedFlagDetector:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Prints the report; exits 1 on any missed emergency or over-triage above target."""
+    """Prints the report; exits 1 on any missed emergency or over-triage above
+    target."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
-    parser.add_argument("--verbose", action="store_true", help="list wrong-flag cases too")
+    parser.add_argument(
+        "--verbose", action="store_true", help="list wrong-flag cases too"
+    )
     args = parser.parse_args(argv)
     cases = yaml.safe_load(args.cases.read_text(encoding="utf-8"))
     result = score(load_detector(), cases)
     print(f"Red-flag report on {args.cases}")
-    print(f"  emergencies caught : {result.emergencies - len(result.missed)}/{result.emergencies}"
-          f"  recall {result.recall:.1%}"
-          f"  (95% upper bound of miss rate {result.miss_rate_upper_bound:.2%})")
-    print(f"  urgent caught      : {result.urgent - len(result.urgent_missed)}/{result.urgent}")
-    print(f"  over-triage        : {len(result.over_triaged)}/{result.near_misses}"
-          f"  {result.over_triage:.1%} (target <= {OVER_TRIAGE_TARGET:.0%})")
+    print(
+        f"  emergencies caught : {result.emergencies - len(result.missed)}"
+        f"/{result.emergencies}"
+        f"  recall {result.recall:.1%}"
+        f"  (95% upper bound of miss rate {result.miss_rate_upper_bound:.2%})"
+    )
+    print(
+        f"  urgent caught      : {result.urgent - len(result.urgent_missed)}"
+        f"/{result.urgent}"
+    )
+    print(
+        f"  over-triage        : {len(result.over_triaged)}/{result.near_misses}"
+        f"  {result.over_triage:.1%} (target <= {OVER_TRIAGE_TARGET:.0%})"
+    )
     print(f"  caught under another emergency id: {len(result.wrong_flag)}")
     for title, rows in (
         ("MISSED EMERGENCIES", result.missed),

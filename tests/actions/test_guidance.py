@@ -41,7 +41,9 @@ async def test_no_tips_before_a_safe_disposition(
     )
 
     assert dispatcher.messages == []
-    assert events == [SlotSet("pending_topic", None)]  # the topic is dropped, no tip sent
+    assert events == [
+        SlotSet("pending_topic", None)
+    ]  # the topic is dropped, no tip sent
 
 
 @pytest.mark.parametrize("level", ["self_care", "routine", "urgent"])

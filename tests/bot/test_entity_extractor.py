@@ -13,6 +13,8 @@ from bot.lexicon import LexiconError
 from bot.nlu.lexicon_entity_extractor import LexiconEntityExtractor
 
 LEXICON_TYPES = ("substance", "substance_class", "body_location", "symptom")
+
+
 @pytest.fixture(scope="module")
 def extractor() -> LexiconEntityExtractor:
     """Built as `load` builds it: with a lexicon; storage and resource are unused."""

@@ -44,7 +44,8 @@ def tracker_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 async def load_test_agent(action_url: str, tracker_db: Path) -> Any:
-    """The trained model in-process with the given action endpoint and a SQL tracker store."""
+    """The trained model in-process with the given action endpoint and a SQL tracker
+    store."""
     if not MODEL.is_file():
         pytest.fail(f"{MODEL} is missing: run `make train` first (make test does).")
     from rasa.core.agent import load_agent
@@ -60,5 +61,6 @@ async def load_test_agent(action_url: str, tracker_db: Path) -> Any:
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def agent(action_server_url: str, tracker_db: Path) -> Any:
-    """The trained model in-process, with the real action server and a SQL tracker store."""
+    """The trained model in-process, with the real action server and a SQL tracker
+    store."""
     return await load_test_agent(action_server_url, tracker_db)

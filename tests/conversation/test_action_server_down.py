@@ -1,4 +1,5 @@
-"""The action server is down: the bot still answers, safely, and recovers when it is back."""
+"""The action server is down: the bot still answers, safely, and recovers when it is
+back."""
 
 from __future__ import annotations
 
@@ -9,14 +10,21 @@ import pytest
 
 from tests.conversation.conftest import load_test_agent
 from tests.conversation.test_whole_conversations import Person
-from tests.helpers import free_port, start_action_server, stop_process, wait_until_healthy
+from tests.helpers import (
+    free_port,
+    start_action_server,
+    stop_process,
+    wait_until_healthy,
+)
 
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="session")]
 
 
 async def test_down_then_back(tmp_path: Path) -> None:
     port = free_port()  # nothing listens here yet: the action server is down
-    agent: Any = await load_test_agent(f"http://127.0.0.1:{port}/webhook", tmp_path / "t.db")
+    agent: Any = await load_test_agent(
+        f"http://127.0.0.1:{port}/webhook", tmp_path / "t.db"
+    )
 
     someone_in_danger = Person(agent)
     reply = await someone_in_danger.says("my bf did fent and wont wake up")

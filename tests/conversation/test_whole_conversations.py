@@ -12,7 +12,14 @@ import pytest
 pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="session")]
 
 _senders = itertools.count()
-TIP_WORDS = ("pigeon", "figure-four", "heating pad", "ibuprofen", "warm bath", "stretch")
+TIP_WORDS = (
+    "pigeon",
+    "figure-four",
+    "heating pad",
+    "ibuprofen",
+    "warm bath",
+    "stretch",
+)
 
 
 class Person:
@@ -24,7 +31,9 @@ class Person:
 
     async def says(self, text: str) -> str:
         """The bot's replies to `text`, joined, with button titles in brackets."""
-        replies: List[Dict[str, Any]] = await self.agent.handle_text(text, sender_id=self.sender)
+        replies: List[Dict[str, Any]] = await self.agent.handle_text(
+            text, sender_id=self.sender
+        )
         parts = []
         for reply in replies:
             parts.append(reply.get("text") or "")
@@ -43,7 +52,9 @@ def person(agent: Any) -> Person:
     return Person(agent)
 
 
-async def test_opioid_buttock_pain_gets_the_screen_before_sourced_tips(person: Person) -> None:
+async def test_opioid_buttock_pain_gets_the_screen_before_sourced_tips(
+    person: Person,
+) -> None:
     greeting = await person.says("hi")
     assert "not a doctor" in greeting and "911" in greeting
 
@@ -67,12 +78,16 @@ async def test_opioid_buttock_pain_gets_the_screen_before_sourced_tips(person: P
     assert "pigeon" in stretches.lower() and "Sources:" in stretches
 
 
-async def test_a_red_flag_inside_the_screen_escalates_and_tips_never_follow(person: Person) -> None:
+async def test_a_red_flag_inside_the_screen_escalates_and_tips_never_follow(
+    person: Person,
+) -> None:
     await person.says("came off xanax 3 days ago and my calves are cramping")
     reply = await person.says("no but now i cant breathe properly")
     assert reply.startswith("🚨") and "911" in reply
     assert await person.slot("triage_level") == "emergency"
-    assert await person.slot("screen_breathing") is None  # not stored as a screen answer
+    assert (
+        await person.slot("screen_breathing") is None
+    )  # not stored as a screen answer
 
     later = await person.says("ok but what stretches help")
     assert "911" in later
@@ -80,7 +95,9 @@ async def test_a_red_flag_inside_the_screen_escalates_and_tips_never_follow(pers
     assert await person.slot("triage_level") == "emergency"
 
 
-async def test_overdose_in_someone_else_leads_with_the_number_and_naloxone(person: Person) -> None:
+async def test_overdose_in_someone_else_leads_with_the_number_and_naloxone(
+    person: Person,
+) -> None:
     reply = await person.says("my bf did fent and now he wont wake up his lips r blue")
     first_line = reply.splitlines()[0]
     assert "911" in first_line
@@ -107,7 +124,9 @@ async def test_suicidal_thoughts_lead_with_the_crisis_line(person: Person) -> No
         "what are the signs of a seizure? im coming off benzos",
     ],
 )
-async def test_negations_and_questions_are_not_emergencies(person: Person, message: str) -> None:
+async def test_negations_and_questions_are_not_emergencies(
+    person: Person, message: str
+) -> None:
     reply = await person.says(message)
     assert not reply.startswith("🚨")
     assert await person.slot("triage_level") != "emergency"
@@ -137,8 +156,12 @@ async def test_restart_starts_over(person: Person) -> None:
     assert await person.slot("triage_level") is None
 
 
-@pytest.mark.parametrize("message", ["", "   ", "🙂🙂🙂", "¿dónde está el baño?", "x" * 5000])
-async def test_odd_input_gets_a_kind_reply_not_a_crash(person: Person, message: str) -> None:
+@pytest.mark.parametrize(
+    "message", ["", "   ", "🙂🙂🙂", "¿dónde está el baño?", "x" * 5000]
+)
+async def test_odd_input_gets_a_kind_reply_not_a_crash(
+    person: Person, message: str
+) -> None:
     reply = await person.says(message)
     assert isinstance(reply, str)
     assert "Traceback" not in reply

@@ -64,7 +64,9 @@ def test_every_emergency_case_is_caught_as_an_emergency(
     )
 
 
-def test_emergency_cases_are_caught_under_their_own_flag(detector: RedFlagDetector) -> None:
+def test_emergency_cases_are_caught_under_their_own_flag(
+    detector: RedFlagDetector,
+) -> None:
     """The right catalogue entry matters too: it picks what the bot tells the person."""
     wrong = []
     for case in CASES["emergencies"]:
@@ -75,7 +77,9 @@ def test_emergency_cases_are_caught_under_their_own_flag(detector: RedFlagDetect
 
 
 @pytest.mark.parametrize("case", _params("urgent"))
-def test_every_urgent_case_is_caught(detector: RedFlagDetector, case: Dict[str, Any]) -> None:
+def test_every_urgent_case_is_caught(
+    detector: RedFlagDetector, case: Dict[str, Any]
+) -> None:
     hits = detector.detect(case["text"])
     assert hits, f"missed urgent case ({case['flag']}): {case['text']!r}"
 
@@ -85,17 +89,19 @@ def test_over_triage_of_near_misses_is_at_most_five_percent(
 ) -> None:
     near_misses = CASES["near_misses"]
     over_triaged = [
-        f"[{case['kind']} -> {_emergency_ids(detector.detect(case['text']))}] {case['text']}"
+        f"[{case['kind']} -> {_emergency_ids(detector.detect(case['text']))}] "
+        f"{case['text']}"
         for case in near_misses
         if _emergency_ids(detector.detect(case["text"]))
     ]
     rate = len(over_triaged) / len(near_misses)
     assert rate <= OVER_TRIAGE_TARGET, (
-        f"over-triage {rate:.1%} > {OVER_TRIAGE_TARGET:.0%}:\n" + "\n".join(over_triaged)
+        f"over-triage {rate:.1%} > {OVER_TRIAGE_TARGET:.0%}:\n"
+        + "\n".join(over_triaged)
     )
 
 
-# --- hand-picked context rules ----------------------------------------------------------
+# --- hand-picked context rules --------------------------------------------------------
 
 NOT_AN_EMERGENCY = [
     # negation

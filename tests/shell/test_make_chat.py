@@ -1,4 +1,5 @@
-"""`make chat` in a real terminal: tmux runs the chat script, we type and read the screen."""
+"""`make chat` in a real terminal: tmux runs the chat script, we type and read the
+screen."""
 
 from __future__ import annotations
 
@@ -43,7 +44,9 @@ class Terminal:
             if screen.count(text) > seen:
                 return screen
             time.sleep(0.5)
-        raise AssertionError(f"{text!r} not on screen after {seconds}s:\n{self.screen()}")
+        raise AssertionError(
+            f"{text!r} not on screen after {seconds}s:\n{self.screen()}"
+        )
 
     def type(self, *keys: str) -> str:
         """Sends keys; returns the screen as it was before, to tell new output apart."""
@@ -66,8 +69,18 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
         "SANIC_HOST": "127.0.0.1",
     }
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
-         str(PROJECT_ROOT / "bot/tooling/chat.sh")],
+        [
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "160",
+            "-y",
+            "50",
+            str(PROJECT_ROOT / "bot/tooling/chat.sh"),
+        ],
         cwd=PROJECT_ROOT,
         env=environment,
         check=True,
