@@ -18,6 +18,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import yaml
 
 from actions.paths import data_dir
+from bot.lexicon import BODY_LOCATIONS
+from bot.lexicon import SUBSTANCE_CLASSES as DRUG_CLASSES
 
 TOPICS = (
     "overview",
@@ -33,27 +35,8 @@ TOPICS = (
     "relaxation",
     "see_doctor",
 )
-SUBSTANCE_CLASSES = ("opioid", "benzodiazepine", "alcohol", "baclofen", "none")
-BODY_LOCATIONS = (
-    "buttock",
-    "hip",
-    "groin",
-    "lower_back",
-    "upper_back",
-    "back",
-    "neck",
-    "shoulder",
-    "jaw",
-    "chest",
-    "abdomen",
-    "arm",
-    "hand",
-    "leg",
-    "thigh",
-    "calf",
-    "foot",
-    "whole_body",
-)
+# The contract's vocabularies, spelled once in bot/lexicon.py; "none" is no withdrawal.
+SUBSTANCE_CLASSES = (*DRUG_CLASSES, "none")
 MATCH_KEYS = ("substance", "substance_class", "body_location", "symptom")
 # A key's weight in ranking matches: where it hurts matters most for physical tips, then
 # the exact drug, then the kind of symptom, then the drug class.

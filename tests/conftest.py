@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, List, Mapping
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping
 
 # Environment defaults, set before any project module reads them.
 os.environ.setdefault("ACTIONS_PORT", "5055")
@@ -26,6 +26,15 @@ from rasa.shared.core.domain import Domain  # noqa: E402
 from rasa_sdk import Tracker  # noqa: E402
 from rasa_sdk.events import UserUttered  # noqa: E402
 from rasa_sdk.executor import CollectingDispatcher  # noqa: E402
+
+from tests.helpers import (  # noqa: E402
+    free_port,
+    start_action_server,
+    stop_process,
+    wait_until_healthy,
+)
+
+SERVER_START_SECONDS = 90
 
 from bot.nlu.red_flag_extractor import (  # noqa: E402
     RED_FLAG_DISPOSITION,
@@ -129,3 +138,17 @@ def make_tracker(domain: Dict[str, Any]) -> TrackerFactory:
         )
 
     return _make_tracker
+
+
+@pytest.fixture(scope="session")
+def action_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real rasa-sdk action server serving `actions/`, stopped after the session."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("action-server") / "actions.log"
+    process = start_action_server(port, log)
+    try:
+        url = f"http://127.0.0.1:{port}/health"
+        wait_until_healthy(url, process, SERVER_START_SECONDS, log)
+        yield f"http://127.0.0.1:{port}/webhook"
+    finally:
+        stop_process(process)

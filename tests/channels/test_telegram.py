@@ -21,7 +21,6 @@ from tests.helpers import (
     PROJECT_ROOT,
     RASA,
     free_port,
-    start_action_server,
     start_process,
     stop_process,
     wait_until_healthy,
@@ -126,22 +125,9 @@ def fake_telegram() -> Iterator[FakeTelegram]:
 
 
 @pytest.fixture(scope="module")
-def action_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    log = tmp_path_factory.mktemp("telegram-actions") / "actions.log"
-    process = start_action_server(port, log)
-    try:
-        url = f"http://127.0.0.1:{port}/health"
-        wait_until_healthy(url, process, SERVER_START_SECONDS, log)
-        yield f"http://127.0.0.1:{port}/webhook"
-    finally:
-        stop_process(process)
-
-
-@pytest.fixture(scope="module")
 def bot(
     fake_telegram: FakeTelegram,
-    action_server: str,
+    action_server_url: str,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Bot]:
     """`rasa run` with the REST and Telegram channels, as `make serve` starts it."""
@@ -161,7 +147,7 @@ def bot(
     )
     assert TELEGRAM_CHANNEL in channels
     endpoints = {
-        "action_endpoint": {"url": action_server},
+        "action_endpoint": {"url": action_server_url},
         "tracker_store": {
             "type": "SQL",
             "dialect": "sqlite",

@@ -4,7 +4,7 @@ loopback, and the SQL tracker store on a temporary SQLite file."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -12,29 +12,12 @@ import pytest_asyncio
 from tests.helpers import (
     PROJECT_ROOT,
     free_port,
-    start_action_server,
-    stop_process,
-    wait_until_healthy,
 )
 
 __all__ = ["PROJECT_ROOT", "free_port"]  # imported by other test packages
 
 MODEL = PROJECT_ROOT / "models" / "triage.tar.gz"
 SERVER_START_SECONDS = 90
-
-
-@pytest.fixture(scope="session")
-def action_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real rasa-sdk action server serving `actions/`, stopped after the session."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("action-server") / "actions.log"
-    process = start_action_server(port, log)
-    try:
-        url = f"http://127.0.0.1:{port}/health"
-        wait_until_healthy(url, process, SERVER_START_SECONDS, log)
-        yield f"http://127.0.0.1:{port}/webhook"
-    finally:
-        stop_process(process)
 
 
 @pytest.fixture(scope="session")
