@@ -11,10 +11,14 @@ wait_for_url() {  # url, seconds
   done
 }
 
-start_action_server() {  # logs to $1
+launch_action_server() {  # logs to $1; returns at once
   mkdir -p "$(dirname "$TRACKER_DB")"
   .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$1" 2>&1 &
   ACTION_SERVER_PID=$!
+}
+
+start_action_server() {  # logs to $1; returns once it answers /health
+  launch_action_server "$1"
   wait_for_url "http://127.0.0.1:${ACTIONS_PORT}/health" 60 || { cat "$1" >&2; return 1; }
 }
 
