@@ -28,7 +28,7 @@ export SANIC_HOST ?= 127.0.0.1
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
                    $(wildcard bot/*.py) $(shell find bot/nlu bot/policies bot/safety -name '*.py')
 
-.PHONY: help install train serve chat test test-deps lint safety-report nlu-report clean
+.PHONY: help install train serve chat test test-deps lint safety-report nlu-report bench clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -87,6 +87,10 @@ nlu-report: $(MODEL) ## intent and entity F1, parse latency on tests/nlu (report
 	$(BIN)/python -m bot.tooling.nlu_report
 	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu/heldout_nlu.yml --out results/nlu >results/nlu.log 2>&1 \
 	  && echo "Rasa's reports and confusion matrix: results/nlu/"
+
+# Not part of `make test`: a few minutes. BENCH_ARGS="--concurrency 8 --rounds 1 --no-starter".
+bench: $(MODEL) ## latency, throughput, memory, cold start under load, vs the rasa init starter
+	$(BIN)/python -m bot.tooling.bench $(BENCH_ARGS)
 
 lint: $(STAMP) ## ruff and mypy
 	$(BIN)/ruff check bot actions tests

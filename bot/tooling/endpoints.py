@@ -12,7 +12,8 @@ environment variables (the same names in `make serve`, Docker Compose and Helm):
     DB_HOST             set: PostgreSQL tracker store instead of SQLite, with
                         DB_PORT (5432), DB_NAME (rasa), DB_USER, DB_PASSWORD
     REDIS_HOST          set: Redis lock store, with REDIS_PORT (6379), REDIS_DB (1),
-                        REDIS_PASSWORD
+                        REDIS_PASSWORD (Rasa's, with atomic tickets:
+                        bot/serving/lock_store.py)
 
 Passwords are not copied into the file: it says `${DB_PASSWORD}` and Rasa reads the
 value from the environment when it loads the file.
@@ -37,6 +38,9 @@ DEFAULT_DB_PORT = "5432"
 DEFAULT_DB_NAME = "rasa"
 DEFAULT_REDIS_PORT = "6379"
 DEFAULT_REDIS_DB = "1"  # Rasa's own default for the lock store
+# Rasa's RedisLockStore issues tickets non-atomically: two replicas can both take the
+# lock. This subclass (same keys, same algorithm) cannot (bot/serving/lock_store.py).
+REDIS_LOCK_STORE = "bot.serving.lock_store.AtomicRedisLockStore"
 DB_PASSWORD = "DB_PASSWORD"
 REDIS_PASSWORD = "REDIS_PASSWORD"
 HEADER = (
@@ -106,7 +110,7 @@ def lock_store(environ: Mapping[str, str]) -> Dict[str, Any] | None:
     if not redis_db.isdigit():
         raise ValueError(f"REDIS_DB={redis_db!r} is not a Redis database number.")
     store: Dict[str, Any] = {
-        "type": "redis",
+        "type": REDIS_LOCK_STORE,
         "url": host,
         "port": _port(environ, "REDIS_PORT", DEFAULT_REDIS_PORT),
         "db": int(redis_db),

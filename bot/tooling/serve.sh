@@ -13,7 +13,8 @@ start_action_server .rasa/actions.log
 # Redis locks with REDIS_HOST (bot/tooling/endpoints.py; README: Deployment and scaling).
 .venv/bin/python -m bot.tooling.endpoints --out .rasa/endpoints.yml
 echo "Action server on 127.0.0.1:${ACTIONS_PORT}; starting Rasa on 127.0.0.1:${BOT_PORT}…"
-.venv/bin/rasa run --model models/triage.tar.gz --endpoints .rasa/endpoints.yml \
+# `rasa run` with our serving fixes (bot/serving/server.py: faster action responses, SQLite WAL).
+.venv/bin/python -m bot.serving.server run --model models/triage.tar.gz --endpoints .rasa/endpoints.yml \
   --credentials .rasa/credentials.yml --enable-api --interface 127.0.0.1 --port "$BOT_PORT" \
   --cors "http://127.0.0.1:${WEB_PORT}" &
 wait $!
