@@ -16,5 +16,8 @@ echo "== conversation tests: rasa test core --stories tests/stories --fail-on-pr
   || { tail -40 results/core.log; exit 1; }
 grep -E "Correct:|Accuracy:" results/core.log | head -4
 
+echo "== lint: ruff check"
+.venv/bin/ruff check bot actions tests
+
 echo "== pytest"
 .venv/bin/python -m pytest tests
