@@ -85,14 +85,14 @@ class SafetyPolicy(Policy):
             TRIAGE_SLOT: "triage_level",
             # Intents the other policies still handle in an escalated conversation.
             PASSTHROUGH_INTENTS: ["restart", "request_summary"],
-            # Custom actions that always send a message or set a slot: no event after
-            # one of them means it failed (action server down).
+            # Actions whose every successful run returns at least one event (a slot or
+            # the form's loop events): no event after one of them means it failed (the
+            # action server is down). Actions that only send messages are not listed:
+            # stories record no bot messages, so they could not tell the difference.
             ALWAYS_ANSWERING_ACTIONS: [
                 "action_emergency",
                 "action_triage_disposition",
                 "action_self_care_guidance",
-                "action_clinician_summary",
-                "action_helplines",
                 "triage_form",
             ],
             # Responses the Rasa server sends by itself when the action server is down.
