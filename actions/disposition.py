@@ -48,7 +48,10 @@ def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
     urgent_reasons = [red_flag(flag).name for flag in reported_flags(tracker, URGENT)]
     unsure = [slot for slot in SCREEN_SLOTS if tracker.get_slot(slot) == UNSURE]
     if unsure:
-        urgent_reasons.append("you weren't sure about one of the warning signs")
+        urgent_reasons.append(
+            "you weren't sure about one of the warning signs, "
+            "so it's safest to be checked"
+        )
     if any(tracker.get_slot(slot) == YES for slot in URGENT_QUESTIONS):
         urgent_reasons.append(red_flag("abrupt_stop").name)
     if tracker.get_slot(SUBSTANCE_CLASS) == "baclofen":
@@ -79,7 +82,7 @@ def disposition_message(level: str, reasons: List[str], emergency_number: str) -
     if level == URGENT:
         return (
             f"Thank you. Please get medical care today (your doctor, prescriber, an "
-            f"urgent care clinic or an addiction service), because of {because}. "
+            f"urgent care clinic or an addiction service). Why: {because}. "
             f"Here is what can help in the meantime. {watch}"
         )
     if level == ROUTINE:
