@@ -41,6 +41,9 @@ DEFAULT_REDIS_DB = "1"  # Rasa's own default for the lock store
 # Rasa's RedisLockStore issues tickets non-atomically: two replicas can both take the
 # lock. This subclass (same keys, same algorithm) cannot (bot/serving/lock_store.py).
 REDIS_LOCK_STORE = "bot.serving.lock_store.AtomicRedisLockStore"
+# Rasa's SQL tracker store that reuses the tracker it just saved when the database
+# shows nothing changed since (bot/serving/tracker_store.py): same rows, less work.
+SQL_TRACKER_STORE = "bot.serving.tracker_store.CachingSQLTrackerStore"
 DB_PASSWORD = "DB_PASSWORD"
 REDIS_PASSWORD = "REDIS_PASSWORD"
 HEADER = (
@@ -84,9 +87,9 @@ def tracker_store(environ: Mapping[str, str]) -> Dict[str, Any]:
     host = _value(environ, "DB_HOST")
     if host is None:
         db = _value(environ, "TRACKER_DB") or str(DEFAULT_TRACKER_DB.resolve())
-        return {"type": "SQL", "dialect": "sqlite", "db": db}
+        return {"type": SQL_TRACKER_STORE, "dialect": "sqlite", "db": db}
     store: Dict[str, Any] = {
-        "type": "SQL",
+        "type": SQL_TRACKER_STORE,
         "dialect": "postgresql",
         "url": host,
         "port": _port(environ, "DB_PORT", DEFAULT_DB_PORT),

@@ -8,7 +8,12 @@ from typing import Dict
 import pytest
 from rasa.core.utils import read_endpoints_from_path
 
-from bot.tooling.endpoints import REDIS_LOCK_STORE, main, write_endpoints
+from bot.tooling.endpoints import (
+    REDIS_LOCK_STORE,
+    SQL_TRACKER_STORE,
+    main,
+    write_endpoints,
+)
 
 POSTGRES_AND_REDIS: Dict[str, str] = {
     "ACTIONS_PORT": "5099",
@@ -28,7 +33,7 @@ def test_by_default_conversations_go_to_the_sqlite_file(tmp_path: Path) -> None:
 
     endpoints = read_endpoints_from_path(out)
     assert endpoints.action.url == "http://127.0.0.1:5077/webhook"
-    assert endpoints.tracker_store.type == "SQL"
+    assert endpoints.tracker_store.type == SQL_TRACKER_STORE
     assert endpoints.tracker_store.kwargs == {"dialect": "sqlite", "db": database}
     assert endpoints.lock_store is None  # Rasa's in-memory lock store: one process
 
@@ -45,7 +50,7 @@ def test_db_host_and_redis_host_choose_postgresql_and_redis(
         monkeypatch.setenv(name, value)
     endpoints = read_endpoints_from_path(out)
     tracker_store = endpoints.tracker_store
-    assert tracker_store.type == "SQL" and tracker_store.url == "db.internal"
+    assert tracker_store.type == SQL_TRACKER_STORE and tracker_store.url == "db.internal"
     assert tracker_store.kwargs == {
         "dialect": "postgresql",
         "port": 5432,

@@ -1,0 +1,168 @@
+"""Rasa's SQL tracker store with the conversations in flight kept in memory.
+
+Why: under load a third of the Rasa server's time went into the SQL tracker store
+(py-spy, `make bench`): every message rebuilds the conversation from the database
+(read every event of the session, `json.loads` each, replay them all into a new
+tracker), and every save first counts the stored events with a second query, then
+inserts the new ones through the ORM. The conversation being rebuilt is, almost
+always, exactly the tracker this process saved a moment ago.
+
+This store keeps that tracker after saving it and hands it back on the next
+`retrieve` when the database shows that nothing was written since: the newest event
+id stored for the conversation must still be the one this process wrote last, so a
+write by another replica (or by anyone) makes it read the database as before. A
+cached tracker is handed out once and removed (the processor changes it in place;
+a turn that fails before saving leaves no half-changed tracker behind). Saving
+inserts only the events added since the tracker was read or saved, in one statement.
+
+What is stored, and when, is unchanged: the same rows, committed before the reply is
+sent, so a conversation survives a restart exactly as with Rasa's store (tested).
+With an event broker configured, saving is left entirely to Rasa's store (its
+streaming re-reads the tracker).
+
+endpoints.yml (bot/tooling/endpoints.py writes this):
+
+    tracker_store:
+      type: bot.serving.tracker_store.CachingSQLTrackerStore
+      dialect: sqlite
+      db: .rasa/tracker.db
+      cached_conversations: 256
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any, Dict, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
+
+logger = logging.getLogger(__name__)
+
+# Enough for every conversation active at once on one replica; older ones are read
+# from the database again. A tracker of a whole triage is tens of kilobytes.
+DEFAULT_CACHED_CONVERSATIONS = 256
+
+
+@dataclass
+class _Stored:
+    """What this process knows is in the database for one conversation."""
+
+    last_event_id: Optional[int]  # newest row id for the conversation; None: no rows
+    stored_events: int  # how many of the tracker's events are already rows
+    tracker: Optional[DialogueStateTracker] = None  # set only while cached
+
+
+class CachingSQLTrackerStore(SQLTrackerStore):
+    """`SQLTrackerStore` that reuses the tracker it saved when nothing changed since."""
+
+    def __init__(
+        self,
+        *args: Any,
+        cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._capacity = max(0, int(cached_conversations))
+        self._known: "OrderedDict[Text, _Stored]" = OrderedDict()
+        self._guard = threading.Lock()  # the HTTP API may call from other threads
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        """The conversation's latest session: the cached tracker when still current."""
+        with self.session_scope() as session:
+            last_event_id = self._last_event_id(session, sender_id)
+        with self._guard:
+            known = self._known.pop(sender_id, None)
+        if (
+            known is not None
+            and known.tracker is not None
+            and known.last_event_id == last_event_id
+        ):
+            self._remember(sender_id, _Stored(last_event_id, known.stored_events))
+            return known.tracker
+        tracker = await super().retrieve(sender_id)
+        stored_events = len(tracker.events) if tracker is not None else 0
+        self._remember(sender_id, _Stored(last_event_id, stored_events))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Inserts the events added since the tracker was read, then caches it."""
+        sender_id = tracker.sender_id
+        with self._guard:
+            known = self._known.pop(sender_id, None)
+        if self.event_broker is not None or known is None:
+            # Not read through this store (or streaming): Rasa's own way counts rows.
+            await super().save(tracker)
+            return
+        new_events = list(tracker.events)[known.stored_events :]
+        with self.session_scope() as session:
+            if new_events:
+                session.execute(
+                    self.SQLEvent.__table__.insert(),
+                    [self._row(sender_id, event) for event in new_events],
+                )
+            last_event_id = self._last_event_id(session, sender_id)
+            session.commit()
+        self._remember(
+            sender_id,
+            _Stored(last_event_id, len(tracker.events), self._cacheable(tracker)),
+        )
+
+    def _remember(self, sender_id: Text, stored: _Stored) -> None:
+        """Records what is stored; the least recently used beyond capacity go.
+
+        A forgotten conversation is only slower: it is read, and counted on saving,
+        from the database as Rasa's store does.
+        """
+        with self._guard:
+            self._known[sender_id] = stored
+            self._known.move_to_end(sender_id)
+            while len(self._known) > self._capacity:
+                self._known.popitem(last=False)
+
+    @staticmethod
+    def _cacheable(tracker: DialogueStateTracker) -> Optional[DialogueStateTracker]:
+        """The tracker, if it holds exactly what reading it back would give.
+
+        The database returns the latest session from its `session_started` event on.
+        A tracker that started a session in this process also holds what came before
+        (at least the `action_session_start` before it), so it is read back once
+        instead, and cached from then on.
+        """
+        starts = [
+            index
+            for index, event in enumerate(tracker.events)
+            if isinstance(event, SessionStarted)
+        ]
+        return tracker if starts in ([], [0]) else None
+
+    def _last_event_id(self, session: Any, sender_id: Text) -> Optional[int]:
+        """The newest row id of the conversation (one indexed query)."""
+        return session.execute(
+            sa.select(sa.func.max(self.SQLEvent.id)).where(
+                self.SQLEvent.sender_id == sender_id
+            )
+        ).scalar()
+
+    @staticmethod
+    def _row(sender_id: Text, event: Event) -> Dict[str, Any]:
+        """The row Rasa's store writes for `event`, column for column."""
+        data = event.as_dict()
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": data.get("parse_data", {})
+            .get(INTENT, {})
+            .get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
+

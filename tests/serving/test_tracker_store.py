@@ -1,0 +1,202 @@
+"""The caching SQL tracker store stores exactly what Rasa's store stores, and never
+hands back a tracker that the database no longer matches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, List, Tuple
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    Event,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.serving.tracker_store import CachingSQLTrackerStore
+
+DOMAIN = Domain.from_yaml(
+    """
+version: "3.1"
+intents: [describe_symptoms]
+slots:
+  substance:
+    type: text
+    mappings: [{type: custom}]
+responses:
+  utter_ok: [{text: ok}]
+"""
+)
+SENDER = "person-1"
+
+StoreFactory = Callable[..., CachingSQLTrackerStore]
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    return tmp_path / "tracker.db"
+
+
+@pytest.fixture
+def make_store(database: Path) -> StoreFactory:
+    """A caching store on the test's SQLite file (call again: another replica)."""
+
+    def make(**options: Any) -> CachingSQLTrackerStore:
+        return CachingSQLTrackerStore(
+            domain=DOMAIN, dialect="sqlite", db=str(database), **options
+        )
+
+    return make
+
+
+def turn(text: str, substance: str) -> List[Event]:
+    """One exchange: the person's message, a slot, the bot's reply."""
+    return [
+        UserUttered(text, {"name": "describe_symptoms", "confidence": 0.9}),
+        SlotSet("substance", substance),
+        ActionExecuted("utter_ok"),
+        BotUttered("ok"),
+        ActionExecuted("action_listen"),
+    ]
+
+
+def session_start() -> List[Event]:
+    return [ActionExecuted("action_session_start"), SessionStarted()]
+
+
+async def converse(store: Any, texts: List[Tuple[str, str]]) -> DialogueStateTracker:
+    """The processor's cycle, one message at a time: retrieve, update, save."""
+    tracker = await store.get_or_create_tracker(SENDER)
+    for text, substance in texts:
+        tracker = await store.retrieve(SENDER)
+        for event in turn(text, substance):
+            tracker.update(event)
+        await store.save(tracker)
+    return tracker
+
+
+def rows(database: Path) -> List[Tuple[Any, ...]]:
+    """Every stored row but its id and timestamp, in order."""
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        result = connection.execute(
+            sa.text(
+                "SELECT sender_id, type_name, intent_name, action_name, data "
+                "FROM events ORDER BY id"
+            )
+        ).fetchall()
+    engine.dispose()
+    return [tuple(row) for row in result]
+
+
+def without_timestamps(stored: List[Tuple[Any, ...]]) -> List[Tuple[Any, ...]]:
+    import json
+
+    def strip(data: str) -> dict:
+        parsed = json.loads(data)
+        parsed.pop("timestamp", None)
+        return parsed
+
+    return [(*row[:4], strip(row[4])) for row in stored]
+
+
+MESSAGES = [("off oxy 2 days, glutes cramp", "oxycodone"), ("and xanax", "alprazolam")]
+
+
+async def test_stores_the_same_rows_as_rasas_sql_store(
+    make_store: StoreFactory, database: Path, tmp_path: Path
+) -> None:
+    await converse(make_store(), MESSAGES)
+    plain_db = tmp_path / "plain.db"
+    await converse(SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(plain_db)), MESSAGES)
+
+    assert without_timestamps(rows(database)) == without_timestamps(rows(plain_db))
+    assert len(rows(database)) == 1 + 5 * len(MESSAGES)  # action_listen, then turns
+
+
+async def test_hands_back_the_tracker_it_saved_once(make_store: StoreFactory) -> None:
+    store = make_store()
+    saved = await converse(store, MESSAGES)
+
+    first = await store.retrieve(SENDER)
+    second = await store.retrieve(SENDER)  # the first was not saved back
+
+    assert first is saved
+    assert second is not saved and list(second.events) == list(saved.events)
+
+
+async def test_a_restarted_server_reads_the_whole_conversation(
+    make_store: StoreFactory,
+) -> None:
+    saved = await converse(make_store(), MESSAGES)
+
+    restarted = await make_store().retrieve(SENDER)
+
+    assert restarted is not None and list(restarted.events) == list(saved.events)
+    assert restarted.get_slot("substance") == "alprazolam"
+
+
+async def test_another_replicas_write_is_never_hidden_by_the_cache(
+    make_store: StoreFactory,
+) -> None:
+    replica_a, replica_b = make_store(), make_store()
+    await converse(replica_a, MESSAGES[:1])
+    await converse(replica_b, MESSAGES[1:])  # B reads A's turn, adds its own
+
+    seen_by_a = await replica_a.retrieve(SENDER)
+
+    assert seen_by_a.get_slot("substance") == "alprazolam"
+    assert [e.text for e in seen_by_a.events if isinstance(e, UserUttered)] == [
+        text for text, _ in MESSAGES
+    ]
+
+
+async def test_a_new_session_is_read_from_the_database(
+    make_store: StoreFactory,
+) -> None:
+    store = make_store()
+    tracker = await converse(store, MESSAGES[:1])
+    tracker = await store.retrieve(SENDER)
+    for event in session_start() + turn("back again", "heroin"):
+        tracker.update(event)
+    await store.save(tracker)
+
+    latest = await store.retrieve(SENDER)
+
+    assert latest is not tracker  # holds two sessions; the database, only the last
+    assert [e.text for e in latest.events if isinstance(e, UserUttered)] == [
+        "back again"
+    ]
+    for event in turn("and again", "heroin"):
+        latest.update(event)
+    await store.save(latest)
+    assert await store.retrieve(SENDER) is latest  # read back once, then cached
+
+
+async def test_conversations_beyond_capacity_are_read_again(
+    make_store: StoreFactory,
+) -> None:
+    store = make_store(cached_conversations=1)
+    first = await store.get_or_create_tracker("first")
+    second = await store.get_or_create_tracker("second")
+    for tracker in (first, second):
+        tracker = await store.retrieve(tracker.sender_id)
+        for event in turn("hi", "heroin"):
+            tracker.update(event)
+        await store.save(tracker)
+
+    again = await store.retrieve("first")  # forgotten: read from the database
+    for event in turn("still here", "alprazolam"):
+        again.update(event)
+    await store.save(again)  # counted from the database, as Rasa's store does
+
+    reread = await make_store().retrieve("first")
+    assert reread.get_slot("substance") == "alprazolam"
+    assert len(reread.events) == len(again.events)
