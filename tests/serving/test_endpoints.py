@@ -50,7 +50,8 @@ def test_db_host_and_redis_host_choose_postgresql_and_redis(
         monkeypatch.setenv(name, value)
     endpoints = read_endpoints_from_path(out)
     tracker_store = endpoints.tracker_store
-    assert tracker_store.type == SQL_TRACKER_STORE and tracker_store.url == "db.internal"
+    assert tracker_store.type == SQL_TRACKER_STORE
+    assert tracker_store.url == "db.internal"
     assert tracker_store.kwargs == {
         "dialect": "postgresql",
         "port": 5432,

@@ -115,7 +115,8 @@ async def test_stores_the_same_rows_as_rasas_sql_store(
 ) -> None:
     await converse(make_store(), MESSAGES)
     plain_db = tmp_path / "plain.db"
-    await converse(SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(plain_db)), MESSAGES)
+    plain_store = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(plain_db))
+    await converse(plain_store, MESSAGES)
 
     assert without_timestamps(rows(database)) == without_timestamps(rows(plain_db))
     assert len(rows(database)) == 1 + 5 * len(MESSAGES)  # action_listen, then turns
