@@ -11,21 +11,9 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.lexicon import (
-    BODY_LOCATION,
-    REGION,
-    SUBSTANCE,
-    SUBSTANCE_CLASS,
-    SYMPTOM,
-    Lexicon,
-)
-from bot.matching import TermMatcher, labelled
+from bot.lexicon import Lexicon
+from bot.nlu.entity_finder import LexiconEntityFinder
 from bot.nlu.lexicon_component import LexiconComponent
-from bot.nlu.time_expressions import hours_since_stop, severity
-
-HOURS_SINCE_STOP = "hours_since_stop"
-SEVERITY = "severity"
-LEXICON_ENTITIES = (SUBSTANCE, BODY_LOCATION, SYMPTOM, REGION)
 
 
 @DefaultV1Recipe.register(
@@ -46,17 +34,9 @@ class LexiconEntityExtractor(LexiconComponent, EntityExtractorMixin):
         return {}
 
     def use_lexicon(self, lexicon: Lexicon) -> None:
-        """Builds one phrase matcher per entity type.
-
-        One per type, because terms of different types may share words ("restless legs"
-        is a symptom and names a body part; "lower back spasms" names both): overlap is
-        resolved within a type (longest wins), never across types.
-        """
+        """Builds the finder."""
         self._lexicon = lexicon
-        self._matchers = {
-            entity: TermMatcher(labelled(entity, lexicon.terms_for(entity)))
-            for entity in LEXICON_ENTITIES
-        }
+        self._finder = LexiconEntityFinder(lexicon)
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds our entities to each message, after any other extractor's."""
@@ -75,56 +55,4 @@ class LexiconEntityExtractor(LexiconComponent, EntityExtractorMixin):
     ) -> List[Dict[str, Any]]:
         """Entities in `text` as Rasa entity dicts with canonical values."""
         self._require_trained()
-        entities = []
-        matches = [
-            match
-            for matcher in self._matchers.values()
-            for match in matcher.find(matcher.make_doc(text))
-        ]
-        # A drug's name is one thing: "pain pills" names no symptom.
-        names = [m for m in matches if m.label.startswith(f"{SUBSTANCE}:")]
-        matches = [
-            m
-            for m in matches
-            if m in names
-            or not any(
-                n.start_char <= m.start_char and m.end_char <= n.end_char for n in names
-            )
-        ]
-        for match in sorted(matches, key=lambda m: m.start_char):
-            entity, _, value = match.label.partition(":")
-            entities.append(
-                _entity(entity, value, match.start_char, match.end_char, text)
-            )
-            if entity == SUBSTANCE:
-                # The class rides along, so "xans" fills `substance_class` too.
-                substance_class = self.lexicon.substance_classes[value]
-                entities.append(
-                    _entity(
-                        SUBSTANCE_CLASS,
-                        substance_class,
-                        match.start_char,
-                        match.end_char,
-                        text,
-                    )
-                )
-        for name, found in (
-            (HOURS_SINCE_STOP, hours_since_stop(text, today)),
-            (SEVERITY, severity(text)),
-        ):
-            if found is not None:
-                entities.append(
-                    _entity(name, found.value, found.start, found.end, text)
-                )
-        return entities
-
-
-def _entity(entity: str, value: Any, start: int, end: int, text: str) -> Dict[str, Any]:
-    return {
-        "entity": entity,
-        "value": value,
-        "start": start,
-        "end": end,
-        "confidence_entity": 1.0,
-        "text": text[start:end],
-    }
+        return self._finder.find(text, today)

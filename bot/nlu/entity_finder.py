@@ -1,0 +1,100 @@
+"""Entities with canonical values in a text, found by phrase matching over the lexicon.
+
+Why a plain class: the entity extractor reports these entities and the lexicon
+featurizer tells the intent classifier which kinds were found; both must see the same
+matches, so both use this finder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Dict, List, Optional
+
+from bot.lexicon import (
+    BODY_LOCATION,
+    REGION,
+    SUBSTANCE,
+    SUBSTANCE_CLASS,
+    SYMPTOM,
+    Lexicon,
+)
+from bot.matching import TermMatcher, labelled
+from bot.nlu.time_expressions import hours_since_stop, severity
+
+HOURS_SINCE_STOP = "hours_since_stop"
+SEVERITY = "severity"
+LEXICON_ENTITIES = (SUBSTANCE, BODY_LOCATION, SYMPTOM, REGION)
+
+
+class LexiconEntityFinder:
+    """Finds contract entities (and `substance_class`, `region`, time since stop and
+    score) in one text; build once per lexicon."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        """Builds one phrase matcher per entity type.
+
+        One per type, because terms of different types may share words ("restless legs"
+        is a symptom and names a body part; "lower back spasms" names both): overlap is
+        resolved within a type (longest wins), never across types.
+        """
+        self._lexicon = lexicon
+        self._matchers = {
+            entity: TermMatcher(labelled(entity, lexicon.terms_for(entity)))
+            for entity in LEXICON_ENTITIES
+        }
+
+    def find(self, text: str, today: Optional[dt.date] = None) -> List[Dict[str, Any]]:
+        """Entities in `text` as Rasa entity dicts with canonical values."""
+        entities = []
+        matches = [
+            match
+            for matcher in self._matchers.values()
+            for match in matcher.find(matcher.make_doc(text))
+        ]
+        # A drug's name is one thing: "pain pills" names no symptom.
+        names = [m for m in matches if m.label.startswith(f"{SUBSTANCE}:")]
+        matches = [
+            m
+            for m in matches
+            if m in names
+            or not any(
+                n.start_char <= m.start_char and m.end_char <= n.end_char for n in names
+            )
+        ]
+        for match in sorted(matches, key=lambda m: m.start_char):
+            entity, _, value = match.label.partition(":")
+            entities.append(
+                _entity(entity, value, match.start_char, match.end_char, text)
+            )
+            if entity == SUBSTANCE:
+                # The class rides along, so "xans" fills `substance_class` too.
+                substance_class = self._lexicon.substance_classes[value]
+                entities.append(
+                    _entity(
+                        SUBSTANCE_CLASS,
+                        substance_class,
+                        match.start_char,
+                        match.end_char,
+                        text,
+                    )
+                )
+        for name, found in (
+            (HOURS_SINCE_STOP, hours_since_stop(text, today)),
+            (SEVERITY, severity(text)),
+        ):
+            if found is not None:
+                entities.append(
+                    _entity(name, found.value, found.start, found.end, text)
+                )
+        return entities
+
+
+def _entity(entity: str, value: Any, start: int, end: int, text: str) -> Dict[str, Any]:
+    return {
+        "entity": entity,
+        "value": value,
+        "start": start,
+        "end": end,
+        "confidence_entity": 1.0,
+        "text": text[start:end],
+    }
