@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text, Tuple
+from typing import TYPE_CHECKING, List, Optional, Tuple
 
-from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.catalogue import red_flag, region
 from actions.conversation import reported_flags
-from actions.screening import SCREEN_SLOTS, URGENT_QUESTIONS
+from actions.screen_questions import SCREEN_SLOTS, URGENT_QUESTIONS
 from actions.slots import (
     EMERGENCY,
     HOURS_SINCE_STOP,
@@ -94,27 +93,21 @@ def disposition_message(level: str, reasons: List[str], emergency_number: str) -
     return f"Thank you. Nothing you told me sounds like an emergency. {watch}"
 
 
-class ActionTriageDisposition(Action):
-    """Sets `triage_level` after the screen and says it when it changes."""
+def settle_disposition(
+    dispatcher: "CollectingDispatcher", tracker: "Tracker"
+) -> List[EventType]:
+    """Sets `triage_level` once the screen is answered, and says it when it changes.
 
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_triage_disposition"
-
-    async def run(
-        self,
-        dispatcher: "CollectingDispatcher",
-        tracker: "Tracker",
-        domain: Dict[Text, Any],
-    ) -> List[EventType]:
-        """Decides the level; never lowers one already given in this conversation."""
-        level, reasons = disposition(tracker)
-        previous: Optional[str] = tracker.get_slot(TRIAGE_LEVEL)
-        if previous in TRIAGE_ORDER and TRIAGE_ORDER.index(
-            previous
-        ) > TRIAGE_ORDER.index(level):
-            level = previous
-        if level != previous:
-            number = region(tracker.get_slot(REGION)).emergency
-            dispatcher.utter_message(text=disposition_message(level, reasons, number))
-        return [SlotSet(TRIAGE_LEVEL, level)]
+    Never lowers a level already given in this conversation. Called by the screen's
+    validation (`actions.screening`) with its last answer applied.
+    """
+    level, reasons = disposition(tracker)
+    previous: Optional[str] = tracker.get_slot(TRIAGE_LEVEL)
+    if previous in TRIAGE_ORDER and TRIAGE_ORDER.index(previous) > TRIAGE_ORDER.index(
+        level
+    ):
+        level = previous
+    if level != previous:
+        number = region(tracker.get_slot(REGION)).emergency
+        dispatcher.utter_message(text=disposition_message(level, reasons, number))
+    return [SlotSet(TRIAGE_LEVEL, level)]

@@ -8,21 +8,26 @@ the safety policy prevents in any turn that carries a red flag.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Dict, FrozenSet, List, Optional, Text
+from typing import TYPE_CHECKING, Any, Dict, List, Text
 
+from rasa_sdk.events import EventType
 from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import latest_flags
+from actions.disposition import settle_disposition
+from actions.screen_questions import (
+    QUESTIONS_BY_SLOT,
+    URGENT_QUESTIONS,
+    profile_of,
+    questions_for,
+)
 from actions.slots import (
     ANSWER_BY_INTENT,
     BODY_LOCATION,
     EMERGENCY,
     REQUESTED_SLOT,
     SCREEN_FLAG,
-    SEVERITY,
     SUBSTANCE_CLASS,
-    SYMPTOM,
     TRIAGE_LEVEL,
     YES,
 )
@@ -32,98 +37,38 @@ if TYPE_CHECKING:
     from rasa_sdk.executor import CollectingDispatcher
     from rasa_sdk.types import DomainDict
 
-LOWER_BODY: FrozenSet[str] = frozenset(
-    {"buttock", "lower_back", "back", "hip", "groin", "leg", "thigh"}
-)
-LIMBS_AND_BUTTOCK: FrozenSet[str] = frozenset(
-    {"buttock", "hip", "leg", "thigh", "calf", "foot", "arm", "whole_body"}
-)
-SEVERE_PAIN = 7
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What the screen knows about the person so far."""
-
-    substance_class: Optional[str]
-    body_location: Optional[str]
-    symptom: Optional[str]
-    severity: Optional[float]
-
-
-@dataclass(frozen=True)
-class ScreenQuestion:
-    """One yes/no question: its slot, the red flag a "yes" means, and when to ask it."""
-
-    slot: str
-    flag: str
-    applies: Callable[[Profile], bool]
-
-
-SCREEN_QUESTIONS = (
-    ScreenQuestion("screen_breathing", "breathing", lambda p: True),
-    ScreenQuestion(
-        "screen_mind",
-        "delirium",
-        lambda p: p.substance_class in {"benzodiazepine", "alcohol", "baclofen"},
-    ),
-    ScreenQuestion(
-        "screen_nerves", "cauda_equina", lambda p: p.body_location in LOWER_BODY
-    ),
-    ScreenQuestion(
-        "screen_swelling",
-        "dvt",
-        lambda p: p.body_location in LIMBS_AND_BUTTOCK or p.substance_class == "opioid",
-    ),
-    ScreenQuestion(
-        "screen_fluids",
-        "dehydration",
-        lambda p: p.substance_class in {"opioid", "alcohol"},
-    ),
-    ScreenQuestion(
-        "screen_urine",
-        "rhabdomyolysis",
-        lambda p: (
-            p.symptom in {"cramp", "spasm"}
-            and ((p.severity or 0) >= SEVERE_PAIN or p.body_location == "whole_body")
-        ),
-    ),
-    ScreenQuestion(
-        "screen_baclofen", "baclofen_severe", lambda p: p.substance_class == "baclofen"
-    ),
-    # A "yes" here is urgent (same day), not an emergency: see `URGENT_QUESTIONS`.
-    ScreenQuestion(
-        "screen_heavy_use",
-        "abrupt_stop",
-        lambda p: p.substance_class in {"benzodiazepine", "alcohol"},
-    ),
-)
-QUESTIONS_BY_SLOT = {question.slot: question for question in SCREEN_QUESTIONS}
-URGENT_QUESTIONS: FrozenSet[str] = frozenset({"screen_heavy_use"})
-SCREEN_SLOTS = tuple(QUESTIONS_BY_SLOT)
-
-
-def profile_of(tracker: "Tracker") -> Profile:
-    """The person's profile from the slots."""
-    return Profile(
-        substance_class=tracker.get_slot(SUBSTANCE_CLASS),
-        body_location=tracker.get_slot(BODY_LOCATION),
-        symptom=tracker.get_slot(SYMPTOM),
-        severity=tracker.get_slot(SEVERITY),
-    )
-
-
-def questions_for(profile: Profile) -> List[str]:
-    """Screen slots to ask this person, in order."""
-    return [q.slot for q in SCREEN_QUESTIONS if q.applies(profile)]
-
 
 class ValidateTriageForm(FormValidationAction):
-    """Chooses the screen's questions and reads yes / no / not sure answers."""
+    """Chooses the screen's questions, reads yes / no / not sure answers and, once the
+    last one is in, settles the disposition (`triage_level`)."""
 
     def name(self) -> Text:
         """The action's name in the domain."""
         return "validate_triage_form"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: "DomainDict",
+    ) -> List[EventType]:
+        """Validates; when nothing is left to ask, adds the disposition.
+
+        Why here and not in an action after the form: the disposition needs only the
+        answers, and deciding it in the same call spares the person's last screen
+        answer a round trip to the action server and a policy pass (that message was
+        the slowest under load). `triage_level` is still set before any tip.
+        """
+        events = await super().run(dispatcher, tracker, domain)
+        screen_done = any(
+            event.get("event") == "slot"
+            and event.get("name") == REQUESTED_SLOT
+            and event.get("value") is None
+            for event in events
+        )
+        if screen_done:
+            events.extend(settle_disposition(dispatcher, tracker))
+        return events
 
     async def required_slots(
         self,

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 
 from actions.catalogue import red_flag
 from actions.conversation import reported_flags
-from actions.screening import QUESTIONS_BY_SLOT
+from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
     BODY_LOCATION,
     HOURS_SINCE_STOP,

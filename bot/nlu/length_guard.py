@@ -1,6 +1,6 @@
 """Bounds the text every later NLU component sees, whatever channel it came from.
 
-Why: featurizers and classifiers grow with message length, and one 100 kB message made the
+Why: featurizers and classifiers grow with message length; one 100 kB message made the
 stock starter bot's memory run away until the kernel killed it. People's messages are
 short; a very long one is cut for intent and entity understanding. The red-flag detector
 still reads up to `MAX_SAFETY_CHARS` of the original (kept in `SAFETY_TEXT`), so a red

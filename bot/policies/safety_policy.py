@@ -91,7 +91,6 @@ class SafetyPolicy(Policy):
             # stories record no bot messages, so they could not tell the difference.
             ALWAYS_ANSWERING_ACTIONS: [
                 "action_emergency",
-                "action_triage_disposition",
                 "action_self_care_guidance",
                 "triage_form",
             ],

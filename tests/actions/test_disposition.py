@@ -8,8 +8,8 @@ import pytest
 from rasa_sdk.events import SlotSet
 
 from actions.catalogue import red_flag as catalogue_entry
-from actions.disposition import ActionTriageDisposition
-from actions.screening import SCREEN_SLOTS
+from actions.disposition import settle_disposition
+from actions.screen_questions import SCREEN_SLOTS
 
 # An opioid user with buttock pain who answered "no" to every question they were asked.
 CLEAR_SCREEN = {
@@ -37,7 +37,7 @@ async def decide(
     dispatcher, make_tracker, domain, events=(), **slots: Any
 ) -> List[Dict]:
     tracker = make_tracker("no", "deny", slots={**CLEAR_SCREEN, **slots}, events=events)
-    return await ActionTriageDisposition().run(dispatcher, tracker, domain)
+    return settle_disposition(dispatcher, tracker)
 
 
 async def test_all_no_is_self_care(dispatcher, make_tracker, domain) -> None:

@@ -7,14 +7,14 @@ from typing import Any, Dict, List
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.screening import (
+from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     SCREEN_SLOTS,
     URGENT_QUESTIONS,
     Profile,
-    ValidateTriageForm,
     questions_for,
 )
+from actions.screening import ValidateTriageForm
 
 FORM = "triage_form"
 EMERGENCY_QUESTIONS = [slot for slot in SCREEN_SLOTS if slot not in URGENT_QUESTIONS]
@@ -235,3 +235,47 @@ async def test_yes_to_heavy_use_is_stored_but_not_an_emergency(
     assert values["screen_heavy_use"] == "yes"
     assert "triage_level" not in values
     assert "screen_flag" not in values
+
+
+# ------------------------------------------------------------ the last answer
+
+
+ANSWERED_BEFORE_THE_LAST = {
+    "screen_breathing": "no",
+    "screen_nerves": "no",
+    "screen_swelling": "no",
+}
+
+
+@pytest.mark.parametrize(
+    ("intent", "level", "wording"),
+    [
+        ("deny", "self_care", "Nothing you told me sounds like an emergency"),
+        ("unsure", "urgent", "medical care today"),
+    ],
+)
+async def test_the_last_answer_settles_the_disposition_in_the_same_call(
+    dispatcher, make_tracker, domain, intent: str, level: str, wording: str
+) -> None:
+    tracker = screen_turn(
+        make_tracker, intent, "screen_fluids", **ANSWERED_BEFORE_THE_LAST
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    values = slot_values(events)
+    assert values["requested_slot"] is None  # the screen is over
+    assert values["triage_level"] == level  # set before any tip can follow
+    [message] = dispatcher.messages
+    assert wording in message["text"]
+
+
+async def test_an_answer_with_questions_left_settles_nothing(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = screen_turn(make_tracker, "deny", "screen_breathing")
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    values = slot_values(events)
+    assert values["requested_slot"] == "screen_nerves"
+    assert "triage_level" not in values
+    assert dispatcher.messages == []

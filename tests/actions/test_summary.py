@@ -15,7 +15,7 @@ async def test_summary_lists_what_the_person_reported(
         user_said("day 3 off oxy, lower back cramps 6/10", "describe_symptoms"),
         ActionExecuted("action_listen"),
         user_said("i'm 10 weeks pregnant", "inform", [red_flag("pregnancy", "urgent")]),
-        ActionExecuted("action_triage_disposition"),
+        ActionExecuted("triage_form"),
     ]
     tracker = make_tracker(
         "can you summarise this for my doctor",

@@ -42,7 +42,7 @@ def installed() -> Iterator[None]:
 
 @pytest.fixture
 def action(installed: None) -> RemoteAction:
-    return RemoteAction("action_triage_disposition", EndpointConfig("http://unused"))
+    return RemoteAction("action_self_care_guidance", EndpointConfig("http://unused"))
 
 
 def test_a_valid_action_response_is_accepted(action: RemoteAction) -> None:

@@ -1,0 +1,101 @@
+"""The screen's yes/no questions: which red flag each one asks about, and for whom.
+
+Why a module of its own: the form that asks them (`actions.screening`), the disposition
+that weighs the answers (`actions.disposition`) and the clinician summary all read the
+same catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, FrozenSet, List, Optional
+
+from actions.slots import BODY_LOCATION, SEVERITY, SUBSTANCE_CLASS, SYMPTOM
+
+if TYPE_CHECKING:
+    from rasa_sdk import Tracker
+
+LOWER_BODY: FrozenSet[str] = frozenset(
+    {"buttock", "lower_back", "back", "hip", "groin", "leg", "thigh"}
+)
+LIMBS_AND_BUTTOCK: FrozenSet[str] = frozenset(
+    {"buttock", "hip", "leg", "thigh", "calf", "foot", "arm", "whole_body"}
+)
+SEVERE_PAIN = 7
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the screen knows about the person so far."""
+
+    substance_class: Optional[str]
+    body_location: Optional[str]
+    symptom: Optional[str]
+    severity: Optional[float]
+
+
+@dataclass(frozen=True)
+class ScreenQuestion:
+    """One yes/no question: its slot, the red flag a "yes" means, and when to ask it."""
+
+    slot: str
+    flag: str
+    applies: Callable[[Profile], bool]
+
+
+SCREEN_QUESTIONS = (
+    ScreenQuestion("screen_breathing", "breathing", lambda p: True),
+    ScreenQuestion(
+        "screen_mind",
+        "delirium",
+        lambda p: p.substance_class in {"benzodiazepine", "alcohol", "baclofen"},
+    ),
+    ScreenQuestion(
+        "screen_nerves", "cauda_equina", lambda p: p.body_location in LOWER_BODY
+    ),
+    ScreenQuestion(
+        "screen_swelling",
+        "dvt",
+        lambda p: p.body_location in LIMBS_AND_BUTTOCK or p.substance_class == "opioid",
+    ),
+    ScreenQuestion(
+        "screen_fluids",
+        "dehydration",
+        lambda p: p.substance_class in {"opioid", "alcohol"},
+    ),
+    ScreenQuestion(
+        "screen_urine",
+        "rhabdomyolysis",
+        lambda p: (
+            p.symptom in {"cramp", "spasm"}
+            and ((p.severity or 0) >= SEVERE_PAIN or p.body_location == "whole_body")
+        ),
+    ),
+    ScreenQuestion(
+        "screen_baclofen", "baclofen_severe", lambda p: p.substance_class == "baclofen"
+    ),
+    # A "yes" here is urgent (same day), not an emergency: see `URGENT_QUESTIONS`.
+    ScreenQuestion(
+        "screen_heavy_use",
+        "abrupt_stop",
+        lambda p: p.substance_class in {"benzodiazepine", "alcohol"},
+    ),
+)
+QUESTIONS_BY_SLOT = {question.slot: question for question in SCREEN_QUESTIONS}
+URGENT_QUESTIONS: FrozenSet[str] = frozenset({"screen_heavy_use"})
+SCREEN_SLOTS = tuple(QUESTIONS_BY_SLOT)
+
+
+def profile_of(tracker: "Tracker") -> Profile:
+    """The person's profile from the slots."""
+    return Profile(
+        substance_class=tracker.get_slot(SUBSTANCE_CLASS),
+        body_location=tracker.get_slot(BODY_LOCATION),
+        symptom=tracker.get_slot(SYMPTOM),
+        severity=tracker.get_slot(SEVERITY),
+    )
+
+
+def questions_for(profile: Profile) -> List[str]:
+    """Screen slots to ask this person, in order."""
+    return [q.slot for q in SCREEN_QUESTIONS if q.applies(profile)]
