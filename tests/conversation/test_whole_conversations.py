@@ -77,6 +77,9 @@ async def test_opioid_buttock_pain_gets_the_screen_before_sourced_tips(
     stretches = await person.says("what stretches can i do")
     assert "pigeon" in stretches.lower() and "Sources:" in stretches
 
+    done = await person.says("no")  # after tips: the choices again, not "Sorry..."
+    assert "[Stretches]" in done and "warning sign" in done
+
 
 async def test_a_red_flag_inside_the_screen_escalates_and_tips_never_follow(
     person: Person,
