@@ -12,9 +12,11 @@ from typing import Mapping, Sequence
 
 import requests
 
+# One way to stop a server, shared with the tools.
+from bot.tooling.bench import stop_process as stop_process
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RASA = str(Path(sys.executable).parent / "rasa")
-STOP_SECONDS = 20
 LOG_TAIL_CHARS = 4000
 
 
@@ -51,17 +53,6 @@ def start_action_server(port: int, log: Path) -> subprocess.Popen:
         log,
         env={"SANIC_HOST": "127.0.0.1"},
     )
-
-
-def stop_process(process: subprocess.Popen) -> None:
-    """SIGTERM, then SIGKILL if the process does not stop in time."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=STOP_SECONDS)
 
 
 def log_tail(log: Path | None) -> str:

@@ -55,13 +55,9 @@ class LinearModel:
     intercepts: np.ndarray
     idf: np.ndarray
 
-    def weighted(self, counts: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
-        """One message's counts as sublinear tf times idf, scaled to unit length."""
-        return _weighted(counts, self.idf)
-
     def probabilities(self, counts: scipy.sparse.csr_matrix) -> np.ndarray:
         """Each intent's probability, as scikit-learn's `predict_proba` gives it."""
-        row = self.weighted(counts)
+        row = _weighted(counts, self.idf)
         scores = np.asarray(row @ self.coefficients.T).ravel() + self.intercepts
         if self.coefficients.shape[0] == 1:  # two intents: one logistic score
             positive = 1.0 / (1.0 + np.exp(-scores[0]))

@@ -104,13 +104,12 @@ class LexiconFeaturizer(LexiconComponent, SparseFeaturizer):
         found = [
             (entity["entity"], entity["start"], entity["end"])
             for entity in self._finder.find(text)
-            if entity["entity"] in _COLUMN
         ]
         found += [
             (f"red_flag:{hit.disposition}", hit.start_char, hit.end_char)
             for hit in self._detector.detect(text)
         ]
-        return [span for span in found if span[0] in _COLUMN]
+        return [span for span in found if span[0] in _COLUMN]  # e.g. not the class
 
     @staticmethod
     def features(

@@ -182,7 +182,8 @@ def start(arguments: Sequence[str], log: Path, cwd: Path) -> subprocess.Popen:
         )
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop_process(process: subprocess.Popen) -> None:
+    """SIGTERM, then SIGKILL if the process does not stop in time."""
     if process.poll() is None:
         process.terminate()
         try:
@@ -389,7 +390,7 @@ def measure(
         result.peak_rss_mb = peak_rss_mb(server.pid)
         return result
     finally:
-        stop(server)
+        stop_process(server)
 
 
 def sqlite_endpoints(folder: Path, actions_port: int) -> Path:
@@ -432,7 +433,7 @@ def measure_ours(folder: Path, arguments: argparse.Namespace) -> Result:
             actions_pid=actions.pid,
         )
     finally:
-        stop(actions)
+        stop_process(actions)
 
 
 def rasa_version() -> str:
