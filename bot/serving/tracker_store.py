@@ -12,8 +12,9 @@ This store keeps that tracker after saving it and hands it back on the next
 id stored for the conversation must still be the one this process wrote last, so a
 write by another replica (or by anyone) makes it read the database as before. A
 cached tracker is handed out once and removed (the processor changes it in place;
-a turn that fails before saving leaves no half-changed tracker behind). Saving
-inserts only the events added since the tracker was read or saved, in one statement.
+a turn that fails before saving leaves no half-changed tracker behind). Saving the
+tracker it handed out inserts only the events added since, in one statement; any
+other tracker object is saved exactly as Rasa's store saves it, and not cached.
 
 What is stored, and when, is unchanged: the same rows, committed before the reply is
 sent, so a conversation survives a restart exactly as with Rasa's store (tested).
@@ -59,6 +60,8 @@ class _Stored:
     last_event_id: Optional[int]  # newest row id for the conversation; None: no rows
     stored_events: int  # how many of the tracker's events are already rows
     tracker: Optional[DialogueStateTracker] = None  # set only while cached
+    # The tracker `retrieve` handed out: only that object's new events are known.
+    handed_out: Optional[DialogueStateTracker] = None
 
 
 class CachingSQLTrackerStore(SQLTrackerStore):
@@ -109,11 +112,18 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             and known.tracker is not None
             and known.last_event_id == last_event_id
         ):
-            self._remember(sender_id, _Stored(last_event_id, known.stored_events))
-            return known.tracker
+            handed_out = known.tracker
+            self._remember(
+                sender_id,
+                _Stored(last_event_id, known.stored_events, handed_out=handed_out),
+            )
+            return handed_out
         tracker = await super().retrieve(sender_id)
-        stored_events = len(tracker.events) if tracker is not None else 0
-        self._remember(sender_id, _Stored(last_event_id, stored_events))
+        if tracker is not None:
+            self._remember(
+                sender_id,
+                _Stored(last_event_id, len(tracker.events), handed_out=tracker),
+            )
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -121,8 +131,14 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         with self._guard:
             known = self._known.pop(sender_id, None)
-        if self.event_broker is not None or known is None:
-            # Not read through this store (or streaming): Rasa's own way counts rows.
+        if (
+            self.event_broker is not None
+            or known is None
+            or known.handed_out is not tracker
+        ):
+            # A tracker this store did not hand out (a new conversation, or one the
+            # HTTP API rebuilt from events), or streaming: Rasa's own way counts rows,
+            # and nothing is cached.
             await super().save(tracker)
             return
         new_events = list(tracker.events)[known.stored_events :]

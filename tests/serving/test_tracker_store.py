@@ -213,3 +213,18 @@ async def test_sqlite_connections_stay_open_between_messages(
     await converse(store, MESSAGES * 5)
 
     assert len(opened) == 1  # not one per session, as SQLAlchemy 1.4 does for files
+
+
+async def test_a_tracker_it_did_not_hand_out_is_saved_rasas_way_and_not_cached(
+    make_store: StoreFactory,
+) -> None:
+    store = make_store()
+    await converse(store, MESSAGES[:1])
+    await store.retrieve(SENDER)  # handed out, then replaced by a rebuilt tracker
+    rebuilt = DialogueStateTracker.from_events(
+        SENDER, [*turn("rebuilt", "alprazolam")], DOMAIN.slots
+    )
+    await store.save(rebuilt)
+
+    again = await store.retrieve(SENDER)
+    assert again is not rebuilt  # read from the database, as Rasa's store would
