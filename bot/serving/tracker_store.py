@@ -60,8 +60,15 @@ class _Stored:
     last_event_id: Optional[int]  # newest row id for the conversation; None: no rows
     stored_events: int  # how many of the tracker's events are already rows
     tracker: Optional[DialogueStateTracker] = None  # set only while cached
-    # The tracker `retrieve` handed out: only that object's new events are known.
+    # The tracker handed out or saved last: only that object's new events are known.
     handed_out: Optional[DialogueStateTracker] = None
+
+    def knows(self, tracker: DialogueStateTracker) -> bool:
+        """Whether `tracker`'s unsaved events are exactly those after `stored_events`:
+        it is the object handed out or saved last, or nothing was stored at all."""
+        if self.handed_out is not None:
+            return self.handed_out is tracker
+        return self.last_event_id is None and self.stored_events == 0
 
 
 class CachingSQLTrackerStore(SQLTrackerStore):
@@ -119,11 +126,10 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             )
             return handed_out
         tracker = await super().retrieve(sender_id)
-        if tracker is not None:
-            self._remember(
-                sender_id,
-                _Stored(last_event_id, len(tracker.events), handed_out=tracker),
-            )
+        stored_events = len(tracker.events) if tracker is not None else 0
+        self._remember(
+            sender_id, _Stored(last_event_id, stored_events, handed_out=tracker)
+        )
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -131,12 +137,8 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         sender_id = tracker.sender_id
         with self._guard:
             known = self._known.pop(sender_id, None)
-        if (
-            self.event_broker is not None
-            or known is None
-            or known.handed_out is not tracker
-        ):
-            # A tracker this store did not hand out (a new conversation, or one the
+        if self.event_broker is not None or known is None or not known.knows(tracker):
+            # A tracker this store neither handed out nor saved last (say, one the
             # HTTP API rebuilt from events), or streaming: Rasa's own way counts rows,
             # and nothing is cached.
             await super().save(tracker)
@@ -152,7 +154,12 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             session.commit()
         self._remember(
             sender_id,
-            _Stored(last_event_id, len(tracker.events), self._cacheable(tracker)),
+            _Stored(
+                last_event_id,
+                len(tracker.events),
+                self._cacheable(tracker),
+                handed_out=tracker,
+            ),
         )
 
     def _remember(self, sender_id: Text, stored: _Stored) -> None:
