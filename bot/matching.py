@@ -195,6 +195,12 @@ class SpellingRepair:
         return repaired
 
 
+def lower_same_length(text: str) -> str:
+    """Lower case, keeping every character's offset (a character whose lower-case form
+    is longer, like "İ", is kept as it is)."""
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def base_norm(token_norm: str) -> str:
     """Lower-case norm with chat slang expanded and stretched letters ("sooo") shrunk.
 
@@ -234,8 +240,12 @@ class TermMatcher:
 
     def make_doc(self, text: str) -> Doc:
         """Tokenises `text` and sets each token's norm to its repaired, slang-free
-        form."""
-        doc = self._nlp.make_doc(text)
+        form.
+
+        The text is lower-cased first: spaCy's tokenizer exceptions that split "cant"
+        into `can not` are case-sensitive, so "CANT BREATHE" would otherwise not match.
+        """
+        doc = self._nlp.make_doc(lower_same_length(text))
         for token in doc:
             token.norm_ = self._speller.repair(base_norm(token.norm_))
         return doc
