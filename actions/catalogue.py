@@ -34,6 +34,8 @@ class RedFlag:
     why: str
     do_now: Tuple[str, ...]
     source: str
+    confirm: str = "Just to check: is this happening right now?"
+    disposition_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,11 @@ GENERIC_RED_FLAG = RedFlag(
     ),
     do_now=("Stay with someone if you can, and keep your phone with you.",),
     source="NHS: When to call 999",
+    confirm=(
+        "Just to check: is this happening right now, and does it feel like an "
+        "emergency?"
+    ),
+    disposition_source="NHS: When to call 999",
 )
 
 
@@ -92,6 +99,8 @@ def red_flags() -> Dict[str, RedFlag]:
             why=str(_require(entry, "why", where)),
             do_now=tuple(_require(entry, "do_now", where)),  # type: ignore[arg-type]
             source=str(_require(entry, "source", where)),
+            confirm=str(_require(entry, "confirm", where)),
+            disposition_source=str(_require(entry, "disposition_source", where)),
         )
     return entries
 

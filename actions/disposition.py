@@ -8,7 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions.catalogue import red_flag, region
 from actions.conversation import reported_flags
-from actions.screen_questions import SCREEN_SLOTS, URGENT_QUESTIONS
+from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_SLOTS, URGENT_QUESTIONS
 from actions.slots import (
     EMERGENCY,
     HOURS_SINCE_STOP,
@@ -51,8 +51,9 @@ def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
             "you weren't sure about one of the warning signs, "
             "so it's safest to be checked"
         )
-    if any(tracker.get_slot(slot) == YES for slot in URGENT_QUESTIONS):
-        urgent_reasons.append(red_flag("abrupt_stop").name)
+    for slot in sorted(URGENT_QUESTIONS):
+        if tracker.get_slot(slot) == YES:
+            urgent_reasons.append(red_flag(QUESTIONS_BY_SLOT[slot].flag).name)
     if tracker.get_slot(SUBSTANCE_CLASS) == "baclofen":
         urgent_reasons.append(red_flag("baclofen_oral_stop").name)
     if urgent_reasons:

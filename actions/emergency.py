@@ -3,13 +3,17 @@ waiting."""
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Dict, List, Text
 
+import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
+from actions.answers import normalise
 from actions.catalogue import GENERIC_FLAG, RedFlag, Region, red_flag, region
 from actions.conversation import emergency_reply_sent, latest_flags, reported_flags
+from actions.paths import data_dir
 from actions.slots import EMERGENCY, REGION, REQUESTED_SLOT, SCREEN_FLAG, TRIAGE_LEVEL
 
 if TYPE_CHECKING:
@@ -37,9 +41,42 @@ def call_line(flag: RedFlag, place: Region) -> str:
     return line
 
 
-def emergency_message(flags: List[RedFlag], place: Region) -> str:
+@lru_cache(maxsize=1)
+def _suicide_texts() -> Dict[str, Any]:
+    path = data_dir() / "safety" / "suicide.yml"
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def about_someone_else(text: str) -> bool:
+    """Whether the person writes about someone else ("my son said goodbye...") rather
+    than themselves: more words of the first kind than of the second."""
+    texts = _suicide_texts()
+    padded = f" {normalise(text)} "
+
+    def count(words: List[str]) -> int:
+        return sum(padded.count(f" {normalise(w)} ") for w in words)
+
+    return count(texts["others"]) > count(texts["self"])
+
+
+def suicide_message(place: Region, for_helper: bool) -> str:
+    """The reply to suicide warning signs: the crisis line first, the emergency number
+    for danger now, a few safety steps (data/safety/suicide.yml)."""
+    texts = _suicide_texts()["for_helper" if for_helper else "for_self"]
+    fill = {"crisis": place.crisis, "emergency": place.emergency, "place": place.name}
+    lines = [texts["lead"].format(**fill), texts["call"].format(**fill)]
+    if texts.get("danger"):
+        lines.append(texts["danger"].format(**fill))
+    lines.extend(f"• {step.format(**fill)}" for step in texts["steps"])
+    lines.append(texts["close"].format(**fill))
+    return "\n".join(lines)
+
+
+def emergency_message(flags: List[RedFlag], place: Region, text: str = "") -> str:
     """The full emergency reply for one or more red flags."""
     lead = flags[0]
+    if lead.flag_id == SUICIDAL:
+        return suicide_message(place, about_someone_else(text))
     names = " and ".join(flag.name for flag in flags)
     lines = [
         call_line(lead, place),
@@ -91,14 +128,17 @@ class ActionEmergency(Action):
             e.get("entity") == REGION
             for e in tracker.latest_message.get("entities", [])
         )
-        known_ids = reported_flags(tracker, EMERGENCY) + [tracker.get_slot(SCREEN_FLAG)]
+        known_ids = reported_flags(tracker, EMERGENCY, since_correction=True) + [
+            tracker.get_slot(SCREEN_FLAG)
+        ]
         ids = new_ids or [i for i in dict.fromkeys(known_ids) if i] or [GENERIC_FLAG]
         flags = [red_flag(flag_id) for flag_id in ids]
         if already_escalated and not new_ids and not region_changed:
             intent = (tracker.latest_message.get("intent") or {}).get("name", "")
             dispatcher.utter_message(text=reminder_message(flags, place, intent))
         else:
-            dispatcher.utter_message(text=emergency_message(flags, place))
+            text = tracker.latest_message.get("text") or ""
+            dispatcher.utter_message(text=emergency_message(flags, place, text))
         events: List[EventType] = [SlotSet(TRIAGE_LEVEL, EMERGENCY)]
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]

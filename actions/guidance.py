@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
+from actions.checkins import offer_check_in
+from actions.conversation import pending_questions
 from actions.knowledge_base import AdviceItem, knowledge_base
 from actions.slots import (
     BODY_LOCATION,
@@ -27,7 +29,14 @@ if TYPE_CHECKING:
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
 
-DEFAULT_TOPIC = "overview"
+DEFAULT_TOPIC = "what_to_do"
+"""The first answer after a clear screen is the practical plan, not an overview."""
+OVERVIEW = "overview"
+HARM_REDUCTION = "harm_reduction"
+HARM_REDUCTION_CLASSES = {"opioid", "alcohol", "benzodiazepine"}
+"""Who gets the staying-safe note with their first advice: lost tolerance, naloxone and
+never using alone for opioids; why stopping suddenly needs medical help for alcohol and
+benzodiazepines."""
 FOLLOW_UPS: Mapping[str, str] = {
     "stretches": "Stretches",
     "heat_cold": "Heat or cold?",
@@ -40,6 +49,8 @@ FOLLOW_UPS: Mapping[str, str] = {
 }
 CRAVING_CLASSES = {"opioid", "alcohol"}
 MAX_FOLLOW_UPS = 6
+MAX_TOPICS_PER_REPLY = 3
+"""More answers in one reply would be a wall of text on a phone."""
 NOTHING_SPECIFIC = (
     "I don't have trusted advice on that for your situation. A pharmacist or doctor "
     "can help, and it's always fine to tell them what you recently stopped or cut down."
@@ -57,12 +68,17 @@ def person_of(tracker: "Tracker") -> Dict[str, Optional[str]]:
 
 
 def render(items: List[AdviceItem]) -> str:
-    """The advice text, then one readable line of sources."""
-    citations = dict.fromkeys(
-        source.citation() for item in items for source in item.sources
+    """The advice text, then one short line of readable sources, each once.
+
+    The full trail (file and section) stays in the knowledge base and the clinician
+    summary; a person reads titles ("Source: NHS: Dehydration").
+    """
+    titles = dict.fromkeys(
+        source.readable() for item in items for source in item.sources
     )
     body = "\n\n".join(item.text for item in items)
-    return f"{body}\n\nSources: " + "; ".join(citations)
+    label = "Source" if len(titles) == 1 else "Sources"
+    return f"{body}\n{label}: " + "; ".join(titles)
 
 
 def follow_up_buttons(
@@ -97,9 +113,39 @@ class ActionSelfCareGuidance(Action):
         if level is None or level == EMERGENCY:
             # Defence in depth: the rules and the safety policy never get here.
             return [SlotSet(PENDING_TOPIC, None)]
-        topic = tracker.get_slot(PENDING_TOPIC) or DEFAULT_TOPIC
-        items = knowledge_base().lookup(topic, person_of(tracker))
-        text = render(items) if items else NOTHING_SPECIFIC
-        buttons = follow_up_buttons(topic, tracker.get_slot(SUBSTANCE_CLASS))
-        dispatcher.utter_message(text=text, buttons=buttons)
+        topics = pending_questions(tracker, self.name())
+        button_topic = tracker.get_slot(PENDING_TOPIC)
+        if button_topic and button_topic not in topics:
+            topics.append(button_topic)
+        topics = [t for t in topics if t != OVERVIEW] or [DEFAULT_TOPIC]
+        person = person_of(tracker)
+        answered = topics[:MAX_TOPICS_PER_REPLY]
+        first_advice = not any(
+            e.get("event") == "action" and e.get("name") == self.name()
+            for e in tracker.events
+        )
+        if (
+            first_advice
+            and tracker.get_slot(SUBSTANCE_CLASS) in HARM_REDUCTION_CLASSES
+            and HARM_REDUCTION not in answered
+        ):
+            answered.insert(len(answered), HARM_REDUCTION)
+        for index, topic in enumerate(answered):
+            items = knowledge_base().lookup(topic, person)
+            text = render(items) if items else NOTHING_SPECIFIC
+            last = index == len(answered) - 1
+            buttons = (
+                follow_up_buttons(topic, tracker.get_slot(SUBSTANCE_CLASS))
+                if last
+                else []
+            )
+            dispatcher.utter_message(text=text, buttons=buttons)
+        if first_advice:
+            offer_check_in(dispatcher, tracker)
+        unanswered = [t for t in topics if t not in answered]
+        if unanswered:
+            later = ", ".join(FOLLOW_UPS.get(t, t).lower() for t in unanswered)
+            dispatcher.utter_message(
+                text=f"You also asked about {later}: tap it below or ask again."
+            )
         return [SlotSet(PENDING_TOPIC, None)]

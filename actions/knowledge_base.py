@@ -34,6 +34,21 @@ TOPICS = (
     "hydration",
     "relaxation",
     "see_doctor",
+    # Harm reduction and the questions people who use drugs ask (harm_reduction.yml).
+    "harm_reduction",
+    "naloxone",
+    "tolerance",
+    "using_alone",
+    "test_strips",
+    "mixing",
+    "moud",
+    "precipitated",
+    "loperamide",
+    "gabapentin",
+    "methadone_clinic",
+    "pregnancy",
+    "conversion",
+    "kratom",
 )
 # The contract's vocabularies, spelled once in bot/lexicon.py; "none" is no withdrawal.
 SUBSTANCE_CLASSES = (*DRUG_CLASSES, "none")
@@ -67,6 +82,13 @@ class Source:
     title: str
     origin: str  # a seed file name or an authority
     section: str
+
+    def readable(self) -> str:
+        """What a person reads: the article's title, or the authority and page
+        ("NHS: Dehydration"); never a file name."""
+        if self.origin.endswith(".txt"):
+            return self.title
+        return f"{self.origin}: {self.title}"
 
     def citation(self) -> str:
         """E.g. `Buttock Pain During Opioid Withdrawal (000_….txt), "3. Heat and

@@ -55,6 +55,12 @@ SCREEN_QUESTIONS = (
     ),
     ScreenQuestion(
         "screen_swelling",
+        "hard_swelling_or_spreading_lump",
+        lambda p: p.body_location in LIMBS_AND_BUTTOCK or p.substance_class == "opioid",
+    ),
+    # Urgent (same day), not an emergency: NHS, DVT.
+    ScreenQuestion(
+        "screen_leg",
         "dvt",
         lambda p: p.body_location in LIMBS_AND_BUTTOCK or p.substance_class == "opioid",
     ),
@@ -80,9 +86,11 @@ SCREEN_QUESTIONS = (
         "abrupt_stop",
         lambda p: p.substance_class in {"benzodiazepine", "alcohol"},
     ),
+    # Asked of everyone, directly (NIMH ASQ: asking does not raise risk).
+    ScreenQuestion("screen_mood", "suicidal", lambda p: True),
 )
 QUESTIONS_BY_SLOT = {question.slot: question for question in SCREEN_QUESTIONS}
-URGENT_QUESTIONS: FrozenSet[str] = frozenset({"screen_heavy_use"})
+URGENT_QUESTIONS: FrozenSet[str] = frozenset({"screen_heavy_use", "screen_leg"})
 SCREEN_SLOTS = tuple(QUESTIONS_BY_SLOT)
 
 

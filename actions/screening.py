@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Dict, List, Text
 
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
 
-from actions.conversation import latest_flags
+from actions.answers import read_answer
+from actions.catalogue import region
+from actions.conversation import latest_flags, questions_in
 from actions.disposition import settle_disposition
+from actions.fallback import language_of, other_language_reply
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     URGENT_QUESTIONS,
@@ -22,14 +25,20 @@ from actions.screen_questions import (
     questions_for,
 )
 from actions.slots import (
-    ANSWER_BY_INTENT,
     BODY_LOCATION,
     EMERGENCY,
+    REGION,
     REQUESTED_SLOT,
     SCREEN_FLAG,
+    SCREEN_REASKS,
     SUBSTANCE_CLASS,
     TRIAGE_LEVEL,
+    UNSURE,
     YES,
+)
+
+FACT_ENTITIES = frozenset(
+    {"substance", "substance_class", "body_location", "region", "hours_since_stop"}
 )
 
 if TYPE_CHECKING:
@@ -60,6 +69,7 @@ class ValidateTriageForm(FormValidationAction):
         the slowest under load). `triage_level` is still set before any tip.
         """
         events = await super().run(dispatcher, tracker, domain)
+        events.extend(self._not_an_answer(dispatcher, tracker, events))
         screen_done = any(
             event.get("event") == "slot"
             and event.get("name") == REQUESTED_SLOT
@@ -98,6 +108,14 @@ class ValidateTriageForm(FormValidationAction):
         """Reads the answer to the swelling / hot lump question."""
         return self._answer("screen_swelling", *args)
 
+    async def extract_screen_leg(self, *args: Any) -> Dict[Text, Any]:
+        """Reads the answer to the swollen leg question."""
+        return self._answer("screen_leg", *args)
+
+    async def extract_screen_mood(self, *args: Any) -> Dict[Text, Any]:
+        """Reads the answer to the question about thoughts of ending one's life."""
+        return self._answer("screen_mood", *args)
+
     async def extract_screen_fluids(self, *args: Any) -> Dict[Text, Any]:
         """Reads the answer to the fluids question."""
         return self._answer("screen_fluids", *args)
@@ -121,12 +139,59 @@ class ValidateTriageForm(FormValidationAction):
         tracker: "Tracker",
         domain: "DomainDict",
     ) -> Dict[Text, Any]:
-        """yes / no / unsure for the question being asked; nothing for anything else."""
+        """yes / no / unsure for the question being asked; nothing for anything else
+        (see `actions.answers` for how a typed answer is read)."""
         if tracker.get_slot(REQUESTED_SLOT) != slot or latest_flags(tracker, EMERGENCY):
             return {}
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        answer = ANSWER_BY_INTENT.get(str(intent))
+        message = tracker.latest_message
+        intent = message.get("intent") or {}
+        answer = read_answer(
+            message.get("text") or "",
+            slot,
+            intent.get("name"),
+            float(intent.get("confidence") or 0.0),
+        )
         return {slot: answer} if answer else {}
+
+    @staticmethod
+    def _not_an_answer(
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        events: List[EventType],
+    ) -> List[EventType]:
+        """When a screen question got no answer: say why it is asked again.
+
+        The form asks the same question again (with its buttons) after this. A
+        question the person asked is kept for after the screen; a fact they gave (a
+        drug, a body part, a region) is taken; anything else gets a one-line hint.
+        Setting `screen_reasks` also keeps Rasa from rejecting the form, which would
+        have handed the turn to the generic fallback.
+        """
+        asked = tracker.get_slot(REQUESTED_SLOT)
+        if asked not in (*QUESTIONS_BY_SLOT, SUBSTANCE_CLASS, BODY_LOCATION):
+            return []
+        if any(e.get("event") == "slot" and e.get("name") == asked for e in events):
+            return []
+        message = tracker.latest_message
+        intent = str((message.get("intent") or {}).get("name"))
+        foreign = other_language_reply(
+            language_of(message.get("text") or ""),
+            region(tracker.get_slot(REGION)).emergency,
+        )
+        if foreign:
+            dispatcher.utter_message(text=foreign)
+        elif questions_in(tracker.latest_message):
+            dispatcher.utter_message(response="utter_screen_first")
+        elif intent == "bot_challenge":
+            dispatcher.utter_message(response="utter_iamabot")
+        elif any(e.get("entity") in FACT_ENTITIES for e in message.get("entities", [])):
+            dispatcher.utter_message(response="utter_screen_noted")
+        elif asked in (SUBSTANCE_CLASS, BODY_LOCATION):
+            dispatcher.utter_message(response=f"utter_hint_{asked}")
+        else:
+            dispatcher.utter_message(response="utter_screen_hint")
+        reasks = int(tracker.get_slot(SCREEN_REASKS) or 0) + 1
+        return [SlotSet(SCREEN_REASKS, float(reasks))]
 
     async def validate_screen_breathing(
         self, value: Any, *args: Any
@@ -145,6 +210,16 @@ class ValidateTriageForm(FormValidationAction):
     async def validate_screen_swelling(self, value: Any, *args: Any) -> Dict[Text, Any]:
         """A "yes" escalates."""
         return self._escalate_on_yes("screen_swelling", value)
+
+    async def validate_screen_mood(self, value: Any, *args: Any) -> Dict[Text, Any]:
+        """A "yes", or "not sure", leads to the crisis line (ASQ: a question not
+        answered clearly counts as a positive screen)."""
+        if value == UNSURE:
+            return {
+                **self._escalate_on_yes("screen_mood", YES),
+                "screen_mood": UNSURE,
+            }
+        return self._escalate_on_yes("screen_mood", value)
 
     async def validate_screen_fluids(self, value: Any, *args: Any) -> Dict[Text, Any]:
         """A "yes" escalates."""

@@ -1,4 +1,5 @@
-"""A training-data importer that adds the lexicon to the NLU data as lookup tables.
+"""A training-data importer that adds the lexicon and the semantic red-flag exemplars to
+the NLU data as lookup tables.
 
 Why: Rasa fingerprints only what its importer returns. Handing the lexicon over as
 lookup tables means `rasa train` retrains when a lexicon file changes and skips training
@@ -14,10 +15,14 @@ from rasa.shared.importers.rasa import RasaFileImporter
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.lexicon import Lexicon
+from bot.safety.exemplar_tables import exemplars_to_lookup_tables
+from bot.safety.semantic import Exemplars
 
 DEFAULT_LEXICON_DIR = "data/lexicon"
 DEFAULT_RED_FLAGS_FILE = "data/safety/red_flags.yml"
 DEFAULT_REGIONS_FILE = "data/safety/regions.yml"
+DEFAULT_EXEMPLARS_DIR = "data/safety/exemplars"
+DEFAULT_CASES_DIR = "data/safety/cases"
 
 
 def load_project_lexicon() -> Lexicon:
@@ -40,13 +45,18 @@ class LexiconImporter(RasaFileImporter):
         lexicon_dir: Text = DEFAULT_LEXICON_DIR,
         red_flags_file: Text = DEFAULT_RED_FLAGS_FILE,
         regions_file: Text = DEFAULT_REGIONS_FILE,
+        exemplars_dir: Text = DEFAULT_EXEMPLARS_DIR,
+        cases_dir: Text = DEFAULT_CASES_DIR,
     ) -> None:
         super().__init__(config_file, domain_path, training_data_paths)
         self._files = (Path(lexicon_dir), Path(red_flags_file), Path(regions_file))
+        self._exemplar_dirs = (Path(exemplars_dir), Path(cases_dir))
 
     def get_nlu_data(self, language: Optional[Text] = "en") -> TrainingData:
-        """The NLU training data with the lexicon's lookup tables merged in."""
+        """The NLU training data with the lexicon's and the semantic layer's
+        exemplars' lookup tables merged in."""
         lexicon_data = TrainingData(
             lookup_tables=Lexicon.load(*self._files).to_lookup_tables()
+            + exemplars_to_lookup_tables(Exemplars.load(*self._exemplar_dirs))
         )
         return super().get_nlu_data(language).merge(lexicon_data)

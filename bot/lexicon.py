@@ -290,8 +290,11 @@ def _load_red_flags(
             )
         phrases = entry.get("phrases", [])
         combinations = entry.get("combinations", [])
-        if not phrases and not combinations:
-            raise LexiconError(f"{where}: needs 'phrases' or 'combinations'.")
+        if not phrases and not combinations and not entry.get("screen_only"):
+            raise LexiconError(
+                f"{where}: needs 'phrases' or 'combinations' (or 'screen_only: true' "
+                "for a sign only a screen question raises)."
+            )
         if not all(isinstance(c, list) and c for c in combinations):
             raise LexiconError(
                 f"{where}: field 'combinations' must be lists of concepts."

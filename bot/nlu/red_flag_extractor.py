@@ -13,12 +13,14 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.lexicon import Lexicon
 from bot.nlu.length_guard import SAFETY_TEXT
 from bot.nlu.lexicon_component import LexiconComponent
-from bot.safety.detector import RedFlagDetector
+from bot.safety.detector import RedFlagDetector, RedFlagHit
 
 RED_FLAG_ENTITY = "red_flag"
 # The disposition (`emergency` or `urgent`) travels as the entity's role, a field Rasa
 # keeps everywhere entities go (trackers, stories, the HTTP API).
 RED_FLAG_DISPOSITION = "role"
+SET_ASIDE_KEY = "red_flags_set_aside"
+"""Message property: flags whose words were there but denied, asked about or past."""
 
 
 @DefaultV1Recipe.register(
@@ -49,15 +51,24 @@ class RedFlagExtractor(LexiconComponent, EntityExtractorMixin):
             text = message.get(SAFETY_TEXT) or message.get(TEXT)
             if not text:
                 continue
-            entities = self.add_extractor_name(self.extract(text))
+            analysis = self._detector_or_fail().analyse(text)
+            entities = self.add_extractor_name(self._entities(analysis.hits))
             message.set(
                 ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True
             )
+            message.set(SET_ASIDE_KEY, analysis.set_aside, add_to_output=True)
         return messages
+
+    def _detector_or_fail(self) -> RedFlagDetector:
+        self._require_trained()
+        return self._detector
 
     def extract(self, text: str) -> List[Dict[str, Any]]:
         """Red-flag entities found in `text`."""
-        self._require_trained()
+        return self._entities(self._detector_or_fail().detect(text))
+
+    @staticmethod
+    def _entities(hits: List[RedFlagHit]) -> List[Dict[str, Any]]:
         return [
             {
                 "entity": RED_FLAG_ENTITY,
@@ -68,5 +79,5 @@ class RedFlagExtractor(LexiconComponent, EntityExtractorMixin):
                 "confidence_entity": 1.0,
                 "text": hit.evidence,
             }
-            for hit in self._detector.detect(text)
+            for hit in hits
         ]

@@ -14,13 +14,24 @@ Decisions, in order (each logged at debug level):
    both lead with the emergency number for the person's region.
 2. Right after the emergency reply (or its fallback): listen. That reply is the whole
    answer.
-3. A new message that carries an emergency `red_flag` entity (set by
-   `bot.nlu.red_flag_extractor.RedFlagExtractor`): `action_emergency`.
-4. The conversation is escalated (`triage_level` is `emergency`, or an emergency red
-   flag was reported earlier, which still counts if the action server was down then):
-   `action_emergency` again, whatever was asked; no tips. Only intents in
-   `passthrough_intents` (restart, and the summary for a clinician, which helps
-   paramedics) are left to the other policies.
+3. A new message that carries an emergency `red_flag` entity (the lexicon's
+   `RedFlagExtractor` or the semantic layer's `SemanticRedFlagExtractor` when it is
+   sure): `action_emergency`. A clear sign is never delayed by a question.
+4. A direct question is waiting for its answer (`confirm_flag` is set):
+   `action_resolve_confirmation` reads it. Yes or Not sure escalates; an explicit No
+   carries on (after a false alarm: back to the screen, in full); any other answer
+   keeps an escalation.
+5. The conversation is escalated and the person says it was a misunderstanding
+   ("that's not what I meant", "wrong button", "no I'm fine"): one direct question
+   about that very sign (`action_confirm_red_flag`). Only an explicit No to it undoes
+   the escalation.
+6. A possible sign (a `possible_red_flag` entity, or an emergency the NLU heard with no
+   sign it knows): one direct question about it, before anything else.
+7. The conversation is escalated (`triage_level` is `emergency`, or an emergency red
+   flag was reported since the last corrected false alarm, which still counts if the
+   action server was down then): `action_emergency` again, whatever was asked; no
+   tips. Only intents in `passthrough_intents` (restart, deleting the conversation, the
+   summary for a clinician, which helps paramedics) are left to the other policies.
 Otherwise it abstains (all-zero probabilities).
 
 Slot filling runs before policies, so screen answers are never filled by slot mappings:
@@ -36,13 +47,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE
 
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
+from bot.nlu.semantic_red_flag_extractor import POSSIBLE_RED_FLAG_ENTITY
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +64,24 @@ PASSTHROUGH_INTENTS = "passthrough_intents"
 ALWAYS_ANSWERING_ACTIONS = "always_answering_actions"
 EMERGENCY_FALLBACK = "emergency_fallback_response"
 SERVICE_DOWN = "service_down_response"
+CONFIRM_ACTION = "confirm_action"
+RESOLVE_ACTION = "resolve_action"
+CONFIRM_SLOT = "confirm_slot"
+CORRECTED_SLOT = "corrected_slot"
+CORRECTION_INTENTS = "correction_intents"
+UNRECOGNISED_EMERGENCY_INTENT = "unrecognised_emergency_intent"
+SCREEN_FORM = "screen_form"
 EMERGENCY = "emergency"
 SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (6)
+
+
+def possible_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
+    """Signs the semantic layer was unsure of in a message."""
+    return [
+        str(entity[ENTITY_ATTRIBUTE_VALUE])
+        for entity in entities
+        if entity.get(ENTITY_ATTRIBUTE_TYPE) == POSSIBLE_RED_FLAG_ENTITY
+    ]
 
 
 def emergency_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
@@ -84,7 +112,28 @@ class SafetyPolicy(Policy):
             # The categorical slot holding the disposition; "emergency" escalates.
             TRIAGE_SLOT: "triage_level",
             # Intents the other policies still handle in an escalated conversation.
-            PASSTHROUGH_INTENTS: ["restart", "request_summary"],
+            PASSTHROUGH_INTENTS: [
+                "restart",
+                "request_summary",
+                "delete_conversation",
+                "confirm_delete",
+                "stop_check_ins",
+                "EXTERNAL_check_in",
+            ],
+            # Asks one direct question about a sign; reads the answer to it.
+            CONFIRM_ACTION: "action_confirm_red_flag",
+            RESOLVE_ACTION: "action_resolve_confirmation",
+            # The slot naming the sign asked about while the answer is awaited.
+            CONFIRM_SLOT: "confirm_flag",
+            # The slot set when a false alarm is undone: flags before it no longer
+            # escalate.
+            CORRECTED_SLOT: "corrected_flags",
+            # After an emergency reply, these intents may mean "you misunderstood".
+            CORRECTION_INTENTS: ["correct_misunderstanding", "deny"],
+            # The NLU heard an emergency but no sign the catalogue knows.
+            UNRECOGNISED_EMERGENCY_INTENT: "report_emergency",
+            # The screen, resumed after a question is answered No.
+            SCREEN_FORM: "triage_form",
             # Actions whose every successful run returns at least one event (a slot or
             # the form's loop events): no event after one of them means it failed (the
             # action server is down). Actions that only send messages are not listed:
@@ -106,17 +155,24 @@ class SafetyPolicy(Policy):
         **kwargs: Any,
     ) -> Resource:
         """Nothing to learn; checks that the domain has what the policy needs."""
-        for key in (EMERGENCY_ACTION, EMERGENCY_FALLBACK, SERVICE_DOWN):
+        for key in (
+            EMERGENCY_ACTION,
+            EMERGENCY_FALLBACK,
+            SERVICE_DOWN,
+            CONFIRM_ACTION,
+            RESOLVE_ACTION,
+        ):
             action = self.config[key]
             if action not in domain.action_names_or_texts:
                 raise InvalidConfigException(
                     f"SafetyPolicy needs the action '{action}' in the domain ({key})."
                 )
-        slot = self.config[TRIAGE_SLOT]
-        if slot not in [s.name for s in domain.slots]:
-            raise InvalidConfigException(
-                f"SafetyPolicy needs the slot '{slot}' in the domain."
-            )
+        for key in (TRIAGE_SLOT, CONFIRM_SLOT, CORRECTED_SLOT):
+            slot = self.config[key]
+            if slot not in [s.name for s in domain.slots]:
+                raise InvalidConfigException(
+                    f"SafetyPolicy needs the slot '{slot}' in the domain ({key})."
+                )
         return self._resource
 
     def decide(self, tracker: DialogueStateTracker) -> Optional[Tuple[Text, Text]]:
@@ -136,17 +192,44 @@ class SafetyPolicy(Policy):
             )
         if latest_action == self.config[SERVICE_DOWN]:
             return ACTION_LISTEN_NAME, "the service-down reply was sent"
+        if latest_action == self.config[CONFIRM_ACTION]:
+            return ACTION_LISTEN_NAME, "a direct question was asked"
+        if latest_action == self.config[RESOLVE_ACTION]:
+            return self._after_resolution(tracker)
+        intent = (tracker.latest_message.intent or {}).get("name")
         if latest_action == ACTION_LISTEN_NAME:
-            flags = emergency_flags(tracker.latest_message.entities)
+            entities = tracker.latest_message.entities
+            flags = emergency_flags(entities)
             if flags:
                 return emergency_action, f"red flag in the latest message: {flags}"
-        intent = (tracker.latest_message.intent or {}).get("name")
+            if tracker.get_slot(self.config[CONFIRM_SLOT]):
+                return self.config[RESOLVE_ACTION], "the answer to a direct question"
+            escalated = self._escalated(tracker)
+            if escalated and intent in self.config[CORRECTION_INTENTS]:
+                return self.config[CONFIRM_ACTION], "a possible false alarm"
+            if not escalated and (
+                possible_flags(entities)
+                or intent == self.config[UNRECOGNISED_EMERGENCY_INTENT]
+            ):
+                return self.config[CONFIRM_ACTION], "a possible sign"
         if intent in self.config[PASSTHROUGH_INTENTS]:
             # A summary or a restart is left to the rules for the whole turn.
             return None
         if self._escalated(tracker):
             return emergency_action, "the conversation is escalated"
         return None
+
+    def _after_resolution(self, tracker: DialogueStateTracker) -> Tuple[Text, Text]:
+        """After the answer to a direct question was read."""
+        if self._escalated(tracker):
+            return self.config[
+                EMERGENCY_ACTION
+            ], "the answer keeps or makes an emergency"
+        if tracker.get_slot(self.config[CONFIRM_SLOT]):
+            return ACTION_LISTEN_NAME, "the question was asked again"
+        if tracker.get_slot(self.config[TRIAGE_SLOT]) is None:
+            return self.config[SCREEN_FORM], "an explicit No: on with the screen"
+        return ACTION_LISTEN_NAME, "an explicit No"
 
     def _failed_action(self, tracker: DialogueStateTracker) -> Optional[Text]:
         """The always-answering action that just ran without any event, if any."""
@@ -158,14 +241,17 @@ class SafetyPolicy(Policy):
         return None
 
     def _escalated(self, tracker: DialogueStateTracker) -> bool:
-        """Escalated by the slot, or by an emergency red flag said earlier."""
+        """Escalated by the slot, or by an emergency red flag said since the last false
+        alarm the person corrected (with an explicit No to the direct question)."""
         if tracker.get_slot(self.config[TRIAGE_SLOT]) == EMERGENCY:
             return True
-        return any(
-            emergency_flags(event.entities)
-            for event in tracker.applied_events()
-            if isinstance(event, UserUttered)
-        )
+        escalated = False
+        for event in tracker.applied_events():
+            if isinstance(event, SlotSet) and event.key == self.config[CORRECTED_SLOT]:
+                escalated = False
+            elif isinstance(event, UserUttered) and emergency_flags(event.entities):
+                escalated = True
+        return escalated
 
     def predict_action_probabilities(
         self,

@@ -237,6 +237,48 @@ FILLERS: FrozenSet[str] = frozenset(
     }
 )
 # Knowledge-seeking phrases: what follows them in the sentence is asked about, not had.
+# A sign in an "if" clause is not reported when the sentence asks for advice and the
+# clause speaks of what has not happened yet (`_conditional_question`).
+ADVICE_QUESTIONS: Tuple[Tuple[str, ...], ...] = tuple(
+    tuple(cue.split())
+    for cue in (
+        "should i",
+        "should we",
+        "should he",
+        "should she",
+        "should my",
+        "what do i do",
+        "what do we do",
+        "what should",
+        "when should",
+        "is that an emergency",
+        "would that be",
+        "will the hospital",
+        "what would happen",
+        "how do i tell",
+    )
+)
+NOT_YET_WORDS: FrozenSet[str] = frozenset(
+    {
+        "start",
+        "starts",
+        "get",
+        "gets",
+        "go",
+        "goes",
+        "ever",
+        "happen",
+        "happens",
+        "become",
+        "becomes",
+        "turn",
+        "turns",
+        "will",
+        "would",
+        "someone",
+        "somebody",
+    }
+)
 HYPOTHETICAL_CUES: Tuple[Tuple[str, ...], ...] = tuple(
     tuple(cue.split())
     for cue in (
@@ -656,6 +698,15 @@ class RedFlagHit:
 
 
 @dataclass(frozen=True)
+class Analysis:
+    """What the detector made of one message."""
+
+    hits: List[RedFlagHit]
+    set_aside: Dict[str, str]
+    """Flag id -> why its words did not count (negated, a question, history)."""
+
+
+@dataclass(frozen=True)
 class _Located:
     match: TermMatch
     affirmed: bool
@@ -691,6 +742,15 @@ class RedFlagDetector:
 
     def detect(self, text: str) -> List[RedFlagHit]:
         """The red flags `text` reports as happening now, one hit per flag."""
+        return self.analyse(text).hits
+
+    def analyse(self, text: str) -> "Analysis":
+        """The flags reported now, and the flags whose words were there but set aside
+        (denied, asked about or in the past), with the reason.
+
+        The semantic layer reads the second part: a sign it hears in words the lexicon
+        knows to be denied or asked about is asked about, not escalated at once.
+        """
         doc, origin = self._doc_without_fillers(text)
         found = self._matcher.find_all(doc)
         hidden = self._hidden_tokens(found)
@@ -708,9 +768,26 @@ class RedFlagDetector:
                 logger.debug(
                     "Red-flag words '%s' set aside: %s", item.match.text, item.reason
                 )
-        present: Set[str] = {self._reference(m.label) for m in affirmed}
+        hits = self._flags_in(affirmed, context, origin)
+        everything = self._flags_in([item.match for item in located], context, origin)
+        reasons = [item.reason for item in located if not item.affirmed]
+        set_aside = {
+            flag_id: (reasons[0] if reasons else "set aside")
+            for flag_id in everything
+            if flag_id not in hits
+        }
+        return Analysis(list(hits.values()), set_aside)
+
+    def _flags_in(
+        self,
+        matches: Sequence[TermMatch],
+        context: "_Context",
+        origin: List[Tuple[int, int]],
+    ) -> Dict[str, RedFlagHit]:
+        """The flags that `matches` make up, by phrase or by combination."""
+        present: Set[str] = {self._reference(m.label) for m in matches}
         hits: Dict[str, RedFlagHit] = {}
-        for match in affirmed:
+        for match in matches:
             kind, _, flag_id = match.label.partition(":")
             if kind == RED_FLAG and flag_id not in hits:
                 hits[flag_id] = self._hit(flag_id, [match], origin)
@@ -719,12 +796,12 @@ class RedFlagDetector:
                 continue
             for combination in flag.combinations:
                 evidence = self._combination_evidence(
-                    combination, affirmed, present, context
+                    combination, matches, present, context
                 )
                 if evidence:
                     hits[flag_id] = self._hit(flag_id, evidence, origin)
                     break
-        return list(hits.values())
+        return hits
 
     def _combination_evidence(
         self,
@@ -933,6 +1010,8 @@ class _Context:
 
     def _asked_about(self, match: TermMatch, sentence_start: int) -> bool:
         norms = self.norms
+        if self._conditional_question(match, sentence_start):
+            return True
         # The sign's own words count too: "why can't I breathe" names who cannot.
         cue_end = _last_cue_end(norms[sentence_start : match.start], HYPOTHETICAL_CUES)
         if cue_end is not None:
@@ -942,6 +1021,25 @@ class _Context:
         if opener is None:
             return False
         return not self._carries_report(opener + 1, match.end, strong=False)
+
+    def _conditional_question(self, match: TermMatch, sentence_start: int) -> bool:
+        """A sign inside an "if" that a question hangs on: "if he starts seeing things
+        should I call an ambulance?", "what do I do if she starts struggling to
+        breathe?". Not "if this doesn't stop I'm going to hang myself" (no question)
+        nor "is it normal if my chest hurts this bad?" (nothing that has not happened
+        yet: the sign is reported)."""
+        norms = self.norms
+        sentence_end = match.end
+        while sentence_end < len(norms) and norms[sentence_end] not in SENTENCE_BREAKS:
+            sentence_end += 1
+        before = norms[sentence_start : match.start]
+        if "if" not in before:
+            return False
+        conditional = norms[sentence_start + before.index("if") : sentence_end]
+        asks = (
+            sentence_end < len(norms) and norms[sentence_end] == "?"
+        ) or _contains_any(norms[sentence_start:sentence_end], ADVICE_QUESTIONS)
+        return asks and bool(set(conditional) & NOT_YET_WORDS)
 
     def _question_opener(self, sentence_start: int, match_start: int) -> Optional[int]:
         """Where the question word stands, if the sentence (or a part after a comma)

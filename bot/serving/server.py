@@ -32,6 +32,7 @@ through this module; arguments are `rasa`'s own.
 from __future__ import annotations
 
 import gc
+import os
 import sqlite3
 import sys
 from typing import (
@@ -40,6 +41,8 @@ from typing import (
     Awaitable,
     Callable,
     Dict,
+    List,
+    Mapping,
     Sequence,
     Text,
     Type,
@@ -120,12 +123,29 @@ def install() -> None:
         event.listen(Engine, "connect", _tune_sqlite)
 
 
+AUTH_TOKEN_ENV = "RASA_AUTH_TOKEN"
+
+
+def with_auth_token(arguments: Sequence[str], environ: Mapping[str, str]) -> List[str]:
+    """`rasa run` arguments with `--auth-token` from the environment, when set.
+
+    Why from the environment: a token on the command line is readable by every local
+    user in the process list (`ps`, /proc/PID/cmdline); this process's own argument
+    list, changed after it started, is not.
+    """
+    token = environ.get(AUTH_TOKEN_ENV, "")
+    if not token or "--auth-token" in arguments or "run" not in arguments[:1]:
+        return list(arguments)
+    return [*arguments, "--auth-token", token]
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Runs the `rasa` command line with the fixes installed."""
     install()
     from rasa.__main__ import main as rasa_main
 
-    sys.argv = ["rasa", *(sys.argv[1:] if argv is None else argv)]
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    sys.argv = ["rasa", *with_auth_token(arguments, os.environ)]
     rasa_main()
 
 

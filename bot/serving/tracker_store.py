@@ -42,7 +42,7 @@ from typing import Any, Dict, Optional, Text
 import sqlalchemy as sa
 import sqlalchemy.orm
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SessionStarted
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 
@@ -69,6 +69,22 @@ class _Stored:
         if self.handed_out is not None:
             return self.handed_out is tracker
         return self.last_event_id is None and self.stored_events == 0
+
+
+DELETE_ACTION = "action_delete_conversation"
+"""The action that runs once the person confirmed deleting their conversation."""
+
+
+def deletion_confirmed(tracker: DialogueStateTracker) -> bool:
+    """Whether the deletion action ran in this tracker (since it was last loaded).
+
+    Why in the store: the Rasa server saves the whole tracker after every message, so a
+    deletion anywhere else (the action server, say) would be written back at once.
+    """
+    return any(
+        isinstance(event, ActionExecuted) and event.action_name == DELETE_ACTION
+        for event in tracker.events
+    )
 
 
 class CachingSQLTrackerStore(SQLTrackerStore):
@@ -133,10 +149,14 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Inserts the events added since the tracker was read, then caches it."""
+        """Inserts the events added since the tracker was read, then caches it; or,
+        when the person confirmed deleting the conversation, deletes it."""
         sender_id = tracker.sender_id
         with self._guard:
             known = self._known.pop(sender_id, None)
+        if deletion_confirmed(tracker):
+            self.delete(sender_id)
+            return
         if self.event_broker is not None or known is None or not known.knows(tracker):
             # A tracker this store neither handed out nor saved last (say, one the
             # HTTP API rebuilt from events), or streaming: Rasa's own way counts rows,
@@ -161,6 +181,26 @@ class CachingSQLTrackerStore(SQLTrackerStore):
                 handed_out=tracker,
             ),
         )
+
+    def delete(self, sender_id: Text) -> int:
+        """Deletes every stored event of a conversation; returns how many.
+
+        Also used by the operator command and the retention job
+        (`python -m bot.serving.retention`).
+        """
+        with self._guard:
+            self._known.pop(sender_id, None)
+        with self.session_scope() as session:
+            deleted = session.execute(
+                self.SQLEvent.__table__.delete().where(
+                    self.SQLEvent.sender_id == sender_id
+                )
+            ).rowcount
+            session.commit()
+        logger.info(
+            "Deleted a conversation at the person's request (%s rows).", deleted
+        )
+        return int(deleted or 0)
 
     def _remember(self, sender_id: Text, stored: _Stored) -> None:
         """Records what is stored; the least recently used beyond capacity go.

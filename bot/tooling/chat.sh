@@ -8,5 +8,11 @@ echo "Starting the bot (a few seconds)…"
 mkdir -p .rasa
 # The shell loads the model while the action server starts: both are ready together.
 launch_action_server .rasa/actions-chat.log
+chat_port=${CHAT_PORT:-5006}
+# `rasa shell` runs a server of its own: loopback only, and a busy port said plainly.
+if .venv/bin/python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $chat_port)) != 0)"; then
+  echo "error: port $chat_port is in use (is another 'make chat' running?). Close it, or run: CHAT_PORT=5016 make chat" >&2
+  exit 1
+fi
 .venv/bin/rasa shell --model models/triage.tar.gz --endpoints endpoints.yml \
-  --port "${CHAT_PORT:-5006}" 2>.rasa/chat.log
+  --interface 127.0.0.1 --port "$chat_port" 2>.rasa/chat.log

@@ -1,59 +1,70 @@
-"""`make safety-report`: red-flag recall and over-triage on
-tests/safety/red_flag_cases.yml.
+"""`make safety-report`: red-flag recall and over-triage, lexicon alone, semantic layer
+alone and both, on the development set and on the frozen held-out sets.
 
-Why a separate report: the pytest gate says pass/fail; this prints the numbers the team
-tracks (recall with its 95% upper bound on the miss rate, over-triage), and every miss,
-so a new phrasing can be added to the lexicon the same day.
+Why both kinds of set: the development sets (`data/safety/cases/`) are where the
+lexicon is tuned, and the semantic layer trains on them, so they measure memory. The
+held-out sets (`tests/heldout/safety_heldout_*.yml`) were written by people who never
+saw the lexicon,
+the exemplars or the development set, and were frozen before any tuning: they measure
+the bot. Never copy a held-out phrase into the lexicon or the exemplars; once a
+held-out set has been tuned on, move it to development and write a fresh one.
 
-The detector measured here is the one the trained model runs (`RedFlagExtractor` builds
-it from the same lexicon), loaded straight from the lexicon files so the report needs no
-model.
+What "caught" means, per band (see `bot.nlu.semantic_red_flag_extractor`):
+* escalated: an emergency `red_flag` (lexicon, or the semantic layer at or above its
+  clear threshold): the emergency reply at once;
+* asked: a possible sign only: one direct question ("Just to check: ... right now?"),
+  where Yes or Not sure escalates. An emergency that is asked about is caught one
+  question later; a near miss that is asked about costs the person one question.
+
+What is measured is the trained model (`models/triage.tar.gz`): each message goes
+through its NLU, and each mode is read off the output.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Sequence
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
 import yaml
 
 from bot.importer import load_project_lexicon
+from bot.nlu.red_flag_extractor import SET_ASIDE_KEY
+from bot.nlu.semantic_red_flag_extractor import (
+    SCORES_KEY,
+    SemanticRedFlagExtractor,
+    decide_bands,
+)
 from bot.safety.detector import RedFlagDetector
 
-DEFAULT_CASES = Path("tests/safety/red_flag_cases.yml")
+DEVELOPMENT_GLOB = "data/safety/cases/*.yml"
+"""The first case set, and sets that were held out once, measured, then tuned on."""
+HELD_OUT_GLOB = "tests/heldout/safety_heldout_*.yml"
+CONFIG_FILE = Path("config.yml")
+MODEL = Path("models/triage.tar.gz")
+LEXICON = "RedFlagExtractor"
+SEMANTIC_COMPONENT = "bot.nlu.semantic_red_flag_extractor.SemanticRedFlagExtractor"
 OVER_TRIAGE_TARGET = 0.05
+EMERGENCY = "emergency"
+URGENT = "urgent"
+MODES = ("lexicon", "semantic", "both")
 
 
-@dataclass
-class SafetyScore:
-    """Counts from one run over the test set."""
+@dataclass(frozen=True)
+class Verdict:
+    """What the bot does with one message."""
 
-    emergencies: int = 0
-    missed: List[str] = field(default_factory=list)
-    wrong_flag: List[str] = field(default_factory=list)
-    urgent: int = 0
-    urgent_missed: List[str] = field(default_factory=list)
-    near_misses: int = 0
-    over_triaged: List[str] = field(default_factory=list)
+    escalated: Set[str]  # emergency signs raised at once
+    urgent: Set[str]  # urgent (same-day) signs raised
+    asked: Set[str]  # possible signs asked about
 
-    @property
-    def recall(self) -> float:
-        """Share of emergency messages caught as an emergency."""
-        return 1 - len(self.missed) / self.emergencies if self.emergencies else 0.0
 
-    @property
-    def miss_rate_upper_bound(self) -> float:
-        """One-sided 95% upper bound of the miss rate (exact binomial,
-        Clopper-Pearson)."""
-        return clopper_pearson_upper(len(self.missed), self.emergencies)
-
-    @property
-    def over_triage(self) -> float:
-        """Share of near misses wrongly treated as an emergency."""
-        return len(self.over_triaged) / self.near_misses if self.near_misses else 0.0
+def load_detector() -> RedFlagDetector:
+    """The lexicon detector built from the project's files, as the model builds it."""
+    return RedFlagDetector(load_project_lexicon())
 
 
 def clopper_pearson_upper(failures: int, trials: int, alpha: float = 0.05) -> float:
@@ -78,78 +89,216 @@ def clopper_pearson_upper(failures: int, trials: int, alpha: float = 0.05) -> fl
     return high
 
 
-def score(
-    detector: RedFlagDetector, cases: Dict[str, List[Dict[str, Any]]]
-) -> SafetyScore:
-    """Runs every case through the detector."""
-    result = SafetyScore()
-    for case in cases.get("emergencies", []):
-        result.emergencies += 1
-        hits = detector.detect(case["text"])
-        emergency_ids = {h.flag_id for h in hits if h.disposition == "emergency"}
-        if not emergency_ids:
-            result.missed.append(f"[{case['flag']}] {case['text']}")
-        elif case["flag"] not in emergency_ids:
-            result.wrong_flag.append(
-                f"[{case['flag']} -> {sorted(emergency_ids)}] {case['text']}"
+def semantic_config(config_file: Path = CONFIG_FILE) -> Dict[str, Any]:
+    """The semantic component's settings in config.yml, over its defaults."""
+    settings = dict(SemanticRedFlagExtractor.get_default_config())
+    document = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+    for component in document.get("pipeline", []):
+        if component.get("name") == SEMANTIC_COMPONENT:
+            settings.update({k: v for k, v in component.items() if k != "name"})
+    return settings
+
+
+class Judge:
+    """The lexicon and the semantic layer as the trained model runs them: every message
+    goes through the model's NLU (`/model/parse`), and each mode is read off its output
+    (the lexicon's `red_flag` entities, the semantic layer's `red_flag_scores`, the
+    words the lexicon set aside)."""
+
+    def __init__(self, model: Path = MODEL) -> None:
+        from rasa.core.agent import Agent
+
+        if not model.is_file():
+            raise SystemExit(f"{model} is missing: run `make train` first.")
+        lexicon = load_project_lexicon()
+        self.dispositions = {f.flag_id: f.disposition for f in lexicon.red_flags}
+        self.config = semantic_config()
+        self._loop = asyncio.new_event_loop()
+        self._agent = Agent.load(str(model))
+        self._parses: Dict[str, Dict[str, Any]] = {}
+
+    def parse(self, text: str) -> Dict[str, Any]:
+        """The model's parse of `text` (cached)."""
+        if text not in self._parses:
+            self._parses[text] = self._loop.run_until_complete(
+                self._agent.parse_message(text)
             )
-    for case in cases.get("urgent", []):
+        return self._parses[text]
+
+    def verdict(self, text: str, mode: str) -> Verdict:
+        """What one mode (lexicon, semantic or both) does with `text`."""
+        parse = self.parse(text)
+        lexicon_hits: Dict[str, str] = {}
+        if mode in ("lexicon", "both"):
+            lexicon_hits = {
+                str(e["value"]): str(e.get("role"))
+                for e in parse.get("entities", [])
+                if e.get("entity") == "red_flag" and e.get("extractor") == LEXICON
+            }
+        clear: List[Tuple[str, float]] = []
+        possible: List[Tuple[str, float]] = []
+        if mode in ("semantic", "both"):
+            set_aside = parse.get(SET_ASIDE_KEY) or {} if mode == "both" else {}
+            scores = parse.get(SCORES_KEY) or {}
+            clear, possible = decide_bands(self.config, scores, set_aside)
+        raised = dict(lexicon_hits)
+        raised.update(
+            {sign: self.dispositions.get(sign, EMERGENCY) for sign, _ in clear}
+        )
+        possible = [p for p in possible if self.dispositions.get(p[0]) == EMERGENCY]
+        asked = {possible[0][0]} if possible and not raised else set()
+        return Verdict(
+            escalated={s for s, d in raised.items() if d == EMERGENCY},
+            urgent={s for s, d in raised.items() if d == URGENT},
+            asked=asked,
+        )
+
+
+@dataclass
+class ModeScore:
+    """Counts for one mode on one set."""
+
+    emergencies: int = 0
+    escalated: int = 0
+    asked: int = 0
+    missed: List[str] = field(default_factory=list)
+    by_sign: Dict[str, List[int]] = field(default_factory=dict)  # [caught, total]
+    urgent: int = 0
+    urgent_caught: int = 0
+    urgent_missed: List[str] = field(default_factory=list)
+    near_misses: int = 0
+    over_triaged: List[str] = field(default_factory=list)
+    near_asked: int = 0
+
+    @property
+    def caught(self) -> int:
+        """Emergencies escalated at once or asked about."""
+        return self.escalated + self.asked
+
+    @property
+    def recall(self) -> float:
+        """Share of emergencies caught (escalated or asked)."""
+        return self.caught / self.emergencies if self.emergencies else 0.0
+
+    @property
+    def over_triage(self) -> float:
+        """Share of near misses escalated as emergencies."""
+        return len(self.over_triaged) / self.near_misses if self.near_misses else 0.0
+
+
+def score(judge: Judge, cases: Mapping[str, Any], mode: str) -> ModeScore:
+    """Runs every single-message case of a set through one mode."""
+    result = ModeScore()
+    for case in cases.get("emergencies") or []:
+        verdict = judge.verdict(case["text"], mode)
+        result.emergencies += 1
+        counts = result.by_sign.setdefault(case["flag"], [0, 0])
+        counts[1] += 1
+        if verdict.escalated:
+            result.escalated += 1
+            counts[0] += 1
+        elif verdict.asked:
+            result.asked += 1
+            counts[0] += 1
+        else:
+            result.missed.append(f"[{case['flag']}] {case['text']}")
+    for case in cases.get("urgent") or []:
+        verdict = judge.verdict(case["text"], mode)
         result.urgent += 1
-        if not detector.detect(case["text"]):
+        if verdict.urgent or verdict.escalated or verdict.asked:
+            result.urgent_caught += 1
+        else:
             result.urgent_missed.append(f"[{case['flag']}] {case['text']}")
-    for case in cases.get("near_misses", []):
+    for case in cases.get("near_misses") or []:
+        verdict = judge.verdict(case["text"], mode)
         result.near_misses += 1
-        hits = [
-            h for h in detector.detect(case["text"]) if h.disposition == "emergency"
-        ]
-        if hits:
-            flags = sorted({h.flag_id for h in hits})
-            result.over_triaged.append(f"[{case['kind']} -> {flags}] {case['text']}")
+        if verdict.escalated:
+            kind = case.get("kind", "?")
+            result.over_triaged.append(
+                f"[{kind} -> {sorted(verdict.escalated)}] {case['text']}"
+            )
+        elif verdict.asked:
+            result.near_asked += 1
     return result
 
 
-def load_detector() -> RedFlagDetector:
-    """The detector built from the lexicon files, as the model builds it."""
-    return RedFlagDetector(load_project_lexicon())
+def load_sets(held_out: bool) -> List[Tuple[str, Dict[str, Any]]]:
+    """(name, cases) of the development set or of every held-out file."""
+    paths = (
+        sorted(Path().glob(HELD_OUT_GLOB))
+        if held_out
+        else sorted(Path().glob(DEVELOPMENT_GLOB))
+    )
+    return [
+        (str(path), yaml.safe_load(path.read_text(encoding="utf-8"))) for path in paths
+    ]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def merged(sets: Iterable[Tuple[str, Dict[str, Any]]]) -> Dict[str, List[Any]]:
+    """All sets' cases in one."""
+    result: Dict[str, List[Any]] = {}
+    for _, cases in sets:
+        for section, rows in cases.items():
+            if isinstance(rows, list):
+                result.setdefault(section, []).extend(rows)
+    return result
+
+
+def print_table(title: str, scores: Mapping[str, ModeScore]) -> None:
+    """One line per mode."""
+    print(f"\n{title}")
+    print(
+        f"  {'mode':9} {'emergencies caught':>20} {'at once':>8} {'asked':>6}"
+        f" {'urgent':>8} {'over-triage':>12} {'near misses asked':>18}"
+    )
+    for mode, s in scores.items():
+        print(
+            f"  {mode:9} {s.caught:>6}/{s.emergencies:<4} {s.recall:6.1%}"
+            f" {s.escalated:>8} {s.asked:>6} {s.urgent_caught:>4}/{s.urgent:<3}"
+            f" {len(s.over_triaged):>4}/{s.near_misses:<3} {s.over_triage:4.1%}"
+            f" {s.near_asked:>10}/{s.near_misses}"
+        )
+
+
+def report(label: str, cases: Dict[str, Any], judge: Judge, verbose: bool) -> ModeScore:
+    """Prints the three-way table and the per-sign recall; returns the `both` score."""
+    scores = {mode: score(judge, cases, mode) for mode in MODES}
+    print_table(label, scores)
+    both = scores["both"]
+    upper = clopper_pearson_upper(both.emergencies - both.caught, both.emergencies)
+    print(f"  both: 95% upper bound of the miss rate {upper:.2%}")
+    print(
+        "  recall per sign (both): "
+        + ", ".join(f"{sign} {c}/{t}" for sign, (c, t) in sorted(both.by_sign.items()))
+    )
+    rows: List[Tuple[str, List[str]]] = [
+        ("MISSED EMERGENCIES", both.missed),
+        ("MISSED URGENT", both.urgent_missed),
+        ("OVER-TRIAGED NEAR MISSES", both.over_triaged),
+    ]
+    for title, lines in rows:
+        if lines and (verbose or title != "MISSED URGENT"):
+            print(f"  {title}:")
+            print("\n".join(f"    {line}" for line in lines))
+    return both
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
     """Prints the report; exits 1 on any missed emergency or over-triage above
-    target."""
+    target on either kind of set."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--cases", type=Path, default=DEFAULT_CASES)
-    parser.add_argument(
-        "--verbose", action="store_true", help="list wrong-flag cases too"
-    )
+    parser.add_argument("--verbose", action="store_true", help="list urgent misses")
     args = parser.parse_args(argv)
-    cases = yaml.safe_load(args.cases.read_text(encoding="utf-8"))
-    result = score(load_detector(), cases)
-    print(f"Red-flag report on {args.cases}")
-    print(
-        f"  emergencies caught : {result.emergencies - len(result.missed)}"
-        f"/{result.emergencies}"
-        f"  recall {result.recall:.1%}"
-        f"  (95% upper bound of miss rate {result.miss_rate_upper_bound:.2%})"
-    )
-    print(
-        f"  urgent caught      : {result.urgent - len(result.urgent_missed)}"
-        f"/{result.urgent}"
-    )
-    print(
-        f"  over-triage        : {len(result.over_triaged)}/{result.near_misses}"
-        f"  {result.over_triage:.1%} (target <= {OVER_TRIAGE_TARGET:.0%})"
-    )
-    print(f"  caught under another emergency id: {len(result.wrong_flag)}")
-    for title, rows in (
-        ("MISSED EMERGENCIES", result.missed),
-        ("MISSED URGENT", result.urgent_missed),
-        ("OVER-TRIAGED NEAR MISSES", result.over_triaged),
-        *((("CAUGHT UNDER ANOTHER ID", result.wrong_flag),) if args.verbose else ()),
+    judge = Judge()
+    failed = False
+    for held_out, label in (
+        (False, "DEVELOPMENT (tuned on)"),
+        (True, "HELD-OUT (blind)"),
     ):
-        if rows:
-            print(f"\n{title}:")
-            print("\n".join(f"  {row}" for row in rows))
-    failed = bool(result.missed) or result.over_triage > OVER_TRIAGE_TARGET
+        sets = load_sets(held_out)
+        names = ", ".join(name for name, _ in sets)
+        both = report(f"{label}: {names}", merged(sets), judge, args.verbose)
+        failed |= bool(both.missed) or both.over_triage > OVER_TRIAGE_TARGET
     return 1 if failed else 0
 
 

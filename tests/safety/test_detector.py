@@ -19,8 +19,8 @@ import yaml
 from bot.safety.detector import RedFlagDetector, RedFlagHit
 from bot.tooling.safety_report import OVER_TRIAGE_TARGET, load_detector
 
-CASES_FILE = Path(__file__).resolve().parent / "red_flag_cases.yml"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+CASES_FILE = PROJECT_ROOT / "data" / "safety" / "cases" / "red_flag_cases.yml"
 CASES: Dict[str, List[Dict[str, Any]]] = yaml.safe_load(CASES_FILE.read_text("utf-8"))
 
 

@@ -1,0 +1,200 @@
+"""Reading a typed answer to a yes/no question: the safety screen's questions and the
+"Just to check: ... right now?" question of the safety policy.
+
+Why not the intent alone: the intent classifier is trained on whole messages, and a
+screen answer is often not one ("nah im good" looked like goodbye, "breathing fine" like
+nothing at all, "nuh uh" and "yes I mean no" like yes). The words that decide are data
+(`data/dialogue/answers.yml`, which also says the order of the reading); the intent is
+the last resort. A "no" is never read from a message that also says yes: both together
+read as not sure, and "not sure" leans to caution.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+
+import yaml
+
+from actions.paths import data_dir
+from actions.slots import ANSWER_BY_INTENT, NO, UNSURE, YES
+
+ANSWERS_FILE = ("dialogue", "answers.yml")
+INTENT_CONFIDENCE = 0.6
+"""Below this, the intent alone does not make an answer."""
+_NOT_WORD = re.compile(r"[^\w' ]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, punctuation and apostrophes dropped, spaces folded
+    ("Isn't it?!" -> "isnt it"); "n't" is kept as a word of its own."""
+    lowered = text.lower().replace("’", "'")
+    lowered = _NOT_WORD.sub(" ", lowered).replace("'", "")
+    return " ".join(lowered.split())
+
+
+@dataclass(frozen=True)
+class AnswerWords:
+    """The phrase lists of `answers.yml`, normalised."""
+
+    no: Tuple[str, ...]
+    yes: Tuple[str, ...]
+    unsure: Tuple[str, ...]
+    changes_of_mind: Tuple[str, ...]
+    fine_words: Tuple[str, ...]
+    negations: FrozenSet[str]
+    described: Dict[str, Tuple[str, ...]]
+    reassuring: Dict[str, Tuple[str, ...]]
+    topics: Dict[str, FrozenSet[str]]
+
+
+@lru_cache(maxsize=1)
+def answer_words() -> AnswerWords:
+    """Loaded once from `data/dialogue/answers.yml`."""
+    path = data_dir().joinpath(*ANSWERS_FILE)
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def phrases(items: Sequence[object]) -> Tuple[str, ...]:
+        return tuple(normalise(str(p)) for p in items or ())
+
+    def by_slot(key: str) -> Dict[str, Tuple[str, ...]]:
+        return {str(slot): phrases(items) for slot, items in document[key].items()}
+
+    return AnswerWords(
+        no=phrases(document["say_no"]),
+        yes=phrases(document["say_yes"]),
+        unsure=phrases(document["not_sure"]),
+        changes_of_mind=phrases(document["changes_of_mind"]),
+        fine_words=phrases(document["fine_words"]),
+        negations=frozenset(phrases(document["negations"])),
+        described=by_slot("described"),
+        reassuring=by_slot("reassuring"),
+        topics={slot: frozenset(words) for slot, words in by_slot("topics").items()},
+    )
+
+
+def _find(words: List[str], phrases: Sequence[str]) -> List[int]:
+    """Word positions where any of `phrases` starts."""
+    hits: List[int] = []
+    for phrase in phrases:
+        parts = phrase.split()
+        if not parts:
+            continue
+        for start in range(len(words) - len(parts) + 1):
+            if words[start : start + len(parts)] == parts:
+                hits.append(start)
+    return hits
+
+
+def _after_last_change_of_mind(
+    words: List[str], vocab: AnswerWords
+) -> Tuple[List[str], bool]:
+    """What follows the last "i mean" / "actually" / "wait" (when something does), and
+    whether there was such a change of mind."""
+    cut = -1
+    for phrase in vocab.changes_of_mind:
+        length = len(phrase.split())
+        for start in _find(words, [phrase]):
+            if start > 0 and start + length < len(words):
+                cut = max(cut, start + length)
+    return (words[cut:], True) if cut >= 0 else (words, False)
+
+
+def _polarity(words: List[str], vocab: AnswerWords, last_wins: bool) -> Optional[str]:
+    """yes / no from the yes and no phrases; both together are not sure."""
+    # A yes phrase inside a longer no phrase ("i do" in "i do not") is not a yes.
+    no_spans = [(s, s + len(p.split())) for p in vocab.no for s in _find(words, [p])]
+    yes_hits = [
+        s
+        for p in vocab.yes
+        for s in _find(words, [p])
+        if not any(a <= s < b for a, b in no_spans)
+    ]
+    if yes_hits and no_spans:
+        if not last_wins:
+            return UNSURE
+        return YES if max(yes_hits) > max(a for a, _ in no_spans) else NO
+    if no_spans:
+        return NO
+    if yes_hits:
+        return YES
+    return None
+
+
+def _affirmed(words: List[str], phrases: Sequence[str], vocab: AnswerWords) -> bool:
+    """Whether a phrase stands with no negation in the three words before it
+    ("not every day" does not say "every day")."""
+    return any(
+        not set(words[max(0, start - 3) : start]) & vocab.negations
+        for start in _find(words, phrases)
+    )
+
+
+def _names_only_another_topic(
+    words: List[str], slot: Optional[str], vocab: AnswerWords
+) -> bool:
+    present = set(words)
+    own = vocab.topics.get(slot or "", frozenset())
+    others = set().union(*(t for name, t in vocab.topics.items() if name != slot))
+    return not (present & own) and bool(present & (others - own))
+
+
+def _topic_answer(
+    words: List[str], slot: Optional[str], vocab: AnswerWords
+) -> Optional[str]:
+    """No when the question's own words are negated or "fine", yes when said plainly."""
+    present = set(words)
+    if not present & vocab.topics.get(slot or "", frozenset()):
+        return None
+    negated = bool(present & vocab.negations) or bool(_find(words, vocab.fine_words))
+    return NO if negated else YES
+
+
+def read_answer(
+    text: str,
+    slot: Optional[str] = None,
+    intent: Optional[str] = None,
+    intent_confidence: float = 0.0,
+) -> Optional[str]:
+    """`yes`, `no`, `unsure`, or None when the text does not answer the question.
+
+    The order of the reading is documented in `data/dialogue/answers.yml`.
+
+    Args:
+        text: what the person typed (a button's payload is read by its intent).
+        slot: the screen question asked (`screen_breathing` ...), for its own words.
+        intent: the NLU intent of the message, the last resort.
+        intent_confidence: how sure the NLU was of that intent.
+    """
+    if text.startswith("/"):
+        return ANSWER_BY_INTENT.get(str(intent))
+    vocab = answer_words()
+    words, changed_mind = _after_last_change_of_mind(normalise(text).split(), vocab)
+    if not words:
+        return None
+    # "no, but my leg is a bit puffy": the answer is before the "but"; what follows is
+    # read for red flags like any message, by the NLU.
+    head = words[: words.index("but")] if "but" in words[1:] else words
+    if head is not words and not _find(head, vocab.unsure):
+        answer = _polarity(head, vocab, changed_mind)
+        if answer is not None:
+            return answer
+    if _find(words, vocab.unsure):
+        return UNSURE
+    if _affirmed(words, vocab.described.get(slot or "", ()), vocab):
+        return YES
+    if _find(words, vocab.reassuring.get(slot or "", ())):
+        return NO
+    if _names_only_another_topic(words, slot, vocab):
+        return None
+    polarity = _polarity(words, vocab, changed_mind)
+    if polarity is not None:
+        return polarity
+    topic = _topic_answer(words, slot, vocab)
+    if topic is not None:
+        return topic
+    if intent_confidence >= INTENT_CONFIDENCE:
+        return ANSWER_BY_INTENT.get(str(intent))
+    return None

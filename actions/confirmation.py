@@ -1,0 +1,181 @@
+"""One direct question about one sign, and reading its answer.
+
+Two situations ask it (the safety policy, `bot/policies/safety_policy.py`, decides):
+
+* `possible`: a message may describe a sign, but the semantic layer is unsure ("my calf
+  is kinda puffy"). Yes or Not sure escalates; an explicit No carries on.
+* `correction`: after an emergency reply the person says it was a misunderstanding
+  ("no I meant a cramp, not a seizure", "wrong button"). Only an explicit No to the
+  question about that very sign undoes the escalation; the screen then runs again in
+  full before any tip, and the mention stays on record for the clinician summary. Any
+  other answer keeps the escalation.
+
+Why one question and buttons: a scared person should not have to guess what the bot
+needs to hear; [Yes] [No] [Not sure] can be answered with a thumb.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List, Text
+
+from rasa_sdk import Action
+from rasa_sdk.events import EventType, SlotSet
+
+from actions.answers import read_answer
+from actions.catalogue import GENERIC_FLAG, red_flag
+from actions.conversation import latest_possible_flag, reported_flags
+from actions.screen_questions import SCREEN_SLOTS
+from actions.slots import (
+    CONFIRM_ASKS,
+    CONFIRM_FLAG,
+    CONFIRM_MODE,
+    CORRECTED_FLAGS,
+    EMERGENCY,
+    NO,
+    SCREEN_FLAG,
+    SCREEN_REASKS,
+    TRIAGE_LEVEL,
+    UNSURE,
+    URGENT,
+    YES,
+)
+
+if TYPE_CHECKING:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+POSSIBLE = "possible"
+CORRECTION = "correction"
+MAX_ASKS = 2
+"""A question that still gets no answer after this many asks is taken as not sure."""
+BUTTONS = [
+    {"title": "Yes", "payload": "/affirm"},
+    {"title": "No", "payload": "/deny"},
+    {"title": "Not sure", "payload": "/unsure"},
+]
+CORRECTION_LEAD = "Thanks for telling me, I want to get this right."
+
+
+def flag_in_question(tracker: "Tracker") -> str:
+    """The sign to ask about: after an emergency reply, the one it was about;
+    otherwise the possible sign in the latest message."""
+    if escalated(tracker):
+        said = reported_flags(tracker, EMERGENCY, since_correction=True)
+        screen_flag = tracker.get_slot(SCREEN_FLAG)
+        return screen_flag or (said[-1] if said else None) or GENERIC_FLAG
+    return latest_possible_flag(tracker) or GENERIC_FLAG
+
+
+def escalated(tracker: "Tracker") -> bool:
+    """As the safety policy sees it: the slot, or a sign said since the last
+    corrected false alarm."""
+    return tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY or bool(
+        reported_flags(tracker, EMERGENCY, since_correction=True)
+    )
+
+
+def question_for(flag_id: str) -> str:
+    """The direct question about one sign (the catalogue's `confirm` text)."""
+    return red_flag(flag_id).confirm
+
+
+class ActionConfirmRedFlag(Action):
+    """Asks one direct question about a possible sign or a possible false alarm."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_confirm_red_flag"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Asks, and remembers what was asked and why."""
+        mode = CORRECTION if escalated(tracker) else POSSIBLE
+        flag_id = flag_in_question(tracker)
+        lead = f"{CORRECTION_LEAD} " if mode == CORRECTION else ""
+        dispatcher.utter_message(text=lead + question_for(flag_id), buttons=BUTTONS)
+        return [
+            SlotSet(CONFIRM_FLAG, flag_id),
+            SlotSet(CONFIRM_MODE, mode),
+            SlotSet(CONFIRM_ASKS, 1.0),
+        ]
+
+
+class ActionResolveConfirmation(Action):
+    """Reads the answer to the direct question and acts on it."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_resolve_confirmation"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Yes / not sure escalates, an explicit No carries on, anything else is asked
+        again once (possible) or keeps the escalation (correction)."""
+        flag_id = str(tracker.get_slot(CONFIRM_FLAG) or GENERIC_FLAG)
+        mode = tracker.get_slot(CONFIRM_MODE) or POSSIBLE
+        message = tracker.latest_message
+        intent = message.get("intent") or {}
+        answer = read_answer(
+            message.get("text") or "",
+            None,
+            intent.get("name"),
+            float(intent.get("confidence") or 0.0),
+        )
+        done = [
+            SlotSet(CONFIRM_FLAG, None),
+            SlotSet(CONFIRM_MODE, None),
+            SlotSet(CONFIRM_ASKS, None),
+        ]
+        if mode == CORRECTION:
+            if answer == NO:
+                dispatcher.utter_message(
+                    text=(
+                        "Thank you, and sorry for the alarm. So I don't miss "
+                        "anything, let's go through the safety questions again."
+                    )
+                )
+                return done + self._de_escalate(tracker, flag_id)
+            # Any other answer keeps the escalation: the safety policy repeats the
+            # emergency advice next.
+            return done
+        asks = int(tracker.get_slot(CONFIRM_ASKS) or 1)
+        if answer is None and asks < MAX_ASKS:
+            dispatcher.utter_message(
+                text="Sorry, I need a yes or a no to this one. "
+                + question_for(flag_id),
+                buttons=BUTTONS,
+            )
+            return [SlotSet(CONFIRM_ASKS, float(asks + 1))]
+        if answer in (YES, UNSURE, None):
+            return done + self._escalate(flag_id)
+        dispatcher.utter_message(text="Okay, thank you for checking with me.")
+        return done
+
+    @staticmethod
+    def _escalate(flag_id: str) -> List[EventType]:
+        """An emergency sign escalates now; an urgent one makes the day's care urgent
+        (the screen still runs)."""
+        if red_flag(flag_id).disposition == URGENT:
+            return [SlotSet(SCREEN_FLAG, flag_id)]
+        return [SlotSet(TRIAGE_LEVEL, EMERGENCY), SlotSet(SCREEN_FLAG, flag_id)]
+
+    @staticmethod
+    def _de_escalate(tracker: "Tracker", flag_id: str) -> List[EventType]:
+        """Undoes the escalation and clears the screen, so it runs again in full."""
+        corrected: List[str] = list(tracker.get_slot(CORRECTED_FLAGS) or [])
+        corrected.append(flag_id)
+        return [
+            SlotSet(TRIAGE_LEVEL, None),
+            SlotSet(SCREEN_FLAG, None),
+            SlotSet(SCREEN_REASKS, None),
+            *(SlotSet(slot, None) for slot in SCREEN_SLOTS),
+            SlotSet(CORRECTED_FLAGS, corrected),
+        ]

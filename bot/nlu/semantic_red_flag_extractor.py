@@ -1,0 +1,284 @@
+"""The semantic red-flag layer inside the model graph (see `bot.safety.semantic`).
+
+It runs after `RedFlagExtractor` (the lexicon) and adds what the lexicon missed:
+
+* a sign the classifier is sure of becomes a `red_flag` entity like the lexicon's (role:
+  its disposition), so the safety policy escalates at once;
+* a sign it is unsure of becomes a `possible_red_flag` entity, and the safety policy
+  asks one direct question about it ("Just to check: ... right now?") before anything
+  else;
+* every sign's score is in the parse output as `red_flag_scores`, for the reports.
+
+The exemplars reach the graph as lookup tables (`bot.importer`), so Rasa fingerprints
+them and a changed exemplar retrains this component; the trained classifier is stored
+in the model archive as plain arrays.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.lexicon import Lexicon
+from bot.nlu.length_guard import SAFETY_TEXT
+from bot.nlu.red_flag_extractor import (
+    RED_FLAG_DISPOSITION,
+    RED_FLAG_ENTITY,
+    SET_ASIDE_KEY,
+)
+from bot.safety.exemplar_tables import exemplars_from_lookup_tables
+from bot.safety.semantic import (
+    NO_SIGN,
+    EncoderError,
+    SentenceEncoder,
+    SignClassifier,
+    clear_and_possible,
+    message_units,
+)
+
+POSSIBLE_RED_FLAG_ENTITY = "possible_red_flag"
+SCORES_KEY = "red_flag_scores"
+CLASSIFIER_FILE = "classifier.npz"
+DISPOSITIONS_FILE = "dispositions.json"
+SCORE_FLOOR = 0.05
+"""Scores below this are left out of the parse output (noise)."""
+
+ORDINARY_INTENTS = [
+    "affirm",
+    "deny",
+    "unsure",
+    "greet",
+    "goodbye",
+    "thank",
+    "bot_challenge",
+    "ask_human",
+    "restart",
+    "inform",
+    "out_of_scope",
+    "correct_misunderstanding",
+]
+
+_encoder: Optional[SentenceEncoder] = None
+
+
+def ordinary_examples(training_data: TrainingData, intents: Sequence[str]) -> List[str]:
+    """The texts of the NLU examples of `intents` (button payloads left out)."""
+    wanted = set(intents)
+    return [
+        str(example.get(TEXT))
+        for example in training_data.intent_examples
+        if example.get(INTENT) in wanted
+        and example.get(TEXT)
+        and not str(example.get(TEXT)).startswith("/")
+    ]
+
+
+def decide_bands(
+    config: Mapping[str, Any], scores: Mapping[str, float], set_aside: Mapping[str, str]
+) -> Tuple[List[Tuple[str, float]], List[Tuple[str, float]]]:
+    """(clear signs, possible signs) from the scores and the thresholds.
+
+    A sign whose words the lexicon found but set aside (denied, asked about, in the
+    past) drops one band: clear becomes possible (one direct question), possible
+    becomes nothing. The lexicon's context rules are precise; the encoder hears
+    "no chest pain" close to "chest pain".
+    """
+    clear, possible = clear_and_possible(
+        scores,
+        config["clear_thresholds"],
+        config["possible_thresholds"],
+        float(config["clear_threshold"]),
+        float(config["possible_threshold"]),
+    )
+    kept_clear = [(s, p) for s, p in clear if s not in set_aside]
+    demoted = [(s, p) for s, p in clear if s in set_aside]
+    kept_possible = demoted + [(s, p) for s, p in possible if s not in set_aside]
+    return kept_clear, sorted(kept_possible, key=lambda item: -item[1])
+
+
+def shared_encoder() -> SentenceEncoder:
+    """One encoder per process: every model and report shares its 23 MB session."""
+    global _encoder
+    if _encoder is None:
+        _encoder = SentenceEncoder.from_packages()
+    return _encoder
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR, is_trainable=True
+)
+class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
+    """Adds red flags judged by meaning (see the module docstring)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Thresholds on the classifier's probability of a sign."""
+        return {
+            # Escalate at once at or above this probability.
+            "clear_threshold": 0.7,
+            # Ask one direct question between the two.
+            "possible_threshold": 0.4,
+            # Per-sign overrides, e.g. {"suicidal": 0.5}.
+            "clear_thresholds": {},
+            "possible_thresholds": {},
+            # NLU examples of these intents train the classifier as "no sign": short
+            # answers ("no", "nah im good") and small talk are far from every exemplar,
+            # and a network unsure of them must not call them a sign.
+            "ordinary_intents": ORDINARY_INTENTS,
+            # The classifier: hidden units and L2 penalty (see SignClassifier).
+            "hidden_units": 256,
+            "alpha": 0.001,
+        }
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classifier: Optional[SignClassifier] = None,
+        dispositions: Optional[Dict[str, str]] = None,
+    ) -> None:
+        self._config = config
+        self._model_storage = model_storage
+        self._resource = resource
+        self._classifier = classifier
+        self._dispositions = dispositions or {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SemanticRedFlagExtractor":
+        """An untrained component."""
+        return cls(config, model_storage, resource)
+
+    @classmethod
+    def required_packages(cls) -> List[str]:
+        """The encoder runs on onnxruntime with a Hugging Face tokenizer."""
+        return ["onnxruntime", "tokenizers"]
+
+    def train(self, training_data: TrainingData) -> Resource:
+        """Embeds the exemplars and fits the classifier."""
+        tables = list(training_data.lookup_tables)
+        lexicon = Lexicon.from_lookup_tables(tables)
+        dispositions = {flag.flag_id: flag.disposition for flag in lexicon.red_flags}
+        exemplars = exemplars_from_lookup_tables(tables)
+        unknown = exemplars.unknown_signs(list(dispositions))
+        if unknown:
+            raise EncoderError(
+                "data/safety/exemplars names signs the catalogue does not have: "
+                f"{unknown}"
+            )
+        texts, labels = exemplars.labelled()
+        ordinary = ordinary_examples(training_data, self._config["ordinary_intents"])
+        texts, labels = texts + ordinary, labels + [NO_SIGN] * len(ordinary)
+        if len(set(labels)) < 2:
+            raise EncoderError(
+                "SemanticRedFlagExtractor: the training data carries no exemplars. Is "
+                "`bot.importer.LexiconImporter` listed under `importers` in config.yml?"
+            )
+        embeddings = shared_encoder().embed(texts)
+        self._classifier = SignClassifier.train(
+            labels,
+            embeddings,
+            hidden=int(self._config["hidden_units"]),
+            alpha=float(self._config["alpha"]),
+        )
+        self._dispositions = dispositions
+        with self._model_storage.write_to(self._resource) as directory:
+            self._classifier.save(directory / CLASSIFIER_FILE)
+            (directory / DISPOSITIONS_FILE).write_text(
+                json.dumps(dispositions), encoding="utf-8"
+            )
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SemanticRedFlagExtractor":
+        """Loads the stored classifier; the encoder comes from its package."""
+        with model_storage.read_from(resource) as directory:
+            classifier = SignClassifier.load(directory / CLASSIFIER_FILE)
+            dispositions = json.loads(
+                (directory / DISPOSITIONS_FILE).read_text(encoding="utf-8")
+            )
+        shared_encoder()  # fail at load, not on the first message
+        return cls(config, model_storage, resource, classifier, dispositions)
+
+    def scores(self, text: str) -> Dict[str, float]:
+        """Each sign's probability for `text` (its best unit)."""
+        if self._classifier is None:
+            raise EncoderError("SemanticRedFlagExtractor was used before training.")
+        units = message_units(text)
+        if not units:
+            return {}
+        return self._classifier.scores(shared_encoder().embed(units))
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Adds semantic `red_flag` and `possible_red_flag` entities and the scores."""
+        for message in messages:
+            text = message.get(SAFETY_TEXT) or message.get(TEXT)
+            if not text or not text.strip():
+                continue
+            scores = self.scores(text)
+            entities = message.get(ENTITIES, [])
+            new = self.entities_for(scores, entities, message.get(SET_ASIDE_KEY) or {})
+            message.set(
+                ENTITIES, entities + self.add_extractor_name(new), add_to_output=True
+            )
+            message.set(
+                SCORES_KEY,
+                {s: round(p, 3) for s, p in scores.items() if p >= SCORE_FLOOR},
+                add_to_output=True,
+            )
+        return messages
+
+    def entities_for(
+        self,
+        scores: Dict[str, float],
+        lexicon_entities: Sequence[Dict[str, Any]],
+        set_aside: Mapping[str, str],
+    ) -> List[Dict[str, Any]]:
+        """Entities for the signs the lexicon did not already raise."""
+        clear, possible = decide_bands(self._config, scores, set_aside)
+        raised = {
+            str(e.get("value"))
+            for e in lexicon_entities
+            if e.get("entity") == RED_FLAG_ENTITY
+        }
+        entities: List[Dict[str, Any]] = []
+        for sign, score in clear:
+            if sign not in raised:
+                entities.append(self._entity(RED_FLAG_ENTITY, sign, score))
+        # Only an emergency is worth a question before anything else; an urgent sign
+        # the screen asks about anyway (e.g. a swollen leg).
+        possible = [p for p in possible if self._dispositions.get(p[0]) == "emergency"]
+        if not clear and not raised:
+            for sign, score in possible[:1]:
+                entities.append(self._entity(POSSIBLE_RED_FLAG_ENTITY, sign, score))
+        return entities
+
+    def _entity(self, entity: str, sign: str, score: float) -> Dict[str, Any]:
+        return {
+            "entity": entity,
+            "value": sign,
+            RED_FLAG_DISPOSITION: self._dispositions.get(sign, "emergency"),
+            "confidence_entity": round(score, 3),
+        }

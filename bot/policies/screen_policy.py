@@ -1,0 +1,135 @@
+"""The screen policy: nothing a person says is thrown away.
+
+Why a policy and not rules: during the safety screen, rules decided by intent, so an
+answer the intent classifier did not expect ("nah im good" read as goodbye, "breathing
+fine" read as nothing) fell to the generic "Sorry, I didn't quite get that", and a
+question asked mid-screen replaced the one asked before it. Here every message during
+the screen goes to the screen's form, which reads the answer (`actions.answers`),
+re-asks the same question with a hint when it cannot, and keeps every question for
+after the screen. Outside the screen, a message the intent classifier was unsure of but
+that names a symptom, a body part, a substance, a time or a region still moves the
+conversation on: it starts the screen, or (after the screen) gets guidance that uses it.
+
+It runs after the safety policy at the same priority, so a red flag always wins.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecutionRejected
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
+
+from bot.policies.safety_policy import SAFETY_POLICY_PRIORITY
+
+logger = logging.getLogger(__name__)
+
+FORM = "form"
+GUIDANCE_ACTION = "guidance_action"
+FALLBACK_ACTION = "fallback_action"
+TRIAGE_SLOT = "triage_slot"
+KEEP_OUT_INTENTS = "keep_out_intents"
+UNSURE_INTENTS = "unsure_intents"
+UNDERSTOOD_ENTITIES = "understood_entities"
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
+)
+class ScreenPolicy(Policy):
+    """Sends every message during the screen to the screen, and understood facts on."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        """Returns the default config (see parent class for full docstring)."""
+        return {
+            # Same as the safety policy, listed after it: a red flag wins the tie.
+            "priority": SAFETY_POLICY_PRIORITY,
+            FORM: "triage_form",
+            GUIDANCE_ACTION: "action_self_care_guidance",
+            FALLBACK_ACTION: "action_fallback",
+            TRIAGE_SLOT: "triage_level",
+            # Intents the rules still handle during the screen.
+            KEEP_OUT_INTENTS: [
+                "restart",
+                "request_summary",
+                "delete_conversation",
+                "confirm_delete",
+                "stop_check_ins",
+                "EXTERNAL_check_in",
+            ],
+            # What the intent classifier says when it is unsure.
+            UNSURE_INTENTS: ["nlu_fallback", "out_of_scope"],
+            # Entities that carry something the screen or the guidance uses.
+            UNDERSTOOD_ENTITIES: [
+                "substance",
+                "substance_class",
+                "body_location",
+                "symptom",
+                "hours_since_stop",
+            ],
+        }
+
+    def train(
+        self,
+        training_trackers: List[TrackerWithCachedStates],
+        domain: Domain,
+        **kwargs: Any,
+    ) -> Resource:
+        """Nothing to learn; checks that the domain has what the policy needs."""
+        for key in (FORM, GUIDANCE_ACTION, FALLBACK_ACTION):
+            if self.config[key] not in domain.action_names_or_texts:
+                raise InvalidConfigException(
+                    f"ScreenPolicy needs '{self.config[key]}' in the domain ({key})."
+                )
+        return self._resource
+
+    def decide(self, tracker: DialogueStateTracker) -> Optional[Text]:
+        """The action for this message, or None to let the other policies decide."""
+        last = tracker.events[-1] if tracker.events else None
+        if isinstance(last, ActionExecutionRejected):
+            # The form could not use the message: say so rather than stay silent.
+            return self.config[FALLBACK_ACTION]
+        if tracker.latest_action_name != ACTION_LISTEN_NAME:
+            return None
+        intent = (tracker.latest_message.intent or {}).get("name")
+        if intent in self.config[KEEP_OUT_INTENTS]:
+            return None
+        if tracker.active_loop_name == self.config[FORM]:
+            return self.config[FORM]
+        if intent not in self.config[UNSURE_INTENTS]:
+            return None
+        understood = {
+            entity.get(ENTITY_ATTRIBUTE_TYPE)
+            for entity in tracker.latest_message.entities
+        } & set(self.config[UNDERSTOOD_ENTITIES])
+        if not understood:
+            return None
+        if tracker.get_slot(self.config[TRIAGE_SLOT]) is None:
+            return self.config[FORM]
+        return self.config[GUIDANCE_ACTION]
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        """Predicts the screen or the guidance with certainty, or abstains."""
+        action = self.decide(tracker)
+        if action is None:
+            return self._prediction(self._default_predictions(domain))
+        logger.debug("ScreenPolicy: predicting '%s'.", action)
+        return self._prediction(
+            confidence_scores_for(action, 1.0, domain), is_no_user_prediction=True
+        )

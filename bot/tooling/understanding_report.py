@@ -1,0 +1,242 @@
+"""`make understanding-report`: does the bot follow what people type?
+
+On the understanding sets (`tests/heldout/understanding_heldout*.yml`, written blind to
+the training data; set 1's screen answers were tuned on and count as development), it
+measures, through the trained model and a real action server, as a new person would:
+
+* dead ends: first messages that got the generic "didn't get that" fallback, or nothing;
+  a dead end where an entity (substance, body part, symptom) was recognised is listed;
+* silent replies: messages that got no bot message at all;
+* intent macro-F1 of the first messages;
+* screen answers read right (yes / no / not sure), read the way the screen reads them:
+  an emergency red flag in the answer is a yes (the safety policy escalates), else
+  `actions.answers.read_answer` on the text and the NLU intent. A "no" read as "yes" and
+  a "yes" read as "no" are counted apart: the first over-triages, the second is unsafe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.tooling.bench import stop_process, wait_ready
+
+HELD_OUT_GLOB = "tests/heldout/understanding_heldout*.yml"
+MODEL = Path("models/triage.tar.gz")
+FALLBACK_MARKERS = ("I didn't quite get that", "You can also tap one of these")
+ENTITY_TYPES = {"substance", "substance_class", "body_location", "symptom"}
+_senders = itertools.count()
+
+
+@dataclass
+class UnderstandingScore:
+    """Counts over one set."""
+
+    first_messages: int = 0
+    dead_ends: List[str] = field(default_factory=list)
+    dead_ends_with_entity: List[str] = field(default_factory=list)
+    silent: List[str] = field(default_factory=list)
+    gold: List[str] = field(default_factory=list)
+    predicted: List[str] = field(default_factory=list)
+    screen_answers: int = 0
+    screen_right: int = 0
+    by_expected: Dict[str, List[int]] = field(default_factory=dict)
+    no_read_as_yes: List[str] = field(default_factory=list)
+    yes_read_as_no: List[str] = field(default_factory=list)
+
+    @property
+    def dead_end_rate(self) -> float:
+        """Share of first messages that hit the generic fallback or nothing."""
+        return len(self.dead_ends) / self.first_messages if self.first_messages else 0.0
+
+    @property
+    def screen_accuracy(self) -> float:
+        """Share of screen answers read right."""
+        return self.screen_right / self.screen_answers if self.screen_answers else 0.0
+
+    @property
+    def intent_macro_f1(self) -> float:
+        """Macro-F1 over the gold intents present."""
+        from sklearn.metrics import f1_score
+
+        labels = sorted(set(self.gold))
+        return float(
+            f1_score(
+                self.gold,
+                self.predicted,
+                labels=labels,
+                average="macro",
+                zero_division=0,
+            )
+        )
+
+
+def is_dead_end(replies: Sequence[Dict[str, Any]]) -> bool:
+    """Whether the replies are the generic fallback (or nothing)."""
+    texts = " ".join(str(r.get("text") or "") for r in replies)
+    return not replies or any(marker in texts for marker in FALLBACK_MARKERS)
+
+
+async def score_set(agent: Any, cases: Dict[str, Any]) -> UnderstandingScore:
+    """Runs one set through the agent."""
+    from actions.answers import read_answer
+    from bot.policies.safety_policy import emergency_flags
+
+    result = UnderstandingScore()
+    for case in cases.get("first_messages") or []:
+        text = str(case["text"])
+        parse = await agent.parse_message(text)
+        result.first_messages += 1
+        result.gold.append(str(case["intent"]))
+        result.predicted.append(str((parse.get("intent") or {}).get("name")))
+        replies = await agent.handle_text(
+            text, sender_id=f"understanding-{next(_senders)}"
+        )
+        if not replies:
+            result.silent.append(text)
+        if is_dead_end(replies):
+            result.dead_ends.append(text)
+            found = {e.get("entity") for e in parse.get("entities", [])}
+            if found & ENTITY_TYPES:
+                result.dead_ends_with_entity.append(text)
+    for case in cases.get("screen_answers") or []:
+        text, expected = str(case["text"]), str(case["expected"])
+        parse = await agent.parse_message(text)
+        intent = parse.get("intent") or {}
+        if emergency_flags(parse.get("entities", [])):
+            got: Optional[str] = "yes"
+        else:
+            got = read_answer(
+                text,
+                f"screen_{case['question']}",
+                intent.get("name"),
+                float(intent.get("confidence") or 0.0),
+            )
+        result.screen_answers += 1
+        counts = result.by_expected.setdefault(expected, [0, 0])
+        counts[1] += 1
+        if got == expected:
+            result.screen_right += 1
+            counts[0] += 1
+        if expected == "no" and got == "yes":
+            result.no_read_as_yes.append(text)
+        if expected == "yes" and got == "no":
+            result.yes_read_as_no.append(text)
+    return result
+
+
+def start_action_server() -> Tuple[subprocess.Popen, str]:
+    """A real action server on a free loopback port, and its webhook URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    log = Path("results/understanding-actions.log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    rasa = str(Path(sys.executable).parent / "rasa")
+    with log.open("w", encoding="utf-8") as output:
+        process = subprocess.Popen(
+            [rasa, "run", "actions", "--actions", "actions", "--port", str(port)],
+            env={**os.environ, "SANIC_HOST": "127.0.0.1"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    wait_ready(f"http://127.0.0.1:{port}/health", process, log)
+    return process, f"http://127.0.0.1:{port}/webhook"
+
+
+async def load(action_url: str) -> Any:
+    """The trained model with the given action server and an in-memory tracker store."""
+    from rasa.core.agent import load_agent
+    from rasa.core.utils import AvailableEndpoints
+    from rasa.utils.endpoints import EndpointConfig
+
+    endpoints = AvailableEndpoints(action=EndpointConfig(url=action_url))
+    return await load_agent(model_path=str(MODEL), endpoints=endpoints)
+
+
+def print_score(name: str, score: UnderstandingScore, verbose: bool) -> None:
+    """The numbers, then what failed."""
+    print(f"\n{name}")
+    print(
+        f"  dead ends      : {len(score.dead_ends)}/{score.first_messages}"
+        f"  {score.dead_end_rate:.1%}  (with an entity recognised:"
+        f" {len(score.dead_ends_with_entity)}; silent: {len(score.silent)})"
+    )
+    print(f"  intent macro-F1: {score.intent_macro_f1:.3f}")
+    by = ", ".join(f"{k} {c}/{t}" for k, (c, t) in sorted(score.by_expected.items()))
+    print(
+        f"  screen answers : {score.screen_right}/{score.screen_answers}"
+        f"  {score.screen_accuracy:.1%}  ({by}); no read as yes:"
+        f" {len(score.no_read_as_yes)}; yes read as no: {len(score.yes_read_as_no)}"
+    )
+    if verbose:
+        for title, rows in (
+            ("DEAD ENDS", score.dead_ends),
+            ("NO READ AS YES", score.no_read_as_yes),
+            ("YES READ AS NO", score.yes_read_as_no),
+        ):
+            if rows:
+                print(f"  {title}:")
+                print("\n".join(f"    {row}" for row in rows))
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Prints the report for every understanding set; `--json` writes the numbers."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--action-url", help="a running action server; default: start one on loopback"
+    )
+    parser.add_argument("--verbose", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+
+    async def run() -> Dict[str, UnderstandingScore]:
+        agent = await load(args.action_url)
+        scores = {}
+        for path in sorted(Path().glob(HELD_OUT_GLOB)):
+            cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+            scores[str(path)] = await score_set(agent, cases)
+        return scores
+
+    server = None
+    if not args.action_url:
+        server, args.action_url = start_action_server()
+    try:
+        scores = asyncio.run(run())
+    finally:
+        if server is not None:
+            stop_process(server)
+    for name, score in scores.items():
+        print_score(name, score, args.verbose)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    name: {
+                        "dead_end_rate": s.dead_end_rate,
+                        "silent": len(s.silent),
+                        "intent_macro_f1": s.intent_macro_f1,
+                        "screen_accuracy": s.screen_accuracy,
+                        "no_read_as_yes": len(s.no_read_as_yes),
+                    }
+                    for name, s in scores.items()
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Typed answers to a yes/no question, read as meant (actions/answers.py).
+
+The phrasings below are the ones the first wave got wrong in a review of real
+conversations, and the rules of data/dialogue/answers.yml they pin.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pytest
+
+from actions.answers import read_answer
+
+BREATHING = "screen_breathing"
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "expected"),
+    [
+        ("nah im good", BREATHING, "no"),
+        ("breathing fine", BREATHING, "no"),
+        ("no, chest and breathing are fine", BREATHING, "no"),
+        ("nuh uh", BREATHING, "no"),
+        ("yes I mean no", BREATHING, "no"),
+        ("no wait yes", BREATHING, "yes"),
+        ("NOPE!!", BREATHING, "no"),
+        ("YEP", BREATHING, "yes"),
+        ("my heart isn't racing", BREATHING, "no"),
+        ("my heart is pounding like crazy", BREATHING, "yes"),
+        ("not really but my leg is a bit puffy", "screen_swelling", "no"),
+        ("kinda", "screen_mind", "unsure"),
+        ("yes no i dunno", "screen_mind", "unsure"),
+        ("i can keep fluids down", "screen_fluids", "no"),
+        ("i cant feel between my legs", "screen_nerves", "yes"),
+        ("not every day", "screen_heavy_use", "no"),
+        ("sí, muy oscura", "screen_urine", "yes"),
+    ],
+)
+def test_a_typed_answer_is_read_as_meant(
+    text: str, slot: str, expected: Optional[str]
+) -> None:
+    assert read_answer(text, slot) == expected
+
+
+def test_an_answer_about_another_question_is_not_filed_under_this_one() -> None:
+    # "No he isn't confused" answers the confusion question, not the breathing one.
+    assert read_answer("No he isn't confused", BREATHING) is None
+
+
+def test_a_yes_and_a_no_together_never_read_as_no() -> None:
+    for text in ("yes no", "no yes", "yeah nah", "nope, yes"):
+        assert read_answer(text, BREATHING) != "no"
+
+
+def test_a_button_is_read_by_its_intent() -> None:
+    assert read_answer("/deny", BREATHING, "deny", 1.0) == "no"
+    assert read_answer("/affirm", BREATHING, "affirm", 1.0) == "yes"
+
+
+def test_the_intent_decides_only_when_it_is_confident() -> None:
+    assert read_answer("whatever", BREATHING, "affirm", 0.2) is None
+    assert read_answer("whatever", BREATHING, "affirm", 0.9) == "yes"

@@ -1,0 +1,84 @@
+"""The semantic red-flag layer's parts: pinned model files, message units, the
+classifier's stored form, and how the bands combine with the lexicon's context."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.nlu.semantic_red_flag_extractor import decide_bands, shared_encoder
+from bot.safety.semantic import (
+    EncoderError,
+    SignClassifier,
+    _verified,
+    message_units,
+)
+
+CONFIG = {
+    "clear_threshold": 0.9,
+    "possible_threshold": 0.3,
+    "clear_thresholds": {"suicidal": 0.75},
+    "possible_thresholds": {},
+}
+
+
+def test_a_swapped_model_file_is_refused(tmp_path: Path) -> None:
+    fake = tmp_path / "model.onnx"
+    fake.write_bytes(b"not the pinned model")
+    with pytest.raises(EncoderError, match="sha256"):
+        _verified(fake, "0" * 64)
+
+
+def test_the_encoder_maps_paraphrases_closer_than_unrelated_text() -> None:
+    encoder = shared_encoder()
+    a, b, c = encoder.embed(
+        [
+            "i dont want to be alive anymore",
+            "i wish i could go to sleep and never wake up",
+            "my glutes cramp after sitting at my desk",
+        ]
+    )
+    assert np.isclose(np.linalg.norm(a), 1.0, atol=1e-3)
+    assert float(a @ b) > float(a @ c) + 0.2
+
+
+def test_a_long_message_is_judged_clause_by_clause() -> None:
+    text = (
+        "day 6 off oxys and my back is in spasms, havent slept, got fired monday. "
+        "ive started planning how id do it. anyway any stretch for calf cramps?"
+    )
+    units = message_units(text)
+    assert units[0] == " ".join(text.split())
+    assert any(unit.startswith("ive started planning") for unit in units[1:])
+    assert message_units("   ") == []
+    assert message_units("short message") == ["short message"]
+
+
+def test_the_classifier_survives_its_round_trip(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    embeddings = rng.normal(size=(60, 8)).astype(np.float32)
+    labels = ["seizure"] * 20 + ["none"] * 20 + ["suicidal"] * 20
+    embeddings[:20] += 3
+    embeddings[40:] -= 3
+    trained = SignClassifier.train(labels, embeddings, hidden=16)
+    trained.save(tmp_path / "c.npz")
+    loaded = SignClassifier.load(tmp_path / "c.npz")
+    assert loaded.classes == trained.classes
+    assert np.allclose(
+        loaded.probabilities(embeddings), trained.probabilities(embeddings)
+    )
+    assert set(loaded.scores(embeddings[:1])) == {"seizure", "suicidal"}
+
+
+def test_a_sign_the_lexicon_set_aside_drops_one_band() -> None:
+    scores = {"seizure": 0.95, "chest_pain": 0.5, "suicidal": 0.8}
+    clear, possible = decide_bands(CONFIG, scores, {})
+    assert [s for s, _ in clear] == ["seizure", "suicidal"]
+    assert [s for s, _ in possible] == ["chest_pain"]
+    clear, possible = decide_bands(
+        CONFIG, scores, {"seizure": "asked about", "chest_pain": "negated"}
+    )
+    assert [s for s, _ in clear] == ["suicidal"]
+    assert [s for s, _ in possible] == ["seizure"]
