@@ -24,6 +24,12 @@ from actions.slots import ANSWER_BY_INTENT, NO, UNSURE, YES
 ANSWERS_FILE = ("dialogue", "answers.yml")
 INTENT_CONFIDENCE = 0.6
 """Below this, the intent alone does not make an answer."""
+SHORT_ANSWER_WORDS = 6
+OPENING_WORDS = 3
+QUESTION_OPENERS = frozenset(
+    {"what", "why", "how", "when", "where", "who", "which", "can", "could", "should"}
+    | {"would", "will", "is", "are", "do", "does"}
+)
 _NOT_WORD = re.compile(r"[^\w' ]+")
 
 
@@ -103,14 +109,25 @@ def _after_last_change_of_mind(
 
 
 def _polarity(words: List[str], vocab: AnswerWords, last_wins: bool) -> Optional[str]:
-    """yes / no from the yes and no phrases; both together are not sure."""
+    """yes / no from the yes and no phrases; both together are not sure.
+
+    A phrase counts at the start of the answer (its first `OPENING_WORDS` words), or
+    anywhere in a short answer: "what stretches can I do at work" holds "I do" but
+    says no yes.
+    """
+    reach = len(words) if len(words) <= SHORT_ANSWER_WORDS else OPENING_WORDS
     # A yes phrase inside a longer no phrase ("i do" in "i do not") is not a yes.
-    no_spans = [(s, s + len(p.split())) for p in vocab.no for s in _find(words, [p])]
+    no_spans = [
+        (s, s + len(p.split()))
+        for p in vocab.no
+        for s in _find(words, [p])
+        if s < reach
+    ]
     yes_hits = [
         s
         for p in vocab.yes
         for s in _find(words, [p])
-        if not any(a <= s < b for a, b in no_spans)
+        if s < reach and not any(a <= s < b for a, b in no_spans)
     ]
     if yes_hits and no_spans:
         if not last_wins:
@@ -121,6 +138,17 @@ def _polarity(words: List[str], vocab: AnswerWords, last_wins: bool) -> Optional
     if yes_hits:
         return YES
     return None
+
+
+def _asks_something(text: str, words: List[str], vocab: AnswerWords) -> bool:
+    """Whether the message is a question of the person's own rather than an answer:
+    it asks ("?" or a question word first) and does not open with a yes or a no."""
+    asks = text.rstrip().endswith("?") or words[0] in QUESTION_OPENERS
+    opens_with_answer = any(
+        _find(words[:OPENING_WORDS], phrases)
+        for phrases in (vocab.no, vocab.yes, vocab.unsure)
+    )
+    return asks and not opens_with_answer
 
 
 def _affirmed(words: List[str], phrases: Sequence[str], vocab: AnswerWords) -> bool:
@@ -181,6 +209,9 @@ def read_answer(
         answer = _polarity(head, vocab, changed_mind)
         if answer is not None:
             return answer
+    if _asks_something(text, words, vocab):
+        # "what stretches can I do at work?", "thats it?": a question, not an answer.
+        return None
     if _find(words, vocab.unsure):
         return UNSURE
     if _affirmed(words, vocab.described.get(slot or "", ()), vocab):

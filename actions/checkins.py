@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 ACTIVE = "active"
 STOPPED = "stopped"
+OFFERED = "offered"
 OFFER_BUTTONS = [
     {"title": "Yes, check in tomorrow", "payload": "/opt_in_check_in"},
     {"title": "No thanks", "payload": "/stop_check_ins"},
@@ -33,16 +34,21 @@ def forget_schedule(sender_id: str) -> None:
     checkins.forget(sender_id)
 
 
-def offer_check_in(dispatcher: "CollectingDispatcher", tracker: "Tracker") -> None:
-    """Offers check-ins once, to someone who has not decided yet."""
-    if tracker.get_slot(CHECK_INS) is None:
-        dispatcher.utter_message(
-            text=(
-                "Withdrawal changes over the days. Would you like me to check in with "
-                "you tomorrow morning? You can stop check-ins any time."
-            ),
-            buttons=OFFER_BUTTONS,
-        )
+def offer_check_in(
+    dispatcher: "CollectingDispatcher", tracker: "Tracker"
+) -> List[EventType]:
+    """Offers check-ins once, to someone who has not decided yet; a typed yes or no
+    then answers the offer (bot/policies/screen_policy.py)."""
+    if tracker.get_slot(CHECK_INS) is not None:
+        return []
+    dispatcher.utter_message(
+        text=(
+            "Withdrawal changes over the days. Would you like me to check in with "
+            "you tomorrow morning? You can stop check-ins any time."
+        ),
+        buttons=OFFER_BUTTONS,
+    )
+    return [SlotSet(CHECK_INS, OFFERED)]
 
 
 def _now() -> dt.datetime:

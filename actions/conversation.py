@@ -137,15 +137,15 @@ def questions_in(message: Dict[str, Any]) -> List[str]:
     return list(found)
 
 
-def pending_questions(tracker: "Tracker", answered_by: str) -> List[str]:
-    """Topics asked since the action `answered_by` last answered, oldest first.
+def pending_questions(tracker: "Tracker", *answered_by: str) -> List[str]:
+    """Topics asked since one of the actions `answered_by` last answered, oldest first.
 
     Why from the history and not a slot: a slot holds one value, and the last question
     asked used to overwrite the others.
     """
     topics: Dict[str, None] = {}
     for event in _events_since_restart(tracker.events):
-        if event.get("event") == "action" and event.get("name") == answered_by:
+        if event.get("event") == "action" and event.get("name") in answered_by:
             topics = {}
         elif event.get("event") == "user":
             message = {

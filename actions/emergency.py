@@ -64,7 +64,7 @@ def suicide_message(place: Region, for_helper: bool) -> str:
     for danger now, a few safety steps (data/safety/suicide.yml)."""
     texts = _suicide_texts()["for_helper" if for_helper else "for_self"]
     fill = {"crisis": place.crisis, "emergency": place.emergency, "place": place.name}
-    lines = [texts["lead"].format(**fill), texts["call"].format(**fill)]
+    lines = [texts["call"].format(**fill), texts["lead"].format(**fill)]
     if texts.get("danger"):
         lines.append(texts["danger"].format(**fill))
     lines.extend(f"• {step.format(**fill)}" for step in texts["steps"])

@@ -124,7 +124,7 @@ class ActionFallback(Action):
         else:
             dispatcher.utter_message(response="utter_default")
         if level and level != EMERGENCY:
-            buttons = follow_up_buttons("", tracker.get_slot(SUBSTANCE_CLASS))
+            buttons = follow_up_buttons((), tracker.get_slot(SUBSTANCE_CLASS))
         else:
             buttons = START_BUTTONS
         dispatcher.utter_message(text="You can also tap one of these:", buttons=buttons)

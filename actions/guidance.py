@@ -7,7 +7,7 @@ only once `triage_level` is set to something other than `emergency`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional, Text
+from typing import TYPE_CHECKING, Any, Collection, Dict, List, Mapping, Optional, Text
 
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
@@ -29,9 +29,12 @@ if TYPE_CHECKING:
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
 
-DEFAULT_TOPIC = "what_to_do"
-"""The first answer after a clear screen is the practical plan, not an overview."""
+DEFAULT_TOPICS = ("what_to_do", "medicine")
+"""The first answer after a clear screen is the practical plan and the pain-relief
+options (named without doses, "ask a pharmacist"), not an overview."""
 OVERVIEW = "overview"
+HARM_REDUCTION_ACTION = "action_harm_reduction"
+"""Answers harm-reduction questions at once: what it answered is not asked again."""
 HARM_REDUCTION = "harm_reduction"
 HARM_REDUCTION_CLASSES = {"opioid", "alcohol", "benzodiazepine"}
 """Who gets the staying-safe note with their first advice: lost tolerance, naloxone and
@@ -82,12 +85,13 @@ def render(items: List[AdviceItem]) -> str:
 
 
 def follow_up_buttons(
-    topic: str, substance_class: Optional[str]
+    answered: Collection[str], substance_class: Optional[str]
 ) -> List[Dict[str, str]]:
-    """Buttons for the other topics, as intents the NLU and the rules already know."""
+    """Buttons for the topics not answered in this reply, as intents the NLU and the
+    rules already know."""
     buttons = []
     for other, title in FOLLOW_UPS.items():
-        if other == topic or (
+        if other in answered or (
             other == "cravings" and substance_class not in CRAVING_CLASSES
         ):
             continue
@@ -113,11 +117,11 @@ class ActionSelfCareGuidance(Action):
         if level is None or level == EMERGENCY:
             # Defence in depth: the rules and the safety policy never get here.
             return [SlotSet(PENDING_TOPIC, None)]
-        topics = pending_questions(tracker, self.name())
+        topics = pending_questions(tracker, self.name(), HARM_REDUCTION_ACTION)
         button_topic = tracker.get_slot(PENDING_TOPIC)
         if button_topic and button_topic not in topics:
             topics.append(button_topic)
-        topics = [t for t in topics if t != OVERVIEW] or [DEFAULT_TOPIC]
+        topics = [t for t in topics if t != OVERVIEW] or list(DEFAULT_TOPICS)
         person = person_of(tracker)
         answered = topics[:MAX_TOPICS_PER_REPLY]
         first_advice = not any(
@@ -135,17 +139,18 @@ class ActionSelfCareGuidance(Action):
             text = render(items) if items else NOTHING_SPECIFIC
             last = index == len(answered) - 1
             buttons = (
-                follow_up_buttons(topic, tracker.get_slot(SUBSTANCE_CLASS))
+                follow_up_buttons(answered, tracker.get_slot(SUBSTANCE_CLASS))
                 if last
                 else []
             )
             dispatcher.utter_message(text=text, buttons=buttons)
+        events: List[EventType] = [SlotSet(PENDING_TOPIC, None)]
         if first_advice:
-            offer_check_in(dispatcher, tracker)
+            events += offer_check_in(dispatcher, tracker)
         unanswered = [t for t in topics if t not in answered]
         if unanswered:
             later = ", ".join(FOLLOW_UPS.get(t, t).lower() for t in unanswered)
             dispatcher.utter_message(
                 text=f"You also asked about {later}: tap it below or ask again."
             )
-        return [SlotSet(PENDING_TOPIC, None)]
+        return events

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Text
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
 
-from actions.answers import read_answer
+from actions.answers import normalise, read_answer
 from actions.catalogue import region
 from actions.conversation import latest_flags, questions_in
 from actions.disposition import settle_disposition
@@ -27,6 +27,7 @@ from actions.screen_questions import (
 from actions.slots import (
     BODY_LOCATION,
     EMERGENCY,
+    NO,
     REGION,
     REQUESTED_SLOT,
     SCREEN_FLAG,
@@ -37,6 +38,22 @@ from actions.slots import (
     YES,
 )
 
+NOTHING = "none"
+NOTHING_WORDS = frozenset(
+    {
+        "nothing",
+        "nothing stopped",
+        "none",
+        "nope nothing",
+        "no pain",
+        "nowhere",
+        "no pain just a question",
+        "nothing hurts",
+        "just a question",
+        "i didnt stop anything",
+        "i havent stopped anything",
+    }
+)
 FACT_ENTITIES = frozenset(
     {"substance", "substance_class", "body_location", "region", "hours_since_stop"}
 )
@@ -91,6 +108,35 @@ class ValidateTriageForm(FormValidationAction):
         if tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY:
             return []
         return [SUBSTANCE_CLASS, BODY_LOCATION, *questions_for(profile_of(tracker))]
+
+    async def extract_substance_class(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: "DomainDict",
+    ) -> Dict[Text, Any]:
+        """A typed "nothing" / "none" / "no" to the substance question: nothing stopped
+        (the button says the same)."""
+        return self._nothing_for(SUBSTANCE_CLASS, tracker)
+
+    async def extract_body_location(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: "DomainDict",
+    ) -> Dict[Text, Any]:
+        """A typed "no" / "nowhere" / "no pain" to the body question: no pain, just a
+        question (the button says the same)."""
+        return self._nothing_for(BODY_LOCATION, tracker)
+
+    @staticmethod
+    def _nothing_for(slot: str, tracker: "Tracker") -> Dict[Text, Any]:
+        if tracker.get_slot(REQUESTED_SLOT) != slot or tracker.get_slot(slot):
+            return {}
+        text = normalise(tracker.latest_message.get("text") or "")
+        if text in NOTHING_WORDS or read_answer(text) == NO:
+            return {slot: NOTHING}
+        return {}
 
     async def extract_screen_breathing(self, *args: Any) -> Dict[Text, Any]:
         """Reads the answer to the breathing / chest question."""

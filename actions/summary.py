@@ -12,6 +12,7 @@ from actions.conversation import reported_flags
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
     BODY_LOCATION,
+    CORRECTED_FLAGS,
     HOURS_SINCE_STOP,
     SCREEN_FLAG,
     SEVERITY,
@@ -35,7 +36,11 @@ SCREEN_WORDS = {
     "screen_breathing": "chest pain, palpitations or trouble breathing",
     "screen_mind": "confusion, hallucinations or seizure",
     "screen_nerves": "saddle numbness, bladder/bowel control, sudden leg weakness",
-    "screen_swelling": "swollen hot leg/buttock, or hot spreading lump with fever",
+    "screen_swelling": (
+        "hard swollen limb after lying still, or hot spreading lump with fever"
+    ),
+    "screen_leg": "one leg or calf swollen, warm, red or painful",
+    "screen_mood": "thoughts of ending their life in the past few weeks",
     "screen_fluids": "unable to keep fluids down / barely peeing",
     "screen_urine": "dark (cola/tea) urine after cramps",
     "screen_baclofen": "baclofen pump problem, or fever/confusion/rigidity",
@@ -82,6 +87,12 @@ def summary_lines(tracker: "Tracker") -> List[str]:
     flags = reported_flags(tracker) + [tracker.get_slot(SCREEN_FLAG)]
     names = [red_flag(flag).name for flag in dict.fromkeys(f for f in flags if f)]
     lines.append("• Warning signs reported: " + ("; ".join(names) if names else "none"))
+    corrected = tracker.get_slot(CORRECTED_FLAGS) or []
+    if corrected:
+        lines.append(
+            "• Said to be a misunderstanding (an explicit No to a direct question): "
+            + "; ".join(red_flag(flag).name for flag in dict.fromkeys(corrected))
+        )
     level = tracker.get_slot(TRIAGE_LEVEL)
     lines.append("• Triage: " + TRIAGE_WORDS.get(level or "", "not yet decided"))
     return lines

@@ -79,7 +79,8 @@ PROTECTED_WORDS: FrozenSet[str] = frozenset(
     blocks blond bloom bonus boxes bowls brake bread breach breadth bring broad brook
     brows bugger bulls burps butter calls carve catches chapped chapter check checked
     checks cheat cheers cheese chess chilly cinder clamp clinical clothing clutching
-    coding codes combs comas cones conclusion constant consulting cooking coughing crane
+    coding codes combs comas cones conclusion constant consulting conversion conversions
+    convert converted converting cooking coughing crane
     crashing crate crimp dairy doses dozes drugging drugs drunk drying dunes dyeing
     easing eaten excepting failing faster father feeding feeds fewer fighting filling
     filth fitter fitting fiver fleeing flash flood floors flour flush font foods force

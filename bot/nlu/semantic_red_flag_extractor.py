@@ -49,7 +49,8 @@ POSSIBLE_RED_FLAG_ENTITY = "possible_red_flag"
 SCORES_KEY = "red_flag_scores"
 CLASSIFIER_FILE = "classifier.npz"
 DISPOSITIONS_FILE = "dispositions.json"
-SCORE_FLOOR = 0.05
+SCORE_FLOOR = 0.0005
+EMERGENCY = "emergency"
 """Scores below this are left out of the parse output (noise)."""
 
 ORDINARY_INTENTS = [
@@ -65,6 +66,7 @@ ORDINARY_INTENTS = [
     "inform",
     "out_of_scope",
     "correct_misunderstanding",
+    "ask_harm_reduction",
 ]
 
 _encoder: Optional[SentenceEncoder] = None
@@ -105,6 +107,18 @@ def decide_bands(
     return kept_clear, sorted(kept_possible, key=lambda item: -item[1])
 
 
+def lexicon_in_doubt(
+    config: Mapping[str, Any],
+    scores: Mapping[str, float],
+    dispositions: Mapping[str, str],
+) -> bool:
+    """Whether the classifier gives every emergency sign less than `doubt_below`: then
+    the lexicon's emergency words are likely an idiom, a joke or a past event, and
+    one direct question settles it (a Yes or Not sure still escalates)."""
+    emergency = [p for s, p in scores.items() if dispositions.get(s) == EMERGENCY]
+    return max(emergency, default=0.0) < float(config["doubt_below"])
+
+
 def shared_encoder() -> SentenceEncoder:
     """One encoder per process: every model and report shares its 23 MB session."""
     global _encoder
@@ -127,6 +141,10 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             "clear_threshold": 0.7,
             # Ask one direct question between the two.
             "possible_threshold": 0.4,
+            # A lexicon emergency the classifier gives less than this (for every
+            # emergency sign) is asked about instead of escalated: "my boss is gonna
+            # have a seizure", "OD'd on netflix". Chosen on the development sets.
+            "doubt_below": 0.05,
             # Per-sign overrides, e.g. {"suicidal": 0.5}.
             "clear_thresholds": {},
             "possible_thresholds": {},
@@ -239,6 +257,8 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             scores = self.scores(text)
             entities = message.get(ENTITIES, [])
+            if lexicon_in_doubt(self._config, scores, self._dispositions):
+                entities = self._doubted(entities)
             new = self.entities_for(scores, entities, message.get(SET_ASIDE_KEY) or {})
             message.set(
                 ENTITIES, entities + self.add_extractor_name(new), add_to_output=True
@@ -269,11 +289,25 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
                 entities.append(self._entity(RED_FLAG_ENTITY, sign, score))
         # Only an emergency is worth a question before anything else; an urgent sign
         # the screen asks about anyway (e.g. a swollen leg).
-        possible = [p for p in possible if self._dispositions.get(p[0]) == "emergency"]
+        possible = [p for p in possible if self._dispositions.get(p[0]) == EMERGENCY]
         if not clear and not raised:
             for sign, score in possible[:1]:
                 entities.append(self._entity(POSSIBLE_RED_FLAG_ENTITY, sign, score))
         return entities
+
+    def _doubted(self, entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        """The lexicon's emergency flags turned into one possible flag."""
+        doubted = [
+            e
+            for e in entities
+            if e.get("entity") == RED_FLAG_ENTITY
+            and e.get(RED_FLAG_DISPOSITION) == EMERGENCY
+        ]
+        if not doubted:
+            return entities
+        kept = [e for e in entities if e not in doubted]
+        possible = {**doubted[0], "entity": POSSIBLE_RED_FLAG_ENTITY}
+        return [*kept, possible]
 
     def _entity(self, entity: str, sign: str, score: float) -> Dict[str, Any]:
         return {

@@ -69,6 +69,7 @@ RESOLVE_ACTION = "resolve_action"
 CONFIRM_SLOT = "confirm_slot"
 CORRECTED_SLOT = "corrected_slot"
 CORRECTION_INTENTS = "correction_intents"
+CORRECTION_OPENERS = "correction_openers"
 UNRECOGNISED_EMERGENCY_INTENT = "unrecognised_emergency_intent"
 SCREEN_FORM = "screen_form"
 EMERGENCY = "emergency"
@@ -128,8 +129,28 @@ class SafetyPolicy(Policy):
             # The slot set when a false alarm is undone: flags before it no longer
             # escalate.
             CORRECTED_SLOT: "corrected_flags",
-            # After an emergency reply, these intents may mean "you misunderstood".
+            # After an emergency reply, these intents may mean "you misunderstood" ...
             CORRECTION_INTENTS: ["correct_misunderstanding", "deny"],
+            # ... a "deny" only when the message opens like a correction ("no im
+            # fine", "nope"), not "we dont have narcan".
+            CORRECTION_OPENERS: [
+                "no",
+                "nope",
+                "nah",
+                "naw",
+                "nuh",
+                "noo",
+                "not",
+                "im",
+                "i'm",
+                "i",
+                "its",
+                "it's",
+                "false",
+                "wrong",
+                "thats",
+                "that's",
+            ],
             # The NLU heard an emergency but no sign the catalogue knows.
             UNRECOGNISED_EMERGENCY_INTENT: "report_emergency",
             # The screen, resumed after a question is answered No.
@@ -205,7 +226,7 @@ class SafetyPolicy(Policy):
             if tracker.get_slot(self.config[CONFIRM_SLOT]):
                 return self.config[RESOLVE_ACTION], "the answer to a direct question"
             escalated = self._escalated(tracker)
-            if escalated and intent in self.config[CORRECTION_INTENTS]:
+            if escalated and self._is_correction(tracker, intent):
                 return self.config[CONFIRM_ACTION], "a possible false alarm"
             if not escalated and (
                 possible_flags(entities)
@@ -218,6 +239,17 @@ class SafetyPolicy(Policy):
         if self._escalated(tracker):
             return emergency_action, "the conversation is escalated"
         return None
+
+    def _is_correction(
+        self, tracker: DialogueStateTracker, intent: Optional[Text]
+    ) -> bool:
+        """Whether the message may say the escalation was a misunderstanding."""
+        if intent not in self.config[CORRECTION_INTENTS]:
+            return False
+        if intent != "deny":
+            return True
+        words = (tracker.latest_message.text or "").lower().split()
+        return not words or words[0].strip(",.!") in self.config[CORRECTION_OPENERS]
 
     def _after_resolution(self, tracker: DialogueStateTracker) -> Tuple[Text, Text]:
         """After the answer to a direct question was read."""

@@ -36,6 +36,11 @@ logger = logging.getLogger(__name__)
 FORM = "form"
 GUIDANCE_ACTION = "guidance_action"
 FALLBACK_ACTION = "fallback_action"
+CHECK_INS_SLOT = "check_ins_slot"
+HARM_REDUCTION_ACTION = "harm_reduction_action"
+OPT_IN_ACTION = "opt_in_action"
+STOP_ACTION = "stop_action"
+OFFERED = "offered"
 TRIAGE_SLOT = "triage_slot"
 KEEP_OUT_INTENTS = "keep_out_intents"
 UNSURE_INTENTS = "unsure_intents"
@@ -57,6 +62,10 @@ class ScreenPolicy(Policy):
             FORM: "triage_form",
             GUIDANCE_ACTION: "action_self_care_guidance",
             FALLBACK_ACTION: "action_fallback",
+            CHECK_INS_SLOT: "check_ins",
+            HARM_REDUCTION_ACTION: "action_harm_reduction",
+            OPT_IN_ACTION: "action_opt_in_check_in",
+            STOP_ACTION: "action_stop_check_ins",
             TRIAGE_SLOT: "triage_level",
             # Intents the rules still handle during the screen.
             KEEP_OUT_INTENTS: [
@@ -86,7 +95,14 @@ class ScreenPolicy(Policy):
         **kwargs: Any,
     ) -> Resource:
         """Nothing to learn; checks that the domain has what the policy needs."""
-        for key in (FORM, GUIDANCE_ACTION, FALLBACK_ACTION):
+        for key in (
+            FORM,
+            GUIDANCE_ACTION,
+            FALLBACK_ACTION,
+            OPT_IN_ACTION,
+            STOP_ACTION,
+            HARM_REDUCTION_ACTION,
+        ):
             if self.config[key] not in domain.action_names_or_texts:
                 raise InvalidConfigException(
                     f"ScreenPolicy needs '{self.config[key]}' in the domain ({key})."
@@ -99,6 +115,14 @@ class ScreenPolicy(Policy):
         if isinstance(last, ActionExecutionRejected):
             # The form could not use the message: say so rather than stay silent.
             return self.config[FALLBACK_ACTION]
+        if tracker.latest_action_name == self.config[HARM_REDUCTION_ACTION]:
+            # The question is answered; what hurts, if the message said, is screened.
+            if (
+                self._understood(tracker)
+                and tracker.get_slot(self.config[TRIAGE_SLOT]) is None
+            ):
+                return self.config[FORM]
+            return None
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return None
         intent = (tracker.latest_message.intent or {}).get("name")
@@ -106,17 +130,26 @@ class ScreenPolicy(Policy):
             return None
         if tracker.active_loop_name == self.config[FORM]:
             return self.config[FORM]
+        if tracker.get_slot(self.config[CHECK_INS_SLOT]) == OFFERED:
+            # A typed yes or no right after the check-in offer answers the offer.
+            if intent == "affirm":
+                return self.config[OPT_IN_ACTION]
+            if intent == "deny":
+                return self.config[STOP_ACTION]
         if intent not in self.config[UNSURE_INTENTS]:
             return None
-        understood = {
-            entity.get(ENTITY_ATTRIBUTE_TYPE)
-            for entity in tracker.latest_message.entities
-        } & set(self.config[UNDERSTOOD_ENTITIES])
-        if not understood:
+        if not self._understood(tracker):
             return None
         if tracker.get_slot(self.config[TRIAGE_SLOT]) is None:
             return self.config[FORM]
         return self.config[GUIDANCE_ACTION]
+
+    def _understood(self, tracker: DialogueStateTracker) -> bool:
+        """Whether the latest message names a symptom, body part, drug or time."""
+        return bool(
+            {e.get(ENTITY_ATTRIBUTE_TYPE) for e in tracker.latest_message.entities}
+            & set(self.config[UNDERSTOOD_ENTITIES])
+        )
 
     def predict_action_probabilities(
         self,

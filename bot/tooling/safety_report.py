@@ -24,19 +24,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Set, Tuple
 
+import structlog
 import yaml
 
+from actions.answers import read_answer
 from bot.importer import load_project_lexicon
 from bot.nlu.red_flag_extractor import SET_ASIDE_KEY
 from bot.nlu.semantic_red_flag_extractor import (
     SCORES_KEY,
     SemanticRedFlagExtractor,
     decide_bands,
+    lexicon_in_doubt,
 )
 from bot.safety.detector import RedFlagDetector
 
@@ -46,6 +50,7 @@ HELD_OUT_GLOB = "tests/heldout/safety_heldout_*.yml"
 CONFIG_FILE = Path("config.yml")
 MODEL = Path("models/triage.tar.gz")
 LEXICON = "RedFlagExtractor"
+SCREEN_YES = "a yes to the screen question"
 SEMANTIC_COMPONENT = "bot.nlu.semantic_red_flag_extractor.SemanticRedFlagExtractor"
 OVER_TRIAGE_TARGET = 0.05
 EMERGENCY = "emergency"
@@ -115,6 +120,12 @@ class Judge:
         self.config = semantic_config()
         self._loop = asyncio.new_event_loop()
         self._agent = Agent.load(str(model))
+        # Rasa's processor logs every parse at debug level; the report prints its own.
+        for name in ("rasa", "rasa.core.processor"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        structlog.configure(
+            wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING)
+        )
         self._parses: Dict[str, Dict[str, Any]] = {}
 
     def parse(self, text: str) -> Dict[str, Any]:
@@ -125,27 +136,43 @@ class Judge:
             )
         return self._parses[text]
 
-    def verdict(self, text: str, mode: str) -> Verdict:
-        """What one mode (lexicon, semantic or both) does with `text`."""
+    def verdict(self, text: str, mode: str, in_screen: bool = False) -> Verdict:
+        """What one mode (lexicon, semantic or both) does with `text`.
+
+        `in_screen`: the text answers an emergency screen question, where a yes (or
+        not sure) escalates whatever else it says.
+        """
         parse = self.parse(text)
+        if in_screen and mode == "both":
+            intent = parse.get("intent") or {}
+            answer = read_answer(
+                text, None, intent.get("name"), float(intent.get("confidence") or 0.0)
+            )
+            if answer in ("yes", "unsure"):
+                return Verdict(escalated={SCREEN_YES}, urgent=set(), asked=set())
         lexicon_hits: Dict[str, str] = {}
+        scores = parse.get(SCORES_KEY) or {}
+        doubted: Set[str] = set()
         if mode in ("lexicon", "both"):
             lexicon_hits = {
                 str(e["value"]): str(e.get("role"))
                 for e in parse.get("entities", [])
                 if e.get("entity") == "red_flag" and e.get("extractor") == LEXICON
             }
+        if mode == "both" and lexicon_in_doubt(self.config, scores, self.dispositions):
+            doubted = {s for s, d in lexicon_hits.items() if d == EMERGENCY}
+            lexicon_hits = {s: d for s, d in lexicon_hits.items() if s not in doubted}
         clear: List[Tuple[str, float]] = []
         possible: List[Tuple[str, float]] = []
         if mode in ("semantic", "both"):
             set_aside = parse.get(SET_ASIDE_KEY) or {} if mode == "both" else {}
-            scores = parse.get(SCORES_KEY) or {}
             clear, possible = decide_bands(self.config, scores, set_aside)
         raised = dict(lexicon_hits)
         raised.update(
             {sign: self.dispositions.get(sign, EMERGENCY) for sign, _ in clear}
         )
         possible = [p for p in possible if self.dispositions.get(p[0]) == EMERGENCY]
+        possible += [(sign, 0.0) for sign in sorted(doubted)]
         asked = {possible[0][0]} if possible and not raised else set()
         return Verdict(
             escalated={s for s, d in raised.items() if d == EMERGENCY},
@@ -190,7 +217,8 @@ def score(judge: Judge, cases: Mapping[str, Any], mode: str) -> ModeScore:
     """Runs every single-message case of a set through one mode."""
     result = ModeScore()
     for case in cases.get("emergencies") or []:
-        verdict = judge.verdict(case["text"], mode)
+        in_screen = case.get("context") == "in_screen"
+        verdict = judge.verdict(case["text"], mode, in_screen)
         result.emergencies += 1
         counts = result.by_sign.setdefault(case["flag"], [0, 0])
         counts[1] += 1

@@ -252,8 +252,24 @@ async def test_suicidal_leads_with_the_crisis_line(
 
     [reply] = texts(dispatcher)
     first_line = reply.splitlines()[0]
-    assert "988" in first_line
-    assert first_line.index("988") < first_line.index("911")
+    assert "988" in first_line  # the crisis line first
+    assert "call 911 now" in reply  # the emergency number for a plan or danger now
+    assert "distance" in reply and "alone" in reply  # concrete safety steps
+
+
+async def test_a_third_person_report_gets_guidance_for_the_helper(
+    dispatcher, make_tracker, red_flag, domain
+) -> None:
+    tracker = make_tracker(
+        "my son gave his things away and told his friends he wont be around",
+        "report_emergency",
+        [red_flag("suicidal")],
+    )
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert "988" in reply.splitlines()[0]
+    assert "Ask them directly" in reply and "Stay with them" in reply
 
 
 async def test_a_screen_flag_is_named_when_the_message_itself_has_none(

@@ -54,7 +54,12 @@ async def test_tips_come_after_any_non_emergency_disposition(
         dispatcher, make_tracker, domain, triage_level=level, pending_topic="stretches"
     )
 
-    assert len(dispatcher.messages) == 1
+    first, *rest = [m["text"] for m in dispatcher.messages]
+    assert item("opioid_buttock_stretches").text in first
+    # The first advice for opioids carries the staying-safe note and the check-in
+    # offer (issue 13 and 15).
+    assert any("naloxone" in text.lower() for text in rest)
+    assert any("check in" in text for text in rest)
 
 
 async def test_answers_the_pending_topic_for_this_person_with_sources(
@@ -68,15 +73,17 @@ async def test_answers_the_pending_topic_for_this_person_with_sources(
         pending_topic="stretches",
     )
 
-    [message] = dispatcher.messages
-    text: str = message["text"]
+    text: str = dispatcher.messages[0]["text"]
     specific = item("opioid_buttock_stretches")
     assert specific.text in text
     assert item("general_stretches").text not in text
     sources_line = text.splitlines()[-1]
-    assert sources_line.startswith("Sources: ")
+    assert sources_line.startswith("Source")
     assert specific.sources[0].title in sources_line
-    assert specific.sources[0].section in sources_line
+    # A person reads titles: no file names, no section paths, no repeats.
+    assert ".txt" not in sources_line
+    assert specific.sources[0].section not in sources_line
+    assert sources_line.count(specific.sources[0].title) == 1
 
 
 async def test_a_different_person_gets_different_advice(
@@ -98,14 +105,18 @@ async def test_a_different_person_gets_different_advice(
     assert item("opioid_buttock_stretches").text not in text
 
 
-async def test_without_a_pending_topic_it_gives_the_overview(
+async def test_without_a_pending_topic_it_gives_a_practical_plan(
     dispatcher, make_tracker, domain
 ) -> None:
-    await guide(
-        dispatcher, make_tracker, domain, intent="deny", triage_level="self_care"
+    tracker = make_tracker(
+        "no", "deny", slots={**OPIOID_BUTTOCK, "triage_level": "self_care"}
     )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
 
-    assert item("opioid_buttock_overview").text in dispatcher.messages[0]["text"]
+    plan, relief = (m["text"] for m in dispatcher.messages[:2])
+    assert item("opioid_buttock_overview").text not in plan
+    assert "stretch" in plan.lower()  # concrete steps, not an overview
+    assert "pharmacist" in relief.lower()  # pain relief named, without doses
 
 
 @pytest.mark.parametrize(
@@ -118,7 +129,12 @@ async def test_follow_up_buttons_offer_other_topics_not_this_one(
         dispatcher, make_tracker, domain, triage_level="self_care", pending_topic=topic
     )
 
-    payloads = [button["payload"] for button in dispatcher.messages[0]["buttons"]]
+    [advice] = [
+        m
+        for m in dispatcher.messages
+        if any(b["payload"].startswith("/ask_") for b in m["buttons"])
+    ]
+    payloads = [button["payload"] for button in advice["buttons"]]
     assert payloads, "no follow-up buttons"
     assert f"/ask_{topic}" not in payloads
     assert all(payload.startswith("/ask_") for payload in payloads)
@@ -150,7 +166,8 @@ async def test_resets_pending_topic(dispatcher, make_tracker, domain) -> None:
         pending_topic="stretches",
     )
 
-    assert events == [SlotSet("pending_topic", None)]
+    # The first advice also offers check-ins, once.
+    assert events == [SlotSet("pending_topic", None), SlotSet("check_ins", "offered")]
 
 
 def _ask_intents(domain: Dict[str, Any]) -> list:

@@ -244,21 +244,27 @@ ANSWERED_BEFORE_THE_LAST = {
     "screen_breathing": "no",
     "screen_nerves": "no",
     "screen_swelling": "no",
+    "screen_leg": "no",
 }
 
 
 @pytest.mark.parametrize(
-    ("intent", "level", "wording"),
+    ("fluids", "level", "wording"),
     [
-        ("deny", "self_care", "Nothing you told me sounds like an emergency"),
+        ("no", "self_care", "Nothing you told me sounds like an emergency"),
         ("unsure", "urgent", "medical care today"),
     ],
 )
 async def test_the_last_answer_settles_the_disposition_in_the_same_call(
-    dispatcher, make_tracker, domain, intent: str, level: str, wording: str
+    dispatcher, make_tracker, domain, fluids: str, level: str, wording: str
 ) -> None:
+    # The last question, asked of everyone, is about thoughts of ending one's life.
     tracker = screen_turn(
-        make_tracker, intent, "screen_fluids", **ANSWERED_BEFORE_THE_LAST
+        make_tracker,
+        "deny",
+        "screen_mood",
+        screen_fluids=fluids,
+        **ANSWERED_BEFORE_THE_LAST,
     )
     events = await ValidateTriageForm().run(dispatcher, tracker, domain)
 
@@ -267,6 +273,20 @@ async def test_the_last_answer_settles_the_disposition_in_the_same_call(
     assert values["triage_level"] == level  # set before any tip can follow
     [message] = dispatcher.messages
     assert wording in message["text"]
+
+
+@pytest.mark.parametrize("intent", ["affirm", "unsure"])
+async def test_a_yes_or_not_sure_about_ending_ones_life_leads_to_the_crisis_line(
+    dispatcher, make_tracker, domain, intent: str
+) -> None:
+    tracker = screen_turn(
+        make_tracker, intent, "screen_mood", **ANSWERED_BEFORE_THE_LAST
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    values = slot_values(events)
+    assert values["triage_level"] == "emergency"
+    assert values["screen_flag"] == "suicidal"
 
 
 async def test_an_answer_with_questions_left_settles_nothing(

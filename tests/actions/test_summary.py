@@ -109,3 +109,10 @@ async def test_nothing_stopped_is_said_plainly(
 def _line(lines: list, label: str) -> str:
     [found] = [line for line in lines if line.lstrip("• ").startswith(label)]
     return found
+
+
+def test_every_screen_question_has_words_in_the_summary() -> None:
+    from actions.screen_questions import QUESTIONS_BY_SLOT
+    from actions.summary import SCREEN_WORDS
+
+    assert set(QUESTIONS_BY_SLOT) <= set(SCREEN_WORDS)

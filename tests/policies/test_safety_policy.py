@@ -147,7 +147,6 @@ def test_after_the_emergency_reply_it_listens(policy, rasa_domain) -> None:
         "greet",
         "goodbye",
         "affirm",
-        "deny",
         "ask_stretches",
         "ask_medicine",
         "describe_symptoms",
@@ -159,6 +158,76 @@ def test_an_escalated_conversation_stays_escalated(
 ) -> None:
     tracker = conversation(rasa_domain, *ESCALATED, *says("ok", intent))
     assert decision(policy, tracker) == EMERGENCY
+
+
+CONFIRM = "action_confirm_red_flag"
+RESOLVE = "action_resolve_confirmation"
+
+
+@pytest.mark.parametrize("intent", ["deny", "correct_misunderstanding"])
+def test_saying_it_was_a_misunderstanding_gets_one_direct_question(
+    policy, rasa_domain, intent: str
+) -> None:
+    tracker = conversation(rasa_domain, *ESCALATED, *says("no im fine", intent))
+    assert decision(policy, tracker) == CONFIRM
+
+
+def test_a_sign_said_with_the_correction_is_never_delayed(policy, rasa_domain) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *ESCALATED,
+        *says("no but now i cant breathe", "deny", [flag("breathing")]),
+    )
+    assert decision(policy, tracker) == EMERGENCY
+
+
+def test_the_answer_to_the_question_is_read_then_acted_on(policy, rasa_domain) -> None:
+    asked = [
+        *ESCALATED,
+        *says("no im fine", "deny"),
+        ActionExecuted(CONFIRM),
+        SlotSet("confirm_flag", "seizure"),
+    ]
+    tracker = conversation(rasa_domain, *asked, *says("no", "deny"))
+    assert decision(policy, tracker) == RESOLVE
+    # An explicit No: the resolution undoes the escalation, and the screen runs again.
+    undone = [
+        *asked,
+        *says("no", "deny"),
+        ActionExecuted(RESOLVE),
+        SlotSet("confirm_flag", None),
+        SlotSet("triage_level", None),
+        SlotSet("corrected_flags", ["seizure"]),
+    ]
+    assert decision(policy, conversation(rasa_domain, *undone)) == "triage_form"
+    # The red flag said before the correction no longer escalates later messages ...
+    later = conversation(
+        rasa_domain, *undone, *says("my back hurts", "describe_symptoms")
+    )
+    assert decision(policy, later) is None
+    # ... but any answer other than No keeps the escalation.
+    kept = [*asked, *says("idk", "unsure"), ActionExecuted(RESOLVE)]
+    kept_tracker = conversation(rasa_domain, *kept, SlotSet("confirm_flag", None))
+    assert decision(policy, kept_tracker) == EMERGENCY
+
+
+def test_a_possible_sign_gets_one_direct_question(policy, rasa_domain) -> None:
+    possible = {
+        "entity": "possible_red_flag",
+        "value": "chest_pain",
+        "role": "emergency",
+    }
+    tracker = conversation(
+        rasa_domain,
+        *says("my chest feels kinda weird", "describe_symptoms", [possible]),
+    )
+    assert decision(policy, tracker) == CONFIRM
+    asked = conversation(
+        rasa_domain,
+        *says("my chest feels kinda weird", "describe_symptoms", [possible]),
+        ActionExecuted(CONFIRM),
+    )
+    assert decision(policy, asked) == LISTEN
 
 
 @pytest.mark.parametrize("intent", ["restart", "request_summary"])
