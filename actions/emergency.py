@@ -97,14 +97,22 @@ def emergency_message(flags: List[RedFlag], place: Region, text: str = "") -> st
 
 
 def reminder_message(flags: List[RedFlag], place: Region, intent: str) -> str:
-    """A shorter reply for later turns: the conversation stays escalated."""
+    """A shorter reply for later turns: the conversation stays escalated, and what to
+    do while waiting is repeated (a bystander asks "we have no narcan, what now?")."""
     opening = KIND_CLOSINGS.get(intent, "")
     names = " and ".join(flag.name for flag in flags)
-    return (
-        f"{opening} I'm still worried about {names}. "
-        f"{call_line(flags[0], place)} I can't give home-care tips while this is "
-        "going on; please get help now."
-    ).strip()
+    lines = [
+        (
+            f"{opening} I'm still worried about {names}. {call_line(flags[0], place)}"
+        ).strip()
+    ]
+    if flags[0].flag_id != SUICIDAL:
+        steps = dict.fromkeys(step for flag in flags for step in flag.do_now)
+        lines += ["While you wait:", *(f"• {step}" for step in steps)]
+    lines.append(
+        "I can't give home-care tips while this is going on; please get help now."
+    )
+    return "\n".join(lines)
 
 
 class ActionEmergency(Action):

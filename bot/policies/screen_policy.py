@@ -37,6 +37,7 @@ FORM = "form"
 GUIDANCE_ACTION = "guidance_action"
 FALLBACK_ACTION = "fallback_action"
 CHECK_INS_SLOT = "check_ins_slot"
+PAIN_ENTITIES = "pain_entities"
 HARM_REDUCTION_ACTION = "harm_reduction_action"
 OPT_IN_ACTION = "opt_in_action"
 STOP_ACTION = "stop_action"
@@ -63,6 +64,8 @@ class ScreenPolicy(Policy):
             GUIDANCE_ACTION: "action_self_care_guidance",
             FALLBACK_ACTION: "action_fallback",
             CHECK_INS_SLOT: "check_ins",
+            # What makes a harm-reduction question also a report of pain to screen.
+            PAIN_ENTITIES: ["body_location", "symptom"],
             HARM_REDUCTION_ACTION: "action_harm_reduction",
             OPT_IN_ACTION: "action_opt_in_check_in",
             STOP_ACTION: "action_stop_check_ins",
@@ -115,10 +118,17 @@ class ScreenPolicy(Policy):
         if isinstance(last, ActionExecutionRejected):
             # The form could not use the message: say so rather than stay silent.
             return self.config[FALLBACK_ACTION]
+        if tracker.latest_action_name in (
+            self.config[OPT_IN_ACTION],
+            self.config[STOP_ACTION],
+            self.config[FALLBACK_ACTION],
+        ):
+            # Each of these is a whole answer: wait for the person.
+            return ACTION_LISTEN_NAME
         if tracker.latest_action_name == self.config[HARM_REDUCTION_ACTION]:
             # The question is answered; what hurts, if the message said, is screened.
             if (
-                self._understood(tracker)
+                self._understood(tracker, self.config[PAIN_ENTITIES])
                 and tracker.get_slot(self.config[TRIAGE_SLOT]) is None
             ):
                 return self.config[FORM]
@@ -144,11 +154,15 @@ class ScreenPolicy(Policy):
             return self.config[FORM]
         return self.config[GUIDANCE_ACTION]
 
-    def _understood(self, tracker: DialogueStateTracker) -> bool:
-        """Whether the latest message names a symptom, body part, drug or time."""
+    def _understood(
+        self, tracker: DialogueStateTracker, kinds: Optional[List[Text]] = None
+    ) -> bool:
+        """Whether the latest message names a symptom, body part, drug or time (or
+        one of `kinds`)."""
+        wanted = set(kinds if kinds is not None else self.config[UNDERSTOOD_ENTITIES])
         return bool(
             {e.get(ENTITY_ATTRIBUTE_TYPE) for e in tracker.latest_message.entities}
-            & set(self.config[UNDERSTOOD_ENTITIES])
+            & wanted
         )
 
     def predict_action_probabilities(
