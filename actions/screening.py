@@ -17,7 +17,6 @@ from actions.answers import normalise, read_answer
 from actions.catalogue import region
 from actions.conversation import latest_flags, questions_in
 from actions.disposition import settle_disposition
-from actions.fallback import language_of, other_language_reply
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     URGENT_QUESTIONS,
@@ -37,6 +36,7 @@ from actions.slots import (
     UNSURE,
     YES,
 )
+from bot.language import language_of, other_language_reply
 
 NOTHING = "none"
 NOTHING_WORDS = frozenset(

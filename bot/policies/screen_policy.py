@@ -29,6 +29,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
 
+from bot.language import is_other_language
 from bot.policies.safety_policy import SAFETY_POLICY_PRIORITY
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ FORM = "form"
 GUIDANCE_ACTION = "guidance_action"
 FALLBACK_ACTION = "fallback_action"
 CHECK_INS_SLOT = "check_ins_slot"
+ANSWER_INTENTS = "answer_intents"
+TELL_ME_MORE = "tell_me_more"
 PAIN_ENTITIES = "pain_entities"
 HARM_REDUCTION_ACTION = "harm_reduction_action"
 OPT_IN_ACTION = "opt_in_action"
@@ -64,6 +67,8 @@ class ScreenPolicy(Policy):
             GUIDANCE_ACTION: "action_self_care_guidance",
             FALLBACK_ACTION: "action_fallback",
             CHECK_INS_SLOT: "check_ins",
+            ANSWER_INTENTS: ["affirm", "deny", "unsure"],
+            TELL_ME_MORE: "utter_tell_me_more",
             # What makes a harm-reduction question also a report of pain to screen.
             PAIN_ENTITIES: ["body_location", "symptom"],
             HARM_REDUCTION_ACTION: "action_harm_reduction",
@@ -105,6 +110,7 @@ class ScreenPolicy(Policy):
             OPT_IN_ACTION,
             STOP_ACTION,
             HARM_REDUCTION_ACTION,
+            TELL_ME_MORE,
         ):
             if self.config[key] not in domain.action_names_or_texts:
                 raise InvalidConfigException(
@@ -122,6 +128,7 @@ class ScreenPolicy(Policy):
             self.config[OPT_IN_ACTION],
             self.config[STOP_ACTION],
             self.config[FALLBACK_ACTION],
+            self.config[TELL_ME_MORE],
         ):
             # Each of these is a whole answer: wait for the person.
             return ACTION_LISTEN_NAME
@@ -138,6 +145,9 @@ class ScreenPolicy(Policy):
         intent = (tracker.latest_message.intent or {}).get("name")
         if intent in self.config[KEEP_OUT_INTENTS]:
             return None
+        if is_other_language(tracker.latest_message.text or ""):
+            # Answered kindly in that language (the fallback), not screened in English.
+            return self.config[FALLBACK_ACTION]
         if tracker.active_loop_name == self.config[FORM]:
             return self.config[FORM]
         if tracker.get_slot(self.config[CHECK_INS_SLOT]) == OFFERED:
@@ -146,6 +156,12 @@ class ScreenPolicy(Policy):
                 return self.config[OPT_IN_ACTION]
             if intent == "deny":
                 return self.config[STOP_ACTION]
+        if (
+            intent in self.config[ANSWER_INTENTS]
+            and tracker.get_slot(self.config[TRIAGE_SLOT]) is None
+        ):
+            # A bare yes or no before anything was asked: ask what is going on.
+            return self.config[TELL_ME_MORE]
         if intent not in self.config[UNSURE_INTENTS]:
             return None
         if not self._understood(tracker):

@@ -1,4 +1,6 @@
-"""The check-in scheduler: fires due check-ins through Rasa's external-event endpoint.
+"""The check-in scheduler: fires due check-ins through Rasa's external-event endpoint,
+and, hourly, deletes conversations idle longer than the retention period (default 30
+days, CONVERSATION_RETENTION_DAYS).
 
 `make serve` runs one beside the Rasa server; several replicas may each run one, since
 a check-in is claimed by exactly one of them (`bot.checkins.claim_due`). It talks only
@@ -18,6 +20,7 @@ from urllib.parse import quote
 import requests
 
 from bot import checkins
+from bot.tooling import delete_conversation
 
 logger = logging.getLogger(__name__)
 INTENT = "EXTERNAL_check_in"
@@ -59,11 +62,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         or f"http://127.0.0.1:{os.environ.get('BOT_PORT', '5005')}",
     )
     parser.add_argument("--interval", type=float, default=60.0)
+    parser.add_argument(
+        "--retention-days",
+        type=float,
+        default=float(os.environ.get("CONVERSATION_RETENTION_DAYS", "30")),
+        help="delete conversations idle this long (checked hourly; 0 keeps them)",
+    )
     parser.add_argument("--once", action="store_true")
     args = parser.parse_args(argv)
     token = os.environ.get("RASA_AUTH_TOKEN", "")
+    last_retention = 0.0
     while True:
         run_once(args.bot_url, token)
+        if args.retention_days > 0 and time.monotonic() - last_retention > 3600:
+            delete_conversation.main(["--older-than-days", str(args.retention_days)])
+            last_retention = time.monotonic()
         if args.once:
             return 0
         time.sleep(args.interval)

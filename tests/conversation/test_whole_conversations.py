@@ -78,6 +78,8 @@ async def test_opioid_buttock_pain_gets_the_screen_before_sourced_tips(
     stretches = await person.says("what stretches can i do")
     assert "pigeon" in stretches.lower() and "Source" in stretches
 
+    declined = await person.says("no")  # the check-in offer, declined
+    assert "no check-ins" in declined
     done = await person.says("no")  # after tips: the choices again, not "Sorry..."
     assert "[Stretches]" in done and "warning sign" in done
 
@@ -139,7 +141,7 @@ async def test_negations_and_questions_are_not_emergencies(
 async def test_not_sure_leans_to_caution(person: Person) -> None:
     await person.says("ran out of baclofen yesterday and my legs are spasming")
     replies = []
-    for answer in ("no", "not sure", "no", "no", "no", "no"):
+    for answer in ("no", "not sure", "no", "no", "no", "no", "no", "no", "no"):
         replies.append(await person.says(answer))
         if "Source" in replies[-1]:
             break

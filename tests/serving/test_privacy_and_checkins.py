@@ -114,3 +114,26 @@ def test_the_api_token_reaches_rasa_from_the_environment_only() -> None:
     ]
     assert with_auth_token(arguments, {}) == arguments
     assert with_auth_token(["shell"], {"RASA_AUTH_TOKEN": "x"}) == ["shell"]
+
+
+async def test_the_operator_command_deletes_by_id_and_by_age(
+    database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.tooling import delete_conversation
+
+    monkeypatch.setenv("TRACKER_DB", str(database))
+    monkeypatch.delenv("DB_HOST", raising=False)
+    store = CachingSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(database))
+    for sender in ("old-one", "by-id", "recent"):
+        await store.save(DialogueStateTracker.from_events(sender, [UserUttered("hi")]))
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE events SET timestamp = 0 WHERE sender_id = 'old-one'")
+        )
+
+    assert delete_conversation.main(["by-id"]) == 0
+    assert delete_conversation.main(["--older-than-days", "30"]) == 0
+    assert rows(database, "by-id") == 0
+    assert rows(database, "old-one") == 0
+    assert rows(database, "recent") > 0

@@ -1,0 +1,101 @@
+"""Telling a message in another language from English, and the kind reply to it.
+
+Shared by the screen policy (a message in Spanish is answered in Spanish, not screened
+in English) and the fallback action. The word lists and replies are data
+(`data/dialogue/languages.yml`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, FrozenSet, Optional, Tuple
+
+import yaml
+
+ENGLISH = "en"
+MIXED_SUFFIX = "+en"
+LANGUAGES_FILE = Path("dialogue") / "languages.yml"
+_NOT_WORD = re.compile(r"[^\w' ]+")
+
+
+def _normalise(text: str) -> str:
+    lowered = _NOT_WORD.sub(" ", text.lower().replace("’", "'")).replace("'", "")
+    return " ".join(lowered.split())
+
+
+def _data_dir() -> Path:
+    """`BOT_DATA_DIR` if set, else the repository's `data/` folder."""
+    default = Path(__file__).resolve().parent.parent / "data"
+    return Path(os.environ.get("BOT_DATA_DIR", default))
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The word lists and replies of `languages.yml`."""
+
+    min_words: int
+    english: FrozenSet[str]
+    words: Dict[str, FrozenSet[str]]
+    replies: Dict[str, str]
+    mixed: Dict[str, str]
+    other_reply: str
+
+
+@lru_cache(maxsize=1)
+def languages() -> Languages:
+    """Loaded once."""
+    path = _data_dir() / LANGUAGES_FILE
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    english = frozenset(_normalise(w) for w in document["english"])
+    words = {
+        code: frozenset(_normalise(w) for w in entry["words"]) - english
+        for code, entry in document["languages"].items()
+    }
+    return Languages(
+        min_words=int(document["min_words"]),
+        english=english - frozenset().union(*words.values()),
+        words=words,
+        replies={c: e["reply"] for c, e in document["languages"].items()},
+        mixed={c: e["mixed"] for c, e in document["languages"].items()},
+        other_reply=str(document["other_reply"]),
+    )
+
+
+def language_of(text: str) -> str:
+    """`en`, a language code (`es`), or a mixed one (`es+en`)."""
+    table = languages()
+    tokens = _normalise(text).split()
+    english = sum(token in table.english for token in tokens)
+    best: Tuple[int, Optional[str]] = (0, None)
+    for code, words in table.words.items():
+        count = sum(token in words for token in tokens)
+        if count > best[0]:
+            best = (count, code)
+    count, code = best
+    # One word is enough for a message of one or two words ("hola", "gracias").
+    needed = 1 if len(tokens) <= 2 else table.min_words
+    if code is None or count < needed:
+        return ENGLISH
+    if english >= table.min_words:
+        return code + MIXED_SUFFIX if count >= english / 2 else ENGLISH
+    return code if count > english else ENGLISH
+
+
+def is_other_language(text: str) -> bool:
+    """Whether the message is in another language only (not mixed with English)."""
+    code = language_of(text)
+    return code != ENGLISH and not code.endswith(MIXED_SUFFIX)
+
+
+def other_language_reply(code: str, emergency: str) -> Optional[str]:
+    """The reply for a message in another language, or None for English."""
+    table = languages()
+    if code == ENGLISH:
+        return None
+    if code.endswith(MIXED_SUFFIX):
+        return table.mixed[code[: -len(MIXED_SUFFIX)]].format(emergency=emergency)
+    return table.replies.get(code, table.other_reply).format(emergency=emergency)
