@@ -54,6 +54,16 @@ NOTHING_WORDS = frozenset(
         "i havent stopped anything",
     }
 )
+LET_THROUGH_INTENTS = frozenset(
+    {
+        "request_summary",
+        "restart",
+        "delete_conversation",
+        "confirm_delete",
+        "stop_check_ins",
+        "ask_human",
+    }
+)
 FACT_ENTITIES = frozenset(
     {"substance", "substance_class", "body_location", "region", "hours_since_stop"}
 )
@@ -216,10 +226,14 @@ class ValidateTriageForm(FormValidationAction):
         asked = tracker.get_slot(REQUESTED_SLOT)
         if asked not in (*QUESTIONS_BY_SLOT, SUBSTANCE_CLASS, BODY_LOCATION):
             return []
+        intent = str((tracker.latest_message.get("intent") or {}).get("name"))
+        if intent in LET_THROUGH_INTENTS:
+            # The form steps aside (Rasa rejects it) and the rules answer: a summary,
+            # a restart, a deletion; the screen resumes after.
+            return []
         if any(e.get("event") == "slot" and e.get("name") == asked for e in events):
             return []
         message = tracker.latest_message
-        intent = str((message.get("intent") or {}).get("name"))
         foreign = other_language_reply(
             language_of(message.get("text") or ""),
             region(tracker.get_slot(REGION)).emergency,

@@ -79,13 +79,18 @@ class ScreenPolicy(Policy):
             KEEP_OUT_INTENTS: [
                 "restart",
                 "request_summary",
+                "ask_human",
                 "delete_conversation",
                 "confirm_delete",
                 "stop_check_ins",
                 "EXTERNAL_check_in",
             ],
             # What the intent classifier says when it is unsure.
-            UNSURE_INTENTS: ["nlu_fallback", "out_of_scope"],
+            UNSURE_INTENTS: [
+                "nlu_fallback",
+                "out_of_scope",
+                "correct_misunderstanding",
+            ],
             # Entities that carry something the screen or the guidance uses.
             UNDERSTOOD_ENTITIES: [
                 "substance",
@@ -121,7 +126,10 @@ class ScreenPolicy(Policy):
     def decide(self, tracker: DialogueStateTracker) -> Optional[Text]:
         """The action for this message, or None to let the other policies decide."""
         last = tracker.events[-1] if tracker.events else None
+        intent = (tracker.latest_message.intent or {}).get("name")
         if isinstance(last, ActionExecutionRejected):
+            if intent in self.config[KEEP_OUT_INTENTS]:
+                return None  # the form stepped aside for a rule (a summary, a restart)
             # The form could not use the message: say so rather than stay silent.
             return self.config[FALLBACK_ACTION]
         if tracker.latest_action_name in (
@@ -142,7 +150,6 @@ class ScreenPolicy(Policy):
             return None
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return None
-        intent = (tracker.latest_message.intent or {}).get("name")
         if intent in self.config[KEEP_OUT_INTENTS]:
             return None
         if is_other_language(tracker.latest_message.text or ""):
@@ -165,7 +172,10 @@ class ScreenPolicy(Policy):
         if intent not in self.config[UNSURE_INTENTS]:
             return None
         if not self._understood(tracker):
-            return None
+            # Nothing recognisable: the kind fallback (the rules say the same for
+            # nlu_fallback and out_of_scope; "not literally" outside an escalation has
+            # no rule of its own).
+            return self.config[FALLBACK_ACTION]
         if tracker.get_slot(self.config[TRIAGE_SLOT]) is None:
             return self.config[FORM]
         return self.config[GUIDANCE_ACTION]
