@@ -226,6 +226,7 @@ def read_answer(
     topic = _topic_answer(words, slot, vocab)
     if topic is not None:
         return topic
-    if intent_confidence >= INTENT_CONFIDENCE:
+    # The intent decides only a short reply: "its not me its my son" is no "no".
+    if intent_confidence >= INTENT_CONFIDENCE and len(words) <= SHORT_ANSWER_WORDS - 2:
         return ANSWER_BY_INTENT.get(str(intent))
     return None

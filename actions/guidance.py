@@ -13,7 +13,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.checkins import offer_check_in
-from actions.conversation import pending_questions
+from actions.conversation import pending_questions, reported_flags
 from actions.knowledge_base import AdviceItem, knowledge_base
 from actions.slots import (
     BODY_LOCATION,
@@ -33,6 +33,7 @@ DEFAULT_TOPICS = ("what_to_do", "medicine")
 """The first answer after a clear screen is the practical plan and the pain-relief
 options (named without doses, "ask a pharmacist"), not an overview."""
 OVERVIEW = "overview"
+PREGNANCY_MEDICINE = "pregnancy_medicine"
 HARM_REDUCTION_ACTION = "action_harm_reduction"
 """Answers harm-reduction questions at once: what it answered is not asked again."""
 HARM_REDUCTION = "harm_reduction"
@@ -122,6 +123,10 @@ class ActionSelfCareGuidance(Action):
         if button_topic and button_topic not in topics:
             topics.append(button_topic)
         topics = [t for t in topics if t != OVERVIEW] or list(DEFAULT_TOPICS)
+        if "pregnancy" in reported_flags(tracker):
+            # No anti-inflammatories in pregnancy (NHS): the pain-relief answer is the
+            # pregnancy one.
+            topics = [PREGNANCY_MEDICINE if t == "medicine" else t for t in topics]
         person = person_of(tracker)
         answered = topics[:MAX_TOPICS_PER_REPLY]
         first_advice = not any(

@@ -47,6 +47,7 @@ TOPICS = (
     "gabapentin",
     "methadone_clinic",
     "pregnancy",
+    "pregnancy_medicine",
     "conversion",
     "kratom",
 )

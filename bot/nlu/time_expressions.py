@@ -68,6 +68,11 @@ _DURATION = re.compile(
     rf"\b{_NUMBER}\s*(hours?|hrs?|h|days?|weeks?|wks?|months?)\b", re.IGNORECASE
 )
 _DAY_N = re.compile(r"\bday\s*(\d{1,3})\b", re.IGNORECASE)
+_NOT_A_LAST_USE = re.compile(
+    r"\s*(?:pregnant|preggo|along|gestation|into (?:my|the|her) pregnancy|postpartum"
+    r"|old\b|of age)",
+    re.IGNORECASE,
+)
 _SINCE_WEEKDAY = re.compile(
     rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE
 )
@@ -155,6 +160,8 @@ def _durations(text: str, today: dt.date) -> Iterator[Found]:
             continue
         if _is_rate(text, match):  # "6 percs a day" is how much, not when
             continue
+        if _NOT_A_LAST_USE.match(text, match.end()):
+            continue  # "20 weeks pregnant", "6 months clean": not the last use
         yield Found(round(amount * _UNIT_HOURS[unit]), match.start(), match.end())
     for match in _SINCE_WEEKDAY.finditer(text):
         days = (today.weekday() - WEEKDAYS.index(match.group(1).lower())) % 7 or 7

@@ -23,7 +23,11 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecutionRejected
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    UserUttered,
+)
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
@@ -38,6 +42,11 @@ FORM = "form"
 GUIDANCE_ACTION = "guidance_action"
 FALLBACK_ACTION = "fallback_action"
 CHECK_INS_SLOT = "check_ins_slot"
+ASK_DELETE = "ask_delete"
+DELETE_ACTION = "delete_action"
+DELETE_CANCELLED = "delete_cancelled"
+YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "sure", "ok", "okay", "please"})
+NO_WORDS = frozenset({"no", "nah", "nope", "naw", "not"})
 ANSWER_INTENTS = "answer_intents"
 TELL_ME_MORE = "tell_me_more"
 PAIN_ENTITIES = "pain_entities"
@@ -67,6 +76,9 @@ class ScreenPolicy(Policy):
             GUIDANCE_ACTION: "action_self_care_guidance",
             FALLBACK_ACTION: "action_fallback",
             CHECK_INS_SLOT: "check_ins",
+            ASK_DELETE: "utter_ask_delete",
+            DELETE_ACTION: "action_delete_conversation",
+            DELETE_CANCELLED: "utter_delete_cancelled",
             ANSWER_INTENTS: ["affirm", "deny", "unsure"],
             TELL_ME_MORE: "utter_tell_me_more",
             # What makes a harm-reduction question also a report of pain to screen.
@@ -116,6 +128,8 @@ class ScreenPolicy(Policy):
             STOP_ACTION,
             HARM_REDUCTION_ACTION,
             TELL_ME_MORE,
+            DELETE_ACTION,
+            DELETE_CANCELLED,
         ):
             if self.config[key] not in domain.action_names_or_texts:
                 raise InvalidConfigException(
@@ -137,6 +151,8 @@ class ScreenPolicy(Policy):
             self.config[STOP_ACTION],
             self.config[FALLBACK_ACTION],
             self.config[TELL_ME_MORE],
+            self.config[DELETE_ACTION],
+            self.config[DELETE_CANCELLED],
         ):
             # Each of these is a whole answer: wait for the person.
             return ACTION_LISTEN_NAME
@@ -157,12 +173,25 @@ class ScreenPolicy(Policy):
             return self.config[FALLBACK_ACTION]
         if tracker.active_loop_name == self.config[FORM]:
             return self.config[FORM]
-        if tracker.get_slot(self.config[CHECK_INS_SLOT]) == OFFERED:
-            # A typed yes or no right after the check-in offer answers the offer.
-            if intent == "affirm":
-                return self.config[OPT_IN_ACTION]
-            if intent == "deny":
+        first_word = ((tracker.latest_message.text or "").lower().split() or [""])[0]
+        first_word = first_word.strip(",.!")
+        said_yes = intent == "affirm" or first_word in YES_WORDS
+        said_no = intent == "deny" or first_word in NO_WORDS
+        if self._last_bot_action(tracker) == self.config[ASK_DELETE]:
+            # A typed "yes" to "Delete it?" confirms, like the button.
+            if said_yes and not said_no:
+                return self.config[DELETE_ACTION]
+            if said_no:
+                return self.config[DELETE_CANCELLED]
+        if (
+            tracker.get_slot(self.config[CHECK_INS_SLOT]) == OFFERED
+            and self._last_bot_action(tracker) == self.config[GUIDANCE_ACTION]
+        ):
+            # A typed yes or no ("yes please", "no thanks") answers the offer.
+            if said_no:
                 return self.config[STOP_ACTION]
+            if said_yes:
+                return self.config[OPT_IN_ACTION]
         if (
             intent in self.config[ANSWER_INTENTS]
             and tracker.get_slot(self.config[TRIAGE_SLOT]) is None
@@ -179,6 +208,21 @@ class ScreenPolicy(Policy):
         if tracker.get_slot(self.config[TRIAGE_SLOT]) is None:
             return self.config[FORM]
         return self.config[GUIDANCE_ACTION]
+
+    @staticmethod
+    def _last_bot_action(tracker: DialogueStateTracker) -> Optional[Text]:
+        """The bot's last action before the latest message (not listening)."""
+        seen_user = False
+        for event in reversed(tracker.events):
+            if isinstance(event, UserUttered):
+                seen_user = True
+            elif (
+                seen_user
+                and isinstance(event, ActionExecuted)
+                and event.action_name != ACTION_LISTEN_NAME
+            ):
+                return event.action_name
+        return None
 
     def _understood(
         self, tracker: DialogueStateTracker, kinds: Optional[List[Text]] = None
