@@ -67,6 +67,15 @@ class Verdict:
     asked: Set[str]  # possible signs asked about
 
 
+def quiet_rasa_logs() -> None:
+    """Rasa's processor logs every parse at debug level; a report prints its own."""
+    for name in ("rasa", "rasa.core.processor"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING)
+    )
+
+
 def load_detector() -> RedFlagDetector:
     """The lexicon detector built from the project's files, as the model builds it."""
     return RedFlagDetector(load_project_lexicon())
@@ -120,12 +129,7 @@ class Judge:
         self.config = semantic_config()
         self._loop = asyncio.new_event_loop()
         self._agent = Agent.load(str(model))
-        # Rasa's processor logs every parse at debug level; the report prints its own.
-        for name in ("rasa", "rasa.core.processor"):
-            logging.getLogger(name).setLevel(logging.WARNING)
-        structlog.configure(
-            wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING)
-        )
+        quiet_rasa_logs()
         self._parses: Dict[str, Dict[str, Any]] = {}
 
     def parse(self, text: str) -> Dict[str, Any]:

@@ -31,6 +31,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.tooling.bench import stop_process, wait_ready
+from bot.tooling.safety_report import quiet_rasa_logs
 
 HELD_OUT_GLOB = "tests/heldout/understanding_heldout*.yml"
 MODEL = Path("models/triage.tar.gz")
@@ -164,7 +165,9 @@ async def load(action_url: str) -> Any:
     from rasa.utils.endpoints import EndpointConfig
 
     endpoints = AvailableEndpoints(action=EndpointConfig(url=action_url))
-    return await load_agent(model_path=str(MODEL), endpoints=endpoints)
+    agent = await load_agent(model_path=str(MODEL), endpoints=endpoints)
+    quiet_rasa_logs()
+    return agent
 
 
 def print_score(name: str, score: UnderstandingScore, verbose: bool) -> None:
