@@ -11,7 +11,6 @@ read as not sure, and "not sure" leans to caution.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -20,6 +19,7 @@ import yaml
 
 from actions.paths import data_dir
 from actions.slots import ANSWER_BY_INTENT, NO, UNSURE, YES
+from bot.language import normalise
 
 ANSWERS_FILE = ("dialogue", "answers.yml")
 INTENT_CONFIDENCE = 0.6
@@ -30,15 +30,6 @@ QUESTION_OPENERS = frozenset(
     {"what", "why", "how", "when", "where", "who", "which", "can", "could", "should"}
     | {"would", "will", "is", "are", "do", "does"}
 )
-_NOT_WORD = re.compile(r"[^\w' ]+")
-
-
-def normalise(text: str) -> str:
-    """Lower case, punctuation and apostrophes dropped, spaces folded
-    ("Isn't it?!" -> "isnt it"); "n't" is kept as a word of its own."""
-    lowered = text.lower().replace("’", "'")
-    lowered = _NOT_WORD.sub(" ", lowered).replace("'", "")
-    return " ".join(lowered.split())
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,10 @@ LANGUAGES_FILE = Path("dialogue") / "languages.yml"
 _NOT_WORD = re.compile(r"[^\w' ]+")
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
+    """Lower case, punctuation and apostrophes dropped, spaces folded ("Isn't it?!" ->
+    "isnt it"): how typed answers, questions and languages are compared with their
+    word lists."""
     lowered = _NOT_WORD.sub(" ", text.lower().replace("’", "'")).replace("'", "")
     return " ".join(lowered.split())
 
@@ -50,9 +53,9 @@ def languages() -> Languages:
     """Loaded once."""
     path = _data_dir() / LANGUAGES_FILE
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    english = frozenset(_normalise(w) for w in document["english"])
+    english = frozenset(normalise(w) for w in document["english"])
     words = {
-        code: frozenset(_normalise(w) for w in entry["words"]) - english
+        code: frozenset(normalise(w) for w in entry["words"]) - english
         for code, entry in document["languages"].items()
     }
     return Languages(
@@ -68,7 +71,7 @@ def languages() -> Languages:
 def language_of(text: str) -> str:
     """`en`, a language code (`es`), or a mixed one (`es+en`)."""
     table = languages()
-    tokens = _normalise(text).split()
+    tokens = normalise(text).split()
     english = sum(token in table.english for token in tokens)
     best: Tuple[int, Optional[str]] = (0, None)
     for code, words in table.words.items():
