@@ -96,6 +96,31 @@ def emergency_message(flags: List[RedFlag], place: Region, text: str = "") -> st
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=1)
+def _help_arrived_phrases() -> List[str]:
+    path = data_dir() / "dialogue" / "help_arrived.yml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [normalise(str(p)) for p in document["phrases"]]
+
+
+def help_is_coming(text: str) -> bool:
+    """Whether the person says help was called or is there ("the ambulance is here")."""
+    padded = f" {normalise(text)} "
+    return any(f" {phrase} " in padded for phrase in _help_arrived_phrases())
+
+
+def handover_message(flags: List[RedFlag], place: Region) -> str:
+    """For someone who has called for help: well done, and what to tell the team."""
+    names = " and ".join(flag.name for flag in flags)
+    return (
+        "You did the right thing getting help. Until they take over, stay with the "
+        "person and keep following the steps above. Tell the team about "
+        f"{names}, what was taken or stopped and when; you can ask me for a summary "
+        "to show them. If anything gets worse before they arrive, call "
+        f"{place.emergency} again."
+    )
+
+
 def reminder_message(flags: List[RedFlag], place: Region, intent: str) -> str:
     """A shorter reply for later turns: the conversation stays escalated, and what to
     do while waiting is repeated (a bystander asks "we have no narcan, what now?")."""
@@ -143,7 +168,15 @@ class ActionEmergency(Action):
         flags = [red_flag(flag_id) for flag_id in ids]
         if already_escalated and not new_ids and not region_changed:
             intent = (tracker.latest_message.get("intent") or {}).get("name", "")
-            dispatcher.utter_message(text=reminder_message(flags, place, intent))
+            if help_is_coming(tracker.latest_message.get("text") or ""):
+                dispatcher.utter_message(
+                    text=handover_message(flags, place),
+                    buttons=[
+                        {"title": "Summary for the team", "payload": "/request_summary"}
+                    ],
+                )
+            else:
+                dispatcher.utter_message(text=reminder_message(flags, place, intent))
         else:
             text = tracker.latest_message.get("text") or ""
             dispatcher.utter_message(text=emergency_message(flags, place, text))

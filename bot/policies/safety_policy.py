@@ -72,6 +72,7 @@ CORRECTION_INTENTS = "correction_intents"
 CORRECTION_OPENERS = "correction_openers"
 UNRECOGNISED_EMERGENCY_INTENT = "unrecognised_emergency_intent"
 SCREEN_FORM = "screen_form"
+SUMMARY_ACTION = "summary_action"
 EMERGENCY = "emergency"
 SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (6)
 
@@ -155,6 +156,8 @@ class SafetyPolicy(Policy):
             UNRECOGNISED_EMERGENCY_INTENT: "report_emergency",
             # The screen, resumed after a question is answered No.
             SCREEN_FORM: "triage_form",
+            # The clinician summary, allowed (and final) in an escalated conversation.
+            SUMMARY_ACTION: "action_clinician_summary",
             # Actions whose every successful run returns at least one event (a slot or
             # the form's loop events): no event after one of them means it failed (the
             # action server is down). Actions that only send messages are not listed:
@@ -217,6 +220,9 @@ class SafetyPolicy(Policy):
             return ACTION_LISTEN_NAME, "a direct question was asked"
         if latest_action == self.config[RESOLVE_ACTION]:
             return self._after_resolution(tracker)
+        if latest_action == self.config[SUMMARY_ACTION] and self._escalated(tracker):
+            # The summary for the paramedics is the whole answer: no screen follows.
+            return ACTION_LISTEN_NAME, "the summary was given in an emergency"
         intent = (tracker.latest_message.intent or {}).get("name")
         if latest_action == ACTION_LISTEN_NAME:
             entities = tracker.latest_message.entities

@@ -286,3 +286,26 @@ async def test_a_screen_flag_is_named_when_the_message_itself_has_none(
     await run(dispatcher, tracker, domain)
 
     assert catalogue_entry("cauda_equina").name in texts(dispatcher)[0]
+
+
+@pytest.mark.parametrize(
+    "text", ["the ambulance is here now", "ok i called 911", "paramedics arrived"]
+)
+async def test_someone_who_called_for_help_is_helped_to_hand_over(
+    dispatcher, make_tracker, red_flag, user_said, domain, text: str
+) -> None:
+    earlier = [
+        user_said("he wont wake up", "report_emergency", [red_flag("overdose")]),
+        ActionExecuted("action_emergency"),
+        SlotSet("triage_level", "emergency"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = make_tracker(
+        text, "inform", slots={"triage_level": "emergency"}, events=earlier
+    )
+    events = await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert "right thing" in reply and "call 911 now" not in reply
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == "/request_summary"
+    assert SlotSet("triage_level", "emergency") in events  # still escalated

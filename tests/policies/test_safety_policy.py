@@ -344,3 +344,13 @@ def test_a_red_flag_said_while_the_action_server_was_down_still_escalates(
     )
     assert tracker.get_slot("triage_level") is None
     assert decision(policy, tracker) == EMERGENCY
+
+
+def test_the_summary_is_the_whole_answer_in_an_emergency(policy, rasa_domain) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *ESCALATED,
+        *says("summary for the paramedics", "request_summary"),
+        ActionExecuted("action_clinician_summary"),
+    )
+    assert decision(policy, tracker) == LISTEN

@@ -26,9 +26,7 @@ def test_the_http_api_answers_only_with_the_token(tmp_path: Path) -> None:
         url = f"http://127.0.0.1:{port}"
         wait_until_healthy(f"{url}/", process, 180, log)
         assert requests.get(f"{url}/status", timeout=10).status_code == 401
-        assert (
-            requests.get(f"{url}/status?token=wrong", timeout=10).status_code == 401
-        )
+        assert requests.get(f"{url}/status?token=wrong", timeout=10).status_code == 401
         answer = requests.get(f"{url}/status", params={"token": SECRET}, timeout=10)
         assert answer.status_code == 200
         cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes()
