@@ -6,8 +6,8 @@ entry and field at fault, instead of failing a person's question at 3am. Loading
 a few milliseconds of YAML; nothing else happens at import time.
 """
 
-from actions.catalogue import red_flags, region
 from actions.knowledge_base import knowledge_base
+from bot.safety.catalogue import red_flags, region
 
 knowledge_base()
 red_flags()

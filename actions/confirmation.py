@@ -22,7 +22,6 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.answers import read_answer
-from actions.catalogue import GENERIC_FLAG, red_flag
 from actions.conversation import latest_possible_flag, reported_flags
 from actions.screen_questions import SCREEN_SLOTS
 from actions.slots import (
@@ -39,6 +38,7 @@ from actions.slots import (
     URGENT,
     YES,
 )
+from bot.safety.catalogue import GENERIC_FLAG, red_flag
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from rasa_sdk.events import EventType, SlotSet
 
-from actions.catalogue import red_flag, region
 from actions.conversation import reported_flags
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_SLOTS, URGENT_QUESTIONS
 from actions.slots import (
@@ -24,6 +23,7 @@ from actions.slots import (
     URGENT,
     YES,
 )
+from bot.safety.catalogue import red_flag, region
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker

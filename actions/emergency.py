@@ -11,10 +11,10 @@ from rasa_sdk import Action
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
 from actions.answers import normalise
-from actions.catalogue import GENERIC_FLAG, RedFlag, Region, red_flag, region
 from actions.conversation import emergency_reply_sent, latest_flags, reported_flags
 from actions.paths import data_dir
 from actions.slots import EMERGENCY, REGION, REQUESTED_SLOT, SCREEN_FLAG, TRIAGE_LEVEL
+from bot.safety.catalogue import GENERIC_FLAG, RedFlag, Region, red_flag, region
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker

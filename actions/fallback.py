@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any, Dict, List, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
-from actions.catalogue import region
 from actions.guidance import follow_up_buttons
 from actions.slots import EMERGENCY, REGION, SUBSTANCE_CLASS, TRIAGE_LEVEL
 from bot.language import language_of, other_language_reply
+from bot.safety.catalogue import region
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker

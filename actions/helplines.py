@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
-from actions.catalogue import region
 from actions.slots import REGION
+from bot.safety.catalogue import region
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker

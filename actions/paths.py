@@ -1,14 +1,7 @@
-"""Where the action server finds the project's data, overridable for tests and
-deployments."""
+"""Where the action server finds the project's data (see `bot.paths`)."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from bot.paths import PROJECT_ROOT, data_dir
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def data_dir() -> Path:
-    """`BOT_DATA_DIR` if set, else the repository's `data/` folder."""
-    return Path(os.environ.get("BOT_DATA_DIR", PROJECT_ROOT / "data"))
+__all__ = ["PROJECT_ROOT", "data_dir"]

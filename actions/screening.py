@@ -14,7 +14,6 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
 
 from actions.answers import normalise, read_answer
-from actions.catalogue import region
 from actions.conversation import latest_flags, questions_in
 from actions.disposition import settle_disposition
 from actions.screen_questions import (
@@ -37,6 +36,7 @@ from actions.slots import (
     YES,
 )
 from bot.language import language_of, other_language_reply
+from bot.safety.catalogue import region
 
 NOTHING = "none"
 NOTHING_WORDS = frozenset(

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
-from actions.catalogue import red_flag
 from actions.conversation import reported_flags
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
@@ -21,6 +20,7 @@ from actions.slots import (
     SYMPTOM,
     TRIAGE_LEVEL,
 )
+from bot.safety.catalogue import red_flag
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker

@@ -46,6 +46,11 @@ MUTEX_POLL_SECONDS = 0.005
 MUTEX_KEY_INFIX = "mutex:"
 
 
+class LockStoreUnavailableError(LockError):
+    """Redis can't be reached: the message is answered with the service-down reply
+    (bot/serving/turns.py), not processed without a lock."""
+
+
 class AtomicRedisLockStore(RedisLockStore):
     """Rasa's `RedisLockStore`, safe with several Rasa processes on one Redis."""
 
@@ -79,7 +84,9 @@ class AtomicRedisLockStore(RedisLockStore):
         try:
             acquired = mutex.acquire()
         except redis.RedisError as error:
-            raise LockError(f"Redis lock store unavailable: {error}") from error
+            raise LockStoreUnavailableError(
+                f"Redis lock store unavailable: {type(error).__name__}"
+            ) from error
         if not acquired:
             raise LockError(
                 f"Timed out after {MUTEX_WAIT_SECONDS}s waiting to update the lock of "

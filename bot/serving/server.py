@@ -109,6 +109,9 @@ def _freeze_after_loading(load: Callable[..., Awaitable[Any]]) -> Callable[..., 
 
 def install() -> None:
     """Installs the fixes into this process's Rasa (idempotent)."""
+    from bot.serving import turns
+
+    turns.install()  # first: it sets the lock lifetime Rasa reads on import
     import rasa.core.run
     from rasa.core.actions.action import RemoteAction
     from sqlalchemy import event

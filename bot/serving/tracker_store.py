@@ -32,25 +32,39 @@ endpoints.yml (bot/tooling/endpoints.py writes this):
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Text
+from pathlib import Path
+from typing import Any, Dict, Iterator, Optional, Text
 
 import sqlalchemy as sa
 import sqlalchemy.orm
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import (
+    SQLTrackerStore,
+    create_engine_kwargs,
+    ensure_schema_exists,
+)
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
+
+from bot.serving.encryption import encrypt_column, fernet_from_environment
+from bot.serving.turns import StoreUnavailableError
 
 logger = logging.getLogger(__name__)
 
 # Enough for every conversation active at once on one replica; older ones are read
 # from the database again. A tracker of a whole triage is tens of kilobytes.
 DEFAULT_CACHED_CONVERSATIONS = 256
+# A database that does not answer is an outage, not a wait: the person gets the
+# service-down reply (bot/serving/turns.py) instead of a stalled chat.
+CONNECT_TIMEOUT_SECONDS = 5
+PRIVATE_FILE_MODE = 0o600  # conversations are readable by the service's user only
 
 
 @dataclass
@@ -96,8 +110,13 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         cached_conversations: int = DEFAULT_CACHED_CONVERSATIONS,
         **kwargs: Any,
     ) -> None:
+        _create_private_sqlite_file(kwargs.get("dialect"), kwargs.get("db"))
         super().__init__(*args, **kwargs)
         self._pool_sqlite_connections()
+        self._check_connections_before_use()
+        fernet = fernet_from_environment()
+        if fernet is not None:
+            encrypt_column(self.SQLEvent.__table__.c.data, fernet)
         self._capacity = max(0, int(cached_conversations))
         self._known: "OrderedDict[Text, _Stored]" = OrderedDict()
         self._guard = threading.Lock()  # the HTTP API may call from other threads
@@ -124,6 +143,50 @@ class CachingSQLTrackerStore(SQLTrackerStore):
         )
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
+    def _check_connections_before_use(self) -> None:
+        """PostgreSQL: a pooled connection is tested before use and a connection
+        attempt gives up after `CONNECT_TIMEOUT_SECONDS`.
+
+        Why: after the database restarts, every pooled connection is dead; without
+        the test each would fail one person's message before being replaced, and a
+        database that does not answer would hold the message for minutes.
+        """
+        url = self.engine.url
+        if url.get_backend_name() != "postgresql":
+            return
+        kwargs = create_engine_kwargs(url)
+        connect_args = {
+            **kwargs.pop("connect_args", {}),
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+        }
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, pool_pre_ping=True, connect_args=connect_args, **kwargs
+        )
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Iterator[sa.orm.Session]:
+        """Rasa's session scope, without its exit on `ValueError`.
+
+        Why: Rasa's ends the whole process on any `ValueError` inside the scope, which
+        it means for a missing PostgreSQL schema; but the database driver raises the
+        same error for a NUL in a conversation id, so one request stopped the service.
+        A missing schema is now a `StoreUnavailableError` (the service-down reply),
+        and any other error belongs to that one message.
+        """
+        session = self.sessionmaker()
+        try:
+            try:
+                ensure_schema_exists(session)
+            except ValueError as missing_schema:
+                raise StoreUnavailableError(
+                    f"PostgreSQL schema '{missing_schema}' was not found."
+                ) from missing_schema
+            yield session
+        finally:
+            session.close()
+
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         """The conversation's latest session: the cached tracker when still current."""
         with self.session_scope() as session:
@@ -134,7 +197,11 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             known is not None
             and known.tracker is not None
             and known.last_event_id == last_event_id
+            and len(known.tracker.events) == known.stored_events
         ):
+            # Exactly what is stored: nothing written since by anyone, and nothing
+            # added to the object since it was saved (a caller that kept using it, or
+            # a turn that failed before its save, gets the stored state instead).
             handed_out = known.tracker
             self._remember(
                 sender_id,
@@ -252,3 +319,17 @@ class CachingSQLTrackerStore(SQLTrackerStore):
             "action_name": data.get("name"),
             "data": json.dumps(data),
         }
+
+
+def _create_private_sqlite_file(dialect: Optional[str], db: Optional[str]) -> None:
+    """Creates an SQLite database file readable by its owner only (0600), or makes an
+    existing one so; SQLite gives its `-wal` and `-shm` files the same mode."""
+    if (dialect or "sqlite") != "sqlite" or not db or db == ":memory:":
+        return
+    path = Path(db)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_CREAT | os.O_RDWR, PRIVATE_FILE_MODE)
+    os.close(descriptor)
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if file.exists():
+            os.chmod(file, PRIVATE_FILE_MODE)

@@ -7,9 +7,9 @@ from typing import Any, Dict, List
 import pytest
 from rasa_sdk.events import SlotSet
 
-from actions.catalogue import red_flag as catalogue_entry
 from actions.disposition import settle_disposition
 from actions.screen_questions import SCREEN_SLOTS
+from bot.safety.catalogue import red_flag as catalogue_entry
 
 # An opioid user with buttock pain who answered "no" to every question they were asked.
 CLEAR_SCREEN = {

@@ -9,10 +9,10 @@ import pytest
 from rasa_sdk.events import ActionExecuted, ActiveLoop, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.catalogue import red_flag as catalogue_entry
-from actions.catalogue import red_flags
 from actions.emergency import ActionEmergency
 from actions.knowledge_base import knowledge_base
+from bot.safety.catalogue import red_flag as catalogue_entry
+from bot.safety.catalogue import red_flags
 
 SELF_CARE_WORDS = re.compile(
     r"\b(stretch\w*|ibuprofen|paracetamol|acetaminophen|naproxen|heat(ing)? pad|"

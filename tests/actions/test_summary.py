@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rasa_sdk.events import ActionExecuted
 
-from actions.catalogue import red_flag as catalogue_entry
 from actions.summary import ActionClinicianSummary
+from bot.safety.catalogue import red_flag as catalogue_entry
 
 
 async def test_summary_lists_what_the_person_reported(

@@ -228,3 +228,95 @@ async def test_a_tracker_it_did_not_hand_out_is_saved_rasas_way_and_not_cached(
 
     again = await store.retrieve(SENDER)
     assert again is not rebuilt  # read from the database, as Rasa's store would
+
+
+async def test_events_added_after_saving_are_not_handed_back(
+    make_store: StoreFactory,
+) -> None:
+    """Rasa's contract: `retrieve` returns what is stored, not the caller's object with
+    events it added after `save` (Rasa's own server tests do exactly this)."""
+    store = make_store()
+    saved = await converse(store, MESSAGES[:1])
+    stored_count = len(saved.events)
+    saved.update(UserUttered("never saved", {"name": "describe_symptoms"}))
+
+    again = await store.retrieve(SENDER)
+
+    assert len(again.events) == stored_count
+    assert all(getattr(event, "text", None) != "never saved" for event in again.events)
+
+
+async def test_a_first_turn_that_fails_before_its_save_leaves_nothing_behind(
+    make_store: StoreFactory, database: Path
+) -> None:
+    store = make_store()
+    tracker = await store.get_or_create_tracker(SENDER)  # created and saved
+    created = list(tracker.events)
+    for event in turn("the turn that raised", "oxycodone"):
+        tracker.update(event)  # ...and the turn raised here, before its save
+
+    again = await store.retrieve(SENDER)
+
+    assert list(again.events) == created
+    assert not any("the turn that raised" in row[4] for row in rows(database))
+
+
+async def test_the_database_file_is_readable_by_its_owner_only(
+    make_store: StoreFactory, database: Path
+) -> None:
+    await converse(make_store(), MESSAGES)
+
+    for path in (database, Path(f"{database}-wal")):
+        if path.exists():
+            assert path.stat().st_mode & 0o777 == 0o600, path
+
+
+async def test_an_existing_readable_database_file_is_made_private(
+    make_store: StoreFactory, database: Path
+) -> None:
+    database.touch(mode=0o644)
+    database.chmod(0o644)
+
+    make_store()
+
+    assert database.stat().st_mode & 0o777 == 0o600
+
+
+async def test_with_a_key_the_words_are_stored_encrypted_and_read_back(
+    make_store: StoreFactory, database: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cryptography.fernet import Fernet
+
+    from bot.serving import encryption
+
+    monkeypatch.setenv(encryption.KEY_ENV, Fernet.generate_key().decode())
+    column = CachingSQLTrackerStore.SQLEvent.__table__.c.data
+    monkeypatch.setattr(column, "type", column.type)  # restored after the test
+    store = make_store()
+    await converse(store, MESSAGES)
+    other_replica = make_store()
+
+    stored = rows(database)
+    back = await other_replica.retrieve(SENDER)
+
+    assert stored and all(row[4].startswith(encryption.TOKEN_PREFIX) for row in stored)
+    assert not any("glutes" in row[4] for row in stored)
+    assert [e.text for e in back.events if isinstance(e, UserUttered)] == [
+        text for text, _ in MESSAGES
+    ]
+
+
+async def test_a_nul_in_a_conversation_id_fails_that_message_not_the_process(
+    make_store: StoreFactory,
+) -> None:
+    """Rasa's session scope exits the process on a `ValueError`; PostgreSQL's driver
+    raises one for a NUL. Here the error stays with the one call."""
+    store = make_store()
+
+    class DriverRefusesNul(ValueError):
+        pass
+
+    with pytest.raises(DriverRefusesNul):
+        with store.session_scope():
+            raise DriverRefusesNul("A string literal cannot contain NUL (0x00)")
+    assert await store.retrieve("still-serving") is None

@@ -1,4 +1,4 @@
-"""The red-flag catalogue and regional phone numbers, as the actions need them.
+"""The red-flag catalogue and regional phone numbers, as the bot says them.
 
 Why here and not in the model: these are words the bot *says*, so they can be fixed
 without retraining. Loaded once, lazily, and validated: a missing field fails with file
@@ -15,7 +15,7 @@ from typing import Any, Dict, Optional, Tuple
 
 import yaml
 
-from actions.paths import data_dir
+from bot.paths import data_dir
 
 GENERIC_FLAG = "unspecified"
 
@@ -110,14 +110,13 @@ def red_flag(flag_id: Optional[str]) -> RedFlag:
     return red_flags().get(flag_id or "", GENERIC_RED_FLAG)
 
 
-@lru_cache(maxsize=1)
-def _regions() -> Tuple[str, Dict[str, Region]]:
-    path = data_dir() / "safety" / "regions.yml"
+def load_regions(path: Path) -> Tuple[str, Dict[str, Region]]:
+    """The default region's id and every region by id, from a regions file."""
     document = _load_yaml(path, "regions")
-    regions: Dict[str, Region] = {}
+    listed: Dict[str, Region] = {}
     for index, entry in enumerate(document["regions"]):
         where = f"File '{path}', region {entry.get('id', index)!r}"
-        regions[entry["id"]] = Region(
+        listed[entry["id"]] = Region(
             region_id=str(_require(entry, "id", where)),
             name=str(_require(entry, "name", where)),
             emergency=str(_require(entry, "emergency", where)),
@@ -127,17 +126,23 @@ def _regions() -> Tuple[str, Dict[str, Region]]:
             urgent=entry.get("urgent"),
         )
     default = str(document.get("default", "us"))
-    if default not in regions:
+    if default not in listed:
         raise CatalogueError(
             f"File '{path}': default region '{default}' is not listed."
         )
-    return default, regions
+    return default, listed
+
+
+@lru_cache(maxsize=1)
+def regions() -> Tuple[str, Dict[str, Region]]:
+    """The project's regions (`load_regions` of data/safety/regions.yml), read once."""
+    return load_regions(data_dir() / "safety" / "regions.yml")
 
 
 def region(region_id: Optional[str]) -> Region:
     """The person's region, else `BOT_REGION`, else the file's default."""
-    default, regions = _regions()
+    default, listed = regions()
     for candidate in (region_id, os.environ.get("BOT_REGION"), default):
-        if candidate and candidate in regions:
-            return regions[candidate]
-    return regions[default]
+        if candidate and candidate in listed:
+            return listed[candidate]
+    return listed[default]
