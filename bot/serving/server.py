@@ -112,6 +112,9 @@ def install() -> None:
     from bot.serving import turns
 
     turns.install()  # first: it sets the lock lifetime Rasa reads on import
+    from bot.serving import log_privacy
+
+    log_privacy.install()  # no conversation content in logs (before Rasa logs any)
     import rasa.core.run
     from rasa.core.actions.action import RemoteAction
     from sqlalchemy import event
