@@ -118,6 +118,17 @@ class AtomicRedisLockStore(RedisLockStore):
 
     def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
         """Finishes a ticket and deletes the lock if nobody waits, as one step: a
-        ticket issued elsewhere in between is neither lost nor deleted."""
-        with self._mutation(conversation_id):
-            super().cleanup(conversation_id, ticket_number)
+        ticket issued elsewhere in between is neither lost nor deleted.
+
+        If Redis fails here the turn has already been answered and saved: the person
+        is not shown an error for it, and the ticket expires by itself
+        (`TICKET_LOCK_LIFETIME`, bot/serving/turns.py).
+        """
+        try:
+            with self._mutation(conversation_id):
+                super().cleanup(conversation_id, ticket_number)
+        except LockStoreUnavailableError:
+            logger.warning(
+                "Could not release a conversation lock (Redis unavailable); it "
+                "expires by itself."
+            )

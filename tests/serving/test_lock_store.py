@@ -73,3 +73,17 @@ def test_one_holder_at_a_time_and_every_contender_gets_its_turn(
     for (_, left_at), (entered_at, _) in zip(spans, spans[1:]):
         assert entered_at >= left_at, "two holders of one conversation's lock at once"
     assert store().get_lock(conversation) is None  # the last one cleaned up
+
+
+def test_redis_down_is_an_outage_before_the_turn_and_silent_after_it() -> None:
+    """No Redis: a new message gets the service-down reply (bot/serving/turns.py
+    answers `LockStoreUnavailableError`), but a turn already answered and saved is not
+    turned into an error by a failed release; its ticket expires by itself."""
+    from bot.serving.lock_store import LockStoreUnavailableError
+    from tests.helpers import free_port
+
+    nowhere = AtomicRedisLockStore(host="127.0.0.1", port=free_port())
+
+    with pytest.raises(LockStoreUnavailableError):
+        nowhere.issue_ticket("person-1")
+    nowhere.cleanup("person-1", 0)  # must not raise
