@@ -1,15 +1,16 @@
 """The REST channel with its input checked: a clear 4xx or a kind reply, never a 5xx.
 
 Why: rasa's stock REST channel answers an empty body with a 500, a missing message with
-an empty 200, and hands any length of text to the model. People (and broken clients)
-send all of these; each gets a plain answer here, and message texts are never logged.
+an empty 200, hands any length of text to the model and reads a typed "/intent{...}"
+as an intent, skipping understanding and the red-flag check. People (and broken
+clients) send all of these; each gets a plain answer here, by the input policy all
+channels share (`bot.channels.input_policy`), and message texts are never logged.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput as StockRestInput
@@ -17,10 +18,22 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.input_policy import (
+    LONG_MESSAGE_NOTE,
+    MAX_REST_MESSAGE_CHARS,
+    RejectedInputError,
+    check_sender_id,
+    clean_text,
+    load_json,
+    prepare_for_rasa,
+)
+
+if TYPE_CHECKING:
+    from rasa.core.tracker_store import TrackerStore
+
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 10_000
-MAX_SENDER_CHARS = 128
+MAX_MESSAGE_CHARS = MAX_REST_MESSAGE_CHARS
 EMPTY_MESSAGE_REPLY = (
     "Your message came through empty. Tell me what's going on: where it hurts, what it "
     "feels like, and anything you've stopped or cut down recently. If it's an "
@@ -33,54 +46,45 @@ TROUBLE_REPLY = (
     "the UK, 112 in the EU)."
 )
 
-
-class InvalidRequestError(ValueError):
-    """The request can't be a message; the text says why, for the 4xx answer."""
-
-    def __init__(self, reason: str, status: int = 400) -> None:
-        super().__init__(reason)
-        self.status = status
+InvalidRequestError = RejectedInputError
+"""The name this module used before the shared input policy."""
 
 
 def parse_message_body(
     body: bytes, max_chars: int = MAX_MESSAGE_CHARS
 ) -> Tuple[str, str]:
-    """The sender id and message text of a REST request body, or
-    `InvalidRequestError`."""
-    if not body:
-        raise InvalidRequestError(
-            "The request body is empty; send JSON with 'sender' and 'message'."
-        )
-    try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidRequestError("The request body is not valid JSON.") from None
+    """The sender id and cleaned message text of a REST request body.
+
+    Raises:
+        RejectedInputError: not a JSON object within the policy's size and depth, a
+            sender id the policy refuses, a message that is not a string (400), or
+            one over `max_chars` (413).
+    """
+    payload = load_json(body)
     if not isinstance(payload, dict):
-        raise InvalidRequestError("The request body must be a JSON object.")
-    sender = payload.get("sender")
-    text = payload.get("message")
-    if (
-        not isinstance(sender, str)
-        or not sender.strip()
-        or len(sender) > MAX_SENDER_CHARS
-    ):
-        raise InvalidRequestError(
-            f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} "
-            "characters."
-        )
-    if not isinstance(text, str):
-        raise InvalidRequestError("'message' must be a string.")
-    if len(text) > max_chars:
-        raise InvalidRequestError(
+        raise RejectedInputError("The request body must be a JSON object.")
+    sender = check_sender_id(payload.get("sender"), "sender")
+    raw_text = payload.get("message")
+    text = clean_text(raw_text)
+    if text is None or not isinstance(raw_text, str):
+        raise RejectedInputError("'message' must be a string.")
+    if len(raw_text) > max_chars:
+        raise RejectedInputError(
             f"'message' is longer than {max_chars} characters.", status=413
         )
     return sender, text
 
 
-def _error(reason: InvalidRequestError) -> HTTPResponse:
+def _error(reason: RejectedInputError) -> HTTPResponse:
     return response.json(
         {"status": reason.status, "message": str(reason)}, status=reason.status
     )
+
+
+def _tracker_store(request: Request) -> "TrackerStore | None":
+    """The Rasa server's tracker store, to see which buttons were just offered."""
+    agent = getattr(request.app.ctx, "agent", None)
+    return getattr(agent, "tracker_store", None)
 
 
 class RestInput(StockRestInput):
@@ -110,10 +114,11 @@ class RestInput(StockRestInput):
         async def receive(request: Request) -> HTTPResponse:
             try:
                 sender, text = parse_message_body(request.body, self.max_message_chars)
-            except InvalidRequestError as reason:
+            except RejectedInputError as reason:
                 logger.info("REST request refused: %s", reason)
                 return _error(reason)
-            if not text.strip():
+            for_rasa = await prepare_for_rasa(text, sender, _tracker_store(request))
+            if not for_rasa.text.strip():
                 return response.json(
                     [{"recipient_id": sender, "text": EMPTY_MESSAGE_REPLY}]
                 )
@@ -121,7 +126,7 @@ class RestInput(StockRestInput):
             try:
                 await on_new_message(
                     UserMessage(
-                        text,
+                        for_rasa.text,
                         collector,
                         sender,
                         input_channel=self.name(),
@@ -131,6 +136,10 @@ class RestInput(StockRestInput):
             except Exception:  # noqa: BLE001 - the person still gets an answer
                 logger.exception("REST message could not be handled (text not logged).")
                 return response.json([{"recipient_id": sender, "text": TROUBLE_REPLY}])
+            if for_rasa.left_out:
+                collector.messages.append(
+                    {"recipient_id": sender, "text": LONG_MESSAGE_NOTE}
+                )
             return response.json(collector.messages)
 
         return webhook

@@ -13,7 +13,10 @@ output channel are rasa's):
   hands out a new one) and remembers, per connection, which session it joined.
 - A user message is answered for the session its connection joined, never for a
   `session_id` the message merely claims; it is dropped when no session was requested.
-- Incoming text is bounded (`max_message_chars`, default 2000) and must be a string.
+- Incoming text follows the input policy every channel shares
+  (`bot.channels.input_policy`): it must be a string, is cleaned of control characters
+  and lone surrogates, cut to `max_message_chars` (default 2000), and bounded for the
+  model; metadata is kept only within the policy's limits.
 - Text starting with "/" reaches Rasa as an intent only when it is the payload of a
   button the bot has just offered in this conversation, or one of `allowed_payloads`
   (default: the widget's silent `/greet`). Rasa reads "/intent{...}" as an intent with
@@ -36,9 +39,7 @@ output channel are rasa's):
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import uuid
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Set
 
@@ -47,9 +48,22 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput
 from rasa.shared.core.events import BotUttered, UserUttered
 
+from bot.channels.input_policy import (
+    LONG_MESSAGE_NOTE,
+    MAX_JSON_DEPTH,
+    MAX_WIDGET_MESSAGE_CHARS,
+    clean_text,
+    json_depth,
+    prepare_for_rasa,
+    safe_metadata,
+)
+from bot.channels.input_policy import offered_payloads as offered_payloads
+from bot.channels.input_policy import valid_session_id as valid_session_id
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from rasa.core.tracker_store import TrackerStore
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
     from sanic import Blueprint, Sanic
@@ -57,11 +71,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_CHARS = 2000
+MAX_MESSAGE_CHARS = MAX_WIDGET_MESSAGE_CHARS
 ALLOWED_PAYLOADS = ("/greet",)
-INTENT_PREFIX = "/"
 MAX_HISTORY_MESSAGES = 200
-SESSION_ID_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,64}")
 SESSION_ID = "session_id"
 SESSION_REQUEST_EVT = "session_request"
 SESSION_CONFIRM_EVT = "session_confirm"
@@ -71,25 +83,16 @@ QUICK_REPLIES = "quick_replies"
 PARAGRAPH_BREAK = "\n\n"
 
 
-def valid_session_id(candidate: Any) -> str | None:
-    """The client's proposed session id if it is one we could have issued, else None.
-
-    The id becomes the tracker's sender id and a room name: a bounded, plain token keeps
-    arbitrary client strings out of both.
-    """
-    if isinstance(candidate, str) and SESSION_ID_PATTERN.fullmatch(candidate):
-        return candidate
-    return None
-
-
 def bounded_text(text: Any, limit: int) -> str | None:
-    """The message text cut to `limit` characters, or None when it is not a string."""
-    if not isinstance(text, str):
+    """The cleaned message text cut to `limit` characters, or None when it is not a
+    string."""
+    cleaned = clean_text(text)
+    if cleaned is None:
         return None
-    if len(text) > limit:
-        logger.warning(f"socket.io message of {len(text)} characters cut to {limit}.")
-        return text[:limit]
-    return text
+    if len(cleaned) > limit:
+        logger.warning(f"socket.io message of {len(cleaned)} characters cut to {limit}")
+        return cleaned[:limit]
+    return cleaned
 
 
 def _quick_replies(buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
@@ -99,22 +102,6 @@ def _quick_replies(buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         for b in buttons
         if isinstance(b, dict) and b.get("title") and b.get("payload")
     ]
-
-
-def offered_payloads(events: "Iterable[Event]") -> Set[str]:
-    """Payloads of the buttons the bot sent since the person last said something."""
-    payloads: Set[str] = set()
-    for event in reversed(list(events)):
-        if isinstance(event, UserUttered):
-            break
-        if isinstance(event, BotUttered):
-            buttons = (event.data or {}).get("buttons") or []
-            payloads.update(
-                b["payload"]
-                for b in buttons
-                if isinstance(b, dict) and isinstance(b.get("payload"), str)
-            )
-    return payloads
 
 
 def history_messages(
@@ -231,9 +218,10 @@ class SocketIOInput(RasaSocketIOInput):
         data: Any,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
     ) -> None:
-        """Passes a bounded text message to rasa, as the connection's session."""
-        if not isinstance(data, dict):
-            logger.warning(f"socket.io message from {sid} ignored: not an object.")
+        """Passes a checked, bounded text message to rasa, as the connection's
+        session (`bot.channels.input_policy`)."""
+        if not isinstance(data, dict) or json_depth(data) > MAX_JSON_DEPTH:
+            logger.warning(f"socket.io message from {sid} ignored: not a flat object.")
             return
         text = bounded_text(data.get("message", ""), self.max_message_chars)
         if text is None:
@@ -251,38 +239,32 @@ class SocketIOInput(RasaSocketIOInput):
                 return
         else:
             sender_id = sid
-        text = await self._as_typed_unless_offered(text, sender_id)
-        metadata = data.get(self.metadata_key) or {}
-        if isinstance(metadata, str):
-            try:
-                metadata = json.loads(metadata)
-            except ValueError:
-                metadata = {}
+        for_rasa = await prepare_for_rasa(
+            text, sender_id, self._tracker_store(), self.allowed_payloads
+        )
+        output = SocketIOOutput(sio, self.bot_message_evt)
         message = UserMessage(
-            text,
-            SocketIOOutput(sio, self.bot_message_evt),
+            for_rasa.text,
+            output,
             sender_id,
             input_channel=self.name(),
-            metadata=metadata if isinstance(metadata, dict) else {},
+            metadata=safe_metadata(data.get(self.metadata_key)),
         )
         await on_new_message(message)
+        if for_rasa.left_out:
+            await output.send_text_message(sender_id, LONG_MESSAGE_NOTE)
 
-    async def _as_typed_unless_offered(self, text: str, sender_id: str) -> str:
-        """`text`, or the words after its leading "/" if it is no button on offer."""
-        if not text.startswith(INTENT_PREFIX) or text in self.allowed_payloads:
-            return text
-        tracker = await self._tracker(sender_id)
-        if tracker is not None and text in offered_payloads(tracker.events):
-            return text
-        logger.debug("socket.io: a typed '/' message is read as text, not an intent.")
-        return text.lstrip(INTENT_PREFIX).strip()
+    def _tracker_store(self) -> "TrackerStore | None":
+        """The Rasa server's tracker store, once the server runs."""
+        agent = getattr(self._app.ctx, "agent", None) if self._app else None
+        return getattr(agent, "tracker_store", None)
 
     async def _tracker(self, sender_id: str) -> DialogueStateTracker | None:
         """The stored conversation of `sender_id`, once the Rasa server runs."""
-        agent = getattr(self._app.ctx, "agent", None) if self._app else None
-        if agent is None or agent.tracker_store is None:
+        tracker_store = self._tracker_store()
+        if tracker_store is None:
             return None
-        return await agent.tracker_store.retrieve(sender_id)
+        return await tracker_store.retrieve(sender_id)
 
     async def _send_history(self, sio: "AsyncServer", sid: str) -> None:
         """Emits the conversation so far of the connection's session to it alone."""

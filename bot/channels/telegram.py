@@ -12,7 +12,9 @@ TELEGRAM_WEBHOOK_URL (the public HTTPS URL of /webhooks/telegram/webhook, regist
 with setWebhook at start-up), TELEGRAM_BOT_USERNAME and TELEGRAM_API_BASE.
 
 Why it is built this way:
-- The webhook checks the secret, parses the update (400 when malformed, never 500),
+- The webhook checks the secret, parses the update (400 when malformed, never 500; a
+  body too large or nested too deeply for the input policy every channel shares,
+  `bot.channels.input_policy`, is acknowledged and dropped),
   answers 200 at once and handles the update in the background: Telegram re-sends
   updates whose webhook is slow, and a person's messages must not wait on each other's
   HTTP round trip. Each chat's updates still run one after another, in order.
@@ -40,9 +42,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.input_policy import (
+    LONG_MESSAGE_NOTE,
+    ModelText,
+    bounded_for_model,
+    clean_text,
+    starts_as_intent,
+)
 from bot.channels.telegram_api import DEFAULT_API_BASE, TelegramApiError, TelegramBotApi
 from bot.channels.telegram_format import CallbackPayloads, inline_keyboard, split_text
 from bot.channels.telegram_updates import (
+    IgnoredUpdateError,
     IncomingUpdate,
     MalformedUpdateError,
     is_too_long,
@@ -332,6 +342,9 @@ class TelegramInput(InputChannel):
         except MalformedUpdateError as error:
             logger.info("Telegram: malformed update (%s)", error)
             return response.json({"ok": False, "error": str(error)}, status=400)
+        except IgnoredUpdateError as error:
+            logger.info("Telegram: update dropped (%s)", error)
+            return response.json({"ok": True})
         if update is not None and self._recent.is_new(update.update_id):
             self._chats.submit(
                 update.chat_id, partial(self._handle, update, on_new_message)
@@ -354,34 +367,43 @@ class TelegramInput(InputChannel):
         """Hands the person's text to Rasa; runs in the background."""
         chat_id = str(update.chat_id)
         try:
-            text = await self._text_for_rasa(update)
-            if text is None:
+            for_rasa = await self._text_for_rasa(update)
+            if for_rasa is None:
                 return
             await self._output.send_typing(chat_id)
             await on_new_message(
                 UserMessage(
-                    text,
+                    for_rasa.text,
                     self._output,
                     chat_id,
                     input_channel=CHANNEL_NAME,
                     message_id=str(update.update_id),
                 )
             )
+            if for_rasa.left_out:
+                await self._output.send_text_message(chat_id, LONG_MESSAGE_NOTE)
         except Exception:  # one failed update must not stop the next ones
             logger.exception("Telegram: update %s failed", update.update_id)
 
-    async def _text_for_rasa(self, update: IncomingUpdate) -> str | None:
+    async def _text_for_rasa(self, update: IncomingUpdate) -> ModelText | None:
         """What Rasa should read, or None after the bot answered the person itself."""
         if update.callback_query_id is not None:
-            return await self._pressed_button(update)
+            payload = await self._pressed_button(update)
+            return ModelText(payload) if payload else None
         chat_id = str(update.chat_id)
-        if update.text is None:
+        text = clean_text(update.text)
+        if text is None:
             await self._output.send_text_message(chat_id, NON_TEXT_REPLY)
             return None
-        if is_too_long(update.text):
+        if is_too_long(text):
             await self._output.send_text_message(chat_id, TOO_LONG_REPLY)
             return None
-        return typed_text_for_rasa(update.text, self.settings.bot_username) or None
+        typed = typed_text_for_rasa(text, self.settings.bot_username)
+        if not typed:
+            return None
+        if starts_as_intent(typed):  # a Telegram command, as the intent it stands for
+            return ModelText(typed)
+        return bounded_for_model(typed)
 
     async def _pressed_button(self, update: IncomingUpdate) -> str | None:
         """Answers the press, removes the answered keyboard, returns the payload."""

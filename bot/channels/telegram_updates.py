@@ -6,13 +6,20 @@ Pure functions and plain data, so the webhook can answer 400 for anything malfor
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Type, TypeVar
 
-# Telegram's own limit for one message; a longer "message" cannot come from a person.
-MAX_INCOMING_CHARS = 4096
+from bot.channels.input_policy import (
+    MAX_TELEGRAM_MESSAGE_CHARS,
+    JsonTooComplexError,
+    RejectedInputError,
+    check_sender_id,
+    load_json,
+    read_as_typed,
+)
+
+MAX_INCOMING_CHARS = MAX_TELEGRAM_MESSAGE_CHARS
 
 # Telegram commands a person can type or tap in the menu, as the Rasa intent they mean.
 # `/start` is what Telegram sends when someone opens the bot for the first time.
@@ -20,7 +27,6 @@ TELEGRAM_COMMANDS: Dict[str, str] = {
     "/start": "/greet",
     "/restart": "/restart",
 }
-COMMAND_PREFIX = "/"
 # "/start@TriageBot" in group chats: the command, then the bot it is addressed to.
 _ADDRESSED_COMMAND = re.compile(r"^(/\w+)@(\w+)\b")
 
@@ -29,6 +35,11 @@ T = TypeVar("T")
 
 class MalformedUpdateError(ValueError):
     """The request body is not a Telegram update we can act on (answered with 400)."""
+
+
+class IgnoredUpdateError(ValueError):
+    """A body too large or nested too deeply to read (acknowledged with 200 and
+    dropped: Telegram never sends one, and would re-send it after a 4xx)."""
 
 
 @dataclass(frozen=True)
@@ -60,12 +71,15 @@ def parse_update(body: bytes) -> IncomingUpdate | None:
 
     Raises:
         MalformedUpdateError: not JSON, or a field the bot needs is missing or of
-            the wrong type.
+            the wrong type, or a chat id the input policy refuses.
+        IgnoredUpdateError: too large or nested too deeply (the input policy's limits).
     """
     try:
-        update = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise MalformedUpdateError(f"body is not JSON: {error}") from None
+        update = load_json(body)
+    except JsonTooComplexError as error:
+        raise IgnoredUpdateError(str(error)) from None
+    except RejectedInputError as error:
+        raise MalformedUpdateError(str(error)) from None
     if not isinstance(update, dict):
         raise MalformedUpdateError("body is not a JSON object")
     update_id = _field(update, "update_id", int, "update")
@@ -83,9 +97,10 @@ def typed_text_for_rasa(text: str, bot_username: str | None) -> str:
     """What Rasa should see for text a person typed.
 
     Telegram commands become the intent they stand for. Any other leading "/" is
-    dropped, because Rasa reads "/intent{...}" as an intent with entities and skips
-    NLU, which would also skip the red-flag check: only the bot's own buttons may send
-    intents.
+    dropped (the input policy's `read_as_typed`), because Rasa reads "/intent{...}" as
+    an intent with entities and skips NLU, which would also skip the red-flag check:
+    only the bot's own buttons may send intents, and on Telegram they arrive as button
+    presses, never as typed text.
     """
     text = text.strip()
     addressed = _ADDRESSED_COMMAND.match(text)
@@ -94,7 +109,7 @@ def typed_text_for_rasa(text: str, bot_username: str | None) -> str:
     command = TELEGRAM_COMMANDS.get(text.lower())
     if command is not None:
         return command
-    return text.lstrip(COMMAND_PREFIX).strip()
+    return read_as_typed(text)
 
 
 def is_too_long(text: str) -> bool:
@@ -112,7 +127,9 @@ def _message(update_id: int, message: Mapping[str, Any]) -> IncomingUpdate:
     if text is not None and not isinstance(text, str):
         raise MalformedUpdateError("message.text is not a string")
     return IncomingUpdate(
-        update_id=update_id, chat_id=_field(chat, "id", int, "message.chat"), text=text
+        update_id=update_id,
+        chat_id=_chat_id(_field(chat, "id", int, "message.chat")),
+        text=text,
     )
 
 
@@ -133,11 +150,20 @@ def _button_press(update_id: int, query: Mapping[str, Any]) -> IncomingUpdate:
         message_id = None
     return IncomingUpdate(
         update_id=update_id,
-        chat_id=chat_id,
+        chat_id=_chat_id(chat_id),
         text=data,
         callback_query_id=query_id,
         message_id=message_id if isinstance(message_id, int) else None,
     )
+
+
+def _chat_id(chat_id: int) -> int:
+    """The chat id, which becomes the conversation id, within the input policy."""
+    try:
+        check_sender_id(str(chat_id), "chat.id")
+    except RejectedInputError as error:
+        raise MalformedUpdateError(str(error)) from None
+    return chat_id
 
 
 def _field(mapping: Mapping[str, Any], key: str, kind: Type[T], where: str) -> T:
