@@ -71,25 +71,32 @@ def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
     return SELF_CARE, []
 
 
-def disposition_message(level: str, reasons: List[str], emergency_number: str) -> str:
-    """What the person reads about the disposition, before any tip."""
+def disposition_message(
+    level: str,
+    reasons: List[str],
+    emergency_number: str,
+    urgent_line: Optional[str] = None,
+) -> str:
+    """What the person reads about the disposition, before any tip; with the region's
+    same-day advice line (NHS 111, 811, healthdirect, …) where it has one."""
     because = "; ".join(reasons)
     watch = (
         f"If anything changes (chest pain, trouble breathing, confusion, a seizure, "
         f"losing control of your bladder or bowels), call {emergency_number} "
         f"straight away."
     )
+    advice_line = f" For advice today: {urgent_line}." if urgent_line else ""
     if level == URGENT:
         return (
             f"Thank you. Please get medical care today (your doctor, prescriber, an "
-            f"urgent care clinic or an addiction service). Why: {because}. "
-            f"Here is what can help in the meantime. {watch}"
+            f"urgent care clinic or an addiction service). Why: {because}."
+            f"{advice_line} Here is what can help in the meantime. {watch}"
         )
     if level == ROUTINE:
         return (
             f"Thank you. Nothing you told me is an emergency, but please see a doctor "
-            f"in the next few days, because {because}. Meanwhile, this can help. "
-            f"{watch}"
+            f"in the next few days, because {because}.{advice_line} Meanwhile, this "
+            f"can help. {watch}"
         )
     return f"Thank you. Nothing you told me sounds like an emergency. {watch}"
 
@@ -109,6 +116,8 @@ def settle_disposition(
     ):
         level = previous
     if level != previous:
-        number = region(tracker.get_slot(REGION)).emergency
-        dispatcher.utter_message(text=disposition_message(level, reasons, number))
+        place = region(tracker.get_slot(REGION))
+        dispatcher.utter_message(
+            text=disposition_message(level, reasons, place.emergency, place.urgent)
+        )
     return [SlotSet(TRIAGE_LEVEL, level)]

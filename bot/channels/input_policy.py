@@ -78,15 +78,16 @@ MAX_REPEATS = 3
 """A run of the same symbol, emoji or punctuation is kept this many times."""
 MAX_REPEATED_UNIT_CHARS = 8
 """Longest repeated unit collapsed: an emoji with a skin tone, a ZWJ family, "?! "."""
-MAX_MODEL_CHARS = 600
-"""Characters handed to the model at most: about 100 words of prose."""
-MAX_MODEL_SYMBOLS = 60
+MAX_MODEL_CHARS = 1200
+"""Characters handed to the model at most: about 200 words of prose (a long message
+from someone in distress is a few hundred characters; the sign is in what is kept)."""
+MAX_MODEL_SYMBOLS = 120
 """Symbol characters (neither letter, digit nor space) handed to the model at most:
 prose of `MAX_MODEL_CHARS` characters has about half as many."""
-MAX_MODEL_UNITS = 6
-"""Sentences and windows the semantic layer embeds at most (`message_units`). Its
-batches are padded to the whole message's 128 word pieces, so each unit costs the same
-25-50 ms on this 2-core machine: this is the budget that bounds the work."""
+MAX_MODEL_UNITS = 10
+"""Sentences and windows the semantic layer embeds at most (`message_units`): the
+budget that bounds the work. It batches units by length, so a clause costs what its
+own word pieces cost (a few ms), and the whole message, up to 128 pieces, the most."""
 SHRINK = 0.75
 """Budgets shrink by this factor until a long message's units fit."""
 HEAD_SHARE = 2 / 3

@@ -112,6 +112,9 @@ def install() -> None:
     from bot.serving import turns
 
     turns.install()  # first: it sets the lock lifetime Rasa reads on import
+    from bot.serving import bubbles
+
+    bubbles.install()  # no reply bubble over about 600 characters
     from bot.serving import log_privacy
 
     log_privacy.install()  # no conversation content in logs (before Rasa logs any)

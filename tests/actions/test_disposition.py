@@ -164,3 +164,18 @@ async def test_uk_person_is_told_to_call_999_if_things_change(
 
     text = dispatcher.messages[0]["text"]
     assert "999" in text and "911" not in text
+
+
+@pytest.mark.parametrize(
+    "region, line",
+    [("uk", "NHS 111"), ("ca", "811"), ("au", "1800 022 222"), ("nz", "0800 611 116")],
+)
+async def test_an_urgent_level_names_the_regions_advice_line(
+    dispatcher, make_tracker, domain, region: str, line: str
+) -> None:
+    await decide(
+        dispatcher, make_tracker, domain, region=region, screen_fluids="unsure"
+    )
+
+    [message] = [m["text"] for m in dispatcher.messages if m.get("text")]
+    assert "medical care today" in message and line in message
