@@ -28,7 +28,7 @@ export SANIC_HOST ?= 127.0.0.1
 TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
                    $(wildcard bot/*.py) $(shell find bot/nlu bot/policies bot/safety -name '*.py')
 
-.PHONY: help install train serve chat test test-deps lint safety-report understanding-report nlu-report bench clean
+.PHONY: help install train serve chat test test-deps lint safety-report understanding-report guidance-report nlu-report bench clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -86,6 +86,9 @@ safety-report: $(MODEL) ## red-flag recall and over-triage: lexicon, semantic la
 
 understanding-report: $(MODEL) ## dead ends, silent replies, intent F1 and screen answers read right, on the understanding sets
 	$(BIN)/python -m bot.tooling.understanding_report --verbose
+
+guidance-report: $(MODEL) ## the blind guidance set: advice each reply must and must not contain
+	$(BIN)/python -m bot.tooling.guidance_report
 
 nlu-report: $(MODEL) ## intent and entity F1, parse latency on tests/nlu (reports in results/)
 	@mkdir -p results/nlu
