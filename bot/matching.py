@@ -251,6 +251,23 @@ class TermMatcher:
             token.norm_ = self._speller.repair(base_norm(token.norm_))
         return doc
 
+    def repaired(self, text: str) -> str:
+        """`text` with chat slang spelled out and misspellings of lexicon words
+        repaired, each other word as typed; "" when there was nothing to repair."""
+        doc = self._nlp.make_doc(lower_same_length(text))
+        changed = False
+        pieces: List[str] = []
+        for token in doc:
+            word = token.text
+            base = base_norm(token.norm_)
+            fixed = self._speller.repair(base)
+            # Slang is a word of its own: the "m" of "im" is not "am".
+            attached = token.i > 0 and not doc[token.i - 1].whitespace_
+            if fixed != base or (token.lower_ in CHAT_SLANG and not attached):
+                word, changed = fixed, True
+            pieces.append(word + token.whitespace_)
+        return "".join(pieces) if changed else ""
+
     def find(self, doc: Doc, labels: Optional[Set[str]] = None) -> List[TermMatch]:
         """All non-overlapping matches in `doc`, preferring longer ones."""
         spans = []

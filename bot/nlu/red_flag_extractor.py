@@ -20,6 +20,9 @@ RED_FLAG_ENTITY = "red_flag"
 # keeps everywhere entities go (trackers, stories, the HTTP API).
 RED_FLAG_DISPOSITION = "role"
 SET_ASIDE_KEY = "red_flags_set_aside"
+REPAIRED_TEXT_KEY = "red_flag_repaired_text"
+"""The message as the lexicon read it (slang out, misspellings repaired), for the
+semantic layer; absent when it reads the same as typed."""
 """Message property: flags whose words were there but denied, asked about or past."""
 
 
@@ -57,6 +60,8 @@ class RedFlagExtractor(LexiconComponent, EntityExtractorMixin):
                 ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True
             )
             message.set(SET_ASIDE_KEY, analysis.set_aside, add_to_output=True)
+            if analysis.repaired_text:
+                message.set(REPAIRED_TEXT_KEY, analysis.repaired_text)
         return messages
 
     def _detector_or_fail(self) -> RedFlagDetector:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -33,8 +34,10 @@ from bot.nlu.length_guard import SAFETY_TEXT
 from bot.nlu.red_flag_extractor import (
     RED_FLAG_DISPOSITION,
     RED_FLAG_ENTITY,
+    REPAIRED_TEXT_KEY,
     SET_ASIDE_KEY,
 )
+from bot.safety.detector import ASKED_ABOUT
 from bot.safety.exemplar_tables import exemplars_from_lookup_tables
 from bot.safety.semantic import (
     NO_SIGN,
@@ -43,14 +46,17 @@ from bot.safety.semantic import (
     SignClassifier,
     clear_and_possible,
     message_units,
+    optional_float,
 )
 
 POSSIBLE_RED_FLAG_ENTITY = "possible_red_flag"
 SCORES_KEY = "red_flag_scores"
 CLASSIFIER_FILE = "classifier.npz"
 DISPOSITIONS_FILE = "dispositions.json"
+POSITIVES_FILE = "positives.npz"
 SCORE_FLOOR = 0.0005
 EMERGENCY = "emergency"
+URGENT = "urgent"
 """Scores below this are left out of the parse output (noise)."""
 
 ORDINARY_INTENTS = [
@@ -85,15 +91,25 @@ def ordinary_examples(training_data: TrainingData, intents: Sequence[str]) -> Li
 
 
 def decide_bands(
-    config: Mapping[str, Any], scores: Mapping[str, float], set_aside: Mapping[str, str]
+    config: Mapping[str, Any],
+    scores: Mapping[str, float],
+    set_aside: Mapping[str, str],
+    dispositions: Optional[Mapping[str, str]] = None,
 ) -> Tuple[List[Tuple[str, float]], List[Tuple[str, float]]]:
     """(clear signs, possible signs) from the scores and the thresholds.
 
     A sign whose words the lexicon found but set aside (denied, asked about, in the
     past) drops one band: clear becomes possible (one direct question), possible
     becomes nothing. The lexicon's context rules are precise; the encoder hears
-    "no chest pain" close to "chest pain".
+    "no chest pain" close to "chest pain". An urgent sign (by `dispositions`) keeps
+    its band: it has no question to drop to, and the cost of a same-day referral
+    for "is it ok to come off while pregnant?" is small.
     """
+    urgent = {s for s, d in (dispositions or {}).items() if d == URGENT}
+    set_aside = {s: r for s, r in set_aside.items() if s not in urgent}
+    # Asked about ("is it normal to get breathless?") is often had: a possible sign
+    # stays possible (one direct question); denied or past drops to nothing.
+    asked = {s for s, r in set_aside.items() if r == ASKED_ABOUT}
     clear, possible = clear_and_possible(
         scores,
         config["clear_thresholds"],
@@ -103,7 +119,9 @@ def decide_bands(
     )
     kept_clear = [(s, p) for s, p in clear if s not in set_aside]
     demoted = [(s, p) for s, p in clear if s in set_aside]
-    kept_possible = demoted + [(s, p) for s, p in possible if s not in set_aside]
+    kept_possible = demoted + [
+        (s, p) for s, p in possible if s not in set_aside or s in asked
+    ]
     return kept_clear, sorted(kept_possible, key=lambda item: -item[1])
 
 
@@ -155,6 +173,13 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             # The classifier: hidden units and L2 penalty (see SignClassifier).
             "hidden_units": 256,
             "alpha": 0.001,
+            # A sign is clear only if some training phrasing of it is at least this
+            # similar (cosine) to a unit of the message; otherwise it is asked about.
+            # A network is sure of itself far from anything it was shown ("is there
+            # somewhere i can call for help" scored 1.0 for baclofen withdrawal);
+            # cross-set validation: 0.4 costs 3 of 1686 emergencies asked instead of
+            # escalated at once, none missed (bot/tooling/semantic_cv.py).
+            "clear_needs_support": 0.4,
         }
 
     def __init__(
@@ -164,12 +189,15 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
         resource: Resource,
         classifier: Optional[SignClassifier] = None,
         dispositions: Optional[Dict[str, str]] = None,
+        positives: Optional[Tuple[np.ndarray, np.ndarray]] = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._classifier = classifier
         self._dispositions = dispositions or {}
+        # (embeddings, sign per row) of the training positives, for the support check.
+        self._positives = positives
 
     @classmethod
     def create(
@@ -215,8 +243,18 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             alpha=float(self._config["alpha"]),
         )
         self._dispositions = dispositions
+        rows = [index for index, label in enumerate(labels) if label != NO_SIGN]
+        self._positives = (
+            embeddings[rows].astype(np.float16),
+            np.array([labels[index] for index in rows]),
+        )
         with self._model_storage.write_to(self._resource) as directory:
             self._classifier.save(directory / CLASSIFIER_FILE)
+            np.savez(
+                directory / POSITIVES_FILE,
+                embeddings=self._positives[0],
+                signs=self._positives[1],
+            )
             (directory / DISPOSITIONS_FILE).write_text(
                 json.dumps(dispositions), encoding="utf-8"
             )
@@ -237,17 +275,50 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             dispositions = json.loads(
                 (directory / DISPOSITIONS_FILE).read_text(encoding="utf-8")
             )
+            with np.load(directory / POSITIVES_FILE, allow_pickle=False) as stored:
+                positives = (stored["embeddings"], stored["signs"])
         shared_encoder()  # fail at load, not on the first message
-        return cls(config, model_storage, resource, classifier, dispositions)
+        return cls(
+            config, model_storage, resource, classifier, dispositions, positives
+        )
 
-    def scores(self, text: str) -> Dict[str, float]:
-        """Each sign's probability for `text` (its best unit)."""
+    def scores(self, text: str, repaired_text: str = "") -> Dict[str, float]:
+        """Each sign's probability for `text` (its best unit), also judged as the
+        lexicon read it (`repaired_text`: misspellings repaired) when that differs."""
         if self._classifier is None:
             raise EncoderError("SemanticRedFlagExtractor was used before training.")
-        units = message_units(text)
+        units = list(
+            dict.fromkeys(message_units(text) + message_units(repaired_text))
+        )
         if not units:
             return {}
-        return self._classifier.scores(shared_encoder().embed(units))
+        embeddings = shared_encoder().embed(units)
+        return self._supported(self._classifier.scores(embeddings), embeddings)
+
+    def _supported(
+        self, scores: Dict[str, float], embeddings: np.ndarray
+    ) -> Dict[str, float]:
+        """Scores with each clear sign that no training phrasing resembles capped just
+        under its clear threshold (so it is asked about, not escalated at once)."""
+        floor = float(self._config.get("clear_needs_support") or 0.0)
+        if self._positives is None or floor <= 0.0:
+            return scores
+        matrix, signs = self._positives
+        similarity: Optional[np.ndarray] = None
+        supported = dict(scores)
+        for sign, score in scores.items():
+            clear_at = optional_float(
+                self._config["clear_thresholds"].get(sign),
+                float(self._config["clear_threshold"]),
+            )
+            if score < clear_at:
+                continue
+            if similarity is None:
+                similarity = (embeddings @ matrix.T.astype(np.float32)).max(axis=0)
+            rows = signs == sign
+            if not rows.any() or float(similarity[rows].max()) < floor:
+                supported[sign] = clear_at - 0.001
+        return supported
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds semantic `red_flag` and `possible_red_flag` entities and the scores."""
@@ -255,7 +326,7 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             text = message.get(SAFETY_TEXT) or message.get(TEXT)
             if not text or not text.strip():
                 continue
-            scores = self.scores(text)
+            scores = self.scores(text, message.get(REPAIRED_TEXT_KEY) or "")
             entities = message.get(ENTITIES, [])
             if lexicon_in_doubt(self._config, scores, self._dispositions):
                 entities = self._doubted(entities)
@@ -277,7 +348,9 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
         set_aside: Mapping[str, str],
     ) -> List[Dict[str, Any]]:
         """Entities for the signs the lexicon did not already raise."""
-        clear, possible = decide_bands(self._config, scores, set_aside)
+        clear, possible = decide_bands(
+            self._config, scores, set_aside, self._dispositions
+        )
         raised = {
             str(e.get("value"))
             for e in lexicon_entities

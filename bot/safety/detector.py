@@ -46,6 +46,9 @@ from bot.lexicon import (
 )
 from bot.matching import TermMatch, TermMatcher
 
+ASKED_ABOUT = "asked about, not reported"
+"""Why a sign's words were set aside when a question wraps them ("is it normal to get
+breathless?"): unlike a denial or a past event, often said by someone who has it."""
 logger = logging.getLogger(__name__)
 
 NOT_A_SIGN = "not_a_sign"
@@ -704,6 +707,9 @@ class Analysis:
     hits: List[RedFlagHit]
     set_aside: Dict[str, str]
     """Flag id -> why its words did not count (negated, a question, history)."""
+    repaired_text: str = ""
+    """The text with chat slang spelled out and misspelt lexicon words repaired
+    ("cnt brethe" -> "can not breathe"), or "" when nothing changed."""
 
 
 @dataclass(frozen=True)
@@ -776,7 +782,16 @@ class RedFlagDetector:
             for flag_id in everything
             if flag_id not in hits
         }
-        return Analysis(list(hits.values()), set_aside)
+        return Analysis(list(hits.values()), set_aside, self.repaired(text))
+
+    def repaired(self, text: str) -> str:
+        """`text` as the lexicon reads it: slang spelled out, misspellings of its
+        words repaired; "" when that changes nothing but case.
+
+        Why: the semantic layer's encoder splits a misspelt word into pieces it has
+        never seen together ("suicidel", "brethe"); it also judges this reading.
+        """
+        return self._matcher.repaired(text)
 
     def _flags_in(
         self,
@@ -959,7 +974,7 @@ class _Context:
         if not is_question and self._said_to_be_fine(match, clause_end):
             return _Located(match, False, "said to be fine")
         if self._asked_about(match, sentence_start):
-            return _Located(match, False, "asked about, not reported")
+            return _Located(match, False, ASKED_ABOUT)
         if self._in_the_past(match, clause_start, clause_end, sentence_end):
             return _Located(match, False, "in the past")
         if (match.start, match.end) in self.sensations and _contains_any(

@@ -27,7 +27,7 @@ import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -105,20 +105,27 @@ class SentenceEncoder:
             ),
         )
 
-    def embed(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-        """Unit-length embeddings, one row per text (an empty text gives zeros)."""
-        rows: List[np.ndarray] = []
-        for start in range(0, len(texts), batch_size):
-            rows.append(self._embed_batch(texts[start : start + batch_size]))
-        if not rows:
-            return np.zeros((0, 384), dtype=np.float32)
-        return np.vstack(rows)
+    def embed(self, texts: Sequence[str], batch_size: int = 16) -> np.ndarray:
+        """Unit-length embeddings, one row per text (an empty text gives zeros).
 
-    def _embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        Texts are batched by length: a batch is padded to its longest text, and one
+        long message among its short clauses made every clause cost as much as the
+        whole message (attention grows with the square of the length).
+        """
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
         encodings = self._tokenizer.encode_batch([t or "" for t in texts])
+        order = sorted(range(len(texts)), key=lambda index: len(encodings[index].ids))
+        rows = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            rows[batch] = self._embed_encoded([encodings[index] for index in batch])
+        return rows
+
+    def _embed_encoded(self, encodings: Sequence[Any]) -> np.ndarray:
         width = max(len(e.ids) for e in encodings)
-        ids = np.zeros((len(texts), width), dtype=np.int64)
-        mask = np.zeros((len(texts), width), dtype=np.int64)
+        ids = np.zeros((len(encodings), width), dtype=np.int64)
+        mask = np.zeros((len(encodings), width), dtype=np.int64)
         for row, encoding in enumerate(encodings):
             ids[row, : len(encoding.ids)] = encoding.ids
             mask[row, : len(encoding.ids)] = 1
@@ -260,17 +267,24 @@ class Exemplars:
     ordinary: Tuple[str, ...]
 
     def labelled(self) -> Tuple[List[str], List[str]]:
-        """(texts, labels): a positive is labelled with its sign, the rest `none`."""
+        """(texts, labels): a positive is labelled with its sign, the rest `none`.
+
+        A message is judged unit by unit (`message_units`), so each clause of a
+        hard negative or an ordinary message is also a `none` example: "i make it to
+        the toilet every time", cut from its sentence, must not read as a sign. A
+        positive's clauses are not added: which clause carries the sign is unknown.
+        """
         texts: List[str] = []
         labels: List[str] = []
         for sign, phrases in self.positives.items():
             texts += phrases
             labels += [sign] * len(phrases)
-        for phrases in self.hard_negatives.values():
-            texts += phrases
-            labels += [NO_SIGN] * len(phrases)
-        texts += self.ordinary
-        labels += [NO_SIGN] * len(self.ordinary)
+        negatives = [p for phrases in self.hard_negatives.values() for p in phrases]
+        negatives += self.ordinary
+        for phrase in negatives:
+            units = message_units(phrase) or [phrase]
+            texts += units
+            labels += [NO_SIGN] * len(units)
         return texts, labels
 
     @classmethod
@@ -282,12 +296,22 @@ class Exemplars:
         `urgent` with their `flag`, `near_misses`; data/safety/cases/), whose cases
         count as positives of their flag and as hard negatives.
         """
+        paths = [path for folder in folders for path in sorted(folder.glob("*.yml"))]
+        return cls.load_files(paths)
+
+    @classmethod
+    def load_file(cls, path: Path) -> "Exemplars":
+        """One exemplar or case file (cross-validation leaves files out one by one)."""
+        return cls.load_files([path])
+
+    @classmethod
+    def load_files(cls, paths: Sequence[Path]) -> "Exemplars":
+        """Merges the given files (see `load`)."""
         import yaml
 
         positives: Dict[str, List[str]] = {}
         negatives: Dict[str, List[str]] = {}
         ordinary: List[str] = []
-        paths = [path for folder in folders for path in sorted(folder.glob("*.yml"))]
         for path in paths:
             document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             for sign, phrases in (document.get("positives") or {}).items():

@@ -170,7 +170,9 @@ class Judge:
         possible: List[Tuple[str, float]] = []
         if mode in ("semantic", "both"):
             set_aside = parse.get(SET_ASIDE_KEY) or {} if mode == "both" else {}
-            clear, possible = decide_bands(self.config, scores, set_aside)
+            clear, possible = decide_bands(
+                self.config, scores, set_aside, self.dispositions
+            )
         raised = dict(lexicon_hits)
         raised.update(
             {sign: self.dispositions.get(sign, EMERGENCY) for sign, _ in clear}
@@ -320,13 +322,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     target on either kind of set."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--verbose", action="store_true", help="list urgent misses")
+    parser.add_argument(
+        "--development-only",
+        action="store_true",
+        help="while tuning: leave the held-out sets unread (look once, at the end)",
+    )
     args = parser.parse_args(argv)
     judge = Judge()
     failed = False
-    for held_out, label in (
-        (False, "DEVELOPMENT (tuned on)"),
-        (True, "HELD-OUT (blind)"),
-    ):
+    kinds = [(False, "DEVELOPMENT (tuned on)"), (True, "HELD-OUT (blind)")]
+    for held_out, label in kinds[:1] if args.development_only else kinds:
         sets = load_sets(held_out)
         names = ", ".join(name for name, _ in sets)
         both = report(f"{label}: {names}", merged(sets), judge, args.verbose)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from bot.nlu.semantic_red_flag_extractor import decide_bands, shared_encoder
+from bot.safety.detector import RedFlagDetector
 from bot.safety.semantic import (
     EncoderError,
     SignClassifier,
@@ -82,3 +83,84 @@ def test_a_sign_the_lexicon_set_aside_drops_one_band() -> None:
     )
     assert [s for s, _ in clear] == ["suicidal"]
     assert [s for s, _ in possible] == ["seizure"]
+
+
+@pytest.fixture(scope="module")
+def detector() -> RedFlagDetector:
+    from bot.importer import load_project_lexicon
+    from bot.safety.detector import RedFlagDetector
+
+    return RedFlagDetector(load_project_lexicon())
+
+
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("my brother is siezing", "my brother is seizing"),
+        ("cant brethe pls help", "cant breathe please help"),
+        ("u ok? my bf is blu", "you ok? my boyfriend is blu"),
+    ],
+)
+def test_the_semantic_layer_also_reads_the_repaired_spelling(
+    detector: RedFlagDetector, typed: str, read: str
+) -> None:
+    assert detector.analyse(typed).repaired_text == read
+
+
+@pytest.mark.parametrize(
+    "typed", ["day 3 off oxy my butt hurts", "im so tired", "i can't sleep"]
+)
+def test_a_message_with_nothing_to_repair_is_read_once(
+    detector: RedFlagDetector, typed: str
+) -> None:
+    """The repaired reading costs a second encoder pass: only when it differs (the
+    "m" of "im" is not the slang "m")."""
+    assert detector.analyse(typed).repaired_text == ""
+
+
+def test_an_urgent_sign_set_aside_keeps_its_band() -> None:
+    """An urgent sign has no question to drop to: a set-aside pregnancy is still
+    referred the same day, while a set-aside emergency is asked about."""
+    scores = {"pregnancy": 0.95, "seizure": 0.95}
+    set_aside = {"pregnancy": "a question", "seizure": "a question"}
+    dispositions = {"pregnancy": "urgent", "seizure": "emergency"}
+
+    clear, possible = decide_bands(CONFIG, scores, set_aside, dispositions)
+
+    assert [sign for sign, _ in clear] == ["pregnancy"]
+    assert [sign for sign, _ in possible] == ["seizure"]
+
+
+def test_a_clear_sign_nothing_in_training_resembles_is_asked_not_escalated() -> None:
+    """The network can be sure far from anything it was shown; then the sign drops to
+    the question band (capped under its clear threshold)."""
+    from bot.nlu.semantic_red_flag_extractor import SemanticRedFlagExtractor
+
+    config = {
+        **SemanticRedFlagExtractor.get_default_config(),
+        "clear_needs_support": 0.4,
+    }
+    seizure_phrasing = np.array([[1.0, 0.0, 0.0]], dtype=np.float16)
+    extractor = SemanticRedFlagExtractor(
+        config, None, None, positives=(seizure_phrasing, np.array(["seizure"]))
+    )
+    near = np.array([[0.9, 0.436, 0.0]], dtype=np.float32)  # cosine 0.9
+    far = np.array([[0.0, 0.0, 1.0]], dtype=np.float32)  # cosine 0.0
+
+    assert extractor._supported({"seizure": 0.99}, near)["seizure"] == 0.99
+    capped = extractor._supported({"seizure": 0.99}, far)["seizure"]
+    assert config["possible_threshold"] <= capped < config["clear_threshold"]
+
+
+def test_a_possible_sign_wrapped_in_a_question_is_still_asked_about() -> None:
+    """"is it normal to get breathless?" is often asked by someone who is: one direct
+    question; a denied possible sign ("no trouble breathing") drops to nothing."""
+    from bot.safety.detector import ASKED_ABOUT
+
+    scores = {"breathing": 0.5}
+
+    _, asked = decide_bands(CONFIG, scores, {"breathing": ASKED_ABOUT})
+    _, denied = decide_bands(CONFIG, scores, {"breathing": "negated"})
+
+    assert [sign for sign, _ in asked] == ["breathing"]
+    assert denied == []
