@@ -19,6 +19,8 @@ from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
 import yaml
 
+from bot.safety.names import DISPOSITIONS
+
 SUBSTANCE = "substance"
 BODY_LOCATION = "body_location"
 SYMPTOM = "symptom"
@@ -50,7 +52,6 @@ BODY_LOCATIONS = (
     "foot",
     "whole_body",
 )
-DISPOSITIONS = ("emergency", "urgent")
 LOOKUP_SEPARATOR = "|"
 
 

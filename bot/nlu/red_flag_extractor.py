@@ -14,8 +14,8 @@ from bot.lexicon import Lexicon
 from bot.nlu.length_guard import SAFETY_TEXT
 from bot.nlu.lexicon_component import LexiconComponent
 from bot.safety.detector import RedFlagDetector, RedFlagHit
+from bot.safety.names import RED_FLAG_ENTITY
 
-RED_FLAG_ENTITY = "red_flag"
 # The disposition (`emergency` or `urgent`) travels as the entity's role, a field Rasa
 # keeps everywhere entities go (trackers, stories, the HTTP API).
 RED_FLAG_DISPOSITION = "role"

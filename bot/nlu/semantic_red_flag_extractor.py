@@ -39,6 +39,7 @@ from bot.nlu.red_flag_extractor import (
 )
 from bot.safety.detector import ASKED_ABOUT
 from bot.safety.exemplar_tables import exemplars_from_lookup_tables
+from bot.safety.names import EMERGENCY, POSSIBLE_RED_FLAG_ENTITY, URGENT
 from bot.safety.semantic import (
     NO_SIGN,
     EncoderError,
@@ -49,14 +50,11 @@ from bot.safety.semantic import (
     optional_float,
 )
 
-POSSIBLE_RED_FLAG_ENTITY = "possible_red_flag"
 SCORES_KEY = "red_flag_scores"
 CLASSIFIER_FILE = "classifier.npz"
 DISPOSITIONS_FILE = "dispositions.json"
 POSITIVES_FILE = "positives.npz"
 SCORE_FLOOR = 0.0005
-EMERGENCY = "emergency"
-URGENT = "urgent"
 """Scores below this are left out of the parse output (noise)."""
 
 ORDINARY_INTENTS = [

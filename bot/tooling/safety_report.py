@@ -43,6 +43,7 @@ from bot.nlu.semantic_red_flag_extractor import (
     lexicon_in_doubt,
 )
 from bot.safety.detector import RedFlagDetector
+from bot.safety.names import EMERGENCY, URGENT
 
 DEVELOPMENT_GLOB = "data/safety/cases/*.yml"
 """The first case set, and sets that were held out once, measured, then tuned on."""
@@ -53,8 +54,6 @@ LEXICON = "RedFlagExtractor"
 SCREEN_YES = "a yes to the screen question"
 SEMANTIC_COMPONENT = "bot.nlu.semantic_red_flag_extractor.SemanticRedFlagExtractor"
 OVER_TRIAGE_TARGET = 0.05
-EMERGENCY = "emergency"
-URGENT = "urgent"
 MODES = ("lexicon", "semantic", "both")
 
 
