@@ -1,7 +1,10 @@
-"""Opt-in check-ins: offered after advice, stopped at any time, and the check-in itself.
+"""Opt-in check-ins: offered after advice, stopped, paused or skipped at any time, and
+the check-in itself.
 
-A check-in runs the same safety screen again (through the same safety policy), so a sign
-that appears on day two or three escalates exactly as in a first message.
+A check-in runs the same safety screen again (through the same safety policy), with the
+red-flag questions that matter on that day of withdrawal for that substance and then a
+short self-reported score (`actions.checkin_scores`), so a sign that appears on day two
+or three escalates exactly as in a first message.
 """
 
 from __future__ import annotations
@@ -10,10 +13,20 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Dict, List, Text
 
 from rasa_sdk import Action
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 
+from actions import checkin_scores
 from actions.screen_questions import SCREEN_SLOTS
-from actions.slots import CHECK_INS, EMERGENCY, SCREEN_FLAG, TRIAGE_LEVEL
+from actions.slots import (
+    CHECK_INS,
+    CHECKIN,
+    CHECKIN_ANSWER,
+    EMERGENCY,
+    REQUESTED_SLOT,
+    SCREEN_FLAG,
+    SCREEN_REASKS,
+    TRIAGE_LEVEL,
+)
 from bot import checkins
 
 if TYPE_CHECKING:
@@ -55,6 +68,20 @@ def _now() -> dt.datetime:
     return dt.datetime.utcnow()
 
 
+def end_check_in(tracker: "Tracker") -> List[EventType]:
+    """Ends today's check-in if one is running (its screen and score stop here)."""
+    if not checkin_scores.in_progress(tracker):
+        return []
+    state = checkin_scores.state_of(tracker)
+    state["done"] = True
+    return [
+        SlotSet(CHECKIN, state),
+        SlotSet(CHECKIN_ANSWER, None),
+        SlotSet(REQUESTED_SLOT, None),
+        ActiveLoop(None),
+    ]
+
+
 class ActionOptInCheckIn(Action):
     """Schedules daily morning check-ins (they end after two weeks)."""
 
@@ -74,6 +101,12 @@ class ActionOptInCheckIn(Action):
             or 0
         )
         checkins.opt_in(tracker.sender_id, _now(), offset)
+        # The person's time zone, for "at most one check-in a (local) day".
+        state = {
+            **checkin_scores.state_of(tracker),
+            **checkin_scores.time_reference(tracker),
+            "offset": offset,
+        }
         dispatcher.utter_message(
             text=(
                 "Okay, I'll check in tomorrow morning, and each morning for up to two "
@@ -81,7 +114,7 @@ class ActionOptInCheckIn(Action):
                 "then, tell me straight away."
             )
         )
-        return [SlotSet(CHECK_INS, ACTIVE)]
+        return [SlotSet(CHECK_INS, ACTIVE), SlotSet(CHECKIN, state)]
 
 
 class ActionStopCheckIns(Action):
@@ -97,12 +130,48 @@ class ActionStopCheckIns(Action):
         tracker: "Tracker",
         domain: Dict[Text, Any],
     ) -> List[EventType]:
-        """Removes the schedule."""
+        """Removes the schedule, and ends a check-in that is running."""
         checkins.forget(tracker.sender_id)
         dispatcher.utter_message(
-            text="Okay, no check-ins. I'm here whenever you want to talk, day or night."
+            text=(
+                "Okay, no check-ins from now on. To have them back, say "
+                '"check in with me tomorrow". I\'m here whenever you want to talk, '
+                "day or night."
+            )
         )
-        return [SlotSet(CHECK_INS, STOPPED)]
+        return [SlotSet(CHECK_INS, STOPPED), *end_check_in(tracker)]
+
+
+class ActionSkipCheckIn(Action):
+    """Skips one day ("not today"): today's check-in if running, else the next one."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_skip_check_in"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Ends today's check-in, or moves the next one a day later."""
+        if tracker.get_slot(CHECK_INS) != ACTIVE:
+            dispatcher.utter_message(
+                text="Okay. There are no check-ins planned. I'm here whenever you want."
+            )
+            return []
+        ended = end_check_in(tracker)
+        if ended:
+            text = "Okay, no check-in today. I'll check in again tomorrow morning."
+        elif checkins.skip_next(tracker.sender_id):
+            text = "Okay, I'll skip the next check-in and check in the morning after."
+        else:
+            text = "Okay, no more check-ins: that was the last one planned."
+        dispatcher.utter_message(
+            text=f"{text} If anything gets worse before then, tell me straight away."
+        )
+        return ended
 
 
 class ActionCheckIn(Action):
@@ -118,22 +187,40 @@ class ActionCheckIn(Action):
         tracker: "Tracker",
         domain: Dict[Text, Any],
     ) -> List[EventType]:
-        """Nothing unless the person opted in; else the screen again, from the top."""
+        """Nothing unless the person opted in (nor twice on one day); else that day's
+        red-flag questions through the screen, then the score."""
         if (
             tracker.get_slot(CHECK_INS) != ACTIVE
             or tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY
         ):
             return []
+        previous = checkin_scores.state_of(tracker)
+        state = checkin_scores.start(
+            tracker,
+            checkin_scores.check_in_time(tracker),
+            int(previous.get("offset") or 0),
+        )
+        if previous.get("date") == state["date"]:
+            return []  # at most one check-in a day
+        since = (
+            "since you stopped" if state["from_last_use"] else "since you first wrote"
+        )
+        why = f" {state['why']}" if state.get("why") else ""
         dispatcher.utter_message(
             text=(
-                "Good morning, it's your check-in. How are you doing today? First the "
-                "quick safety questions again, because some signs only show up after a "
-                "few days."
+                f"Good morning, it's your check-in: day {state['day']} {since}. How "
+                f"are you doing today?{why} First the quick safety questions again, "
+                "because "
+                'some signs only show up after a few days. (Say "not today" to skip, '
+                'or "stop check-ins".)'
             )
         )
         return [
             SlotSet(TRIAGE_LEVEL, None),
             SlotSet(SCREEN_FLAG, None),
+            SlotSet(SCREEN_REASKS, None),
+            SlotSet(CHECKIN_ANSWER, None),
             *(SlotSet(slot, None) for slot in SCREEN_SLOTS),
+            SlotSet(CHECKIN, state),
             FollowupAction("triage_form"),
         ]

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 
 from rasa_sdk.events import EventType, SlotSet
 
+from actions.checkin_scores import worsening
 from actions.conversation import reported_flags
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_SLOTS, URGENT_QUESTIONS
 from actions.slots import (
@@ -56,9 +57,13 @@ def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
             urgent_reasons.append(red_flag(QUESTIONS_BY_SLOT[slot].flag).name)
     if tracker.get_slot(SUBSTANCE_CLASS) == "baclofen":
         urgent_reasons.append(red_flag("baclofen_oral_stop").name)
+    # A check-in's score that rose after falling, or a new severe symptom.
+    worse_level, worse_reasons = worsening(tracker)
+    if worse_level == URGENT:
+        urgent_reasons.extend(worse_reasons)
     if urgent_reasons:
         return URGENT, list(dict.fromkeys(urgent_reasons))
-    routine_reasons = []
+    routine_reasons = list(worse_reasons) if worse_level == ROUTINE else []
     if (tracker.get_slot(SEVERITY) or 0) >= SEVERE_PAIN:
         routine_reasons.append("the pain is severe")
     course = EXPECTED_COURSE_HOURS.get(tracker.get_slot(SUBSTANCE_CLASS) or "")

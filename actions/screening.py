@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Text
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
 
+from actions import checkin_scores
 from actions.answers import normalise, read_answer
 from actions.conversation import latest_flags, questions_in
 from actions.disposition import settle_disposition
@@ -24,6 +25,7 @@ from actions.screen_questions import (
 )
 from actions.slots import (
     BODY_LOCATION,
+    CHECKIN_ANSWER,
     EMERGENCY,
     NO,
     REGION,
@@ -61,6 +63,7 @@ LET_THROUGH_INTENTS = frozenset(
         "delete_conversation",
         "confirm_delete",
         "stop_check_ins",
+        "skip_check_in",
         "ask_human",
     }
 )
@@ -74,7 +77,7 @@ if TYPE_CHECKING:
     from rasa_sdk.types import DomainDict
 
 
-class ValidateTriageForm(FormValidationAction):
+class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction):
     """Chooses the screen's questions, reads yes / no / not sure answers and, once the
     last one is in, settles the disposition (`triage_level`)."""
 
@@ -104,6 +107,8 @@ class ValidateTriageForm(FormValidationAction):
             for event in events
         )
         if screen_done:
+            # A check-in's score is recorded first: its trend can raise the level.
+            events.extend(checkin_scores.finish(dispatcher, tracker))
             events.extend(settle_disposition(dispatcher, tracker))
         return events
 
@@ -117,6 +122,9 @@ class ValidateTriageForm(FormValidationAction):
         """What is missing, then the questions for this person; none once escalated."""
         if tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY:
             return []
+        during_check_in = checkin_scores.required_slots(tracker)
+        if during_check_in is not None:
+            return during_check_in
         return [SUBSTANCE_CLASS, BODY_LOCATION, *questions_for(profile_of(tracker))]
 
     async def extract_substance_class(
@@ -224,7 +232,12 @@ class ValidateTriageForm(FormValidationAction):
         have handed the turn to the generic fallback.
         """
         asked = tracker.get_slot(REQUESTED_SLOT)
-        if asked not in (*QUESTIONS_BY_SLOT, SUBSTANCE_CLASS, BODY_LOCATION):
+        if asked not in (
+            *QUESTIONS_BY_SLOT,
+            SUBSTANCE_CLASS,
+            BODY_LOCATION,
+            CHECKIN_ANSWER,
+        ):
             return []
         intent = str((tracker.latest_message.get("intent") or {}).get("name"))
         if intent in LET_THROUGH_INTENTS:
@@ -246,6 +259,8 @@ class ValidateTriageForm(FormValidationAction):
             dispatcher.utter_message(response="utter_iamabot")
         elif any(e.get("entity") in FACT_ENTITIES for e in message.get("entities", [])):
             dispatcher.utter_message(response="utter_screen_noted")
+        elif asked == CHECKIN_ANSWER:
+            dispatcher.utter_message(response="utter_checkin_answer_hint")
         elif asked in (SUBSTANCE_CLASS, BODY_LOCATION):
             dispatcher.utter_message(response=f"utter_hint_{asked}")
         else:

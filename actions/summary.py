@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
+from actions.checkin_scores import summary_line
 from actions.conversation import reported_flags
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
@@ -93,6 +94,10 @@ def summary_lines(tracker: "Tracker") -> List[str]:
             "• Said to be a misunderstanding (an explicit No to a direct question): "
             + "; ".join(red_flag(flag).name for flag in dict.fromkeys(corrected))
         )
+    trend = summary_line(tracker)
+    if trend:
+        # The daily check-ins' scores, with an arrow from each day to the next.
+        lines.append(trend)
     level = tracker.get_slot(TRIAGE_LEVEL)
     lines.append("• Triage: " + TRIAGE_WORDS.get(level or "", "not yet decided"))
     return lines

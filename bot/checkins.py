@@ -145,3 +145,40 @@ def is_scheduled(sender_id: str, url: Optional[str] = None) -> bool:
             ).first()
             is not None
         )
+
+
+def skip_next(sender_id: str, url: Optional[str] = None) -> Optional[dt.datetime]:
+    """Skips the next check-in ("not today"): it moves a day later, inside the course.
+
+    Returns the new due time (UTC, naive), or None when nothing is scheduled or the
+    skipped one was the last.
+    """
+    with engine(url).begin() as connection:
+        row = connection.execute(
+            sa.select(schedules.c.next_due, schedules.c.ends).where(
+                schedules.c.sender_id == sender_id
+            )
+        ).first()
+        if row is None:
+            return None
+        due = row[0] + dt.timedelta(days=1)
+        if due > row[1]:
+            connection.execute(
+                schedules.delete().where(schedules.c.sender_id == sender_id)
+            )
+            return None
+        connection.execute(
+            schedules.update()
+            .where(schedules.c.sender_id == sender_id)
+            .values(next_due=due)
+        )
+        return due
+
+
+def next_due(sender_id: str, url: Optional[str] = None) -> Optional[dt.datetime]:
+    """When the conversation's next check-in is due (UTC, naive), if any."""
+    with engine(url).begin() as connection:
+        row = connection.execute(
+            sa.select(schedules.c.next_due).where(schedules.c.sender_id == sender_id)
+        ).first()
+    return None if row is None else row[0]

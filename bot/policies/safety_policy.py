@@ -120,6 +120,7 @@ class SafetyPolicy(Policy):
                 "delete_conversation",
                 "confirm_delete",
                 "stop_check_ins",
+                "skip_check_in",
                 "EXTERNAL_check_in",
             ],
             # Asks one direct question about a sign; reads the answer to it.

@@ -53,6 +53,7 @@ PAIN_ENTITIES = "pain_entities"
 HARM_REDUCTION_ACTION = "harm_reduction_action"
 OPT_IN_ACTION = "opt_in_action"
 STOP_ACTION = "stop_action"
+SKIP_ACTION = "skip_action"
 OFFERED = "offered"
 TRIAGE_SLOT = "triage_slot"
 KEEP_OUT_INTENTS = "keep_out_intents"
@@ -86,6 +87,7 @@ class ScreenPolicy(Policy):
             HARM_REDUCTION_ACTION: "action_harm_reduction",
             OPT_IN_ACTION: "action_opt_in_check_in",
             STOP_ACTION: "action_stop_check_ins",
+            SKIP_ACTION: "action_skip_check_in",
             TRIAGE_SLOT: "triage_level",
             # Intents the rules still handle during the screen.
             KEEP_OUT_INTENTS: [
@@ -95,6 +97,7 @@ class ScreenPolicy(Policy):
                 "delete_conversation",
                 "confirm_delete",
                 "stop_check_ins",
+                "skip_check_in",
                 "EXTERNAL_check_in",
             ],
             # What the intent classifier says when it is unsure.
@@ -126,6 +129,7 @@ class ScreenPolicy(Policy):
             FALLBACK_ACTION,
             OPT_IN_ACTION,
             STOP_ACTION,
+            SKIP_ACTION,
             HARM_REDUCTION_ACTION,
             TELL_ME_MORE,
             DELETE_ACTION,
@@ -149,6 +153,7 @@ class ScreenPolicy(Policy):
         if tracker.latest_action_name in (
             self.config[OPT_IN_ACTION],
             self.config[STOP_ACTION],
+            self.config[SKIP_ACTION],
             self.config[FALLBACK_ACTION],
             self.config[TELL_ME_MORE],
             self.config[DELETE_ACTION],

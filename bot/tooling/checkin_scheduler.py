@@ -5,6 +5,10 @@ days, CONVERSATION_RETENTION_DAYS).
 `make serve` runs one beside the Rasa server; several replicas may each run one, since
 a check-in is claimed by exactly one of them (`bot.checkins.claim_due`). It talks only
 to the Rasa server on loopback (or BOT_URL) with the HTTP API token.
+
+The clock can be set (`--now` or CHECKIN_NOW, an ISO time in UTC), for tests and
+demos: the scheduler claims what is due at that time and sends it with the event (the
+`checkin_time` entity), so the check-in counts the day of withdrawal by the same clock.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import datetime as dt
 import logging
 import os
 import time
-from typing import List, Optional, Sequence
+from typing import List, Mapping, Optional, Sequence
 from urllib.parse import quote
 
 import requests
@@ -24,10 +28,18 @@ from bot.tooling import delete_conversation
 
 logger = logging.getLogger(__name__)
 INTENT = "EXTERNAL_check_in"
+TIME_ENTITY = "checkin_time"
+NOW_VARIABLE = "CHECKIN_NOW"
 
 
-def fire(bot_url: str, token: str, sender_ids: List[str]) -> int:
+def fire(
+    bot_url: str,
+    token: str,
+    sender_ids: List[str],
+    now: Optional[dt.datetime] = None,
+) -> int:
     """Triggers the check-in intent for each conversation; returns how many went."""
+    entities = {TIME_ENTITY: now.isoformat()} if now else {}
     sent = 0
     for sender_id in sender_ids:
         url = f"{bot_url}/conversations/{quote(sender_id, safe='')}/trigger_intent"
@@ -35,7 +47,7 @@ def fire(bot_url: str, token: str, sender_ids: List[str]) -> int:
             response = requests.post(
                 url,
                 params={"token": token, "output_channel": "latest"},
-                json={"name": INTENT, "entities": {}},
+                json={"name": INTENT, "entities": entities},
                 timeout=30,
             )
             response.raise_for_status()
@@ -48,9 +60,22 @@ def fire(bot_url: str, token: str, sender_ids: List[str]) -> int:
     return sent
 
 
-def run_once(bot_url: str, token: str, now: Optional[dt.datetime] = None) -> int:
-    """Claims and fires every due check-in once."""
-    return fire(bot_url, token, checkins.claim_due(now or dt.datetime.utcnow()))
+def clock(environ: Mapping[str, str] = os.environ) -> dt.datetime:
+    """Now (UTC, naive), or the time CHECKIN_NOW sets."""
+    fixed = environ.get(NOW_VARIABLE)
+    return dt.datetime.fromisoformat(fixed) if fixed else dt.datetime.utcnow()
+
+
+def run_once(
+    bot_url: str,
+    token: str,
+    now: Optional[dt.datetime] = None,
+    url: Optional[str] = None,
+) -> int:
+    """Claims and fires every due check-in once, at `now` (default: `clock()`), from
+    the database at `url` (default: the conversations' database)."""
+    moment = now or clock()
+    return fire(bot_url, token, checkins.claim_due(moment, url=url), moment)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -69,11 +94,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         help="delete conversations idle this long (checked hourly; 0 keeps them)",
     )
     parser.add_argument("--once", action="store_true")
+    parser.add_argument(
+        "--now",
+        type=dt.datetime.fromisoformat,
+        default=None,
+        help=f"the clock, an ISO time in UTC (default: {NOW_VARIABLE}, else now)",
+    )
     args = parser.parse_args(argv)
     token = os.environ.get("RASA_AUTH_TOKEN", "")
     last_retention = 0.0
     while True:
-        run_once(args.bot_url, token)
+        run_once(args.bot_url, token, args.now)
         if args.retention_days > 0 and time.monotonic() - last_retention > 3600:
             delete_conversation.main(["--older-than-days", str(args.retention_days)])
             last_retention = time.monotonic()

@@ -17,9 +17,9 @@ import requests
 from bot.tooling.endpoints import write_endpoints
 from tests.helpers import (
     PROJECT_ROOT,
+    RASA,
     free_port,
     log_tail,
-    start_action_server,
     start_process,
     stop_process,
     wait_until_healthy,
@@ -127,14 +127,17 @@ def replicas(
     folder = tmp_path_factory.mktemp("replicas")
     actions_port = free_port()
     endpoints = folder / "endpoints.yml"
+    database = {
+        "DB_HOST": PG_HOST,
+        "DB_PORT": str(PG_PORT),
+        "DB_NAME": tracker_database,
+        "DB_USER": PG_USER,
+    }
     write_endpoints(
         endpoints,
         {
             "ACTIONS_PORT": str(actions_port),
-            "DB_HOST": PG_HOST,
-            "DB_PORT": str(PG_PORT),
-            "DB_NAME": tracker_database,
-            "DB_USER": PG_USER,
+            **database,
             "REDIS_HOST": REDIS_HOST,
             "REDIS_PORT": str(REDIS_PORT),
         },
@@ -144,7 +147,21 @@ def replicas(
     processes: List[subprocess.Popen] = []
     try:
         action_log = folder / "actions.log"
-        action_server = start_action_server(actions_port, action_log)
+        # The action server keeps check-in schedules in the conversations' database,
+        # as in production (the same DB_* variables).
+        action_server = start_process(
+            [
+                RASA,
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(actions_port),
+            ],
+            action_log,
+            env={"SANIC_HOST": "127.0.0.1", **database},
+        )
         processes.append(action_server)
         started: List[Replica] = []
         for index in range(REPLICA_COUNT):
