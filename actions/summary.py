@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
-from actions.checkin_scores import summary_line
+from actions.checkin_scores import state_of, summary_line
 from actions.conversation import reported_flags
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
@@ -68,6 +68,9 @@ def summary_lines(tracker: "Tracker") -> List[str]:
         )
     else:
         stopped = "not asked yet"
+    if stopped.startswith(f"{substance};") and state_of(tracker).get("day"):
+        # Days later, at a check-in: the hours are what was said on the first day.
+        stopped += " (as first reported)"
     severity = tracker.get_slot(SEVERITY)
     site = str(tracker.get_slot(BODY_LOCATION) or "unspecified site").replace("_", " ")
     lines = [
