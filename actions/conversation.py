@@ -4,6 +4,7 @@ questions are still waiting for an answer."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
@@ -91,48 +92,76 @@ def emergency_reply_sent(tracker: "Tracker", action_name: str) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Topics:
+    """`data/dialogue/topics.yml`, read once."""
+
+    words: Dict[str, Tuple[str, ...]]
+    """topic -> phrases that ask it in a question"""
+    said: Dict[str, Tuple[str, ...]]
+    """topic -> phrases that bring it up in any sentence"""
+    by_intent: Dict[str, str]
+    """intent -> topic"""
+    question_words: FrozenSet[str]
+
+
 @lru_cache(maxsize=1)
-def _topic_words() -> Tuple[Dict[str, Tuple[str, ...]], Dict[str, str], FrozenSet[str]]:
-    """(topic -> question phrases, intent -> topic, question words) from
-    `data/dialogue/topics.yml`."""
+def _topics() -> _Topics:
+    """The topics file, normalised."""
     document = yaml.safe_load(
         (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
     )
     words: Dict[str, Tuple[str, ...]] = {}
+    said: Dict[str, Tuple[str, ...]] = {}
     by_intent: Dict[str, str] = {}
     for topic, entry in document["topics"].items():
         words[str(topic)] = tuple(normalise(str(w)) for w in entry.get("words") or ())
+        said[str(topic)] = tuple(normalise(str(w)) for w in entry.get("said") or ())
         if entry.get("intent"):
             by_intent[str(entry["intent"])] = str(topic)
-    return words, by_intent, frozenset(map(str, document["question_words"]))
+    return _Topics(
+        words, said, by_intent, frozenset(map(str, document["question_words"]))
+    )
 
 
-def _question_sentences(text: str, question_words: FrozenSet[str]) -> List[str]:
-    """The sentences of `text` that are questions, normalised."""
+def _sentences(text: str, question_words: FrozenSet[str]) -> List[Tuple[str, bool]]:
+    """The sentences of `text`, normalised, each with whether it is a question."""
     sentences = re.split(r"(?<=[?.!\n])|\s+(?:and|also|plus)\s+(?=\w+ )", text)
-    questions = []
+    found = []
     for sentence in sentences:
         words = normalise(sentence).split()
-        if words and ("?" in sentence or words[0] in question_words):
-            questions.append(" ".join(words))
-    return questions
+        if words:
+            asks = "?" in sentence or words[0] in question_words
+            found.append((" ".join(words), asks))
+    return found
 
 
-def questions_in(message: Dict[str, Any]) -> List[str]:
+def questions_in(message: Dict[str, Any], whole_message: bool = False) -> List[str]:
     """The guidance topics a message asks about, in the order asked.
 
     The intent gives one; every question sentence is also read for the phrases of
-    each topic, so three questions in one message are three topics.
+    each topic, so three questions in one message are three topics. A topic's `said`
+    phrases count in any sentence ("i always use alone, nobody knows. anything i
+    should do"): said at all, it is worth answering.
+
+    Args:
+        message: the user message (`text`, `intent`).
+        whole_message: read every sentence for every topic, for a message whose
+            intent already says it is a question ("been on gabapentin a year, can i
+            just quit cold").
     """
-    words, by_intent, question_words = _topic_words()
+    topics = _topics()
     found: Dict[str, None] = {}
     intent = (message.get("intent") or {}).get("name")
-    if intent in by_intent:
-        found[by_intent[intent]] = None
-    for sentence in _question_sentences(message.get("text") or "", question_words):
+    if intent in topics.by_intent:
+        found[topics.by_intent[intent]] = None
+    text = message.get("text") or ""
+    for sentence, asks in _sentences(text, topics.question_words):
         padded = f" {sentence} "
-        for topic, phrases in words.items():
-            if any(f" {phrase} " in padded for phrase in phrases):
+        for topic, phrases in topics.words.items():
+            if not (asks or whole_message):
+                phrases = ()
+            if any(f" {p} " in padded for p in (*phrases, *topics.said[topic])):
                 found[topic] = None
     return list(found)
 

@@ -19,11 +19,13 @@ from actions.slots import (
     BODY_LOCATION,
     EMERGENCY,
     PENDING_TOPIC,
+    REGION,
     SUBSTANCE,
     SUBSTANCE_CLASS,
     SYMPTOM,
     TRIAGE_LEVEL,
 )
+from bot.safety.catalogue import region
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -51,6 +53,13 @@ FOLLOW_UPS: Mapping[str, str] = {
     "why": "Why does it hurt?",
     "see_doctor": "When to see a doctor",
 }
+SELF_CARE_TOPICS = {*FOLLOW_UPS, "what_to_do", "hydration", "relaxation"}
+"""Topics about the muscles themselves. A first answer that only asked something else
+("heard vitamins help?") still gets the practical plan beside its answer."""
+PRACTICAL_PLAN = "what_to_do"
+LOCAL_HELP = "local_help"
+"""Who can help near the person: added to the first advice for someone who said where
+they are and gets no staying-safe note (which carries its own regional lines)."""
 CRAVING_CLASSES = {"opioid", "alcohol"}
 MAX_FOLLOW_UPS = 6
 MAX_TOPICS_PER_REPLY = 3
@@ -68,19 +77,27 @@ def person_of(tracker: "Tracker") -> Dict[str, Optional[str]]:
         SUBSTANCE_CLASS: tracker.get_slot(SUBSTANCE_CLASS),
         BODY_LOCATION: tracker.get_slot(BODY_LOCATION),
         SYMPTOM: tracker.get_slot(SYMPTOM),
+        REGION: tracker.get_slot(REGION),
     }
 
 
-def render(items: List[AdviceItem]) -> str:
+def render(items: List[AdviceItem], region_known: bool = True) -> str:
     """The advice text, then one short line of readable sources, each once.
 
     The full trail (file and section) stays in the knowledge base and the clinician
-    summary; a person reads titles ("Source: NHS: Dehydration").
+    summary; a person reads titles ("Source: NHS: Dehydration"). When the person has
+    not said where they are and an item is written for one region (the default's),
+    they are told which region that is and asked.
     """
     titles = dict.fromkeys(
         source.readable() for item in items for source in item.sources
     )
     body = "\n\n".join(item.text for item in items)
+    if not region_known and any(item.regions for item in items):
+        body += (
+            f"\n(Not in {region(None).name}? Tell me where you are and I'll give you "
+            "local services.)"
+        )
     label = "Source" if len(titles) == 1 else "Sources"
     return f"{body}\n{label}: " + "; ".join(titles)
 
@@ -123,25 +140,35 @@ class ActionSelfCareGuidance(Action):
         if button_topic and button_topic not in topics:
             topics.append(button_topic)
         topics = [t for t in topics if t != OVERVIEW] or list(DEFAULT_TOPICS)
-        if "pregnancy" in reported_flags(tracker):
-            # No anti-inflammatories in pregnancy (NHS): the pain-relief answer is the
-            # pregnancy one.
-            topics = [PREGNANCY_MEDICINE if t == "medicine" else t for t in topics]
-        person = person_of(tracker)
-        answered = topics[:MAX_TOPICS_PER_REPLY]
         first_advice = not any(
             e.get("event") == "action" and e.get("name") == self.name()
             for e in tracker.events
         )
         if (
             first_advice
-            and tracker.get_slot(SUBSTANCE_CLASS) in HARM_REDUCTION_CLASSES
-            and HARM_REDUCTION not in answered
+            and not SELF_CARE_TOPICS.intersection(topics)
+            and len(topics) < MAX_TOPICS_PER_REPLY
         ):
-            answered.insert(len(answered), HARM_REDUCTION)
+            topics.append(PRACTICAL_PLAN)
+        if "pregnancy" in reported_flags(tracker):
+            # No anti-inflammatories in pregnancy (NHS): the pain-relief answer is the
+            # pregnancy one.
+            topics = [PREGNANCY_MEDICINE if t == "medicine" else t for t in topics]
+        person = person_of(tracker)
+        answered = topics[:MAX_TOPICS_PER_REPLY]
+        if first_advice:
+            if tracker.get_slot(SUBSTANCE_CLASS) in HARM_REDUCTION_CLASSES:
+                extra = HARM_REDUCTION
+            elif tracker.get_slot(REGION):
+                extra = LOCAL_HELP
+            else:
+                extra = ""
+            if extra and extra not in answered:
+                answered.append(extra)
+        region_known = tracker.get_slot(REGION) is not None
         for index, topic in enumerate(answered):
             items = knowledge_base().lookup(topic, person)
-            text = render(items) if items else NOTHING_SPECIFIC
+            text = render(items, region_known) if items else NOTHING_SPECIFIC
             last = index == len(answered) - 1
             buttons = (
                 follow_up_buttons(answered, tracker.get_slot(SUBSTANCE_CLASS))
@@ -154,7 +181,9 @@ class ActionSelfCareGuidance(Action):
             events += offer_check_in(dispatcher, tracker)
         unanswered = [t for t in topics if t not in answered]
         if unanswered:
-            later = ", ".join(FOLLOW_UPS.get(t, t).lower() for t in unanswered)
+            later = ", ".join(
+                FOLLOW_UPS.get(t, t.replace("_", " ")).lower() for t in unanswered
+            )
             dispatcher.utter_message(
                 text=f"You also asked about {later}: tap it below or ask again."
             )

@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType
 from actions.conversation import questions_in
 from actions.guidance import person_of, render
 from actions.knowledge_base import knowledge_base
-from actions.slots import TRIAGE_LEVEL
+from actions.slots import REGION, TRIAGE_LEVEL
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -37,6 +37,10 @@ HARM_REDUCTION_TOPICS = (
     "conversion",
     "kratom",
     "moud",
+    "taper",
+    "thiamine",
+    "withdrawal_medicines",
+    "local_help",
 )
 GENERAL = "harm_reduction"
 MAX_ANSWERS = 2
@@ -57,17 +61,20 @@ class ActionHarmReduction(Action):
     ) -> List[EventType]:
         """The matching answers with their sources; then, before any screen, an
         invitation to say what hurts."""
+        # The intent says it is a question: every sentence counts ("been on gabapentin
+        # a year, can i just quit cold").
         asked = [
             t
-            for t in questions_in(tracker.latest_message)
+            for t in questions_in(tracker.latest_message, whole_message=True)
             if t in HARM_REDUCTION_TOPICS
         ]
         topics = asked[:MAX_ANSWERS] or [GENERAL]
         person = person_of(tracker)
+        region_known = tracker.get_slot(REGION) is not None
         for topic in topics:
             items = knowledge_base().lookup(topic, person)
             if items:
-                dispatcher.utter_message(text=render(items))
+                dispatcher.utter_message(text=render(items, region_known))
         if tracker.get_slot(TRIAGE_LEVEL) is None:
             dispatcher.utter_message(
                 text=(

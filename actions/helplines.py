@@ -7,12 +7,19 @@ from typing import TYPE_CHECKING, Any, Dict, List, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
-from actions.slots import REGION
+from actions.guidance import person_of, render
+from actions.knowledge_base import knowledge_base
+from actions.slots import REGION, SUBSTANCE_CLASS
 from bot.safety.catalogue import region
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
+
+
+TREATMENT_TOPIC = {"opioid": "moud"}
+"""Someone coming off this drug class who asks who can help also hears where its
+treatment is, in their region (buprenorphine and methadone for opioids)."""
 
 
 class ActionHelplines(Action):
@@ -41,4 +48,8 @@ class ActionHelplines(Action):
             "Not where you are? Tell me your country and I'll update the numbers."
         )
         dispatcher.utter_message(text="\n".join(lines))
+        topic = TREATMENT_TOPIC.get(tracker.get_slot(SUBSTANCE_CLASS) or "")
+        items = knowledge_base().lookup(topic, person_of(tracker)) if topic else []
+        if items:
+            dispatcher.utter_message(text=render(items))
         return []

@@ -20,6 +20,7 @@ import yaml
 from actions.paths import data_dir
 from bot.lexicon import BODY_LOCATIONS
 from bot.lexicon import SUBSTANCE_CLASSES as DRUG_CLASSES
+from bot.safety.catalogue import region, regions
 
 TOPICS = (
     "overview",
@@ -50,10 +51,19 @@ TOPICS = (
     "pregnancy_medicine",
     "conversion",
     "kratom",
+    # Added for the blind guidance set (issue 13).
+    "taper",
+    "thiamine",
+    "withdrawal_medicines",
+    "local_help",
 )
 # The contract's vocabularies, spelled once in bot/lexicon.py; "none" is no withdrawal.
 SUBSTANCE_CLASSES = (*DRUG_CLASSES, "none")
 MATCH_KEYS = ("substance", "substance_class", "body_location", "symptom")
+REGION_KEY = "region"
+"""The person's region (the `region` slot; unknown: BOT_REGION, else the regions.yml
+default). Not a match key: an item's `regions` list filters, and a regional variant
+wins over the universal item of the same specificity."""
 # A key's weight in ranking matches: where it hurts matters most for physical tips, then
 # the exact drug, then the kind of symptom, then the drug class.
 KEY_WEIGHTS = {"body_location": 6, "substance": 4, "symptom": 3, "substance_class": 1}
@@ -106,9 +116,19 @@ class AdviceItem:
     text: str
     sources: Tuple[Source, ...]
     keys: Mapping[str, str]
+    regions: Tuple[str, ...] = ()
+    """Where the item applies (region ids of regions.yml); empty: everywhere."""
 
     def score(self, person: Mapping[str, Optional[str]]) -> Optional[int]:
-        """How specifically this item fits `person`; None when it doesn't fit."""
+        """How specifically this item fits `person`; None when it doesn't fit.
+
+        Why doubled, plus one for a regional item: a variant written for the person's
+        region ("FRANK 0300 123 6600") beats the universal item of the same
+        specificity, but never an item that fits the person's drug or body better.
+        `person["region"]` is a region id, already resolved (see `lookup`).
+        """
+        if self.regions and person.get(REGION_KEY) not in self.regions:
+            return None
         total = 0
         for key, value in self.keys.items():
             if person.get(key) == value:
@@ -120,7 +140,7 @@ class AdviceItem:
                 total += KEY_WEIGHTS[key] - 1
             else:
                 return None
-        return total
+        return total * 2 + (1 if self.regions else 0)
 
 
 class KnowledgeBase(abc.ABC):
@@ -137,7 +157,10 @@ class KnowledgeBase(abc.ABC):
 
         Graceful specificity: substance + location + symptom, then fewer keys, down to
         the general item with no keys. Ties at the top are all returned (at most two).
+        Items with `regions` are for people there (an unknown region is BOT_REGION, else
+        the default of regions.yml).
         """
+        person = {**person, REGION_KEY: region(person.get(REGION_KEY)).region_id}
         scored = [
             (score, item)
             for item in self.items()
@@ -256,7 +279,25 @@ class InMemoryKnowledgeBase(KnowledgeBase):
                 raise KnowledgeBaseError(f"{where}: field 'sources' needs a 'section'.")
             parsed.append(Source(document[0], document[1], str(source["section"])))
         keys = {key: str(raw[key]) for key in MATCH_KEYS if raw.get(key)}
-        return AdviceItem(str(item_id), raw["topic"], text.strip(), tuple(parsed), keys)
+        places = raw.get("regions", [])
+        known = regions()[1]
+        if "regions" in raw and (
+            not isinstance(places, list)
+            or not places
+            or any(place not in known for place in places)
+        ):
+            raise KnowledgeBaseError(
+                f"{where}: field 'regions' must be a list of region ids of "
+                f"data/safety/regions.yml ({', '.join(known)})."
+            )
+        return AdviceItem(
+            str(item_id),
+            raw["topic"],
+            text.strip(),
+            tuple(parsed),
+            keys,
+            tuple(str(place) for place in places),
+        )
 
 
 @lru_cache(maxsize=1)

@@ -178,3 +178,91 @@ def _ask_intents(domain: Dict[str, Any]) -> list:
         )
         if intent.startswith("ask_")
     ]
+
+
+# ----------------------------------------- regions and the first answer (issue 13)
+
+BUTTOCK_ONLY = {
+    "substance": None,
+    "substance_class": "none",
+    "body_location": "buttock",
+    "symptom": "spasm",
+}
+
+
+async def test_first_advice_for_someone_who_said_where_they_are_names_local_help(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker(
+        "no",
+        "deny",
+        slots={**BUTTOCK_ONLY, "triage_level": "self_care", "region": "uk"},
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "NHS 111" in said
+    assert "SAMHSA" not in said and "1-800" not in said
+
+
+async def test_first_advice_without_a_region_adds_no_local_lines(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker(
+        "no", "deny", slots={**BUTTOCK_ONLY, "triage_level": "self_care"}
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert item("local_help_general").text not in said
+
+
+async def test_staying_safe_note_for_canada_has_nors_and_no_us_line(
+    dispatcher, make_tracker, domain
+) -> None:
+    await guide(
+        dispatcher,
+        make_tracker,
+        domain,
+        triage_level="self_care",
+        pending_topic="stretches",
+        region="ca",
+    )
+
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "1-888-688-6677" in said
+    assert "1-800-484-3731" not in said
+
+
+async def test_staying_safe_note_for_an_unknown_region_says_which_region_it_assumed(
+    dispatcher, make_tracker, domain, monkeypatch
+) -> None:
+    monkeypatch.delenv("BOT_REGION", raising=False)
+    await guide(
+        dispatcher, make_tracker, domain, triage_level="self_care", pending_topic="why"
+    )
+
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert "Not in the US? Tell me where you are" in said
+
+
+async def test_a_first_question_about_something_else_still_gets_the_practical_plan(
+    dispatcher, make_tracker, domain
+) -> None:
+    """ "heard vitamins help?" is answered, and the plan for the muscles comes too."""
+    tracker = make_tracker(
+        "quitting drinking, heard vitamins help?",
+        "nlu_fallback",
+        slots={
+            "substance": "alcohol",
+            "substance_class": "alcohol",
+            "body_location": None,
+            "symptom": None,
+            "triage_level": "self_care",
+        },
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    texts = [m["text"] for m in dispatcher.messages]
+    assert item("thiamine_alcohol").text in texts[0]
+    assert any("fluids" in text for text in texts[1:])

@@ -19,6 +19,7 @@ from actions.knowledge_base import (
     knowledge_base,
 )
 from bot.importer import load_project_lexicon
+from bot.safety.catalogue import regions
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SEEDS_DIR = PROJECT_ROOT.parent / "shared" / "seeds"
@@ -131,7 +132,11 @@ def test_every_real_item_is_reachable_by_the_person_it_was_written_for(
         who = person(**item.keys)
         if who["substance"] and not who["substance_class"]:
             who["substance_class"] = classes[who["substance"]]
-        if item not in kb.lookup(item.topic, who):
+        # A universal item with regional variants is for everyone else: some region.
+        places = item.regions or tuple(regions()[1])
+        if not any(
+            item in kb.lookup(item.topic, {**who, "region": place}) for place in places
+        ):
             unreachable.append(item.item_id)
     assert unreachable == []
 
@@ -294,6 +299,104 @@ def test_lookup_returns_at_most_two_tied_items(tmp_path: Path) -> None:
     assert ids(kb.lookup("sleep", person())) == ["tie_0", "tie_1"]
 
 
+REGIONAL = """\
+advice:
+  - id: general_naloxone
+    topic: naloxone
+    text: Ask a pharmacist where to get naloxone.
+    sources: [{document: nhs, section: General}]
+  - id: us_naloxone
+    topic: naloxone
+    regions: [us]
+    text: Sold over the counter at US pharmacies.
+    sources: [{document: nhs, section: US}]
+  - id: uk_naloxone
+    topic: naloxone
+    regions: [uk]
+    text: Free from drug services in the UK.
+    sources: [{document: nhs, section: UK}]
+  - id: uk_stretches
+    topic: stretches
+    regions: [uk, ie]
+    text: Stretches for the UK and Ireland.
+    sources: [{document: nhs, section: UK}]
+  - id: opioid_stretches
+    topic: stretches
+    substance_class: opioid
+    text: Opioid stretches anywhere.
+    sources: [{document: seed, section: Opioids}]
+"""
+
+
+@pytest.fixture
+def regional_kb(tmp_path: Path) -> KnowledgeBase:
+    return InMemoryKnowledgeBase(
+        write_kb(tmp_path / "knowledge", documents=DOCUMENTS, regional=REGIONAL)
+    )
+
+
+@pytest.mark.parametrize(
+    ("place", "expected"),
+    [
+        pytest.param("uk", ["uk_naloxone"], id="uk-variant"),
+        pytest.param("us", ["us_naloxone"], id="us-variant"),
+        pytest.param("au", ["general_naloxone"], id="no-variant-universal"),
+        pytest.param(None, ["us_naloxone"], id="unknown-is-the-default"),
+    ],
+)
+def test_a_regional_item_is_only_for_people_there_and_beats_the_universal_one(
+    regional_kb: KnowledgeBase,
+    monkeypatch: pytest.MonkeyPatch,
+    place: str | None,
+    expected: List[str],
+) -> None:
+    monkeypatch.delenv("BOT_REGION", raising=False)
+    who = {**person(), "region": place}
+    assert ids(regional_kb.lookup("naloxone", who)) == expected
+
+
+def test_an_unknown_region_is_bot_region_when_set(
+    regional_kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_REGION", "uk")
+    assert ids(regional_kb.lookup("naloxone", person())) == ["uk_naloxone"]
+
+
+def test_a_regional_item_never_beats_one_that_fits_the_person_better(
+    regional_kb: KnowledgeBase,
+) -> None:
+    """Region breaks ties of specificity; it does not outrank the drug."""
+    opioid_in_ireland = {**person("opioid"), "region": "ie"}
+    assert ids(regional_kb.lookup("stretches", opioid_in_ireland)) == [
+        "opioid_stretches"
+    ]
+    assert ids(regional_kb.lookup("stretches", {**person(), "region": "ie"})) == [
+        "uk_stretches"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("place", "must", "must_not"),
+    [
+        pytest.param("uk", "0300 123 6600", "1-800", id="uk"),
+        pytest.param("ca", "1-888-688-6677", "1-800", id="canada"),
+        pytest.param("au", "1800 250 015", "1-800", id="australia"),
+        pytest.param("ie", "naloxone", "1-800", id="elsewhere-no-us-numbers"),
+    ],
+)
+def test_real_staying_safe_note_gives_local_lines_and_no_us_ones(
+    kb: KnowledgeBase, place: str, must: str, must_not: str
+) -> None:
+    """What a person in the UK, Canada or Australia would notice: their own lines, and
+    no US number they cannot call."""
+    who = {**person("opioid", "leg", substance="heroin"), "region": place}
+    text = " ".join(i.text for i in kb.lookup("harm_reduction", who))
+    assert must in text
+    assert must_not not in text
+    sources = [s.origin for i in kb.lookup("harm_reduction", who) for s in i.sources]
+    assert "SAMHSA" not in sources
+
+
 # --------------------------------------------------------------------- malformed files
 
 GOOD_ITEM = """\
@@ -355,6 +458,18 @@ advice:
             "    text: Stretch gently.\n    sources: [{document: seed, section: S}]\n",
             "body_location",
             id="non-contract-body-location",
+        ),
+        pytest.param(
+            "  - id: odd_region\n    topic: stretches\n    regions: [narnia]\n"
+            "    text: Stretch gently.\n    sources: [{document: seed, section: S}]\n",
+            "regions",
+            id="unknown-region",
+        ),
+        pytest.param(
+            "  - id: region_not_list\n    topic: stretches\n    regions: uk\n"
+            "    text: Stretch gently.\n    sources: [{document: seed, section: S}]\n",
+            "regions",
+            id="regions-not-a-list",
         ),
         pytest.param(
             "  - id: sources_as_names\n    topic: stretches\n"

@@ -1,0 +1,51 @@
+"""Which guidance topics a message asks about (`questions_in`)."""
+
+from __future__ import annotations
+
+from typing import List
+
+import pytest
+
+from actions.conversation import questions_in
+
+
+def asked(text: str, intent: str | None = None, whole: bool = False) -> List[str]:
+    return questions_in({"text": text, "intent": {"name": intent}}, whole)
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        pytest.param("i only ever use alone at home.", "using_alone", id="using-alone"),
+        pytest.param("a mate told me about clonidine", "withdrawal_medicines", id="rx"),
+        pytest.param("off the booze, someone said vitamins", "thiamine", id="vitamins"),
+        pytest.param("came off neurontin last week", "gabapentin", id="gabapentin"),
+    ],
+)
+def test_an_anywhere_topic_counts_when_only_said(text: str, topic: str) -> None:
+    assert topic in asked(text)
+
+
+def test_other_topics_count_only_in_a_question() -> None:
+    assert "taper" not in asked("tapering my klonopin with my doc")
+    assert "taper" in asked("should i keep going with the taper")
+
+
+def test_a_harm_reduction_question_is_read_whole() -> None:
+    """The intent says it is a question, though no sentence looks like one."""
+    text = "on lyrica for a year now, thinking i just stop cold"
+    assert "taper" not in asked(text)
+    assert {"gabapentin", "taper"} <= set(asked(text, "ask_harm_reduction", True))
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        pytest.param("is it going to get worse tomorrow?", "duration", id="worse"),
+        pytest.param("where can i get help near me?", "local_help", id="near-me"),
+        pytest.param("how would i make it safer?", "harm_reduction", id="safer"),
+        pytest.param("could i take more subs to fix it?", "precipitated", id="more"),
+    ],
+)
+def test_questions_reach_their_topic(text: str, topic: str) -> None:
+    assert topic in asked(text)
