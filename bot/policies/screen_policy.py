@@ -180,7 +180,11 @@ class ScreenPolicy(Policy):
             return self.config[FORM]
         first_word = ((tracker.latest_message.text or "").lower().split() or [""])[0]
         first_word = first_word.strip(",.!")
-        said_yes = intent == "affirm" or first_word in YES_WORDS
+        # "ok but if i do how do i make it safer" asks; its "ok" accepts nothing.
+        asks = (intent or "").startswith("ask_") or (
+            tracker.latest_message.text or ""
+        ).rstrip().endswith("?")
+        said_yes = intent == "affirm" or (first_word in YES_WORDS and not asks)
         said_no = intent == "deny" or first_word in NO_WORDS
         if self._last_bot_action(tracker) == self.config[ASK_DELETE]:
             # A typed "yes" to "Delete it?" confirms, like the button.

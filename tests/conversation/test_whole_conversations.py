@@ -184,3 +184,21 @@ async def test_the_conversation_survives_a_restart_of_the_bot(
     assert stored is not None
     assert stored.get_slot("substance") == "oxycodone"
     assert stored.get_slot("hours_since_stop") == 48
+
+
+async def test_an_ok_that_asks_a_question_is_answered_not_taken_as_a_yes(
+    person: Person,
+) -> None:
+    """After the check-in offer, "ok but ... ?" is a question: answered, and the offer
+    stays open rather than accepted by its first word."""
+    await person.says("day 3 off oxy and my glutes keep cramping")
+    for _ in range(8):
+        reply = await person.says("no")
+        if "check in" in reply:
+            break
+    assert "check in" in reply
+
+    answer = await person.says("ok but if i use again how do i make it safer?")
+
+    assert "tolerance" in answer.lower() or "naloxone" in answer.lower(), answer
+    assert await person.slot("check_ins") != "active"
