@@ -19,10 +19,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, List, Text
 
 from rasa_sdk import Action
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.answers import read_answer
-from actions.conversation import latest_possible_flag, reported_flags
+from actions.conversation import (
+    latest_possible_flag,
+    message_asked,
+    reported_flags,
+)
 from actions.screen_questions import SCREEN_SLOTS
 from actions.slots import (
     CONFIRM_ASKS,
@@ -104,6 +108,13 @@ class ActionConfirmRedFlag(Action):
         ]
 
 
+# What a question asked together with a possible sign gets once the person says No.
+RESUME_ACTIONS: Dict[str, str] = {
+    "ask_harm_reduction": "action_harm_reduction",
+    "ask_human": "action_helplines",
+}
+
+
 class ActionResolveConfirmation(Action):
     """Reads the answer to the direct question and acts on it."""
 
@@ -157,7 +168,16 @@ class ActionResolveConfirmation(Action):
         if answer in (YES, UNSURE, None):
             return done + self._escalate(flag_id)
         dispatcher.utter_message(text="Okay, thank you for checking with me.")
-        return done
+        return done + self._resume(tracker)
+
+    @staticmethod
+    def _resume(tracker: "Tracker") -> List[EventType]:
+        """After a No, what the person asked in the message that raised the question
+        is answered now (a harm-reduction or a who-can-help question); anything else
+        goes on as usual with their next message."""
+        asked = (message_asked(tracker).get("intent") or {}).get("name")
+        follow = RESUME_ACTIONS.get(str(asked))
+        return [FollowupAction(follow)] if follow else []
 
     @staticmethod
     def _escalate(flag_id: str) -> List[EventType]:

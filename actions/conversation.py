@@ -42,6 +42,27 @@ def _events_since_restart(
     return since
 
 
+ANSWER_INTENTS = frozenset({"affirm", "deny", "unsure"})
+
+
+def message_asked(tracker: "Tracker") -> Dict[str, Any]:
+    """The person's message to answer: the latest, or, when the latest only answered
+    the bot's direct question about a sign ("No"), the message that raised it.
+
+    Why: a possible sign is asked about before anything else; after a No, the bot
+    carries on with what the person asked in the first place.
+    """
+    latest = tracker.latest_message or {}
+    if ((latest.get("intent") or {}).get("name")) not in ANSWER_INTENTS:
+        return latest
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    return (
+        (users[-2].get("parse_data") or {}) | {"text": users[-2].get("text")}
+        if (len(users) >= 2)
+        else latest
+    )
+
+
 def reported_flags(
     tracker: "Tracker",
     disposition: Optional[str] = None,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
-from actions.conversation import questions_in
+from actions.conversation import message_asked, questions_in
 from actions.guidance import person_of, render
 from actions.knowledge_base import knowledge_base
 from actions.slots import REGION, TRIAGE_LEVEL
@@ -65,7 +65,7 @@ class ActionHarmReduction(Action):
         # a year, can i just quit cold").
         asked = [
             t
-            for t in questions_in(tracker.latest_message, whole_message=True)
+            for t in questions_in(message_asked(tracker), whole_message=True)
             if t in HARM_REDUCTION_TOPICS
         ]
         topics = asked[:MAX_ANSWERS] or [GENERAL]

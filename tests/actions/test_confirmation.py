@@ -1,0 +1,50 @@
+"""After a No to the direct question about a possible sign, the bot carries on with
+what the person asked in the message that raised it."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import FollowupAction
+
+from actions.confirmation import ActionResolveConfirmation
+from actions.conversation import message_asked
+
+
+async def test_a_no_goes_back_to_the_harm_reduction_question(
+    dispatcher, make_tracker, domain, user_said
+) -> None:
+    asked = user_said(
+        "missed my methadone today, can i take extra tomorrow", "ask_harm_reduction"
+    )
+    tracker = make_tracker(
+        "no",
+        "deny",
+        slots={"confirm_flag": "suicidal", "confirm_mode": "possible"},
+        events=[asked],
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    assert FollowupAction("action_harm_reduction") in events
+    assert message_asked(tracker)["text"].startswith("missed my methadone")
+
+
+async def test_a_no_after_a_symptom_message_just_carries_on(
+    dispatcher, make_tracker, domain, user_said
+) -> None:
+    said = user_said("my butt cramps so bad", "describe_symptoms")
+    tracker = make_tracker(
+        "no",
+        "deny",
+        slots={"confirm_flag": "cauda_equina", "confirm_mode": "possible"},
+        events=[said],
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    assert not [e for e in events if e.get("event") == "followup"]
+    assert "thank you for checking" in dispatcher.messages[0]["text"]
+
+
+def test_any_other_latest_message_is_the_one_asked(make_tracker) -> None:
+    tracker = make_tracker("how do i use narcan", "ask_harm_reduction")
+    assert message_asked(tracker)["text"] == "how do i use narcan"
