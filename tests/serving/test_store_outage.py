@@ -10,7 +10,6 @@ database host goes away.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 from typing import Iterator, List
 
 import psycopg2

@@ -313,10 +313,10 @@ async def test_a_nul_in_a_conversation_id_fails_that_message_not_the_process(
     raises one for a NUL. Here the error stays with the one call."""
     store = make_store()
 
-    class DriverRefusesNul(ValueError):
+    class DriverRefusesNulError(ValueError):
         pass
 
-    with pytest.raises(DriverRefusesNul):
+    with pytest.raises(DriverRefusesNulError):
         with store.session_scope():
-            raise DriverRefusesNul("A string literal cannot contain NUL (0x00)")
+            raise DriverRefusesNulError("A string literal cannot contain NUL (0x00)")
     assert await store.retrieve("still-serving") is None
