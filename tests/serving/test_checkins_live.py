@@ -249,7 +249,8 @@ def payload(level: int) -> str:
 def opt_in(person: Person, first_message: str) -> None:
     """Describes what happens, answers the screen, taps "Yes, check in tomorrow"."""
     first = person.says(first_message)
-    assert "safety questions" in first, person.dump()
+    # The screen, or first one direct question about a possible sign: "no" to each.
+    assert "[No]" in first and EMERGENCY_MARK not in first, person.dump()
     person.answer_until("check in with you tomorrow")
     assert "Okay, I'll check in tomorrow" in person.says("/opt_in_check_in")
     assert checkins.is_scheduled(person.sender, url=person.stack.database_url)
@@ -450,7 +451,7 @@ def test_the_check_in_arrives_in_the_telegram_chat(stack: Stack) -> None:
             }
         )
 
-    def to_chat(text: str, since: int) -> Any:
+    def to_chat(text: str, since: int, seconds: float = REQUEST_SECONDS) -> Any:
         return fake.wait_for(
             "sendMessage",
             lambda call: (
@@ -458,7 +459,7 @@ def test_the_check_in_arrives_in_the_telegram_chat(stack: Stack) -> None:
                 and text in call.body.get("text", "")
             ),
             since=since,
-            seconds=REQUEST_SECONDS,
+            seconds=seconds,
         )
 
     mark = fake.mark()
@@ -468,9 +469,8 @@ def test_the_check_in_arrives_in_the_telegram_chat(stack: Stack) -> None:
     for _ in range(10):
         mark = fake.mark()
         person_says("no")
-        time.sleep(0.2)
         try:
-            offer = to_chat("check in with you tomorrow", mark)
+            offer = to_chat("check in with you tomorrow", mark, seconds=5)
             break
         except AssertionError:
             continue
@@ -498,6 +498,24 @@ def test_the_check_in_arrives_in_the_telegram_chat(stack: Stack) -> None:
         )
         == 1
     )
+    # The score's buttons work as Telegram buttons.
+    item = None
+    for _ in range(8):
+        mark = fake.mark()
+        person_says("no")
+        try:
+            item = to_chat("1/10 · Feeling sick?", mark, seconds=5)
+            break
+        except AssertionError:
+            continue
+    assert item is not None, [c.body for c in fake.calls("sendMessage")][-3:]
+    titles = [
+        b["text"] for row in item.body["reply_markup"]["inline_keyboard"] for b in row
+    ]
+    assert titles == ["None", "Mild", "Moderate", "Severe"]
+    mark = fake.mark()
+    press('/inform{"checkin_answer":"2"}', item.result)
+    to_chat("2/10 · Stomach cramps?", mark)
 
 
 def test_the_scheduler_clock_can_be_set_from_the_environment() -> None:
