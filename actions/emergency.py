@@ -121,9 +121,18 @@ def handover_message(flags: List[RedFlag], place: Region) -> str:
     )
 
 
-def reminder_message(flags: List[RedFlag], place: Region, intent: str) -> str:
+def reminder_message(
+    flags: List[RedFlag], place: Region, intent: str, text: str = ""
+) -> str:
     """A shorter reply for later turns: the conversation stays escalated, and what to
-    do while waiting is repeated (a bystander asks "we have no narcan, what now?")."""
+    do while waiting is repeated (a bystander asks "we have no narcan, what now?").
+    Thoughts of suicide get a warm reply of their own (data/safety/suicide.yml)."""
+    if flags[0].flag_id == SUICIDAL:
+        who = "for_helper" if about_someone_else(text) else "for_self"
+        texts = _suicide_texts()[who]
+        return str(texts["reminder"]).format(
+            crisis=place.crisis, emergency=place.emergency, place=place.name
+        )
     opening = KIND_CLOSINGS.get(intent, "")
     names = " and ".join(flag.name for flag in flags)
     lines = [
@@ -135,7 +144,8 @@ def reminder_message(flags: List[RedFlag], place: Region, intent: str) -> str:
         steps = dict.fromkeys(step for flag in flags for step in flag.do_now)
         lines += ["While you wait:", *(f"• {step}" for step in steps)]
     lines.append(
-        "I can't give home-care tips while this is going on; please get help now."
+        "This needs a medical team to check, so I won't give home tips until then. "
+        "If help is on the way, tell me and I'll help you get ready for them."
     )
     return "\n".join(lines)
 
@@ -176,7 +186,11 @@ class ActionEmergency(Action):
                     ],
                 )
             else:
-                dispatcher.utter_message(text=reminder_message(flags, place, intent))
+                dispatcher.utter_message(
+                    text=reminder_message(
+                        flags, place, intent, tracker.latest_message.get("text") or ""
+                    )
+                )
         else:
             text = tracker.latest_message.get("text") or ""
             dispatcher.utter_message(text=emergency_message(flags, place, text))

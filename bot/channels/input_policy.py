@@ -256,18 +256,36 @@ def safe_metadata(value: Any) -> Dict[str, Any]:
     return value
 
 
+EARLIER_TURNS_KEPT = 3
+"""A button from this many of the person's messages back still works when pressed: the
+widget and Telegram keep older buttons on screen ("Yes, check in tomorrow" pressed
+after one more question). Answers are the exception (`_answers_a_question`)."""
+
+
+def _answers_a_question(payload: str) -> bool:
+    """Yes / No / Not sure and slot-setting payloads answer the question just asked;
+    from an older message they would answer a question no longer on the table."""
+    return payload in {"/affirm", "/deny", "/unsure"} or "{" in payload
+
+
 def offered_payloads(events: "Iterable[Event]") -> Set[str]:
-    """Payloads of the buttons the bot sent since the person last said something."""
+    """Payloads of the buttons the bot sent since the person last said something, and
+    of the non-answer buttons of the few turns before."""
     payloads: Set[str] = set()
+    turns_back = 0
     for event in reversed(list(events)):
         if isinstance(event, UserUttered):
-            break
+            turns_back += 1
+            if turns_back > EARLIER_TURNS_KEPT:
+                break
         if isinstance(event, BotUttered):
             buttons = (event.data or {}).get("buttons") or []
             payloads.update(
                 button["payload"]
                 for button in buttons
-                if isinstance(button, dict) and isinstance(button.get("payload"), str)
+                if isinstance(button, dict)
+                and isinstance(button.get("payload"), str)
+                and (turns_back == 0 or not _answers_a_question(button["payload"]))
             )
     return payloads
 

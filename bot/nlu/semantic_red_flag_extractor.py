@@ -127,12 +127,20 @@ def lexicon_in_doubt(
     config: Mapping[str, Any],
     scores: Mapping[str, float],
     dispositions: Mapping[str, str],
+    lexicon_signs: Sequence[str] = (),
 ) -> bool:
-    """Whether the classifier gives every emergency sign less than `doubt_below`: then
-    the lexicon's emergency words are likely an idiom, a joke or a past event, and
-    one direct question settles it (a Yes or Not sure still escalates)."""
+    """Whether the classifier doubts the lexicon's emergency words: it gives every
+    emergency sign less than `doubt_below`, or it gives each emergency sign the
+    lexicon raised less than `sign_doubt_below` ("my calf seized up" is a cramp to
+    it, whatever else it half-hears). Then the words are likely an idiom, a joke or
+    a past event, and one direct question settles it (a Yes or Not sure escalates).
+    """
     emergency = [p for s, p in scores.items() if dispositions.get(s) == EMERGENCY]
-    return max(emergency, default=0.0) < float(config["doubt_below"])
+    if max(emergency, default=0.0) < float(config["doubt_below"]):
+        return True
+    raised = [s for s in lexicon_signs if dispositions.get(s) == EMERGENCY]
+    floor = float(config.get("sign_doubt_below") or 0.0)
+    return bool(raised) and all(scores.get(s, 0.0) < floor for s in raised)
 
 
 def shared_encoder() -> SentenceEncoder:
@@ -161,6 +169,8 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             # emergency sign) is asked about instead of escalated: "my boss is gonna
             # have a seizure", "OD'd on netflix". Chosen on the development sets.
             "doubt_below": 0.05,
+            # ... or each lexicon emergency sign its own score below this.
+            "sign_doubt_below": 0.01,
             # Per-sign overrides, e.g. {"suicidal": 0.5}.
             "clear_thresholds": {},
             "possible_thresholds": {},
@@ -326,7 +336,12 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
                 continue
             scores = self.scores(text, message.get(REPAIRED_TEXT_KEY) or "")
             entities = message.get(ENTITIES, [])
-            if lexicon_in_doubt(self._config, scores, self._dispositions):
+            raised = [
+                str(e.get("value"))
+                for e in entities
+                if e.get("entity") == RED_FLAG_ENTITY
+            ]
+            if lexicon_in_doubt(self._config, scores, self._dispositions, raised):
                 entities = self._doubted(entities)
             new = self.entities_for(scores, entities, message.get(SET_ASIDE_KEY) or {})
             message.set(

@@ -162,7 +162,9 @@ class Judge:
                 for e in parse.get("entities", [])
                 if e.get("entity") == "red_flag" and e.get("extractor") == LEXICON
             }
-        if mode == "both" and lexicon_in_doubt(self.config, scores, self.dispositions):
+        if mode == "both" and lexicon_in_doubt(
+            self.config, scores, self.dispositions, list(lexicon_hits)
+        ):
             doubted = {s for s, d in lexicon_hits.items() if d == EMERGENCY}
             lexicon_hits = {s: d for s, d in lexicon_hits.items() if s not in doubted}
         clear: List[Tuple[str, float]] = []

@@ -150,7 +150,29 @@ def main(argv: Sequence[str] | None = None) -> None:
             if s != NO_SIGN and ":" not in s
         )
 
+    def top_supported(scores: Dict[str, float], floor: float) -> float:
+        return max(
+            (
+                p
+                for s, p in scores.items()
+                if s != NO_SIGN
+                and ":" not in s
+                and scores.get(f"support:{s}", 0.0) >= floor
+            ),
+            default=0.0,
+        )
+
     for floor in arguments.support or []:
+        for threshold in arguments.possible:
+            caught = sum(
+                top_supported(s, floor) >= threshold for _, s in emergency_scores
+            )
+            asked = sum(threshold <= top_supported(s, floor) for s in near_miss_scores)
+            print(
+                f"possible at {threshold} with support >= {floor}: caught {caught}"
+                f"/{len(emergency_scores)}, near misses asked or escalated {asked}"
+                f"/{len(near_miss_scores)}"
+            )
         print(
             f"clear at {arguments.clear} with support >= {floor}: emergencies at once "
             f"{sum(clear_with_support(s, floor) for _, s in emergency_scores)}"

@@ -309,3 +309,23 @@ async def test_someone_who_called_for_help_is_helped_to_hand_over(
     assert "right thing" in reply and "call 911 now" not in reply
     assert dispatcher.messages[0]["buttons"][0]["payload"] == "/request_summary"
     assert SlotSet("triage_level", "emergency") in events  # still escalated
+
+
+def test_a_later_message_about_suicidal_thoughts_gets_a_warm_reply_not_the_block() -> (
+    None
+):
+    """ "can I just talk to you" after the crisis reply: the crisis line again, in a
+    few warm words, and none of the medical "while you wait" steps."""
+    from actions.emergency import reminder_message
+    from bot.safety.catalogue import region
+
+    reply = reminder_message(
+        [catalogue_entry("suicidal")],
+        region("ie"),
+        "ask_human",
+        "can i just talk to you",
+    )
+
+    assert "I'm still here with you" in reply
+    assert "Samaritans 116 123" in reply and "112 or 999" in reply
+    assert "While you wait" not in reply and "home tips" not in reply

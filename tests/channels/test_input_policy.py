@@ -334,3 +334,30 @@ def test_metadata_that_cannot_be_stored_is_dropped(metadata: Any) -> None:
 def test_small_metadata_is_kept() -> None:
     assert safe_metadata({"page": "/help"}) == {"page": "/help"}
     assert safe_metadata('{"page": "/help"}') == {"page": "/help"}
+
+
+def test_an_older_button_still_works_but_an_older_answer_does_not() -> None:
+    """ "Yes, check in tomorrow" pressed after one more question is still the button;
+    a "No" from an earlier screen question is not an answer to the current one."""
+    from rasa.shared.core.events import BotUttered, UserUttered
+
+    from bot.channels.input_policy import offered_payloads
+
+    offer = BotUttered(
+        "Check in tomorrow?",
+        {
+            "buttons": [
+                {"title": "Yes", "payload": "/opt_in_check_in"},
+                {"title": "No", "payload": "/deny"},
+            ]
+        },
+    )
+    now = BotUttered("Answer.", {"buttons": [{"title": "No", "payload": "/deny"}]})
+
+    later = offered_payloads(
+        [offer, UserUttered("how long does it last"), BotUttered("")]
+    )
+    assert later == {"/opt_in_check_in"}
+    assert "/deny" in offered_payloads([offer, UserUttered("q"), now])
+    far = [offer] + [UserUttered("q"), BotUttered("a")] * 4
+    assert offered_payloads(far) == set()

@@ -164,3 +164,19 @@ def test_a_possible_sign_wrapped_in_a_question_is_still_asked_about() -> None:
 
     assert [sign for sign, _ in asked] == ["breathing"]
     assert denied == []
+
+
+def test_a_lexicon_sign_the_classifier_gives_almost_nothing_is_doubted() -> None:
+    """"my calf seized up": the lexicon hears a seizure, the classifier a cramp (a
+    seizure score near 0, whatever else it half-hears): asked, not escalated."""
+    from bot.nlu.semantic_red_flag_extractor import lexicon_in_doubt
+
+    config = {"doubt_below": 0.05, "sign_doubt_below": 0.01}
+    dispositions = {"seizure": "emergency", "rhabdomyolysis": "emergency"}
+    half_heard = {"seizure": 0.0005, "rhabdomyolysis": 0.17}
+
+    assert lexicon_in_doubt(config, half_heard, dispositions, ["seizure"])
+    assert not lexicon_in_doubt(
+        config, {"seizure": 0.4, "rhabdomyolysis": 0.17}, dispositions, ["seizure"]
+    )
+    assert not lexicon_in_doubt(config, half_heard, dispositions, [])
