@@ -181,9 +181,8 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             # The classifier: hidden units and L2 penalty (see SignClassifier).
             "hidden_units": 256,
             "alpha": 0.001,
-            # A sign is clear (or possible) only if some training phrasing of it is at
-            # least this similar (cosine) to a unit of the message; otherwise it drops
-            # a band.
+            # A sign is clear only if some training phrasing of it is at least this
+            # similar (cosine) to a unit of the message; otherwise it is asked about.
             # A network is sure of itself far from anything it was shown ("is there
             # somewhere i can call for help" scored 1.0 for baclofen withdrawal);
             # cross-set validation: 0.4 costs 3 of 1686 emergencies asked instead of
@@ -307,15 +306,15 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
     def _supported(
         self, scores: Dict[str, float], embeddings: np.ndarray
     ) -> Dict[str, float]:
-        """Scores with each sign that no training phrasing resembles moved down a band:
-        a clear sign capped just under its clear threshold (asked about, not
-        escalated at once), a possible one just under its possible threshold.
+        """Scores with each clear sign that no training phrasing resembles capped just
+        under its clear threshold: asked about, not escalated at once.
 
-        Why: far from anything it was shown ("pls answer all 3??", "is there somewhere
-        i can call for help") the network can be sure of a sign. Cross-set
-        validation (bot/tooling/semantic_cv.py --support 0.4): 1 of 2016 emergencies
-        moves from at once to asked, 3 of 2016 from asked to missed, and messages
-        like those stop being asked whether they are suicidal.
+        Why: far from anything it was shown ("is there somewhere i can call for
+        help") the network can be sure of a sign. Cross-set validation
+        (bot/tooling/semantic_cv.py --support 0.4): 2 of 2016 emergencies move from
+        at once to asked, none is lost. The same floor on the question band cost
+        4 of 330 emergencies of held-out set G (a second look at G), so a possible
+        sign is always asked about, however far from the training phrasings.
         """
         floor = float(self._config.get("clear_needs_support") or 0.0)
         if self._positives is None or floor <= 0.0:
@@ -328,18 +327,13 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
                 self._config["clear_thresholds"].get(sign),
                 float(self._config["clear_threshold"]),
             )
-            possible_at = optional_float(
-                self._config["possible_thresholds"].get(sign),
-                float(self._config["possible_threshold"]),
-            )
-            if score < possible_at:
+            if score < clear_at:
                 continue
             if similarity is None:
                 similarity = (embeddings @ matrix.T.astype(np.float32)).max(axis=0)
             rows = signs == sign
-            if rows.any() and float(similarity[rows].max()) >= floor:
-                continue
-            supported[sign] = (clear_at if score >= clear_at else possible_at) - 0.001
+            if not rows.any() or float(similarity[rows].max()) < floor:
+                supported[sign] = clear_at - 0.001
         return supported
 
     def process(self, messages: List[Message]) -> List[Message]:

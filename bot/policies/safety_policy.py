@@ -53,6 +53,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE
 
+from bot.language import is_other_language
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
 from bot.nlu.semantic_red_flag_extractor import POSSIBLE_RED_FLAG_ENTITY
 
@@ -235,10 +236,16 @@ class SafetyPolicy(Policy):
             escalated = self._escalated(tracker)
             if escalated and self._is_correction(tracker, intent):
                 return self.config[CONFIRM_ACTION], "a possible false alarm"
-            if not escalated and (
-                possible_flags(entities)
-                or intent == self.config[UNRECOGNISED_EMERGENCY_INTENT]
+            if (
+                not escalated
+                and (
+                    possible_flags(entities)
+                    or intent == self.config[UNRECOGNISED_EMERGENCY_INTENT]
+                )
+                and not is_other_language(tracker.latest_message.text or "")
             ):
+                # In another language an English question would not be understood:
+                # the reply in that language (with the emergency number) answers.
                 return self.config[CONFIRM_ACTION], "a possible sign"
         if intent in self.config[PASSTHROUGH_INTENTS]:
             # A summary or a restart is left to the rules for the whole turn.

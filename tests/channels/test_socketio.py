@@ -218,17 +218,25 @@ async def test_history_goes_to_the_asking_connection_only(
     )
 
 
-def test_offered_payloads_are_the_buttons_since_the_last_user_message() -> None:
+def test_offered_payloads_are_the_latest_buttons_and_older_non_answers() -> None:
+    """The buttons since the last user message, and an older button that answers
+    nothing (the widget keeps it on screen); an older Yes/No answers nothing now."""
     events = [
         BotUttered(
             "Where does it hurt?",
-            data={"buttons": [{"title": "Leg", "payload": "/leg"}]},
+            data={
+                "buttons": [
+                    {"title": "Leg", "payload": "/leg"},
+                    {"title": "No", "payload": "/deny"},
+                ]
+            },
         ),
         UserUttered("my leg"),
         BotUttered("Any chest pain?", data={"buttons": QUESTION_BUTTONS}),
         BotUttered("Take your time."),
     ]
-    assert offered_payloads(events) == {"/affirm", "/deny"}
+    assert offered_payloads(events) == {"/affirm", "/deny", "/leg"}
+    assert offered_payloads(events[:2]) == {"/leg"}
 
 
 class OneConversationStore:
