@@ -160,7 +160,8 @@ class ActionResolveConfirmation(Action):
         asks = int(tracker.get_slot(CONFIRM_ASKS) or 1)
         if answer is None and asks < MAX_ASKS:
             dispatcher.utter_message(
-                text="Sorry, I need a yes or a no to this one. "
+                text="Sorry to ask again: I just need a yes or a no to this one, "
+                "and there's no wrong answer. "
                 + question_for(flag_id),
                 buttons=BUTTONS,
             )

@@ -48,3 +48,20 @@ async def test_a_no_after_a_symptom_message_just_carries_on(
 def test_any_other_latest_message_is_the_one_asked(make_tracker) -> None:
     tracker = make_tracker("how do i use narcan", "ask_harm_reduction")
     assert message_asked(tracker)["text"] == "how do i use narcan"
+
+
+async def test_an_unclear_answer_is_asked_again_kindly_once(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker(
+        "NO its not me its my son, i asked about his legs",
+        None,
+        slots={"confirm_flag": "suicidal", "confirm_mode": "possible"},
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    [asked] = [m["text"] for m in dispatcher.messages]
+    assert asked.startswith("Sorry to ask again") and "no wrong answer" in asked
+    assert "ending your life" in asked
+    assert [e["name"] for e in events if e.get("event") == "slot"] == ["confirm_asks"]
