@@ -26,6 +26,13 @@ output channel are rasa's):
   conversation so far, read from the tracker store, so a page reload shows it again.
   Knowing the session id already lets a client join the room and read every reply; the
   history gives it nothing more.
+- Every bot message carries the server's `timestamp` (in the history: its event's; live:
+  when it was sent, which is never before its event's). A check-in
+  (`EXTERNAL_check_in`) fired while nobody is connected goes to an empty room, but its
+  messages are in the tracker: the widget keeps the timestamp of the last bot message
+  the person has seen, and on their next visit shows what came after it as new (the
+  check-in greets them). The marker lives in the browser and the timestamps come from
+  the server, so several replicas need nothing shared and no client clock is trusted.
 
 `credentials.yml`:
 
@@ -40,6 +47,7 @@ output channel are rasa's):
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Dict, List, Set
 
@@ -80,6 +88,7 @@ SESSION_CONFIRM_EVT = "session_confirm"
 HISTORY_REQUEST_EVT = "history_request"
 HISTORY_EVT = "session_history"
 QUICK_REPLIES = "quick_replies"
+TIMESTAMP = "timestamp"
 PARAGRAPH_BREAK = "\n\n"
 
 
@@ -110,9 +119,10 @@ def history_messages(
     """The conversation as the widget showed it, oldest first, at most `limit` messages.
 
     Bot texts are split into paragraphs with buttons on the last one, exactly as
-    `SocketIOOutput` sent them live. A user message that is a button payload shows the
-    button's title, as the widget did when it was clicked; any other `/intent` payload
-    (the widget's silent greeting) was never shown, so it is left out.
+    `SocketIOOutput` sent them live, each with its event's `timestamp` (the widget tells
+    new messages from seen ones by it). A user message that is a button payload shows
+    the button's title, as the widget did when it was clicked; any other `/intent`
+    payload (the widget's silent greeting) was never shown, so it is left out.
     """
     messages: List[Dict[str, Any]] = []
     titles: Dict[str, str] = {}
@@ -128,12 +138,33 @@ def history_messages(
             buttons = _quick_replies((event.data or {}).get("buttons") or [])
             parts = event.text.strip().split(PARAGRAPH_BREAK) or [event.text]
             for part in parts[:-1]:
-                messages.append({"sender": "bot", "text": part})
+                messages.append(
+                    {"sender": "bot", "text": part, TIMESTAMP: event.timestamp}
+                )
             messages.append(
-                {"sender": "bot", "text": parts[-1], QUICK_REPLIES: buttons}
+                {
+                    "sender": "bot",
+                    "text": parts[-1],
+                    QUICK_REPLIES: buttons,
+                    TIMESTAMP: event.timestamp,
+                }
             )
             titles = {b["payload"]: b["title"] for b in buttons}
     return messages[-limit:]
+
+
+class TimestampedSocketIOOutput(SocketIOOutput):
+    """Rasa's socket.io output, each message stamped with the server's time.
+
+    Why: the widget marks what the person has seen by the server's clock, so a check-in
+    sent while they were away shows as new on their next visit and a reply they read
+    live does not (see the module docstring).
+    """
+
+    async def _send_message(self, socket_id: str, response: Any) -> None:
+        """Emits `response` to the session's room with a `timestamp`."""
+        stamped = {**response, TIMESTAMP: time.time()}
+        await super()._send_message(socket_id, stamped)
 
 
 class SocketIOInput(RasaSocketIOInput):
@@ -159,6 +190,13 @@ class SocketIOInput(RasaSocketIOInput):
         allowed = credentials.get("allowed_payloads", ALLOWED_PAYLOADS)
         channel.allowed_payloads = {str(payload) for payload in allowed or ()}
         return channel
+
+    def get_output_channel(self) -> "SocketIOOutput | None":
+        """The output for external events (a due check-in, `output_channel=latest`):
+        stamped like live replies."""
+        if self.sio is None:
+            return super().get_output_channel()  # type: ignore[return-value]
+        return TimestampedSocketIOOutput(self.sio, self.bot_message_evt)
 
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
@@ -242,7 +280,7 @@ class SocketIOInput(RasaSocketIOInput):
         for_rasa = await prepare_for_rasa(
             text, sender_id, self._tracker_store(), self.allowed_payloads
         )
-        output = SocketIOOutput(sio, self.bot_message_evt)
+        output = TimestampedSocketIOOutput(sio, self.bot_message_evt)
         message = UserMessage(
             for_rasa.text,
             output,

@@ -12,6 +12,15 @@
  *                                                          start a new conversation)
  *           data-title="Muscle pain and withdrawal"></script>
  *
+ * Messages sent while the person is away (a check-in, fired by the scheduler while the
+ * page is closed) are kept by the server, not lost: on the next visit the widget
+ * connects as soon as the page loads (when this browser has a conversation), reads the
+ * history, and shows every bot message newer than the last one the person saw as new:
+ * a "New message" preview beside the launcher when the chat is closed, a "New" line
+ * above them when it is open. "Seen" is the server's timestamp of the latest bot
+ * message shown in the open chat (localStorage), so no client clock is trusted and a
+ * reload never shows a message twice.
+ *
  * Safety of rendering: every message is put on the page with text nodes and
  * `textContent`; links are built element by element from http(s) URLs and phone numbers
  * found in the bot's text. Nothing from a message ever reaches innerHTML.
@@ -28,6 +37,8 @@
   var CONTEXT_PX = 120; // how much of the person's message may sit above the replies
   var SESSION_KEY = "triage-chat:session";
   var OPEN_KEY = "triage-chat:open";
+  var SEEN_KEY = "triage-chat:seen"; // server time of the latest bot message seen
+  var PREVIEW_CHARS = 140;
   var SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
   // "Please call 911 now", "call 112 or 999 now": the emergency number line.
   var CALL_NOW = /\bcall\s+(\d{2,4})(?:\s+or\s+(\d{2,4}))?\s+now\b/i;
@@ -168,10 +179,15 @@
     this.typingGiveUp = null;
     this.historyTimer = null;
     this.replyAnchor = null; // the first reply to the latest message: kept in view
+    this.unseen = 0; // bot messages that came while the chat was closed
     var saved = stored(SESSION_KEY);
     if (saved && SESSION_ID.test(saved)) this.sessionId = saved;
+    var seen = parseFloat(stored(SEEN_KEY) || "");
+    this.seen = isFinite(seen) ? seen : null;
     this.build();
     if (stored(OPEN_KEY) === "true") this.open(false);
+    // A returning person: connect now, so what came while they were away greets them.
+    else if (this.sessionId) this.connect();
   }
 
   Widget.prototype.build = function () {
@@ -186,6 +202,10 @@
     launcher.appendChild(svg(CHAT_ICON));
     launcher.appendChild(el("span", "tcw-launcher-label-open", "Chat"));
     launcher.appendChild(el("span", "tcw-launcher-label-close", "Close"));
+    var badge = el("span", "tcw-badge");
+    badge.setAttribute("aria-hidden", "true");
+    badge.hidden = true;
+    launcher.appendChild(badge);
     launcher.setAttribute("aria-label", "Open chat: " + config.title);
     launcher.addEventListener("click", function () {
       if (self.isOpen()) self.close();
@@ -284,7 +304,19 @@
     panel.appendChild(typingArea);
     panel.appendChild(form);
     panel.appendChild(footnote);
+    // What came while the chat was closed: a preview that opens it (announced politely).
+    var nudgeArea = el("div", "tcw-nudge-area");
+    nudgeArea.setAttribute("aria-live", "polite");
+    var nudge = el("button", "tcw-nudge");
+    nudge.type = "button";
+    nudge.hidden = true;
+    nudge.addEventListener("click", function () {
+      self.open(true);
+    });
+    nudgeArea.appendChild(nudge);
+
     root.appendChild(panel);
+    root.appendChild(nudgeArea);
     root.appendChild(launcher);
     document.body.appendChild(root);
 
@@ -310,6 +342,8 @@
 
     this.root = root;
     this.launcher = launcher;
+    this.badge = badge;
+    this.nudge = nudge;
     this.panel = panel;
     this.status = status;
     this.log = log;
@@ -328,7 +362,10 @@
     this.launcher.setAttribute("aria-expanded", "true");
     this.launcher.setAttribute("aria-label", "Close chat");
     store(OPEN_KEY, "true");
+    this.hideNudge();
+    this.markSeen(this.latestShown());
     this.connect();
+    if (this.ready) this.greetIfEmpty();
     this.scrollToEnd();
     if (moveFocus) this.input.focus();
   };
@@ -339,7 +376,65 @@
     this.launcher.setAttribute("aria-expanded", "false");
     this.launcher.setAttribute("aria-label", "Open chat: " + config.title);
     store(OPEN_KEY, "false");
+    this.setLauncherLabel();
     this.launcher.focus();
+  };
+
+  Widget.prototype.setLauncherLabel = function () {
+    if (this.isOpen()) return;
+    var label = "Open chat: " + config.title;
+    if (this.unseen) label += " (" + this.unseen + (this.unseen === 1 ? " new message)" : " new messages)");
+    this.launcher.setAttribute("aria-label", label);
+  };
+
+  // New messages (sent while the person was away) -------------------------------------
+
+  /** Remembers, by the server's clock, the latest bot message the person has seen. */
+  Widget.prototype.markSeen = function (timestamp) {
+    if (typeof timestamp !== "number" || !isFinite(timestamp)) return;
+    if (this.seen !== null && timestamp <= this.seen) return;
+    this.seen = timestamp;
+    store(SEEN_KEY, String(timestamp));
+  };
+
+  /** The server time of the newest bot message on the page, or null. */
+  Widget.prototype.latestShown = function () {
+    var items = this.log.querySelectorAll(".tcw-msg--bot[data-ts]");
+    if (!items.length) return null;
+    return parseFloat(items[items.length - 1].getAttribute("data-ts"));
+  };
+
+  /** Shows, beside the closed chat, the first new message and how many there are. */
+  Widget.prototype.showNudge = function (text) {
+    if (this.isOpen()) return;
+    if (this.nudge.hidden) {
+      var preview = text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS - 1) + "\u2026" : text;
+      this.nudge.textContent = "";
+      this.nudge.appendChild(el("strong", "tcw-nudge-label", "New message"));
+      this.nudge.appendChild(el("span", "tcw-nudge-text", preview));
+      this.nudge.hidden = false;
+    }
+    this.badge.textContent = String(this.unseen);
+    this.badge.hidden = false;
+    this.setLauncherLabel();
+  };
+
+  Widget.prototype.hideNudge = function () {
+    this.unseen = 0;
+    this.nudge.hidden = true;
+    this.nudge.textContent = "";
+    this.badge.hidden = true;
+    this.badge.textContent = "";
+  };
+
+  /** A "New" line above the first message the person has not seen, which stays in view. */
+  Widget.prototype.markNewFrom = function (item) {
+    var old = this.log.querySelectorAll(".tcw-new-divider");
+    for (var i = 0; i < old.length; i++) old[i].remove();
+    var divider = el("li", "tcw-new-divider", "New");
+    divider.setAttribute("role", "separator");
+    this.log.insertBefore(divider, item);
+    this.replyAnchor = item;
   };
 
   Widget.prototype.setStatus = function (text) {
@@ -409,6 +504,10 @@
         if (messages[k] && messages[k].sender === "user") lastUser = k;
       }
       this.replyAnchor = null;
+      // With no marker yet (a conversation from before markers), nothing counts as new.
+      var seen = this.seen;
+      var firstNew = null;
+      var newCount = 0;
       for (var i = 0; i < messages.length; i++) {
         var message = messages[i] || {};
         if (message.sender === "user") {
@@ -419,22 +518,47 @@
         var item = this.addBotMessage(message, { live: false, quickReplies: i > lastUser });
         var emergency = item && item.classList.contains("tcw-msg--emergency");
         if (item && i > lastUser && (!this.replyAnchor || emergency)) this.replyAnchor = item;
+        if (item && seen !== null && typeof message.timestamp === "number" && message.timestamp > seen) {
+          newCount += 1;
+          if (!firstNew) firstNew = { item: item, text: String(message.text || "") };
+        }
       }
       // Messages typed while offline are not on the server yet: show them again.
       for (var j = 0; j < pending.length; j++) this.addUserBubble(pending[j].shown);
+      if (firstNew) this.markNewFrom(firstNew.item);
+      if (this.isOpen() || seen === null) {
+        this.hideNudge();
+        this.markSeen(this.latestShown());
+      } else if (firstNew) {
+        this.unseen = newCount;
+        this.nudge.hidden = true; // the preview shows the first new message
+        this.showNudge(firstNew.text);
+      }
     }
     this.ready = true;
-    var greet = this.log.children.length === 0 && this.outbox.length === 0;
-    if (greet && config.initPayload) {
-      this.emitMessage(config.initPayload);
-      this.showTyping();
-    }
+    this.greetIfEmpty();
     this.flushOutbox();
     this.scrollToEnd();
   };
 
+  /** A new conversation starts with the silent greeting, once the chat is open. */
+  Widget.prototype.greetIfEmpty = function () {
+    var empty = this.log.children.length === 0 && this.outbox.length === 0;
+    if (!empty || !this.isOpen() || this.greeted === this.sessionId) return;
+    this.greeted = this.sessionId;
+    if (config.initPayload) {
+      this.emitMessage(config.initPayload);
+      this.showTyping();
+    }
+  };
+
+  /** Sends a message with the person's UTC offset, so check-ins come at their local time. */
   Widget.prototype.emitMessage = function (text) {
-    this.socket.emit("user_uttered", { message: text, session_id: this.sessionId });
+    this.socket.emit("user_uttered", {
+      message: text,
+      session_id: this.sessionId,
+      metadata: { utc_offset_minutes: -new Date().getTimezoneOffset() },
+    });
   };
 
   Widget.prototype.flushOutbox = function () {
@@ -444,6 +568,9 @@
   Widget.prototype.newConversation = function () {
     this.sessionId = null;
     store(SESSION_KEY, null);
+    this.seen = null;
+    store(SEEN_KEY, null);
+    this.greeted = null;
     this.log.textContent = "";
     this.outbox = [];
     this.hideTyping();
@@ -484,6 +611,13 @@
   Widget.prototype.onBotMessage = function (message) {
     if (!message || typeof message !== "object") return;
     var item = this.addBotMessage(message, { live: true, quickReplies: true });
+    if (item && this.isOpen()) this.markSeen(message.timestamp);
+    else if (item) {
+      // Sent while the chat is closed (a check-in arriving): the launcher says so.
+      this.unseen += 1;
+      if (this.unseen === 1) this.markNewFrom(item);
+      this.showNudge(typeof message.text === "string" ? message.text : "");
+    }
     var self = this;
     clearTimeout(this.typingTimer);
     this.typingTimer = setTimeout(function () {
@@ -510,6 +644,9 @@
     if (!text && !replies.length) return null;
     var self = this;
     var item = el("li", "tcw-msg tcw-msg--bot");
+    if (typeof message.timestamp === "number" && isFinite(message.timestamp)) {
+      item.setAttribute("data-ts", String(message.timestamp));
+    }
     var bubble = el("div", "tcw-bubble");
     var numbers = text ? emergencyNumbers(text) : null;
     if (numbers) {

@@ -170,15 +170,25 @@ def test_history_shows_the_conversation_as_the_widget_did() -> None:
     events = [
         UserUttered("/greet"),
         ActionExecuted("utter_greet"),
-        BotUttered("Hi, I'm not a doctor.\n\nTell me what's going on."),
+        BotUttered("Hi, I'm not a doctor.\n\nTell me what's going on.", timestamp=1.0),
         UserUttered("day 3 off H and my glutes keep cramping"),
-        BotUttered("Any chest pain?", data={"buttons": QUESTION_BUTTONS}),
+        BotUttered(
+            "Any chest pain?", data={"buttons": QUESTION_BUTTONS}, timestamp=2.0
+        ),
         UserUttered("/deny"),
-        BotUttered("🚨 Please call 911 now (emergency services).\nWhile you wait:"),
+        BotUttered(
+            "🚨 Please call 911 now (emergency services).\nWhile you wait:",
+            timestamp=3.0,
+        ),
     ]
     assert history_messages(events) == [
-        {"sender": "bot", "text": "Hi, I'm not a doctor."},
-        {"sender": "bot", "text": "Tell me what's going on.", "quick_replies": []},
+        {"sender": "bot", "text": "Hi, I'm not a doctor.", "timestamp": 1.0},
+        {
+            "sender": "bot",
+            "text": "Tell me what's going on.",
+            "quick_replies": [],
+            "timestamp": 1.0,
+        },
         {"sender": "user", "text": "day 3 off H and my glutes keep cramping"},
         {
             "sender": "bot",
@@ -187,12 +197,14 @@ def test_history_shows_the_conversation_as_the_widget_did() -> None:
                 {"content_type": "text", "title": "Yes", "payload": "/affirm"},
                 {"content_type": "text", "title": "No", "payload": "/deny"},
             ],
+            "timestamp": 2.0,
         },
         {"sender": "user", "text": "No"},  # the button's title, as when it was tapped
         {
             "sender": "bot",
             "text": "🚨 Please call 911 now (emergency services).\nWhile you wait:",
             "quick_replies": [],
+            "timestamp": 3.0,
         },
     ]
 
