@@ -135,6 +135,12 @@ def lexicon_in_doubt(
     it, whatever else it half-hears). Then the words are likely an idiom, a joke or
     a past event, and one direct question settles it (a Yes or Not sure escalates).
     """
+    # A message the classifier clearly files under some sign (a swollen calf and
+    # "can't breathe" as DVT with breathlessness, a seizure after stopping baclofen)
+    # is a clinical report: the lexicon's words in it are meant literally, even when
+    # the classifier gives its probability to a neighbouring sign.
+    if max(scores.values(), default=0.0) >= float(config["clear_threshold"]):
+        return False
     emergency = [p for s, p in scores.items() if dispositions.get(s) == EMERGENCY]
     if max(emergency, default=0.0) < float(config["doubt_below"]):
         return True
@@ -384,7 +390,17 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
         # Only an emergency is worth a question before anything else; an urgent sign
         # the screen asks about anyway (e.g. a swollen leg).
         possible = [p for p in possible if self._dispositions.get(p[0]) == EMERGENCY]
-        if not clear and not raised:
+        # An urgent sign (a swollen calf) does not stand in for the question about a
+        # possible emergency beside it (breathlessness).
+        raised_emergencies = {
+            str(e.get("value"))
+            for e in lexicon_entities
+            if e.get("entity") == RED_FLAG_ENTITY
+            and e.get(RED_FLAG_DISPOSITION) == EMERGENCY
+        }
+        if not any(self._dispositions.get(s) == EMERGENCY for s, _ in clear) and not (
+            raised_emergencies
+        ):
             for sign, score in possible[:1]:
                 entities.append(self._entity(POSSIBLE_RED_FLAG_ENTITY, sign, score))
         return entities

@@ -321,9 +321,14 @@ class _Context:
         # deny nothing about the places and things around them: "can't feel my butt" is
         # numbness OF the butt. They still deny a sign word ("don't feel confused").
         self.shielding: Set[int] = set()
+        # Matches whose own words hold a negation cue ("can't breathe"): a shorter
+        # match inside one ("breathe", a part of "swollen leg + breathless") takes the
+        # cue as part of that sign, not as a denial.
+        self.negated_phrases: List[Tuple[int, int]] = []
         for match in found:
             if NEGATION_CUES.intersection(self.norms[match.start : match.end]):
                 self.shielding.update(range(match.start, match.end))
+                self.negated_phrases.append((match.start, match.end))
         sign_tokens = {
             index
             for m in found
@@ -417,8 +422,18 @@ class _Context:
                 continue
             if index in self.shielding and not is_sign:
                 continue
+            if self._cue_inside_a_longer_sign(index, match):
+                continue
             return True
         return False
+
+    def _cue_inside_a_longer_sign(self, index: int, match: TermMatch) -> bool:
+        """Whether the cue at `index` and `match` both lie inside one longer match
+        that holds the cue ("can't breathe" around "breathe")."""
+        return any(
+            start <= index and match.end <= end and end - start > match.end - match.start
+            for start, end in self.negated_phrases
+        )
 
     def _said_to_be_fine(self, match: TermMatch, clause_end: int) -> bool:
         norms = self.norms

@@ -35,7 +35,7 @@ import yaml
 
 from actions.answers import read_answer
 from bot.importer import load_project_lexicon
-from bot.nlu.red_flag_extractor import SET_ASIDE_KEY
+from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, SET_ASIDE_KEY
 from bot.nlu.semantic_red_flag_extractor import (
     SCORES_KEY,
     SemanticRedFlagExtractor,
@@ -43,7 +43,12 @@ from bot.nlu.semantic_red_flag_extractor import (
     lexicon_in_doubt,
 )
 from bot.safety.detector import RedFlagDetector
-from bot.safety.names import EMERGENCY, URGENT
+from bot.safety.names import (
+    EMERGENCY,
+    POSSIBLE_RED_FLAG_ENTITY,
+    RED_FLAG_ENTITY,
+    URGENT,
+)
 
 DEVELOPMENT_GLOB = "data/safety/cases/*.yml"
 """The first case set, and sets that were held out once, measured, then tuned on."""
@@ -157,10 +162,13 @@ class Judge:
         scores = parse.get(SCORES_KEY) or {}
         doubted: Set[str] = set()
         if mode in ("lexicon", "both"):
+            # The semantic component turns the lexicon's flags it doubts into a
+            # possible flag: they were the lexicon's all the same.
             lexicon_hits = {
-                str(e["value"]): str(e.get("role"))
+                str(e["value"]): str(e.get(RED_FLAG_DISPOSITION))
                 for e in parse.get("entities", [])
-                if e.get("entity") == "red_flag" and e.get("extractor") == LEXICON
+                if e.get("entity") in (RED_FLAG_ENTITY, POSSIBLE_RED_FLAG_ENTITY)
+                and e.get("extractor") == LEXICON
             }
         if mode == "both" and lexicon_in_doubt(
             self.config, scores, self.dispositions, list(lexicon_hits)
@@ -180,9 +188,10 @@ class Judge:
         )
         possible = [p for p in possible if self.dispositions.get(p[0]) == EMERGENCY]
         possible += [(sign, 0.0) for sign in sorted(doubted)]
-        asked = {possible[0][0]} if possible and not raised else set()
+        escalated = {s for s, d in raised.items() if d == EMERGENCY}
+        asked = {possible[0][0]} if possible and not escalated else set()
         return Verdict(
-            escalated={s for s, d in raised.items() if d == EMERGENCY},
+            escalated=escalated,
             urgent={s for s, d in raised.items() if d == URGENT},
             asked=asked,
         )
@@ -295,8 +304,13 @@ def print_table(title: str, scores: Mapping[str, ModeScore]) -> None:
         )
 
 
-def report(label: str, cases: Dict[str, Any], judge: Judge, verbose: bool) -> ModeScore:
-    """Prints the three-way table and the per-sign recall; returns the `both` score."""
+def report(
+    label: str, cases: Dict[str, Any], judge: Judge, verbose: bool, show_cases: bool = True
+) -> ModeScore:
+    """Prints the three-way table and the per-sign recall; returns the `both` score.
+
+    `show_cases=False` prints the numbers only: a held-out set whose misses have been
+    read is no longer blind, so they stay hidden unless asked for."""
     scores = {mode: score(judge, cases, mode) for mode in MODES}
     print_table(label, scores)
     both = scores["both"]
@@ -311,6 +325,9 @@ def report(label: str, cases: Dict[str, Any], judge: Judge, verbose: bool) -> Mo
         ("MISSED URGENT", both.urgent_missed),
         ("OVER-TRIAGED NEAR MISSES", both.over_triaged),
     ]
+    if not show_cases:
+        print("  (cases hidden: --show-held-out-cases lists them, and the set is then spent)")
+        return both
     for title, lines in rows:
         if lines and (verbose or title != "MISSED URGENT"):
             print(f"  {title}:")
@@ -328,6 +345,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         action="store_true",
         help="while tuning: leave the held-out sets unread (look once, at the end)",
     )
+    parser.add_argument(
+        "--show-held-out-cases",
+        action="store_true",
+        help="list the held-out misses too (once read, write a fresh held-out set)",
+    )
     args = parser.parse_args(argv)
     judge = Judge()
     failed = False
@@ -335,7 +357,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     for held_out, label in kinds[:1] if args.development_only else kinds:
         sets = load_sets(held_out)
         names = ", ".join(name for name, _ in sets)
-        both = report(f"{label}: {names}", merged(sets), judge, args.verbose)
+        show_cases = not held_out or args.show_held_out_cases
+        both = report(f"{label}: {names}", merged(sets), judge, args.verbose, show_cases)
         failed |= bool(both.missed) or both.over_triage > OVER_TRIAGE_TARGET
     return 1 if failed else 0
 

@@ -173,7 +173,7 @@ def test_a_lexicon_sign_the_classifier_gives_almost_nothing_is_doubted() -> None
     seizure score near 0, whatever else it half-hears): asked, not escalated."""
     from bot.nlu.semantic_red_flag_extractor import lexicon_in_doubt
 
-    config = {"doubt_below": 0.05, "sign_doubt_below": 0.01}
+    config = {"doubt_below": 0.05, "sign_doubt_below": 0.01, "clear_threshold": 0.9}
     dispositions = {"seizure": "emergency", "rhabdomyolysis": "emergency"}
     half_heard = {"seizure": 0.0005, "rhabdomyolysis": 0.17}
 
@@ -182,3 +182,23 @@ def test_a_lexicon_sign_the_classifier_gives_almost_nothing_is_doubted() -> None
         config, {"seizure": 0.4, "rhabdomyolysis": 0.17}, dispositions, ["seizure"]
     )
     assert not lexicon_in_doubt(config, half_heard, dispositions, [])
+
+
+def test_a_lexicon_sign_in_a_message_the_classifier_files_under_another_sign_stands() -> None:
+    """"stopped baclofen 4 days ago and just had a seizure": the classifier is sure of
+    an urgent sign (stopping baclofen) and gives the seizure nothing; the message is a
+    clinical report, so the lexicon's seizure is meant literally and escalates."""
+    from bot.nlu.semantic_red_flag_extractor import lexicon_in_doubt
+
+    config = {"doubt_below": 0.05, "sign_doubt_below": 0.01, "clear_threshold": 0.9}
+    dispositions = {
+        "seizure": "emergency",
+        "baclofen_severe": "emergency",
+        "baclofen_oral_stop": "urgent",
+    }
+    scores = {"seizure": 0.0, "baclofen_severe": 0.0, "baclofen_oral_stop": 0.98}
+
+    assert not lexicon_in_doubt(config, scores, dispositions, ["seizure"])
+    assert lexicon_in_doubt(
+        config, {**scores, "baclofen_oral_stop": 0.5}, dispositions, ["seizure"]
+    )
