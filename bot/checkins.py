@@ -98,23 +98,28 @@ def forget(sender_id: str, url: Optional[str] = None) -> None:
         connection.execute(schedules.delete().where(schedules.c.sender_id == sender_id))
 
 
-def claim_due(now: dt.datetime, url: Optional[str] = None) -> List[str]:
+def claim_due(
+    now: dt.datetime, url: Optional[str] = None, sender_id: Optional[str] = None
+) -> List[str]:
     """Conversations whose check-in is due, each claimed by exactly one caller.
 
     A claim moves `next_due` to the next morning after now, so a scheduler that was
     down for days fires one check-in, not a burst; past `ends`, the row is removed.
+    With `sender_id`, only that conversation is claimed (the terminal chat, which has
+    no scheduler of its own, fires its own check-in when it starts).
     """
     claimed: List[str] = []
+    query = sa.select(
+        schedules.c.sender_id,
+        schedules.c.next_due,
+        schedules.c.ends,
+        schedules.c.utc_offset_minutes,
+    ).where(schedules.c.next_due <= now)
+    if sender_id is not None:
+        query = query.where(schedules.c.sender_id == sender_id)
     with engine(url).begin() as connection:
         due: List[Tuple[str, dt.datetime, dt.datetime, int]] = list(
-            connection.execute(
-                sa.select(
-                    schedules.c.sender_id,
-                    schedules.c.next_due,
-                    schedules.c.ends,
-                    schedules.c.utc_offset_minutes,
-                ).where(schedules.c.next_due <= now)
-            )
+            connection.execute(query)
         )
     for sender_id, seen, ends, offset in due:
         with engine(url).begin() as connection:

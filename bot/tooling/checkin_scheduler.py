@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import os
 import time
-from typing import List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 from urllib.parse import quote
 
 import requests
@@ -32,6 +32,37 @@ TIME_ENTITY = "checkin_time"
 NOW_VARIABLE = "CHECKIN_NOW"
 
 
+def trigger(
+    bot_url: str,
+    token: str,
+    sender_id: str,
+    now: Optional[dt.datetime] = None,
+    output_channel: Optional[str] = "latest",
+) -> Dict[str, Any]:
+    """Fires one check-in; returns Rasa's answer.
+
+    With `output_channel="latest"` the messages go where the person last wrote (their
+    Telegram chat, their widget's room); with None Rasa collects them into the answer's
+    `messages`, which the terminal chat prints (bot/tooling/chat_client.py).
+
+    Raises:
+        requests.RequestException: the Rasa server did not take it.
+    """
+    entities = {TIME_ENTITY: now.isoformat()} if now else {}
+    params = {"token": token}
+    if output_channel:
+        params["output_channel"] = output_channel
+    response = requests.post(
+        f"{bot_url}/conversations/{quote(sender_id, safe='')}/trigger_intent",
+        params=params,
+        json={"name": INTENT, "entities": entities},
+        timeout=30,
+    )
+    response.raise_for_status()
+    answer: Dict[str, Any] = response.json()
+    return answer
+
+
 def fire(
     bot_url: str,
     token: str,
@@ -39,18 +70,10 @@ def fire(
     now: Optional[dt.datetime] = None,
 ) -> int:
     """Triggers the check-in intent for each conversation; returns how many went."""
-    entities = {TIME_ENTITY: now.isoformat()} if now else {}
     sent = 0
     for sender_id in sender_ids:
-        url = f"{bot_url}/conversations/{quote(sender_id, safe='')}/trigger_intent"
         try:
-            response = requests.post(
-                url,
-                params={"token": token, "output_channel": "latest"},
-                json={"name": INTENT, "entities": entities},
-                timeout=30,
-            )
-            response.raise_for_status()
+            trigger(bot_url, token, sender_id, now)
             sent += 1
         except requests.RequestException as error:
             # Never the conversation id or content in the log: only that one failed.

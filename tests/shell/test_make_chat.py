@@ -1,18 +1,24 @@
 """`make chat` in a real terminal: tmux runs the chat script, we type and read the
-screen."""
+screen. The conversation lasts between starts, and a check-in that fell due while the
+chat was closed is the first thing shown when it starts again (the clock is moved with
+CHECKIN_NOW, as for the scheduler)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import shutil
+import stat
 import subprocess
 import time
 import uuid
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
+from bot import checkins
 from tests.helpers import PROJECT_ROOT, free_port
 
 pytestmark = pytest.mark.servers
@@ -55,18 +61,20 @@ class Terminal:
         return before
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
-    """`bot/tooling/chat.sh` (what `make chat` runs) in a 160x50 tmux window."""
+def start_chat(folder: Path, **environment: str) -> Terminal:
+    """`bot/tooling/chat.sh` (what `make chat` runs) in a 160x50 tmux window, with its
+    conversations and state (the conversation id it keeps) in `folder`."""
     if shutil.which("tmux") is None:
         pytest.fail("tmux is missing: `make test-deps` installs it")
     session = f"chat-{uuid.uuid4().hex[:8]}"
-    environment = {
+    settings = {
         **os.environ,
         "ACTIONS_PORT": str(free_port()),
         "CHAT_PORT": str(free_port()),
-        "TRACKER_DB": str(tmp_path / "tracker.db"),
+        "TRACKER_DB": str(folder / "tracker.db"),
+        "XDG_STATE_HOME": str(folder / "state"),
         "SANIC_HOST": "127.0.0.1",
+        **environment,
     }
     subprocess.run(
         [
@@ -82,13 +90,24 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
             str(PROJECT_ROOT / "bot/tooling/chat.sh"),
         ],
         cwd=PROJECT_ROOT,
-        env=environment,
+        env=settings,
         check=True,
     )
+    return Terminal(session)
+
+
+def close(terminal: Terminal) -> None:
+    subprocess.run(["tmux", "kill-session", "-t", terminal.session], check=False)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    """A chat in a tmux window, closed after the test."""
+    chat = start_chat(tmp_path)
     try:
-        yield Terminal(session)
+        yield chat
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+        close(chat)
 
 
 def test_a_whole_conversation_in_the_terminal_with_buttons(terminal: Terminal) -> None:
@@ -110,3 +129,102 @@ def test_a_whole_conversation_in_the_terminal_with_buttons(terminal: Terminal) -
     assert "You mentioned trouble breathing" in screen
 
     terminal.type("/stop", "Enter")
+
+
+OFFER = "check in with you tomorrow"
+CHECK_IN = "it's your check-in"
+MENU = "(Use arrow keys)"
+NO = "2: No (/deny)"
+
+
+def wait_until(terminal: Terminal, done: Callable[[str], bool], what: str) -> str:
+    """Waits until the screen satisfies `done`; returns it."""
+    deadline = time.monotonic() + REPLY_SECONDS
+    while time.monotonic() < deadline:
+        screen = terminal.screen()
+        if done(screen):
+            return screen
+        time.sleep(0.5)
+    raise AssertionError(f"no {what} after {REPLY_SECONDS}s:\n{terminal.screen()}")
+
+
+def answer_no(terminal: Terminal) -> str:
+    """Chooses "No" in the menu on screen; returns the screen with the next menu."""
+    before = terminal.type("Down", "Enter").count(NO)
+    return wait_until(
+        terminal,
+        lambda s: MENU in s and (s.count(NO) > before or OFFER in s),
+        "next question",
+    )
+
+
+def wait_closed(terminal: Terminal, seconds: float = 30) -> None:
+    """Waits until the chat has exited and tmux closed its window."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        alive = subprocess.run(
+            ["tmux", "has-session", "-t", terminal.session], capture_output=True
+        )
+        if alive.returncode != 0:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"the chat did not exit:\n{terminal.screen()}")
+
+
+def test_the_conversation_lasts_between_starts_and_a_check_in_shows_on_the_next(
+    tmp_path: Path,
+) -> None:
+    state_file = tmp_path / "state" / "withdrawal-triage" / "chat.json"
+    database = f"sqlite:///{tmp_path / 'tracker.db'}"
+
+    first = start_chat(tmp_path)
+    try:
+        first.wait_for("Your input", seconds=START_SECONDS)
+        first.type("quit drinking yesterday, my legs keep cramping", "Enter")
+        screen = first.wait_for(MENU)
+        for _ in range(12):
+            if OFFER in screen:
+                break
+            screen = answer_no(first)
+        assert OFFER in screen, screen
+        first.type("Enter")  # "Yes, check in tomorrow" is the first entry
+        first.wait_for("Okay, I'll check in tomorrow")
+        first.type("/stop", "Enter")
+        wait_closed(first)
+    finally:
+        close(first)
+
+    # The conversation's id is kept where only this person can read it.
+    assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(state_file.parent.stat().st_mode) == 0o700
+    conversation = json.loads(state_file.read_text(encoding="utf-8"))["conversation_id"]
+    due = checkins.next_due(conversation, url=database)
+    assert due is not None, "opting in in the terminal scheduled nothing"
+
+    # The next start, the morning after: the check-in is the first thing on screen.
+    later = (due + dt.timedelta(minutes=1)).isoformat()
+    second = start_chat(tmp_path, CHECKIN_NOW=later)
+    try:
+        screen = second.wait_for(CHECK_IN, seconds=START_SECONDS)
+        assert screen.count(CHECK_IN) == 1
+        screen = second.wait_for(MENU)
+        assert "Right now, do you have chest pain" in screen
+        screen = answer_no(second)  # the check-in goes on in the same conversation
+        assert screen.count(NO) >= 2
+    finally:
+        close(second)
+        wait_closed(second)
+    assert (
+        json.loads(state_file.read_text(encoding="utf-8"))["conversation_id"]
+        == conversation
+    )
+    next_due = checkins.next_due(conversation, url=database)
+    assert next_due is not None and next_due > due  # claimed: tomorrow's is next
+
+    # Started again the same morning: nothing new, nothing twice.
+    third = start_chat(tmp_path, CHECKIN_NOW=later)
+    try:
+        screen = third.wait_for("Your input", seconds=START_SECONDS)
+        assert CHECK_IN not in screen and "While you were away" not in screen, screen
+    finally:
+        close(third)
