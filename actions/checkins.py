@@ -10,12 +10,12 @@ or three escalates exactly as in a first message.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Dict, List, Text
+from typing import TYPE_CHECKING, Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 
-from actions import checkin_scores
+from actions import checkin_scores, checkin_times
 from actions.screen_questions import SCREEN_SLOTS
 from actions.slots import (
     CHECK_INS,
@@ -57,7 +57,8 @@ def offer_check_in(
     dispatcher.utter_message(
         text=(
             "Withdrawal changes over the days. Would you like me to check in with "
-            "you tomorrow morning? You can stop check-ins any time."
+            'you tomorrow morning? You can pick another time (say, "check in at '
+            '7pm"), and stop check-ins any time.'
         ),
         buttons=OFFER_BUTTONS,
     )
@@ -82,8 +83,53 @@ def end_check_in(tracker: "Tracker") -> List[EventType]:
     ]
 
 
+UTC_OFFSET = "utc_offset_minutes"
+"""Message metadata the widget and the terminal send: the person's offset from UTC."""
+
+
+def _offset(tracker: "Tracker") -> Tuple[int, bool]:
+    """The person's UTC offset in minutes, and whether their channel told it (else the
+    one kept from before, else UTC)."""
+    metadata = tracker.latest_message.get("metadata") or {}
+    try:
+        if metadata.get(UTC_OFFSET) is not None:
+            return int(metadata[UTC_OFFSET]), True
+    except (TypeError, ValueError):
+        pass
+    kept = checkin_scores.state_of(tracker).get("offset")
+    return (int(kept), True) if kept is not None else (0, False)
+
+
+def _confirmation(
+    picked: "checkin_times.PickedTime | None",
+    due: dt.datetime,
+    now: dt.datetime,
+    offset: int,
+    offset_known: bool,
+) -> str:
+    """What the bot says once check-ins are set: when, and how to change or stop."""
+    after = (
+        'Say "stop check-ins" any time. If anything gets worse before then, tell me '
+        "straight away."
+    )
+    if picked is None:
+        return (
+            "Okay, I'll check in tomorrow morning, and each morning for up to two "
+            f'weeks. {after} (To pick another time, say "check in at 7pm".)'
+        )
+    shift = dt.timedelta(minutes=offset)
+    day = "today" if (due + shift).date() == (now + shift).date() else "tomorrow"
+    zone = "" if offset_known else " UTC"
+    said = checkin_times.clock_text(picked.minute)
+    return (
+        f"Okay, I'll check in {day} at {said}{zone}, and each day at that time for up "
+        f"to two weeks. {after}"
+    )
+
+
 class ActionOptInCheckIn(Action):
-    """Schedules daily morning check-ins (they end after two weeks)."""
+    """Schedules daily check-ins: tomorrow morning, or at the time the person picks
+    ("check in at 8pm"), in their time zone; a night time is asked about first."""
 
     def name(self) -> Text:
         """The action's name in the domain."""
@@ -95,12 +141,25 @@ class ActionOptInCheckIn(Action):
         tracker: "Tracker",
         domain: Dict[Text, Any],
     ) -> List[EventType]:
-        """Stores the schedule in the conversations' database."""
-        offset = int(
-            (tracker.latest_message.get("metadata") or {}).get("utc_offset_minutes")
-            or 0
-        )
-        checkins.opt_in(tracker.sender_id, _now(), offset)
+        """Stores the schedule in the conversations' database, or asks first when the
+        time picked is at night and the person has not said night is fine."""
+        offset, offset_known = _offset(tracker)
+        text = str(tracker.latest_message.get("text") or "")
+        picked = checkin_times.from_button(tracker.latest_message.get("entities") or [])
+        confirmed = picked is not None or checkin_times.says_night_is_fine(text)
+        if picked is None:
+            picked = checkin_times.picked_time(text)
+        if (
+            picked is not None
+            and checkin_times.is_night(picked.minute)
+            and not confirmed
+        ):
+            question, buttons = checkin_times.night_question(picked)
+            dispatcher.utter_message(text=question, buttons=buttons)
+            return []
+        now = _now()
+        due = checkin_times.first_due(now, offset, picked)
+        checkins.opt_in(tracker.sender_id, now, offset, first_due=due)
         # The person's time zone, for "at most one check-in a (local) day".
         state = {
             **checkin_scores.state_of(tracker),
@@ -108,11 +167,7 @@ class ActionOptInCheckIn(Action):
             "offset": offset,
         }
         dispatcher.utter_message(
-            text=(
-                "Okay, I'll check in tomorrow morning, and each morning for up to two "
-                'weeks. Say "stop check-ins" any time. If anything gets worse before '
-                "then, tell me straight away."
-            )
+            text=_confirmation(picked, due, now, offset, offset_known)
         )
         return [SlotSet(CHECK_INS, ACTIVE), SlotSet(CHECKIN, state)]
 
@@ -205,10 +260,14 @@ class ActionCheckIn(Action):
         since = (
             "since you stopped" if state["from_last_use"] else "since you first wrote"
         )
+        local = checkin_scores.check_in_time(tracker) + dt.timedelta(
+            minutes=int(state.get("offset") or 0)
+        )
+        hello = checkin_times.greeting(local.hour)
         why = f" {state['why']}" if state.get("why") else ""
         dispatcher.utter_message(
             text=(
-                f"Good morning, it's your check-in: day {state['day']} {since}. How "
+                f"{hello}, it's your check-in: day {state['day']} {since}. How "
                 f"are you doing today?{why} First the quick safety questions again, "
                 "because "
                 'some signs only show up after a few days. (Say "not today" to skip, '

@@ -14,13 +14,15 @@ of them, in SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from typing import List, Mapping, Optional, Tuple
 
 import sqlalchemy as sa
 
 CHECK_IN_HOUR = 10
-"""Local hour of a check-in: mornings, never at night."""
+"""Local hour of a check-in unless the person picks another time (never at night
+unless they ask: actions/checkin_times.py)."""
 COURSE_DAYS = 14
 """Check-ins end by themselves after the usual course of withdrawal."""
 
@@ -72,21 +74,37 @@ def next_morning(now: dt.datetime, utc_offset_minutes: int) -> dt.datetime:
     return due_local - offset
 
 
+def following(due: dt.datetime, now: dt.datetime) -> dt.datetime:
+    """The same time of day as `due`, on the first day after `now`'s moment: the
+    person's chosen time is kept, and after downtime the next one is tomorrow's."""
+    days = max(1, math.floor((now - due) / dt.timedelta(days=1)) + 1)
+    return due + dt.timedelta(days=days)
+
+
 def opt_in(
     sender_id: str,
     now: dt.datetime,
     utc_offset_minutes: int = 0,
     url: Optional[str] = None,
+    first_due: Optional[dt.datetime] = None,
 ) -> dt.datetime:
-    """Schedules daily check-ins from tomorrow morning; returns the first one."""
-    due = next_morning(now, utc_offset_minutes)
-    row = {
-        "sender_id": sender_id,
-        "next_due": due,
-        "ends": now + dt.timedelta(days=COURSE_DAYS),
-        "utc_offset_minutes": utc_offset_minutes,
-    }
+    """Schedules daily check-ins from `first_due` (default: tomorrow morning), each
+    day at that time; returns the first one.
+
+    Opting in again (a new time: "check in at 8pm instead") moves the schedule but
+    keeps when it ends, so changing the time never lengthens the course.
+    """
+    due = first_due or next_morning(now, utc_offset_minutes)
     with engine(url).begin() as connection:
+        existing = connection.execute(
+            sa.select(schedules.c.ends).where(schedules.c.sender_id == sender_id)
+        ).first()
+        row = {
+            "sender_id": sender_id,
+            "next_due": due,
+            "ends": existing[0] if existing else now + dt.timedelta(days=COURSE_DAYS),
+            "utc_offset_minutes": utc_offset_minutes,
+        }
         connection.execute(schedules.delete().where(schedules.c.sender_id == sender_id))
         connection.execute(schedules.insert().values(**row))
     return due
@@ -103,25 +121,23 @@ def claim_due(
 ) -> List[str]:
     """Conversations whose check-in is due, each claimed by exactly one caller.
 
-    A claim moves `next_due` to the next morning after now, so a scheduler that was
-    down for days fires one check-in, not a burst; past `ends`, the row is removed.
+    A claim moves `next_due` to the same time of day on the next day after now, so a
+    scheduler that was down for days fires one check-in, not a burst; past `ends`, the
+    row is removed.
     With `sender_id`, only that conversation is claimed (the terminal chat, which has
     no scheduler of its own, fires its own check-in when it starts).
     """
     claimed: List[str] = []
     query = sa.select(
-        schedules.c.sender_id,
-        schedules.c.next_due,
-        schedules.c.ends,
-        schedules.c.utc_offset_minutes,
+        schedules.c.sender_id, schedules.c.next_due, schedules.c.ends
     ).where(schedules.c.next_due <= now)
     if sender_id is not None:
         query = query.where(schedules.c.sender_id == sender_id)
     with engine(url).begin() as connection:
-        due: List[Tuple[str, dt.datetime, dt.datetime, int]] = list(
+        due: List[Tuple[str, dt.datetime, dt.datetime]] = list(
             connection.execute(query)
         )
-    for sender_id, seen, ends, offset in due:
+    for sender_id, seen, ends in due:
         with engine(url).begin() as connection:
             if now > ends:
                 connection.execute(
@@ -132,7 +148,7 @@ def claim_due(
                 schedules.update()
                 .where(schedules.c.sender_id == sender_id)
                 .where(schedules.c.next_due == seen)
-                .values(next_due=next_morning(now, offset))
+                .values(next_due=following(seen, now))
             ).rowcount
         if won == 1:
             claimed.append(sender_id)

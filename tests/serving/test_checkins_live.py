@@ -179,18 +179,33 @@ class Person:
     sender: str = field(default_factory=lambda: f"checkin-person-{next(_people)}")
     transcript: List[str] = field(default_factory=list)
     first_at: Optional[dt.datetime] = None
+    metadata: Dict[str, Any] = field(default_factory=dict)
+    buttons: Dict[str, str] = field(default_factory=dict)
 
     def says(self, text: str) -> str:
         self.first_at = self.first_at or dt.datetime.utcnow()
+        body: Dict[str, Any] = {"sender": self.sender, "message": text}
+        if self.metadata:
+            body["metadata"] = self.metadata
         answer = requests.post(
             f"{self.stack.bot_url}/webhooks/rest/webhook",
-            json={"sender": self.sender, "message": text},
+            json=body,
             timeout=REQUEST_SECONDS,
         )
         assert answer.status_code == 200, answer.text
+        self.buttons = {
+            b["title"]: b["payload"]
+            for message in answer.json()
+            for b in message.get("buttons") or []
+        }
         reply = render(answer.json())
         self.transcript += [f"You:  {text}", *(f"Bot:  {line}" for line in [reply])]
         return reply
+
+    def taps(self, title: str) -> str:
+        """Taps a button of the last reply."""
+        assert title in self.buttons, f"no [{title}]:\n{self.dump()}"
+        return self.says(self.buttons[title])
 
     def check_in(self, now: dt.datetime) -> str:
         """The scheduler runs at `now`; returns what the bot said to this person."""
@@ -523,3 +538,58 @@ def test_the_scheduler_clock_can_be_set_from_the_environment() -> None:
     assert fixed == dt.datetime(2026, 12, 2, 10, 5)
     drift = checkin_scheduler.clock({}) - dt.datetime.utcnow()
     assert abs(drift.total_seconds()) < 5
+
+
+NEW_YORK_WINTER = -300
+"""The person's UTC offset, as the widget and the terminal send it (UTC-5)."""
+
+
+def test_a_time_the_person_picks_in_their_time_zone_is_kept_each_day(
+    stack: Stack,
+) -> None:
+    person = Person(stack, metadata={"utc_offset_minutes": NEW_YORK_WINTER})
+    url = stack.database_url
+    assert "[No]" in person.says("off oxy 2 days, my butt cramps")
+    offer = person.answer_until("check in with you tomorrow")
+    assert "pick another time" in offer
+    reply = person.says("yes, check in at 8pm")
+    assert "Okay, I'll check in tomorrow at 8:00 pm, and each day" in reply, reply
+    due = checkins.next_due(person.sender, url=url)
+    assert due is not None
+    local = due + dt.timedelta(minutes=NEW_YORK_WINTER)
+    assert (local.hour, local.minute) == (20, 0), due
+    said = person.check_in(due + dt.timedelta(minutes=1))
+    assert "Good evening, it's your check-in" in said, person.dump()
+    assert checkins.next_due(person.sender, url=url) == due + dt.timedelta(days=1)
+
+
+def test_a_night_time_is_asked_about_first(stack: Stack) -> None:
+    person = Person(stack)
+    url = stack.database_url
+    assert "[No]" in person.says("quit the booze 2 days ago, shaky legs")
+    person.answer_until("check in with you tomorrow")
+    question = person.says("yes at 11pm")
+    assert "11:00 pm is at night" in question, person.dump()
+    assert not checkins.is_scheduled(person.sender, url=url)
+    reply = person.taps("Yes, at 11:00 pm")
+    # No time zone from this channel: the reply says the time is UTC.
+    assert "Okay, I'll check in tomorrow at 11:00 pm UTC" in reply, person.dump()
+    due = checkins.next_due(person.sender, url=url)
+    assert due is not None and (due.hour, due.minute) == (23, 0)
+
+    # Said with the reason in the same message, no question: "I work nights".
+    other = Person(stack)
+    assert "[No]" in other.says("stopped my xanax 2 days ago, my calves are so tight")
+    other.answer_until("check in with you tomorrow")
+    reply = other.says("yes, at 2am please, i work nights")
+    assert "Okay, I'll check in tomorrow at 2:00 am UTC" in reply, other.dump()
+
+
+def test_a_time_typed_in_a_sentence_of_its_own_opts_in(stack: Stack) -> None:
+    person = Person(stack, metadata={"utc_offset_minutes": 0})
+    assert "[No]" in person.says("stopped heroin 12 hours ago, my back is cramping")
+    person.answer_until("check in with you tomorrow")
+    reply = person.says("can you check in with me tomorrow at 7")
+    assert "Okay, I'll check in tomorrow at 7:00 am" in reply, person.dump()
+    due = checkins.next_due(person.sender, url=stack.database_url)
+    assert due is not None and (due.hour, due.minute) == (7, 0)
