@@ -7,14 +7,28 @@ only once `triage_level` is set to something other than `emergency`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Collection, Dict, List, Mapping, Optional, Text
+from functools import lru_cache
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Collection,
+    Dict,
+    FrozenSet,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Text,
+)
 
+import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.checkins import offer_check_in
 from actions.conversation import pending_questions, reported_flags
-from actions.knowledge_base import AdviceItem, knowledge_base
+from actions.knowledge_base import CONTEXTS_KEY, AdviceItem, knowledge_base
+from actions.paths import data_dir
 from actions.slots import (
     BODY_LOCATION,
     EMERGENCY,
@@ -25,6 +39,7 @@ from actions.slots import (
     SYMPTOM,
     TRIAGE_LEVEL,
 )
+from bot.language import normalise
 from bot.safety.catalogue import region
 
 if TYPE_CHECKING:
@@ -70,15 +85,63 @@ NOTHING_SPECIFIC = (
 )
 
 
-def person_of(tracker: "Tracker") -> Dict[str, Optional[str]]:
-    """The keys the knowledge base matches on, from the slots."""
+@lru_cache(maxsize=1)
+def _replaced_topics() -> Dict[str, FrozenSet[str]]:
+    """topic -> the topics its answer replaces (`instead_of` in topics.yml)."""
+    document = yaml.safe_load(
+        (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
+    )
+    return {
+        str(topic): frozenset(map(str, entry.get("instead_of") or ()))
+        for topic, entry in document["topics"].items()
+        if entry.get("instead_of")
+    }
+
+
+def without_replaced(topics: Sequence[str]) -> List[str]:
+    """`topics` without those another asked topic replaces.
+
+    Why: "the narcan can wear off right?" names naloxone, but the question is what to
+    do after it; where to get naloxone would be the neighbouring stock answer the
+    review found so often.
+    """
+    replaced = set().union(*(_replaced_topics().get(t, frozenset()) for t in topics))
+    return [t for t in topics if t not in replaced]
+
+
+def person_of(tracker: "Tracker") -> Dict[str, Any]:
+    """The keys the knowledge base matches on, from the slots, and the contexts the
+    conversation puts the person in (prescribed, pregnant, a carer)."""
     return {
         SUBSTANCE: tracker.get_slot(SUBSTANCE),
         SUBSTANCE_CLASS: tracker.get_slot(SUBSTANCE_CLASS),
         BODY_LOCATION: tracker.get_slot(BODY_LOCATION),
         SYMPTOM: tracker.get_slot(SYMPTOM),
         REGION: tracker.get_slot(REGION),
+        CONTEXTS_KEY: contexts_of(tracker),
     }
+
+
+def contexts_of(tracker: "Tracker") -> FrozenSet[str]:
+    """The contexts (data/knowledge/contexts.yml) that hold for this conversation.
+
+    Why every message since the last restart: people say it once, in passing, often
+    before the screen ("tramadol was from doctor for my knee", "asking for my son"),
+    and it stays true.
+    """
+    texts: List[str] = []
+    for event in tracker.events:
+        if event.get("event") == "restart":
+            texts = []
+        elif event.get("event") == "user" and event.get("text"):
+            texts.append(f" {normalise(str(event['text']))} ")
+    substance_class = tracker.get_slot(SUBSTANCE_CLASS)
+    flags = reported_flags(tracker)
+    return frozenset(
+        context.context_id
+        for context in knowledge_base().contexts()
+        if context.holds(texts, substance_class, flags)
+    )
 
 
 def render(items: List[AdviceItem], region_known: bool = True) -> str:
@@ -117,6 +180,31 @@ def follow_up_buttons(
     return buttons[:MAX_FOLLOW_UPS]
 
 
+def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[str]:
+    """The notes added to the first advice: the staying-safe note when one fits the
+    person, and, for someone who said where they are, who can help there unless that
+    note already names their local lines.
+
+    Why "when one fits": the staying-safe items say whom they are for (knowledge
+    base `not_for`); someone who stopped a prescribed medicine, or is pregnant, or a
+    kratom quitter gets their own variant or none, never the street-drug one.
+    """
+    extras = []
+    local_lines_given = False
+    if tracker.get_slot(SUBSTANCE_CLASS) in HARM_REDUCTION_CLASSES:
+        items = knowledge_base().lookup(HARM_REDUCTION, person)
+        if items:
+            extras.append(HARM_REDUCTION)
+            local_lines_given = any(item.regions for item in items)
+    if (
+        tracker.get_slot(REGION)
+        and not local_lines_given
+        and knowledge_base().lookup(LOCAL_HELP, person)
+    ):
+        extras.append(LOCAL_HELP)
+    return extras
+
+
 class ActionSelfCareGuidance(Action):
     """Answers the pending topic for this person, after a non-emergency disposition."""
 
@@ -139,7 +227,9 @@ class ActionSelfCareGuidance(Action):
         button_topic = tracker.get_slot(PENDING_TOPIC)
         if button_topic and button_topic not in topics:
             topics.append(button_topic)
-        topics = [t for t in topics if t != OVERVIEW] or list(DEFAULT_TOPICS)
+        topics = without_replaced([t for t in topics if t != OVERVIEW]) or list(
+            DEFAULT_TOPICS
+        )
         first_advice = not any(
             e.get("event") == "action" and e.get("name") == self.name()
             for e in tracker.events
@@ -157,19 +247,20 @@ class ActionSelfCareGuidance(Action):
         person = person_of(tracker)
         answered = topics[:MAX_TOPICS_PER_REPLY]
         if first_advice:
-            if tracker.get_slot(SUBSTANCE_CLASS) in HARM_REDUCTION_CLASSES:
-                extra = HARM_REDUCTION
-            elif tracker.get_slot(REGION):
-                extra = LOCAL_HELP
-            else:
-                extra = ""
-            if extra and extra not in answered:
-                answered.append(extra)
+            answered += [
+                extra
+                for extra in first_advice_extras(tracker, person)
+                if extra not in answered
+            ]
         region_known = tracker.get_slot(REGION) is not None
-        for index, topic in enumerate(answered):
-            items = knowledge_base().lookup(topic, person)
-            text = render(items, region_known) if items else NOTHING_SPECIFIC
-            last = index == len(answered) - 1
+        found = [(t, knowledge_base().lookup(t, person)) for t in answered]
+        # "Nothing for your situation" only when nothing at all fits: beside a real
+        # answer it reads as the bot contradicting itself.
+        texts = [render(items, region_known) for _, items in found if items] or [
+            NOTHING_SPECIFIC
+        ]
+        for index, text in enumerate(texts):
+            last = index == len(texts) - 1
             buttons = (
                 follow_up_buttons(answered, tracker.get_slot(SUBSTANCE_CLASS))
                 if last

@@ -4,7 +4,8 @@ Why its own action, answering at once: these are not self-care tips for a muscle
 some cannot wait for a screen ("if I use tonight is it ok if I'm alone?"). An escalated
 conversation never gets here (the safety policy answers every message there). Answers,
 sources and refusals (a dose, a conversion, a prescribing decision) live in
-data/knowledge/harm_reduction.yml.
+data/knowledge/harm_reduction.yml and questions.yml; the items' own `not_for` and
+`contexts` decide who each answer fits, so nothing here knows about substances.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
 from actions.conversation import message_asked, questions_in
-from actions.guidance import person_of, render
+from actions.guidance import person_of, render, without_replaced
 from actions.knowledge_base import knowledge_base
 from actions.slots import REGION, TRIAGE_LEVEL
 
@@ -41,9 +42,20 @@ HARM_REDUCTION_TOPICS = (
     "thiamine",
     "withdrawal_medicines",
     "local_help",
+    # From the rev1 review: questions that cannot wait for a screen, and are no
+    # self-care tip (data/knowledge/questions.yml).
+    "police",
+    "helpline_privacy",
+    "ran_out",
+    "after_naloxone",
+    "watch_for",
 )
 GENERAL = "harm_reduction"
 MAX_ANSWERS = 2
+NOTHING_FITS = (
+    "I don't have trusted advice on that for your situation. A pharmacist or doctor "
+    "can help, and it's always fine to tell them what you recently stopped or cut down."
+)
 
 
 class ActionHarmReduction(Action):
@@ -65,16 +77,23 @@ class ActionHarmReduction(Action):
         # a year, can i just quit cold").
         asked = [
             t
-            for t in questions_in(message_asked(tracker), whole_message=True)
+            for t in without_replaced(
+                questions_in(message_asked(tracker), whole_message=True)
+            )
             if t in HARM_REDUCTION_TOPICS
         ]
-        topics = asked[:MAX_ANSWERS] or [GENERAL]
         person = person_of(tracker)
         region_known = tracker.get_slot(REGION) is not None
-        for topic in topics:
-            items = knowledge_base().lookup(topic, person)
-            if items:
-                dispatcher.utter_message(text=render(items, region_known))
+        # What fits this person: an MS patient asking where to get baclofen tonight
+        # never gets the general "if you use again" note in place of an answer.
+        answers = [
+            items
+            for topic in asked
+            if (items := knowledge_base().lookup(topic, person))
+        ][:MAX_ANSWERS] or [knowledge_base().lookup(GENERAL, person)]
+        for items in answers:
+            text = render(items, region_known) if items else NOTHING_FITS
+            dispatcher.utter_message(text=text)
         if tracker.get_slot(TRIAGE_LEVEL) is None:
             dispatcher.utter_message(
                 text=(

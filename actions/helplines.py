@@ -1,4 +1,9 @@
-"""Helplines for someone who wants a person to talk to."""
+"""Helplines for someone who wants a person to talk to.
+
+Why it also answers a helpline question in the same message: "if i use alone whats that
+hotline number again" wants the Never Use Alone line, not the general list alone, and
+"is the samhsa line confidential?" wants a yes or no (rev1 review).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
-from actions.guidance import person_of, render
+from actions.conversation import message_asked, questions_in
+from actions.guidance import person_of, render, without_replaced
 from actions.knowledge_base import knowledge_base
 from actions.slots import REGION, SUBSTANCE_CLASS
 from bot.safety.catalogue import region
@@ -17,6 +23,8 @@ if TYPE_CHECKING:
     from rasa_sdk.executor import CollectingDispatcher
 
 
+HELPLINE_TOPICS = ("using_alone", "helpline_privacy")
+"""Questions about a line itself, answered beside the list when asked."""
 TREATMENT_TOPIC = {"opioid": "moud"}
 """Someone coming off this drug class who asks who can help also hears where its
 treatment is, in their region (buprenorphine and methadone for opioids)."""
@@ -48,8 +56,17 @@ class ActionHelplines(Action):
             "Not where you are? Tell me your country and I'll update the numbers."
         )
         dispatcher.utter_message(text="\n".join(lines))
-        topic = TREATMENT_TOPIC.get(tracker.get_slot(SUBSTANCE_CLASS) or "")
-        items = knowledge_base().lookup(topic, person_of(tracker)) if topic else []
-        if items:
-            dispatcher.utter_message(text=render(items))
+        person = person_of(tracker)
+        asked = [
+            t
+            for t in without_replaced(
+                questions_in(message_asked(tracker), whole_message=True)
+            )
+            if t in HELPLINE_TOPICS
+        ]
+        treatment = TREATMENT_TOPIC.get(tracker.get_slot(SUBSTANCE_CLASS) or "")
+        for topic in asked or ([treatment] if treatment else []):
+            items = knowledge_base().lookup(topic, person)
+            if items:
+                dispatcher.utter_message(text=render(items))
         return []

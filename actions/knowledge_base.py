@@ -4,13 +4,21 @@ implementation.
 Why validate at load: every tip must be traceable to a source and must never carry a
 dose. A malformed or incomplete file fails at start-up with the file, entry and field at
 fault, instead of the bot silently having less to say.
+
+Why items say whom they fit (and whom they must never reach): advice written for one
+person is harmful or hurtful for another. "Don't use alone, test for fentanyl" is
+life-saving for someone coming off street opioids and stigmatising for someone with MS
+who ran out of prescribed baclofen. An item's keys may list several values (any of them
+fits), it may need a context of the conversation (`contexts.yml`: prescribed, pregnant,
+a carer asking for someone else), and `not_for` names the substances, classes or
+contexts it must never reach.
 """
 
 from __future__ import annotations
 
 import abc
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
@@ -18,6 +26,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import yaml
 
 from actions.paths import data_dir
+from bot.language import normalise
 from bot.lexicon import BODY_LOCATIONS
 from bot.lexicon import SUBSTANCE_CLASSES as DRUG_CLASSES
 from bot.safety.catalogue import region, regions
@@ -56,6 +65,15 @@ TOPICS = (
     "thiamine",
     "withdrawal_medicines",
     "local_help",
+    # Added from the rev1 conversation review (questions that went unanswered).
+    "sciatica",
+    "protracted",
+    "dizziness",
+    "police",
+    "helpline_privacy",
+    "ran_out",
+    "after_naloxone",
+    "watch_for",
 )
 # The contract's vocabularies, spelled once in bot/lexicon.py; "none" is no withdrawal.
 SUBSTANCE_CLASSES = (*DRUG_CLASSES, "none")
@@ -67,6 +85,11 @@ wins over the universal item of the same specificity."""
 # A key's weight in ranking matches: where it hurts matters most for physical tips, then
 # the exact drug, then the kind of symptom, then the drug class.
 KEY_WEIGHTS = {"body_location": 6, "substance": 4, "symptom": 3, "substance_class": 1}
+CONTEXTS_KEY = "contexts"
+"""The person's contexts (a collection of context ids, see `Context`); an item's
+`contexts` must all hold, and its `not_for: {context: [...]}` must not."""
+NOT_FOR_KEYS = (*MATCH_KEYS, "context")
+CONTEXTS_FILE = "contexts.yml"
 MAX_TIED_ITEMS = 2
 # Advice written for a broader part also fits a narrower one ("leg" tips fit a calf), a
 # little less well than advice written for the part itself.
@@ -84,6 +107,42 @@ DOSE_PATTERN = re.compile(
 
 class KnowledgeBaseError(ValueError):
     """A knowledge file is malformed; the message names the file, entry and field."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Something about the person, read from the whole conversation, that changes what
+    advice fits them (data/knowledge/contexts.yml).
+
+    Why from the conversation and not a slot: people say it once, in passing ("tramadol
+    was from doctor for my knee", "I'm 20 weeks pregnant", "asking for my son"), and it
+    stays true for the rest of the conversation.
+    """
+
+    context_id: str
+    weight: int
+    """How much a matching item outranks one written for nobody in particular."""
+    said: Tuple[str, ...] = ()
+    """Phrases (normalised) that, said in any message, put the person in the context."""
+    unless_said: Tuple[str, ...] = ()
+    """Phrases that, said in any message, take them out of it ("not prescribed")."""
+    substance_classes: Tuple[str, ...] = ()
+    """Drug classes that are in the context by themselves (baclofen is prescribed)."""
+    flags: Tuple[str, ...] = ()
+    """Red-flag ids that put the person in the context (`pregnancy`)."""
+
+    def holds(
+        self, texts: Sequence[str], substance_class: Optional[str], flags: Sequence[str]
+    ) -> bool:
+        """Whether the context is true of a person who wrote `texts` (normalised,
+        padded with spaces), stopped `substance_class` and reported `flags`."""
+        if any(f" {phrase} " in text for phrase in self.unless_said for text in texts):
+            return False
+        return (
+            substance_class in self.substance_classes
+            or any(flag in self.flags for flag in flags)
+            or any(f" {phrase} " in text for phrase in self.said for text in texts)
+        )
 
 
 @dataclass(frozen=True)
@@ -118,29 +177,57 @@ class AdviceItem:
     keys: Mapping[str, str]
     regions: Tuple[str, ...] = ()
     """Where the item applies (region ids of regions.yml); empty: everywhere."""
+    any_of: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    """Match keys written as a list: the item fits a person whose value is any of them
+    (`substance_class: [alcohol, benzodiazepine]`)."""
+    contexts: Tuple[Tuple[str, int], ...] = ()
+    """Contexts the person must be in (id, weight), e.g. a carer's variant."""
+    not_for: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    """Key (or `context`) -> values whose people must never get this item."""
 
-    def score(self, person: Mapping[str, Optional[str]]) -> Optional[int]:
+    def score(self, person: Mapping[str, Any]) -> Optional[int]:
         """How specifically this item fits `person`; None when it doesn't fit.
 
         Why doubled, plus one for a regional item: a variant written for the person's
         region ("FRANK 0300 123 6600") beats the universal item of the same
         specificity, but never an item that fits the person's drug or body better.
-        `person["region"]` is a region id, already resolved (see `lookup`).
+        `person["region"]` is a region id, already resolved (see `lookup`);
+        `person["contexts"]` the ids of the contexts that hold.
         """
         if self.regions and person.get(REGION_KEY) not in self.regions:
             return None
+        held = set(person.get(CONTEXTS_KEY) or ())
+        for key, values in self.not_for.items():
+            if (held & set(values)) if key == "context" else person.get(key) in values:
+                return None
         total = 0
         for key, value in self.keys.items():
-            if person.get(key) == value:
-                total += KEY_WEIGHTS[key]
-            elif (
-                key == "body_location"
-                and BROADER_LOCATION.get(person.get(key) or "") == value
-            ):
-                total += KEY_WEIGHTS[key] - 1
-            else:
+            weight = _key_weight(key, value, person.get(key))
+            if weight is None:
                 return None
+            total += weight
+        for key, values in self.any_of.items():
+            found = [_key_weight(key, value, person.get(key)) for value in values]
+            weights = [weight for weight in found if weight is not None]
+            if not weights:
+                return None
+            total += max(weights)
+        for context_id, weight in self.contexts:
+            if context_id not in held:
+                return None
+            total += weight
         return total * 2 + (1 if self.regions else 0)
+
+
+def _key_weight(key: str, value: str, theirs: Optional[str]) -> Optional[int]:
+    """What matching `key` = `value` is worth for a person whose value is `theirs`:
+    the key's weight, a little less for advice written for the broader body part
+    ("leg" tips fit a calf), None when it doesn't fit."""
+    if theirs == value:
+        return KEY_WEIGHTS[key]
+    if key == "body_location" and BROADER_LOCATION.get(theirs or "") == value:
+        return KEY_WEIGHTS[key] - 1
+    return None
 
 
 class KnowledgeBase(abc.ABC):
@@ -150,15 +237,19 @@ class KnowledgeBase(abc.ABC):
     def items(self) -> Sequence[AdviceItem]:
         """Every advice item."""
 
-    def lookup(
-        self, topic: str, person: Mapping[str, Optional[str]]
-    ) -> List[AdviceItem]:
+    @abc.abstractmethod
+    def contexts(self) -> Sequence[Context]:
+        """Every context an item may ask for or rule out."""
+
+    def lookup(self, topic: str, person: Mapping[str, Any]) -> List[AdviceItem]:
         """The most specific items for `topic` that fit `person`.
 
         Graceful specificity: substance + location + symptom, then fewer keys, down to
         the general item with no keys. Ties at the top are all returned (at most two).
         Items with `regions` are for people there (an unknown region is BOT_REGION, else
-        the default of regions.yml).
+        the default of regions.yml). `person["contexts"]`, if given, holds the ids of
+        the contexts true of the person; items that need another context, or rule one
+        of these out, don't fit.
         """
         person = {**person, REGION_KEY: region(person.get(REGION_KEY)).region_id}
         scored = [
@@ -183,6 +274,7 @@ class InMemoryKnowledgeBase(KnowledgeBase):
             raise KnowledgeBaseError(f"Folder '{folder}' has no .yml files.")
         documents: Dict[str, Tuple[str, str]] = {}
         raw_items: List[Tuple[Path, Dict[str, Any]]] = []
+        self._contexts: Dict[str, Context] = {}
         for path in files:
             try:
                 content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -192,11 +284,13 @@ class InMemoryKnowledgeBase(KnowledgeBase):
                 ) from error
             for index, document in enumerate(content.get("documents", [])):
                 documents.update(self._document(path, index, document, seeds_dir))
+            for context_id, entry in (content.get("contexts") or {}).items():
+                self._contexts[str(context_id)] = self._context(path, context_id, entry)
             raw_items.extend((path, item) for item in content.get("advice", []))
         self._items = []
         first_seen: Dict[str, Path] = {}
         for path, raw in raw_items:
-            item = self._advice(path, raw, documents)
+            item = self._advice(path, raw, documents, self._contexts)
             if item.item_id in first_seen:
                 raise KnowledgeBaseError(
                     f"File '{path}', advice '{item.item_id}': field 'id' is already "
@@ -208,6 +302,32 @@ class InMemoryKnowledgeBase(KnowledgeBase):
     def items(self) -> Sequence[AdviceItem]:
         """Every advice item."""
         return self._items
+
+    def contexts(self) -> Sequence[Context]:
+        """Every context of `contexts.yml`."""
+        return list(self._contexts.values())
+
+    @staticmethod
+    def _context(path: Path, context_id: Any, entry: Any) -> Context:
+        where = f"File '{path}', context '{context_id}'"
+        if not isinstance(entry, dict):
+            raise KnowledgeBaseError(f"{where}: needs 'weight' and 'said'.")
+        weight = entry.get("weight")
+        if not isinstance(weight, int) or weight < 1:
+            raise KnowledgeBaseError(f"{where}: field 'weight' must be a whole number.")
+        lists = {}
+        for name in ("said", "unless_said", "substance_classes", "flags"):
+            values = entry.get(name) or []
+            if not isinstance(values, list):
+                raise KnowledgeBaseError(f"{where}: field '{name}' must be a list.")
+            lists[name] = tuple(
+                normalise(str(v)) if "said" in name else str(v) for v in values
+            )
+        if not (lists["said"] or lists["substance_classes"] or lists["flags"]):
+            raise KnowledgeBaseError(
+                f"{where}: field 'said' is missing: nothing would put anyone in it."
+            )
+        return Context(str(context_id), weight, **lists)
 
     @staticmethod
     def _document(
@@ -234,7 +354,10 @@ class InMemoryKnowledgeBase(KnowledgeBase):
 
     @staticmethod
     def _advice(
-        path: Path, raw: Any, documents: Dict[str, Tuple[str, str]]
+        path: Path,
+        raw: Any,
+        documents: Dict[str, Tuple[str, str]],
+        contexts: Mapping[str, Context],
     ) -> AdviceItem:
         item_id = raw.get("id") if isinstance(raw, dict) else None
         if not item_id:
@@ -249,14 +372,15 @@ class InMemoryKnowledgeBase(KnowledgeBase):
             raise KnowledgeBaseError(
                 f"{where}: field 'text' looks like it gives a dose."
             )
-        if raw.get("substance_class", "none") not in SUBSTANCE_CLASSES:
-            raise KnowledgeBaseError(
-                f"{where}: field 'substance_class' is not a known class."
-            )
-        if raw.get("body_location", "buttock") not in BODY_LOCATIONS:
-            raise KnowledgeBaseError(
-                f"{where}: field 'body_location' is not a contract value."
-            )
+        for name, allowed, what in (
+            ("substance_class", SUBSTANCE_CLASSES, "is not a known class"),
+            ("body_location", BODY_LOCATIONS, "is not a contract value"),
+        ):
+            given = raw.get(name)
+            values = given if isinstance(given, list) else [given] if given else []
+            excluded = (raw.get("not_for") or {}).get(name) or []
+            if any(v not in allowed for v in [*values, *excluded]):
+                raise KnowledgeBaseError(f"{where}: field '{name}' {what}.")
         sources = raw.get("sources")
         if not isinstance(sources, list) or not sources:
             raise KnowledgeBaseError(
@@ -278,7 +402,36 @@ class InMemoryKnowledgeBase(KnowledgeBase):
             if not source.get("section"):
                 raise KnowledgeBaseError(f"{where}: field 'sources' needs a 'section'.")
             parsed.append(Source(document[0], document[1], str(source["section"])))
-        keys = {key: str(raw[key]) for key in MATCH_KEYS if raw.get(key)}
+        keys = {
+            key: str(raw[key])
+            for key in MATCH_KEYS
+            if raw.get(key) and not isinstance(raw[key], list)
+        }
+        any_of = {
+            key: tuple(str(v) for v in raw[key])
+            for key in MATCH_KEYS
+            if isinstance(raw.get(key), list) and raw[key]
+        }
+        needed = raw.get("contexts") or []
+        not_for = raw.get("not_for") or {}
+        if (
+            not isinstance(needed, list)
+            or not isinstance(not_for, dict)
+            or any(key not in NOT_FOR_KEYS for key in not_for)
+            or any(not isinstance(v, list) or not v for v in not_for.values())
+        ):
+            raise KnowledgeBaseError(
+                f"{where}: field 'contexts' must be a list and field 'not_for' a "
+                f"mapping of {', '.join(NOT_FOR_KEYS)} to lists."
+            )
+        unknown = [
+            c for c in [*needed, *not_for.get("context", [])] if c not in contexts
+        ]
+        if unknown:
+            raise KnowledgeBaseError(
+                f"{where}: field 'contexts' names {unknown}, not in {CONTEXTS_FILE} "
+                f"({', '.join(contexts)})."
+            )
         places = raw.get("regions", [])
         known = regions()[1]
         if "regions" in raw and (
@@ -297,6 +450,9 @@ class InMemoryKnowledgeBase(KnowledgeBase):
             tuple(parsed),
             keys,
             tuple(str(place) for place in places),
+            any_of,
+            tuple((str(c), contexts[c].weight) for c in needed),
+            {key: tuple(str(v) for v in values) for key, values in not_for.items()},
         )
 
 

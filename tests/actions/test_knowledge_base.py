@@ -129,9 +129,13 @@ def test_every_real_item_is_reachable_by_the_person_it_was_written_for(
     classes = load_project_lexicon().substance_classes
     unreachable = []
     for item in kb.items():
-        who = person(**item.keys)
+        who: Dict[str, object] = {
+            **person(**item.keys),
+            **{key: values[0] for key, values in item.any_of.items()},
+            "contexts": frozenset(context for context, _ in item.contexts),
+        }
         if who["substance"] and not who["substance_class"]:
-            who["substance_class"] = classes[who["substance"]]
+            who["substance_class"] = classes[str(who["substance"])]
         # A universal item with regional variants is for everyone else: some region.
         places = item.regions or tuple(regions()[1])
         if not any(
@@ -534,3 +538,152 @@ def test_invalid_yaml_fails_naming_the_file(tmp_path: Path) -> None:
 def test_a_missing_folder_fails_naming_it(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeBaseError, match="nowhere"):
         InMemoryKnowledgeBase(tmp_path / "nowhere")
+
+
+# ------------------------------------------------- whom an item fits: lists, contexts
+
+FITTING = """\
+advice:
+  - id: street_note
+    topic: harm_reduction
+    substance_class: opioid
+    not_for:
+      substance: [kratom]
+      context: [prescribed]
+    text: Don't use alone.
+    sources: [{document: nhs, section: Street}]
+  - id: prescribed_note
+    topic: harm_reduction
+    substance_class: opioid
+    contexts: [prescribed]
+    text: Ask your prescriber about a slower taper.
+    sources: [{document: nhs, section: Prescribed}]
+  - id: sedatives_watch
+    topic: watch_for
+    substance_class: [alcohol, benzodiazepine]
+    text: Watch for confusion or a seizure.
+    sources: [{document: nhs, section: Watch}]
+"""
+CONTEXTS = """\
+contexts:
+  prescribed:
+    weight: 5
+    said: [from my doctor]
+    unless_said: [off the street]
+    substance_classes: [baclofen]
+"""
+
+
+@pytest.fixture
+def fitting_kb(tmp_path: Path) -> KnowledgeBase:
+    return InMemoryKnowledgeBase(
+        write_kb(
+            tmp_path / "knowledge",
+            documents=DOCUMENTS,
+            fitting=FITTING,
+            contexts=CONTEXTS,
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        pytest.param(
+            person("opioid", substance="heroin"), ["street_note"], id="street"
+        ),
+        pytest.param(person("opioid", substance="kratom"), [], id="not-for-kratom"),
+        pytest.param(
+            {**person("opioid", substance="tramadol"), "contexts": {"prescribed"}},
+            ["prescribed_note"],
+            id="context-variant-replaces-it",
+        ),
+    ],
+)
+def test_not_for_and_contexts_decide_who_gets_an_item(
+    fitting_kb: KnowledgeBase, who: Dict[str, object], expected: List[str]
+) -> None:
+    assert ids(fitting_kb.lookup("harm_reduction", who)) == expected
+
+
+@pytest.mark.parametrize(
+    ("substance_class", "fits"),
+    [("alcohol", True), ("benzodiazepine", True), ("opioid", False), (None, False)],
+)
+def test_a_list_of_values_fits_any_of_them(
+    fitting_kb: KnowledgeBase, substance_class: str | None, fits: bool
+) -> None:
+    found = ids(fitting_kb.lookup("watch_for", person(substance_class)))
+    assert found == (["sedatives_watch"] if fits else [])
+
+
+@pytest.mark.parametrize(
+    ("texts", "substance_class", "holds"),
+    [
+        ([" it was from my doctor "], "opioid", True),
+        (
+            [" it was from my doctor ", " well i got more off the street "],
+            "opioid",
+            False,
+        ),
+        ([" ran out "], "baclofen", True),
+        ([" day 3 off oxy "], "opioid", False),
+    ],
+)
+def test_a_context_holds_from_what_was_said_or_the_drug(
+    fitting_kb: KnowledgeBase, texts: List[str], substance_class: str, holds: bool
+) -> None:
+    [prescribed] = fitting_kb.contexts()
+    assert prescribed.holds(texts, substance_class, []) is holds
+
+
+@pytest.mark.parametrize(
+    ("item", "field"),
+    [
+        pytest.param(
+            "  - id: ghost_context\n    topic: stretches\n    contexts: [astronaut]\n"
+            "    text: Stretch gently.\n    sources: [{document: seed, section: S}]\n",
+            "contexts",
+            id="unknown-context",
+        ),
+        pytest.param(
+            "  - id: odd_not_for\n    topic: stretches\n    not_for: {mood: [sad]}\n"
+            "    text: Stretch gently.\n    sources: [{document: seed, section: S}]\n",
+            "not_for",
+            id="not-for-unknown-key",
+        ),
+        pytest.param(
+            "  - id: bad_class_list\n    topic: stretches\n"
+            "    substance_class: [opioid, stimulant]\n"
+            "    text: Stretch gently.\n    sources: [{document: seed, section: S}]\n",
+            "substance_class",
+            id="unknown-class-in-a-list",
+        ),
+    ],
+)
+def test_a_malformed_fit_fails_naming_file_entry_and_field(
+    tmp_path: Path, item: str, field: str
+) -> None:
+    folder = write_kb(
+        tmp_path / "knowledge",
+        documents=DOCUMENTS,
+        contexts=CONTEXTS,
+        broken="advice:\n" + item,
+    )
+    entry_id = item.split("id: ", 1)[1].split("\n", 1)[0]
+    with pytest.raises(KnowledgeBaseError) as error:
+        InMemoryKnowledgeBase(folder)
+    message = str(error.value)
+    assert "broken.yml" in message
+    assert f"'{entry_id}'" in message
+    assert f"'{field}'" in message
+
+
+def test_a_context_nobody_can_enter_fails_naming_it(tmp_path: Path) -> None:
+    folder = write_kb(
+        tmp_path / "knowledge",
+        documents=DOCUMENTS,
+        contexts="contexts:\n  hermit:\n    weight: 2\n",
+    )
+    with pytest.raises(KnowledgeBaseError, match="hermit.*'said'"):
+        InMemoryKnowledgeBase(folder)

@@ -1,0 +1,518 @@
+"""Advice that fits the person (rev1 review): the street-opioid staying-safe note
+never reaches a kratom quitter, someone on prescribed tramadol, a pregnant woman, an MS
+patient out of baclofen or a parent; long-acting opioids get their own time course;
+questions that went unanswered now get an answer.
+
+Every test reads what the person would read: the texts the actions send.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.guidance import ActionSelfCareGuidance, contexts_of
+from actions.harm_reduction import ActionHarmReduction
+from actions.helplines import ActionHelplines
+
+# What the street-drug note says, in its own words: none of it may reach these people.
+STREET_NOTE = ("fentanyl test strips", "1-800-484-3731", "if you use again")
+RELAPSE_NOTE = ("if you do use or drink again", "don't use alone", "use much less")
+
+
+def said(dispatcher: CollectingDispatcher) -> str:
+    """Everything the bot sent, as one lower-case text."""
+    return "\n".join(str(m.get("text") or "") for m in dispatcher.messages).lower()
+
+
+async def first_advice(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    text: str,
+    earlier: List[Any],
+    **slots: Any,
+) -> str:
+    tracker = make_tracker(
+        text,
+        "deny",
+        slots={"triage_level": "self_care", "body_location": "buttock", **slots},
+        events=earlier,
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+    return said(dispatcher)
+
+
+@pytest.mark.parametrize(
+    ("first_message", "slots"),
+    [
+        pytest.param(
+            "quit kratom 4 days ago after 3 years, legs are restless",
+            {"substance": "kratom", "substance_class": "opioid"},
+            id="kratom-quitter",
+        ),
+        pytest.param(
+            "i am stop the tramadol before 4 day. tramadol was from doctor for my knee",
+            {"substance": "tramadol", "substance_class": "opioid"},
+            id="prescribed-tramadol",
+        ),
+        pytest.param(
+            "I'm 20 weeks pregnant and I stopped taking percocet 2 days ago",
+            {"substance": "oxycodone", "substance_class": "opioid"},
+            id="pregnant",
+        ),
+        pytest.param(
+            "My son is 19 and I think he's coming off heroin. his backside hurts",
+            {"substance": "heroin", "substance_class": "opioid"},
+            id="parent",
+        ),
+    ],
+)
+async def test_the_street_opioid_note_never_reaches_who_it_does_not_fit(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    user_said: Any,
+    first_message: str,
+    slots: Dict[str, str],
+) -> None:
+    reply = await first_advice(
+        dispatcher, make_tracker, domain, "no", [user_said(first_message)], **slots
+    )
+    assert reply, "no advice at all"
+    for words in STREET_NOTE:
+        assert words not in reply
+
+
+async def test_a_parent_hears_how_to_keep_their_son_safe(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    user_said: Any,
+) -> None:
+    reply = await first_advice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "no",
+        [user_said("My son is 19 and I think he's coming off heroin")],
+        substance="heroin",
+        substance_class="opioid",
+    )
+    assert "keep naloxone (narcan) in the house" in reply
+    assert "if they use again" in reply
+
+
+async def test_someone_on_prescribed_tramadol_hears_about_their_prescriber(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    user_said: Any,
+) -> None:
+    reply = await first_advice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "no",
+        [user_said("tramadol was from doctor for my knee")],
+        substance="tramadol",
+        substance_class="opioid",
+    )
+    assert "prescribed painkiller" in reply
+    assert "coming down more slowly" in reply
+
+
+async def test_a_pregnant_woman_is_sent_to_her_midwife_not_told_how_to_use(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    user_said: Any,
+) -> None:
+    reply = await first_advice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "no",
+        [user_said("I'm 20 weeks pregnant and I stopped taking percocet")],
+        substance="oxycodone",
+        substance_class="opioid",
+    )
+    assert "midwife" in reply
+    for words in RELAPSE_NOTE:
+        assert words not in reply
+
+
+async def test_someone_coming_off_street_fentanyl_still_gets_the_full_note(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    user_said: Any,
+) -> None:
+    """The fix narrows who gets the note; the people it was written for keep it."""
+    reply = await first_advice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "no",
+        [user_said("2 days off fent and my ass is killing me")],
+        substance="fentanyl",
+        substance_class="opioid",
+    )
+    assert "fentanyl test strips" in reply
+    assert "1-800-484-3731" in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "substance_class", "flags", "expected"),
+    [
+        pytest.param(
+            "tramadol was from doctor for my knee",
+            "opioid",
+            [],
+            {"prescribed"},
+            id="doctor-for-my-knee",
+        ),
+        pytest.param(
+            "I'm not using drugs, it's my prescribed MS medication!",
+            "baclofen",
+            [],
+            {"prescribed"},
+            id="prescribed-ms",
+        ),
+        pytest.param(
+            "ran out of my tablets",
+            "baclofen",
+            [],
+            {"prescribed"},
+            id="baclofen-is-prescribed",
+        ),
+        pytest.param(
+            "she got them off the street, she doesn't have a prescriber",
+            "benzodiazepine",
+            [],
+            set(),
+            id="street-is-not-prescribed",
+        ),
+        pytest.param(
+            "I'm 20 weeks pregnant", "opioid", [], {"pregnant"}, id="pregnant"
+        ),
+        pytest.param(
+            "cramps in my butt",
+            "opioid",
+            ["pregnancy"],
+            {"pregnant"},
+            id="pregnancy-flag",
+        ),
+        pytest.param(
+            "I'm not pregnant, just sore", "opioid", [], set(), id="not-pregnant"
+        ),
+        pytest.param(
+            "asking for my girlfriend, she stopped xanax",
+            "benzodiazepine",
+            [],
+            {"carer"},
+            id="carer",
+        ),
+        pytest.param(
+            "day 3 off oxy and my glutes are cramping",
+            "opioid",
+            [],
+            set(),
+            id="nothing-special",
+        ),
+    ],
+)
+def test_what_the_conversation_says_about_the_person(
+    make_tracker: Any,
+    red_flag: Any,
+    text: str,
+    substance_class: str,
+    flags: List[str],
+    expected: set,
+) -> None:
+    entities = [red_flag(flag, "urgent") for flag in flags]
+    tracker = make_tracker(
+        text, "describe_symptoms", entities, slots={"substance_class": substance_class}
+    )
+    assert contexts_of(tracker) == expected
+
+
+async def ask(
+    action: Any,
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    text: str,
+    intent: str = "ask_harm_reduction",
+    **slots: Any,
+) -> str:
+    tracker = make_tracker(text, intent, slots=slots)
+    await action.run(dispatcher, tracker, domain)
+    return said(dispatcher)
+
+
+async def test_an_ms_patient_out_of_baclofen_hears_where_to_get_it_tonight(
+    dispatcher: CollectingDispatcher, make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    reply = await ask(
+        ActionHarmReduction(),
+        dispatcher,
+        make_tracker,
+        domain,
+        "It's Saturday night, my neurologist's office is closed. Where can I get "
+        "baclofen now? Can a pharmacist give me some?",
+        substance="baclofen",
+        substance_class="baclofen",
+        triage_level="urgent",
+    )
+    assert "emergency supply" in reply
+    assert "urgent care" in reply
+    assert "fever" in reply and "seizures" in reply
+    for words in (*RELAPSE_NOTE, "naloxone"):
+        assert words not in reply
+
+
+async def test_an_ms_patient_who_says_it_is_prescribed_gets_no_relapse_talk(
+    dispatcher: CollectingDispatcher, make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    reply = await ask(
+        ActionSelfCareGuidance(),
+        dispatcher,
+        make_tracker,
+        domain,
+        "I'm not using drugs, it's my prescribed MS medication! I just need to know "
+        "where to go tonight",
+        intent="ask_cravings",
+        substance="baclofen",
+        substance_class="baclofen",
+        triage_level="urgent",
+    )
+    for words in (*RELAPSE_NOTE, "urges to use", "naloxone", "overdose"):
+        assert words not in reply
+
+
+async def test_a_beer_drinker_asking_about_a_couple_of_beers_hears_about_alcohol(
+    dispatcher: CollectingDispatcher, make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    reply = await ask(
+        ActionHarmReduction(),
+        dispatcher,
+        make_tracker,
+        domain,
+        "can i have a couple beers to take the edge off the shakes?",
+        substance="alcohol",
+        substance_class="alcohol",
+        region="au",
+    )
+    assert "i can't tell you a safe amount to drink" in reply
+    assert "seizures" in reply
+    assert "naloxone" not in reply
+
+
+@pytest.mark.parametrize(
+    ("substance", "must", "must_not"),
+    [
+        pytest.param(
+            "methadone", "10 to 20 days", "within about 12 hours", id="methadone"
+        ),
+        pytest.param(
+            "buprenorphine", "starts later", "within about 12 hours", id="buprenorphine"
+        ),
+        pytest.param("heroin", "12 hours", "10 to 20 days", id="heroin-unchanged"),
+    ],
+)
+async def test_each_opioid_gets_its_own_time_course(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    substance: str,
+    must: str,
+    must_not: str,
+) -> None:
+    reply = await ask(
+        ActionSelfCareGuidance(),
+        dispatcher,
+        make_tracker,
+        domain,
+        "how long will it last?",
+        intent="ask_duration",
+        substance=substance,
+        substance_class="opioid",
+        body_location="buttock",
+        triage_level="self_care",
+        pending_topic="duration",
+    )
+    assert must in reply
+    assert must_not not in reply
+
+
+async def test_someone_with_no_drugs_is_not_told_about_withdrawal(
+    dispatcher: CollectingDispatcher, make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    """A later question (the first advice also offers check-ins, another module's
+    wording): the answers themselves say nothing about withdrawal."""
+    tracker = make_tracker(
+        "so is it sciatica and how long will it last",
+        "ask_duration",
+        slots={
+            "substance_class": "none",
+            "body_location": "leg",
+            "triage_level": "routine",
+        },
+        events=[{"event": "action", "name": "action_self_care_guidance"}],
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+    reply = said(dispatcher)
+    assert "4 to 6 weeks" in reply
+    assert "withdrawal" not in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "slots", "must"),
+    [
+        pytest.param(
+            "Could it be piriformis syndrome? Would a special cushion help?",
+            "ask_what_to_do",
+            {"substance_class": "none", "body_location": "buttock"},
+            ["piriformis", "cushion", "breaks"],
+            id="piriformis-cushion",
+        ),
+        pytest.param(
+            "so im past the worst? people online say it lasts months (PAWS). true?",
+            "ask_duration",
+            {"substance": "heroin", "substance_class": "opioid"},
+            ["past the worst", "post-acute"],
+            id="paws",
+        ),
+        pytest.param(
+            "so is a hot bath safe if I get dizzy?",
+            "ask_heat_cold",
+            {"substance": "oxycodone", "substance_class": "opioid"},
+            ["get out slowly", "don't bathe alone"],
+            id="dizzy-bath",
+        ),
+    ],
+)
+async def test_questions_the_review_left_unanswered_get_an_answer_after_the_screen(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    text: str,
+    intent: str,
+    slots: Dict[str, str],
+    must: List[str],
+) -> None:
+    reply = await ask(
+        ActionSelfCareGuidance(),
+        dispatcher,
+        make_tracker,
+        domain,
+        text,
+        intent=intent,
+        triage_level="self_care",
+        **slots,
+    )
+    for words in must:
+        assert words in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "must", "must_not"),
+    [
+        pytest.param(
+            "will the ER report me to police if i tell them about heroin?",
+            {"substance": "heroin", "substance_class": "opioid"},
+            ["emtala", "hipaa", "good samaritan"],
+            [],
+            id="police-us",
+        ),
+        pytest.param(
+            "will the hospital call the cops on me?",
+            {"substance_class": "opioid", "region": "ca"},
+            ["good samaritan drug overdose act"],
+            ["hipaa", "emtala"],
+            id="police-ca",
+        ),
+        pytest.param(
+            "is the samhsa line confidential? will they tell my job?",
+            {},
+            ["confidential", "24/7", "spanish"],
+            [],
+            id="samhsa-confidential",
+        ),
+        pytest.param(
+            "hes not suicidal, he just OD'd and doesnt want to go to hospital. the "
+            "narcan can wear off right?",
+            {},
+            ["30 to 90 minutes", "don't leave them alone"],
+            ["sold over the counter"],
+            id="after-naloxone",
+        ),
+        pytest.param(
+            "she doesn't have a prescriber. where does she go? and what do I watch for "
+            "tonight?",
+            {"substance": "alprazolam", "substance_class": "benzodiazepine"},
+            ["confusion", "seizure", "emergency number", "urgent care"],
+            [],
+            id="carer-watch-for-benzo",
+        ),
+        pytest.param(
+            "what should i look out for tonight with my son?",
+            {"substance": "heroin", "substance_class": "opioid"},
+            ["can't be woken", "naloxone"],
+            [],
+            id="carer-watch-for-opioid",
+        ),
+    ],
+)
+async def test_questions_that_cannot_wait_are_answered_at_once(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    text: str,
+    slots: Dict[str, str],
+    must: List[str],
+    must_not: List[str],
+) -> None:
+    reply = await ask(
+        ActionHarmReduction(), dispatcher, make_tracker, domain, text, **slots
+    )
+    for words in must:
+        assert words in reply
+    for words in must_not:
+        assert words not in reply
+
+
+async def test_the_use_alone_hotline_number_is_given_when_asked_for(
+    dispatcher: CollectingDispatcher, make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    reply = await ask(
+        ActionHelplines(),
+        dispatcher,
+        make_tracker,
+        domain,
+        "if i use alone whats that hotline number again",
+        intent="ask_human",
+        substance="fentanyl",
+        substance_class="opioid",
+    )
+    assert "1-800-484-3731" in reply
+
+
+async def test_canada_lists_no_closed_service_and_each_number_once(
+    dispatcher: CollectingDispatcher, make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    reply = await ask(
+        ActionHelplines(),
+        dispatcher,
+        make_tracker,
+        domain,
+        "is there a crisis line in canada if i'm struggling at night?",
+        intent="ask_human",
+        region="ca",
+    )
+    assert "wellness together" not in reply
+    assert reply.count("811") == 1
+    assert "988" in reply
