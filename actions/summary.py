@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
+from actions.checkin_chart import chart_message
 from actions.checkin_scores import state_of, summary_line
 from actions.conversation import reported_flags
 from actions.screen_questions import QUESTIONS_BY_SLOT
@@ -120,6 +121,10 @@ class ActionClinicianSummary(Action):
         tracker: "Tracker",
         domain: Dict[Text, Any],
     ) -> List[EventType]:
-        """Builds the summary from slots and reported red flags."""
+        """Builds the summary from slots and reported red flags; on a channel that
+        shows images, the check-in scores as a chart under it."""
         dispatcher.utter_message(text="\n".join(summary_lines(tracker)))
+        chart = chart_message(tracker)
+        if chart is not None:
+            dispatcher.utter_message(image=chart["image"])
         return []

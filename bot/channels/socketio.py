@@ -113,6 +113,12 @@ def _quick_replies(buttons: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
     ]
 
 
+def _image(event: BotUttered) -> str | None:
+    """The image URL a bot message carries, if any."""
+    image = (event.data or {}).get("image")
+    return image if isinstance(image, str) and image else None
+
+
 def history_messages(
     events: "Iterable[Event]", limit: int = MAX_HISTORY_MESSAGES
 ) -> List[Dict[str, Any]]:
@@ -134,6 +140,15 @@ def history_messages(
             elif not text.startswith("/"):
                 messages.append({"sender": "user", "text": text})
             titles = {}
+        elif isinstance(event, BotUttered) and not event.text and _image(event):
+            # An image alone (the summary's chart), as `send_image_url` sent it.
+            messages.append(
+                {
+                    "sender": "bot",
+                    "attachment": {"type": "image", "payload": {"src": _image(event)}},
+                    TIMESTAMP: event.timestamp,
+                }
+            )
         elif isinstance(event, BotUttered) and event.text:
             buttons = _quick_replies((event.data or {}).get("buttons") or [])
             parts = event.text.strip().split(PARAGRAPH_BREAK) or [event.text]

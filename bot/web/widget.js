@@ -39,6 +39,8 @@
   var OPEN_KEY = "triage-chat:open";
   var SEEN_KEY = "triage-chat:seen"; // server time of the latest bot message seen
   var PREVIEW_CHARS = 140;
+  var PNG_DATA_URL = /^data:image\/png;base64,[A-Za-z0-9+\/]+=*$/;
+  var CHART_ALT = "Chart of your check-in scores by day (the numbers are in the summary above)";
   var SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
   // "Please call 911 now", "call 112 or 999 now": the emergency number line.
   var CALL_NOW = /\bcall\s+(\d{2,4})(?:\s+or\s+(\d{2,4}))?\s+now\b/i;
@@ -156,6 +158,18 @@
       LINKS.lastIndex = last;
     }
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  /**
+   * The image a bot message carries (the summary's chart), or null. Only an inline PNG
+   * (a data: URL) is shown: nothing is fetched from elsewhere, so no image can track
+   * the person or leak the page's address.
+   */
+  function imageSource(message) {
+    var attachment = message && message.attachment;
+    if (!attachment || attachment.type !== "image" || !attachment.payload) return null;
+    var src = attachment.payload.src;
+    return typeof src === "string" && PNG_DATA_URL.test(src) ? src : null;
   }
 
   /** The numbers an emergency reply asks to call now, or null if it is not one. */
@@ -616,7 +630,7 @@
       // Sent while the chat is closed (a check-in arriving): the launcher says so.
       this.unseen += 1;
       if (this.unseen === 1) this.markNewFrom(item);
-      this.showNudge(typeof message.text === "string" ? message.text : "");
+      this.showNudge(typeof message.text === "string" && message.text ? message.text : CHART_ALT);
     }
     var self = this;
     clearTimeout(this.typingTimer);
@@ -641,7 +655,8 @@
   Widget.prototype.addBotMessage = function (message, options) {
     var text = typeof message.text === "string" ? message.text : "";
     var replies = Array.isArray(message.quick_replies) ? message.quick_replies : [];
-    if (!text && !replies.length) return null;
+    var image = imageSource(message);
+    if (!text && !replies.length && !image) return null;
     var self = this;
     var item = el("li", "tcw-msg tcw-msg--bot");
     if (typeof message.timestamp === "number" && isFinite(message.timestamp)) {
@@ -667,9 +682,17 @@
     } else {
       bubble.appendChild(el("span", "tcw-sr-only", "Assistant: "));
     }
-    var body = el("div", "tcw-text");
-    appendLinkedText(body, text);
-    bubble.appendChild(body);
+    if (text) {
+      var body = el("div", "tcw-text");
+      appendLinkedText(body, text);
+      bubble.appendChild(body);
+    }
+    if (image) {
+      var picture = el("img", "tcw-image");
+      picture.alt = CHART_ALT;
+      picture.src = image;
+      bubble.appendChild(picture);
+    }
     item.appendChild(bubble);
 
     if (replies.length && options.quickReplies) {

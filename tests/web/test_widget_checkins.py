@@ -5,7 +5,8 @@ scheduler fires the check-in (`POST /conversations/{id}/trigger_intent`) while n
 is connected, so no browser receives it. When the person comes back, the check-in
 greets them: a "New message" preview beside the launcher, the check-in in the chat
 with a "New" line above it, once, and not again after a reload. A check-in fired while
-the chat is open arrives live, once.
+the chat is open arrives live, once. After the score, the summary for a doctor shows the
+scores by day as a chart.
 
 Servers and browser: tests/web/conftest.py (real Rasa and action servers, the SQL
 tracker store and the check-in schedules in one SQLite file, Debian's chromium).
@@ -128,6 +129,28 @@ def test_a_check_in_sent_while_away_greets_the_person_when_they_come_back(
     expect(greetings(page)).to_have_count(1)
     expect(page.locator(".tcw-new-divider")).to_have_count(0)
     expect(nudge).to_be_hidden()
+    # The check-in goes on to the score, and the summary for a doctor shows its chart.
+    for _ in range(SCREEN_TURNS):
+        last = page.locator(BOT).last
+        if last.get_by_role("button", name="Severe").count():
+            break
+        before = page.locator(BOT).count()
+        last.get_by_role("button", name="No", exact=True).click()
+        person.wait_for_reply(before)
+    for level in ["Moderate", "Mild", "Moderate", "Moderate", "Mild", "None", "None"]:
+        before = page.locator(BOT).count()
+        page.locator(BOT).last.get_by_role("button", name=level, exact=True).click()
+        person.wait_for_reply(before)
+    expect(page.locator(BOT).filter(has_text="checklist today: 8/21")).to_have_count(1)
+    person.type_and_send("summarise this for my doctor")
+    chart = page.locator("img.tcw-image")
+    expect(chart).to_have_count(1)
+    expect(chart).to_have_attribute("alt", re.compile("check-in scores by day"))
+    assert chart.evaluate("img => img.complete && img.naturalWidth") == 480
+    page.reload()  # the chart is part of the conversation: it shows again
+    expect(page.locator("img.tcw-image")).to_have_count(1)
+    assert page.locator("img.tcw-image").evaluate("img => img.naturalWidth") == 480
+
     # And closing the page with the chat closed, then coming back: no false "new".
     page.locator(".tcw-close").click()
     page = person.come_back()
