@@ -45,6 +45,8 @@ class AnswerWords:
     described: Dict[str, Tuple[str, ...]]
     reassuring: Dict[str, Tuple[str, ...]]
     topics: Dict[str, FrozenSet[str]]
+    also_covers: Dict[str, Tuple[str, ...]]
+    emoji: Dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -69,6 +71,11 @@ def answer_words() -> AnswerWords:
         described=by_slot("described"),
         reassuring=by_slot("reassuring"),
         topics={slot: frozenset(words) for slot, words in by_slot("topics").items()},
+        also_covers={
+            str(slot): tuple(str(flag) for flag in flags)
+            for slot, flags in (document.get("also_covers") or {}).items()
+        },
+        emoji={str(k): str(v) for k, v in (document.get("emoji") or {}).items()},
     )
 
 
@@ -190,6 +197,8 @@ def read_answer(
     if text.startswith("/"):
         return ANSWER_BY_INTENT.get(str(intent))
     vocab = answer_words()
+    for symbol, words in vocab.emoji.items():
+        text = text.replace(symbol, f" {words} ")
     words, changed_mind = _after_last_change_of_mind(normalise(text).split(), vocab)
     if not words:
         return None
@@ -203,14 +212,16 @@ def read_answer(
     if _asks_something(text, words, vocab):
         # "what stretches can I do at work?", "thats it?": a question, not an answer.
         return None
+    if _names_only_another_topic(words, slot, vocab):
+        # "I don't know about his chest" to the question about a seizure: not sure
+        # of something else, not of this (a review: a parent was sent to 911).
+        return None
     if _find(words, vocab.unsure):
         return UNSURE
     if _affirmed(words, vocab.described.get(slot or "", ()), vocab):
         return YES
     if _find(words, vocab.reassuring.get(slot or "", ())):
         return NO
-    if _names_only_another_topic(words, slot, vocab):
-        return None
     polarity = _polarity(words, vocab, changed_mind)
     if polarity is not None:
         return polarity

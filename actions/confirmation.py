@@ -16,18 +16,19 @@ needs to hear; [Yes] [No] [Not sure] can be answered with a thumb.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Text
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
-from actions.answers import read_answer
+from actions.answers import answer_words, read_answer
 from actions.conversation import (
+    is_a_question,
     latest_possible_flag,
     message_asked,
     reported_flags,
 )
-from actions.screen_questions import SCREEN_SLOTS
+from actions.screen_questions import SCREEN_QUESTIONS, SCREEN_SLOTS
 from actions.slots import (
     CONFIRM_ASKS,
     CONFIRM_FLAG,
@@ -78,6 +79,18 @@ def escalated(tracker: "Tracker") -> bool:
     )
 
 
+def topic_slot_for(flag_id: str) -> Optional[str]:
+    """The screen question on the same topic as `flag_id`, whose words read the
+    answer ("pee is normal yellow" is a no about dark urine), or None."""
+    for question in SCREEN_QUESTIONS:
+        if question.flag == flag_id:
+            return question.slot
+    for slot, flags in answer_words().also_covers.items():
+        if flag_id in flags:
+            return slot
+    return None
+
+
 def question_for(flag_id: str) -> str:
     """The direct question about one sign (the catalogue's `confirm` text)."""
     return red_flag(flag_id).confirm
@@ -108,6 +121,8 @@ class ActionConfirmRedFlag(Action):
         ]
 
 
+GUIDANCE_ACTION = "action_self_care_guidance"
+
 # What a question asked together with a possible sign gets once the person says No.
 RESUME_ACTIONS: Dict[str, str] = {
     "ask_harm_reduction": "action_harm_reduction",
@@ -136,7 +151,7 @@ class ActionResolveConfirmation(Action):
         intent = message.get("intent") or {}
         answer = read_answer(
             message.get("text") or "",
-            None,
+            topic_slot_for(flag_id),
             intent.get("name"),
             float(intent.get("confidence") or 0.0),
         )
@@ -161,8 +176,7 @@ class ActionResolveConfirmation(Action):
         if answer is None and asks < MAX_ASKS:
             dispatcher.utter_message(
                 text="Sorry to ask again: I just need a yes or a no to this one, "
-                "and there's no wrong answer. "
-                + question_for(flag_id),
+                "and there's no wrong answer. " + question_for(flag_id),
                 buttons=BUTTONS,
             )
             return [SlotSet(CONFIRM_ASKS, float(asks + 1))]
@@ -176,8 +190,18 @@ class ActionResolveConfirmation(Action):
         """After a No, what the person asked in the message that raised the question
         is answered now (a harm-reduction or a who-can-help question); anything else
         goes on as usual with their next message."""
-        asked = (message_asked(tracker).get("intent") or {}).get("name")
-        follow = RESUME_ACTIONS.get(str(asked))
+        message = message_asked(tracker)
+        asked = str((message.get("intent") or {}).get("name"))
+        follow = RESUME_ACTIONS.get(asked)
+        level = tracker.get_slot(TRIAGE_LEVEL)
+        is_question = asked.startswith("ask_") or is_a_question(
+            message.get("text") or ""
+        )
+        if follow is None and is_question and level not in (None, EMERGENCY):
+            # After the advice, "is it something serious?" raised the question; once
+            # it is a No, the question gets its answer (a guidance set conversation
+            # ended at "Okay, thank you for checking with me").
+            follow = GUIDANCE_ACTION
         return [FollowupAction(follow)] if follow else []
 
     @staticmethod

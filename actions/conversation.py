@@ -113,6 +113,16 @@ def emergency_reply_sent(tracker: "Tracker", action_name: str) -> bool:
     )
 
 
+def emergency_replies_sent(tracker: "Tracker", action_name: str) -> int:
+    """How many emergency replies (the full one and reminders) this conversation has
+    had since the last corrected false alarm."""
+    return sum(
+        1
+        for event in _events_since_restart(tracker.events, since_correction=True)
+        if event.get("event") == "action" and event.get("name") == action_name
+    )
+
+
 @dataclass(frozen=True)
 class _Topics:
     """`data/dialogue/topics.yml`, read once."""
@@ -155,6 +165,11 @@ def _sentences(text: str, question_words: FrozenSet[str]) -> List[Tuple[str, boo
             asks = "?" in sentence or words[0] in question_words
             found.append((" ".join(words), asks))
     return found
+
+
+def is_a_question(text: str) -> bool:
+    """Whether any sentence of `text` asks something ("is it something serious")."""
+    return any(asks for _, asks in _sentences(text, _topics().question_words))
 
 
 def questions_in(message: Dict[str, Any], whole_message: bool = False) -> List[str]:

@@ -3,15 +3,24 @@ waiting."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, List, Text
+from typing import TYPE_CHECKING, Any, Dict, List, Text, Tuple
 
 import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
 from actions.answers import normalise
-from actions.conversation import emergency_reply_sent, latest_flags, reported_flags
+from actions.conversation import (
+    emergency_replies_sent,
+    emergency_reply_sent,
+    latest_flags,
+    questions_in,
+    reported_flags,
+)
+from actions.guidance import person_of, render
+from actions.knowledge_base import knowledge_base
 from actions.paths import data_dir
 from actions.slots import EMERGENCY, REGION, REQUESTED_SLOT, SCREEN_FLAG, TRIAGE_LEVEL
 from bot.safety.catalogue import GENERIC_FLAG, RedFlag, Region, red_flag, region
@@ -96,17 +105,47 @@ def emergency_message(flags: List[RedFlag], place: Region, text: str = "") -> st
     return "\n".join(lines)
 
 
+# Questions answered even while a conversation is escalated: each helps the person
+# call for help or keep someone safe until it comes (data/knowledge/questions.yml).
+EMERGENCY_TOPICS = ("police", "after_naloxone", "helpline_privacy", "naloxone")
+
+
 @lru_cache(maxsize=1)
-def _help_arrived_phrases() -> List[str]:
+def _help_arrived_words() -> Tuple[List[str], List["re.Pattern[str]"]]:
+    """The phrases and patterns of data/dialogue/help_arrived.yml."""
     path = data_dir() / "dialogue" / "help_arrived.yml"
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [normalise(str(p)) for p in document["phrases"]]
+    phrases = [normalise(str(p)) for p in document["phrases"]]
+    patterns = [re.compile(str(p)) for p in document.get("patterns") or []]
+    return phrases, patterns
 
 
 def help_is_coming(text: str) -> bool:
-    """Whether the person says help was called or is there ("the ambulance is here")."""
-    padded = f" {normalise(text)} "
-    return any(f" {phrase} " in padded for phrase in _help_arrived_phrases())
+    """Whether the person says help was called, is coming or is there ("the ambulance
+    is here", "help is on the way", "i rang 111", "my wife is driving me to the ER")."""
+    normalised = normalise(text)
+    padded = f" {normalised} "
+    phrases, patterns = _help_arrived_words()
+    return any(f" {phrase} " in padded for phrase in phrases) or any(
+        pattern.search(normalised) for pattern in patterns
+    )
+
+
+def emergency_answers(tracker: "Tracker") -> List[str]:
+    """Answers, fitted to the person, to the questions of the latest message that are
+    safe and useful while help is on its way (`EMERGENCY_TOPICS`)."""
+    asked = [
+        topic
+        for topic in questions_in(tracker.latest_message, whole_message=True)
+        if topic in EMERGENCY_TOPICS
+    ]
+    person = person_of(tracker)
+    region_known = tracker.get_slot(REGION) is not None
+    return [
+        render(items, region_known)
+        for topic in asked
+        if (items := knowledge_base().lookup(topic, person))
+    ]
 
 
 def handover_message(flags: List[RedFlag], place: Region) -> str:
@@ -122,15 +161,18 @@ def handover_message(flags: List[RedFlag], place: Region) -> str:
 
 
 def reminder_message(
-    flags: List[RedFlag], place: Region, intent: str, text: str = ""
+    flags: List[RedFlag], place: Region, intent: str, text: str = "", turn: int = 0
 ) -> str:
     """A shorter reply for later turns: the conversation stays escalated, and what to
     do while waiting is repeated (a bystander asks "we have no narcan, what now?").
-    Thoughts of suicide get a warm reply of their own (data/safety/suicide.yml)."""
+    Thoughts of suicide get a warm reply of their own (data/safety/suicide.yml), its
+    wordings in turn (`turn`: how many later replies came before this one)."""
     if flags[0].flag_id == SUICIDAL:
         who = "for_helper" if about_someone_else(text) else "for_self"
-        texts = _suicide_texts()[who]
-        return str(texts["reminder"]).format(
+        wordings = _suicide_texts()[who]["reminder"]
+        if isinstance(wordings, str):
+            wordings = [wordings]
+        return str(wordings[turn % len(wordings)]).format(
             crisis=place.crisis, emergency=place.emergency, place=place.name
         )
     opening = KIND_CLOSINGS.get(intent, "")
@@ -188,9 +230,17 @@ class ActionEmergency(Action):
             else:
                 dispatcher.utter_message(
                     text=reminder_message(
-                        flags, place, intent, tracker.latest_message.get("text") or ""
+                        flags,
+                        place,
+                        intent,
+                        tracker.latest_message.get("text") or "",
+                        turn=emergency_replies_sent(tracker, self.name()) - 1,
                     )
                 )
+            # "will they call the cops?", "the narcan can wear off, right?": questions
+            # that decide whether help is called or stays, answered here too.
+            for answer in emergency_answers(tracker):
+                dispatcher.utter_message(text=answer)
         else:
             text = tracker.latest_message.get("text") or ""
             dispatcher.utter_message(text=emergency_message(flags, place, text))

@@ -13,9 +13,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, List, Text
 
 from rasa_sdk import Action
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 
+from actions.conversation import questions_in
 from actions.guidance import follow_up_buttons
+from actions.harm_reduction import HARM_REDUCTION_TOPICS
 from actions.slots import EMERGENCY, REGION, SUBSTANCE_CLASS, TRIAGE_LEVEL
 from bot.language import language_of, other_language_reply
 from bot.safety.catalogue import region
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
 
+HARM_REDUCTION_ACTION = "action_harm_reduction"
 START_BUTTONS = [
     {"title": "Buttock pain", "payload": "/describe_symptoms"},
     {"title": "Cramps in my legs", "payload": "/describe_symptoms"},
@@ -53,6 +56,15 @@ class ActionFallback(Action):
         if foreign:
             dispatcher.utter_message(text=foreign)
             return []
+        asked = [
+            topic
+            for topic in questions_in(message, whole_message=True)
+            if topic in HARM_REDUCTION_TOPICS
+        ]
+        if asked:
+            # "is the samhsa line confidential?": the words name a question the bot
+            # can answer, whatever the intent classifier made of it.
+            return [FollowupAction(HARM_REDUCTION_ACTION)]
         intent = (message.get("intent") or {}).get("name")
         level = tracker.get_slot(TRIAGE_LEVEL)
         if intent == "out_of_scope":

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
 
+# The entities that say what hurts: with one, the screen follows this answer at once.
+PAIN_ENTITIES = ("body_location", "symptom")
+
 HARM_REDUCTION_TOPICS = (
     "using_alone",
     "naloxone",
@@ -94,7 +97,13 @@ class ActionHarmReduction(Action):
         for items in answers:
             text = render(items, region_known) if items else NOTHING_FITS
             dispatcher.utter_message(text=text)
-        if tracker.get_slot(TRIAGE_LEVEL) is None:
+        said_pain = any(
+            entity.get("entity") in PAIN_ENTITIES
+            for entity in tracker.latest_message.get("entities", [])
+        )
+        if tracker.get_slot(TRIAGE_LEVEL) is None and not said_pain:
+            # A message that already said what hurts goes straight on to the screen
+            # (bot/policies/screen_policy.py): no invitation to say it again.
             dispatcher.utter_message(
                 text=(
                     "If you also have pain, cramps or spasms, tell me where and what "

@@ -43,6 +43,7 @@ class Languages:
     min_words: int
     english: FrozenSet[str]
     words: Dict[str, FrozenSet[str]]
+    marks: Dict[str, Tuple[str, ...]]
     replies: Dict[str, str]
     mixed: Dict[str, str]
     other_reply: str
@@ -62,6 +63,9 @@ def languages() -> Languages:
         min_words=int(document["min_words"]),
         english=english - frozenset().union(*words.values()),
         words=words,
+        marks={
+            c: tuple(e.get("marks") or ()) for c, e in document["languages"].items()
+        },
         replies={c: e["reply"] for c, e in document["languages"].items()},
         mixed={c: e["mixed"] for c, e in document["languages"].items()},
         other_reply=str(document["other_reply"]),
@@ -76,6 +80,7 @@ def language_of(text: str) -> str:
     best: Tuple[int, Optional[str]] = (0, None)
     for code, words in table.words.items():
         count = sum(token in words for token in tokens)
+        count += sum(mark in text for mark in table.marks.get(code, ()))
         if count > best[0]:
             best = (count, code)
     count, code = best

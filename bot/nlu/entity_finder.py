@@ -8,6 +8,7 @@ matches, so both use this finder.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Dict, List, Optional
 
 from bot.lexicon import (
@@ -51,6 +52,7 @@ class LexiconEntityFinder:
             for matcher in self._matchers.values()
             for match in matcher.find(matcher.make_doc(text))
         ]
+        matches = [m for m in matches if not _not_the_substance(m, text)]
         # A drug's name is one thing: "pain pills" names no symptom.
         names = [m for m in matches if m.label.startswith(f"{SUBSTANCE}:")]
         matches = [
@@ -87,6 +89,31 @@ class LexiconEntityFinder:
                     _entity(name, found.value, found.start, found.end, text)
                 )
         return entities
+
+
+# "drinking water", "drinking fine": drinking, but not alcohol (a review: a person who
+# said "no i can keep water down, drinking fine" was given alcohol advice).
+NOT_ALCOHOL_AFTER = re.compile(
+    r"^\s*(water|fluids?|fine|ok|okay|alright|normally|plenty|enough|lots of water|"
+    r"gatorade|electrolytes?|juice|tea|coffee)\b"
+)
+# "I STOPPED PERCOCET. NOT ALCOHOL.", "its kratom not oxy": a name denied is a
+# correction, not a second drug. "not drinking" still says alcohol was stopped.
+DENIED_BEFORE = re.compile(r"\b(not|isnt|isn't|wasnt|wasn't|never was)\s+(the\s+)?$")
+
+
+def _not_the_substance(match: Any, text: str) -> bool:
+    """Whether a substance match is drinking that is not alcohol, or a name denied."""
+    if not match.label.startswith(f"{SUBSTANCE}:"):
+        return False
+    term = text[match.start_char : match.end_char].lower()
+    if term.startswith("drink") and NOT_ALCOHOL_AFTER.match(
+        text[match.end_char :].lower()
+    ):
+        return True
+    return not term.endswith("ing") and bool(
+        DENIED_BEFORE.search(text[: match.start_char].lower())
+    )
 
 
 def _entity(entity: str, value: Any, start: int, end: int, text: str) -> Dict[str, Any]:

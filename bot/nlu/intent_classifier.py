@@ -35,6 +35,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 MODEL_FILE = "linear_intent_model.npz"
 RANKING_LENGTH = "ranking_length"
+EMBEDDING_WEIGHT = "embedding_weight"
+EMBEDDING_SIZE = 384  # all-MiniLM-L6-v2
+TEXT_EMBEDDING_KEY = "text_embedding"  # set by the semantic red-flag extractor
 
 
 class IntentModelError(RuntimeError):
@@ -54,10 +57,17 @@ class LinearModel:
     coefficients: np.ndarray  # (classes, features); one row for two classes
     intercepts: np.ndarray
     idf: np.ndarray
+    # How much the sentence embedding counts beside the unit-length tf-idf row (0:
+    # not used; its 384 columns follow the sparse ones).
+    embedding_weight: float = 0.0
 
-    def probabilities(self, counts: scipy.sparse.csr_matrix) -> np.ndarray:
+    def probabilities(
+        self, counts: scipy.sparse.csr_matrix, embedding: Optional[np.ndarray] = None
+    ) -> np.ndarray:
         """Each intent's probability, as scikit-learn's `predict_proba` gives it."""
-        row = _weighted(counts, self.idf)
+        row = _with_embedding(
+            _weighted(counts, self.idf), embedding, self.embedding_weight
+        )
         scores = np.asarray(row @ self.coefficients.T).ravel() + self.intercepts
         if self.coefficients.shape[0] == 1:  # two intents: one logistic score
             positive = 1.0 / (1.0 + np.exp(-scores[0]))
@@ -72,6 +82,7 @@ class LinearModel:
             coefficients=self.coefficients,
             intercepts=self.intercepts,
             idf=self.idf,
+            embedding_weight=np.array(self.embedding_weight),
         )
 
     @classmethod
@@ -82,6 +93,9 @@ class LinearModel:
                 stored["coefficients"],
                 stored["intercepts"],
                 stored["idf"],
+                float(stored["embedding_weight"])
+                if "embedding_weight" in stored.files
+                else 0.0,
             )
 
 
@@ -97,8 +111,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """`C`: inverse regularisation, chosen by cross-validation on training data."""
-        return {"C": 50.0, "max_iter": 5000, "random_state": 42, RANKING_LENGTH: 10}
+        """`C`: inverse regularisation, chosen by cross-validation on training data.
+        `embedding_weight`: the sentence encoder's embedding of the message (the one
+        the safety layer computes) beside the word features; 0 leaves it out."""
+        return {
+            "C": 50.0,
+            "max_iter": 5000,
+            "random_state": 42,
+            RANKING_LENGTH: 10,
+            EMBEDDING_WEIGHT: 0.0,
+        }
 
     def __init__(
         self,
@@ -140,17 +162,29 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             documents_with_feature = np.asarray((counts > 0).sum(axis=0)).ravel()
             # Smoothed idf, as scikit-learn's TfidfTransformer computes it.
             idf = np.log((1 + len(examples)) / (1 + documents_with_feature)) + 1
+            weight = float(self._config[EMBEDDING_WEIGHT])
+            embeddings: List[Optional[np.ndarray]] = [None] * len(examples)
+            if weight > 0:
+                from bot.nlu.semantic_red_flag_extractor import shared_encoder
+
+                texts = [" ".join(str(e.get(TEXT)).split()) for e in examples]
+                embeddings = list(shared_encoder().embed(texts))
             fitted = LogisticRegression(
                 C=float(self._config["C"]),
                 class_weight="balanced",
                 max_iter=int(self._config["max_iter"]),
                 random_state=int(self._config["random_state"]),
             ).fit(
-                scipy.sparse.vstack([_weighted(row, idf) for row in counts]),
+                scipy.sparse.vstack(
+                    [
+                        _with_embedding(_weighted(row, idf), embedding, weight)
+                        for row, embedding in zip(counts, embeddings)
+                    ]
+                ),
                 [example.get(INTENT) for example in examples],
             )
             self._model = LinearModel(
-                fitted.classes_, fitted.coef_, fitted.intercept_, idf
+                fitted.classes_, fitted.coef_, fitted.intercept_, idf, weight
             )
             self._model.save(directory / MODEL_FILE)
         return self._resource
@@ -164,7 +198,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 message.set("intent_ranking", [], add_to_output=True)
                 continue
             probabilities = self._model.probabilities(
-                _as_row(*_sentence_features(message))
+                _as_row(*_sentence_features(message)), self._embedding(message)
             )
             ranking = sorted(
                 (
@@ -181,6 +215,18 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 add_to_output=True,
             )
         return messages
+
+    def _embedding(self, message: Message) -> Optional[np.ndarray]:
+        """The message's sentence embedding when the model uses one: the safety
+        layer's (it runs first), else computed here."""
+        if self._model is None or self._model.embedding_weight <= 0:
+            return None
+        stored = message.get(TEXT_EMBEDDING_KEY)
+        if stored is not None:
+            return np.asarray(stored)
+        from bot.nlu.semantic_red_flag_extractor import shared_encoder
+
+        return shared_encoder().embed([" ".join(str(message.get(TEXT)).split())])[0]
 
     @classmethod
     def load(
@@ -212,6 +258,19 @@ def _weighted(
     norm = float(np.linalg.norm(weights)) or 1.0
     return scipy.sparse.csr_matrix(
         (weights / norm, columns, [0, len(columns)]), shape=counts.shape
+    )
+
+
+def _with_embedding(
+    row: scipy.sparse.csr_matrix, embedding: Optional[np.ndarray], weight: float
+) -> scipy.sparse.csr_matrix:
+    """The tf-idf row with `weight` times the unit-length embedding after it (the
+    row unchanged when the model uses no embedding)."""
+    if weight <= 0:
+        return row
+    dense = np.zeros(EMBEDDING_SIZE) if embedding is None else np.asarray(embedding)
+    return scipy.sparse.hstack(
+        [row, scipy.sparse.csr_matrix(weight * dense.reshape(1, -1))], format="csr"
     )
 
 

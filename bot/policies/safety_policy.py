@@ -51,11 +51,18 @@ from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
-from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE, ENTITY_ATTRIBUTE_VALUE
+from rasa.shared.nlu.constants import (
+    ENTITY_ATTRIBUTE_TYPE,
+    ENTITY_ATTRIBUTE_VALUE,
+    EXTRACTOR,
+)
 
 from bot.language import is_other_language
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
-from bot.nlu.semantic_red_flag_extractor import POSSIBLE_RED_FLAG_ENTITY
+from bot.nlu.semantic_red_flag_extractor import (
+    POSSIBLE_RED_FLAG_ENTITY,
+    SemanticRedFlagExtractor,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +83,7 @@ SCREEN_FORM = "screen_form"
 SUMMARY_ACTION = "summary_action"
 EMERGENCY = "emergency"
 SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (6)
+SEMANTIC_EXTRACTOR = SemanticRedFlagExtractor.__name__
 
 
 def possible_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
@@ -95,6 +103,18 @@ def emergency_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
         if entity.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG_ENTITY
         and entity.get(RED_FLAG_DISPOSITION) == EMERGENCY
     ]
+
+
+def heard_only_by_meaning(entities: List[Dict[Text, Any]]) -> bool:
+    """Whether every emergency red flag of a message came from the sentence encoder
+    (the semantic layer), none from the lexicon, which reads negations."""
+    extractors = {
+        entity.get(EXTRACTOR)
+        for entity in entities
+        if entity.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG_ENTITY
+        and entity.get(RED_FLAG_DISPOSITION) == EMERGENCY
+    }
+    return extractors == {SEMANTIC_EXTRACTOR}
 
 
 @DefaultV1Recipe.register(
@@ -229,6 +249,30 @@ class SafetyPolicy(Policy):
         if latest_action == ACTION_LISTEN_NAME:
             entities = tracker.latest_message.entities
             flags = emergency_flags(entities)
+            if (
+                flags
+                and self._escalated(tracker, before_latest=True)
+                and self._is_correction(tracker, intent)
+                and heard_only_by_meaning(entities)
+            ):
+                # "whoa no, I mean it cramped. its not swollen and I wasnt lying
+                # still": the encoder hears the sign in the words that deny it; the
+                # lexicon, which reads the negations, found none. One direct question
+                # about the sign settles it (only an explicit No de-escalates).
+                return self.config[
+                    CONFIRM_ACTION
+                ], "a correction, sign heard by meaning"
+            if (
+                flags
+                and heard_only_by_meaning(entities)
+                and is_other_language(tracker.latest_message.text or "")
+                and not self._escalated(tracker, before_latest=True)
+            ):
+                # The encoder reads English: in another language its sure sign is a
+                # guess ("me duele la espalda" heard as chest pain). The reply in that
+                # language gives the emergency number and a helpline that speaks it;
+                # a sign the lexicon knows in that language still escalates.
+                return None
             if flags:
                 return emergency_action, f"red flag in the latest message: {flags}"
             if tracker.get_slot(self.config[CONFIRM_SLOT]):
@@ -286,13 +330,20 @@ class SafetyPolicy(Policy):
             return last.action_name
         return None
 
-    def _escalated(self, tracker: DialogueStateTracker) -> bool:
+    def _escalated(
+        self, tracker: DialogueStateTracker, before_latest: bool = False
+    ) -> bool:
         """Escalated by the slot, or by an emergency red flag said since the last false
-        alarm the person corrected (with an explicit No to the direct question)."""
+        alarm the person corrected (with an explicit No to the direct question);
+        `before_latest`: by what came before the latest message only."""
         if tracker.get_slot(self.config[TRIAGE_SLOT]) == EMERGENCY:
             return True
+        events = tracker.applied_events()
+        if before_latest:
+            latest = tracker.latest_message
+            events = [event for event in events if event is not latest]
         escalated = False
-        for event in tracker.applied_events():
+        for event in events:
             if isinstance(event, SlotSet) and event.key == self.config[CORRECTED_SLOT]:
                 escalated = False
             elif isinstance(event, UserUttered) and emergency_flags(event.entities):

@@ -26,6 +26,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionExecutionRejected,
+    BotUttered,
     UserUttered,
 )
 from rasa.shared.core.generator import TrackerWithCachedStates
@@ -47,6 +48,10 @@ DELETE_ACTION = "delete_action"
 DELETE_CANCELLED = "delete_cancelled"
 YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "sure", "ok", "okay", "please"})
 NO_WORDS = frozenset({"no", "nah", "nope", "naw", "not"})
+# "ok thanks", "ok bye": a closing, not a yes to check-ins.
+CLOSING_INTENTS = frozenset({"thank", "goodbye"})
+CORRECTION_INTENT = "correct_misunderstanding"
+OPT_IN_PAYLOAD = "/opt_in_check_in"  # the offer's Yes button (actions/checkins.py)
 ANSWER_INTENTS = "answer_intents"
 TELL_ME_MORE = "tell_me_more"
 PAIN_ENTITIES = "pain_entities"
@@ -196,16 +201,27 @@ class ScreenPolicy(Policy):
             tracker.get_slot(self.config[CHECK_INS_SLOT]) == OFFERED
             and self._last_bot_action(tracker) == self.config[GUIDANCE_ACTION]
         ):
-            # A typed yes or no ("yes please", "no thanks") answers the offer.
+            # A typed yes or no ("yes please", "no thanks") answers the offer. A no is
+            # taken while the offer is open (declining costs nothing); a yes only in the
+            # very next message, and not a closing: "ok I'll go to urgent care" two
+            # turns later, or "ok thanks man", is not a yes to a message every morning.
             if said_no:
                 return self.config[STOP_ACTION]
-            if said_yes:
+            if (
+                said_yes
+                and intent not in CLOSING_INTENTS
+                and self._offer_just_made(tracker)
+            ):
                 return self.config[OPT_IN_ACTION]
         if (
             intent in self.config[ANSWER_INTENTS]
             and tracker.get_slot(self.config[TRIAGE_SLOT]) is None
         ):
             # A bare yes or no before anything was asked: ask what is going on.
+            return self.config[TELL_ME_MORE]
+        if intent == CORRECTION_INTENT:
+            # "wrong button", "that's not what I said" with no alarm to undo (the
+            # safety policy takes those): ask again what is going on, kindly.
             return self.config[TELL_ME_MORE]
         if intent not in self.config[UNSURE_INTENTS]:
             return None
@@ -217,6 +233,21 @@ class ScreenPolicy(Policy):
         if tracker.get_slot(self.config[TRIAGE_SLOT]) is None:
             return self.config[FORM]
         return self.config[GUIDANCE_ACTION]
+
+    @staticmethod
+    def _offer_just_made(tracker: DialogueStateTracker) -> bool:
+        """Whether the bot's last message before the latest one offered check-ins
+        (its buttons hold the opt-in payload)."""
+        seen_user = False
+        for event in reversed(tracker.events):
+            if isinstance(event, UserUttered):
+                if seen_user:
+                    return False
+                seen_user = True
+            elif seen_user and isinstance(event, BotUttered):
+                buttons = (event.data or {}).get("buttons") or []
+                return any(b.get("payload") == OPT_IN_PAYLOAD for b in buttons)
+        return False
 
     @staticmethod
     def _last_bot_action(tracker: DialogueStateTracker) -> Optional[Text]:

@@ -431,7 +431,9 @@ class _Context:
         """Whether the cue at `index` and `match` both lie inside one longer match
         that holds the cue ("can't breathe" around "breathe")."""
         return any(
-            start <= index and match.end <= end and end - start > match.end - match.start
+            start <= index
+            and match.end <= end
+            and end - start > match.end - match.start
             for start, end in self.negated_phrases
         )
 

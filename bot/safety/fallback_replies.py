@@ -82,6 +82,7 @@ def domain_responses(
     the default region's text unconditioned (for a conversation with no region yet)."""
     responses: Dict[str, List[Dict[str, Any]]] = {}
     for name, template in replies.domain_responses.items():
+
         def text(place: Region, template: str = template) -> str:
             return template.format(emergency=place.emergency, crisis=place.crisis)
 

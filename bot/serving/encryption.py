@@ -60,9 +60,7 @@ class EncryptedText(TypeDecorator):
             return None
         return self._fernet.encrypt(value.encode("utf-8")).decode("ascii")
 
-    def process_result_value(
-        self, value: Optional[str], dialect: Any
-    ) -> Optional[str]:
+    def process_result_value(self, value: Optional[str], dialect: Any) -> Optional[str]:
         """Decrypts on the way out; a row written before encryption is plaintext."""
         if value is None or not value.startswith(TOKEN_PREFIX):
             return value

@@ -305,7 +305,11 @@ def print_table(title: str, scores: Mapping[str, ModeScore]) -> None:
 
 
 def report(
-    label: str, cases: Dict[str, Any], judge: Judge, verbose: bool, show_cases: bool = True
+    label: str,
+    cases: Dict[str, Any],
+    judge: Judge,
+    verbose: bool,
+    show_cases: bool = True,
 ) -> ModeScore:
     """Prints the three-way table and the per-sign recall; returns the `both` score.
 
@@ -326,13 +330,42 @@ def report(
         ("OVER-TRIAGED NEAR MISSES", both.over_triaged),
     ]
     if not show_cases:
-        print("  (cases hidden: --show-held-out-cases lists them, and the set is then spent)")
+        print(
+            "  (cases hidden: --show-held-out-cases lists them; the set is then spent)"
+        )
         return both
     for title, lines in rows:
         if lines and (verbose or title != "MISSED URGENT"):
             print(f"  {title}:")
             print("\n".join(f"    {line}" for line in lines))
     return both
+
+
+ORDINARY_GLOB = "tests/heldout/understanding_heldout*.yml"
+
+
+def ordinary_report(judge: Judge, paths: Sequence[Path]) -> Tuple[int, int, int]:
+    """Prints how often ordinary first messages (the understanding sets: none is an
+    emergency) are escalated or asked about; returns (escalated, asked, messages).
+
+    Why: the near misses of the safety sets are written to sound like signs; people
+    mostly write plain descriptions of pain, and a direct question about suicide or a
+    seizure in reply to "my back is killing me since i stopped the oxys" is a false
+    alarm they notice (a 32-person review). Counts only: these sets are held out.
+    """
+    escalated = asked = total = 0
+    for path in paths:
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for case in document.get("first_messages") or []:
+            verdict = judge.verdict(str(case["text"]), "both")
+            total += 1
+            escalated += bool(verdict.escalated)
+            asked += bool(verdict.asked) and not verdict.escalated
+    print(
+        f"\nORDINARY first messages ({', '.join(p.name for p in paths)}): "
+        f"escalated {escalated}/{total}, asked one direct question {asked}/{total}"
+    )
+    return escalated, asked, total
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -358,8 +391,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         sets = load_sets(held_out)
         names = ", ".join(name for name, _ in sets)
         show_cases = not held_out or args.show_held_out_cases
-        both = report(f"{label}: {names}", merged(sets), judge, args.verbose, show_cases)
+        both = report(
+            f"{label}: {names}", merged(sets), judge, args.verbose, show_cases
+        )
         failed |= bool(both.missed) or both.over_triage > OVER_TRIAGE_TARGET
+    ordinary_report(judge, sorted(Path().glob(ORDINARY_GLOB)))
     return 1 if failed else 0
 
 

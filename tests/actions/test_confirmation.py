@@ -65,3 +65,45 @@ async def test_an_unclear_answer_is_asked_again_kindly_once(
     assert asked.startswith("Sorry to ask again") and "no wrong answer" in asked
     assert "ending your life" in asked
     assert [e["name"] for e in events if e.get("event") == "slot"] == ["confirm_asks"]
+
+
+async def test_an_answer_in_the_words_of_the_sign_asked_about_is_read(
+    dispatcher, make_tracker, domain
+) -> None:
+    """ "pee is normal yellow" and "no dark" answer "has your pee turned dark?": read
+    with that topic's words, not asked again and then escalated (a review: a person
+    writing in a second language got 911 for saying their pee was not dark)."""
+    for text in ("pee is normal yellow", "no dark"):
+        dispatcher.messages.clear()
+        tracker = make_tracker(
+            text,
+            "inform",
+            slots={"confirm_flag": "rhabdomyolysis", "confirm_mode": "possible"},
+        )
+
+        events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+        assert "thank you for checking" in dispatcher.messages[0]["text"], text
+        assert not [e for e in events if e.get("name") == "triage_level"], text
+
+
+async def test_a_no_after_the_advice_answers_the_question_that_raised_it(
+    dispatcher, make_tracker, domain, user_said
+) -> None:
+    """ "is it something serious?" after the advice raised the direct question; the
+    No is followed by the answer, not by silence."""
+    asked = user_said("is it something serious", "ask_see_doctor")
+    tracker = make_tracker(
+        "no",
+        "deny",
+        slots={
+            "confirm_flag": "cauda_equina",
+            "confirm_mode": "possible",
+            "triage_level": "self_care",
+        },
+        events=[asked],
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    assert FollowupAction("action_self_care_guidance") in events

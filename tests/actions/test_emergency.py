@@ -289,7 +289,18 @@ async def test_a_screen_flag_is_named_when_the_message_itself_has_none(
 
 
 @pytest.mark.parametrize(
-    "text", ["the ambulance is here now", "ok i called 911", "paramedics arrived"]
+    "text",
+    [
+        "the ambulance is here now",
+        "ok i called 911",
+        "paramedics arrived",
+        # the ways people said it in a review, where the bot kept saying "call 911"
+        "help is on the way",
+        "ambulance is coming",
+        "I rang 111",
+        "my wife is driving me to the ER",
+        "I'm at the ER now",
+    ],
 )
 async def test_someone_who_called_for_help_is_helped_to_hand_over(
     dispatcher, make_tracker, red_flag, user_said, domain, text: str
@@ -311,6 +322,21 @@ async def test_someone_who_called_for_help_is_helped_to_hand_over(
     assert SlotSet("triage_level", "emergency") in events  # still escalated
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should i call 911?",
+        "can you call an ambulance for me",
+        "i dont want to go to the hospital",
+        "I can't call 911 they will arrest me",
+    ],
+)
+def test_asking_about_or_refusing_help_is_not_help_on_its_way(text: str) -> None:
+    from actions.emergency import help_is_coming
+
+    assert not help_is_coming(text)
+
+
 def test_a_later_message_about_suicidal_thoughts_gets_a_warm_reply_not_the_block() -> (
     None
 ):
@@ -329,3 +355,20 @@ def test_a_later_message_about_suicidal_thoughts_gets_a_warm_reply_not_the_block
     assert "I'm still here with you" in reply
     assert "Samaritans 116 123" in reply and "112 or 999" in reply
     assert "While you wait" not in reply and "home tips" not in reply
+
+
+def test_later_replies_about_suicidal_thoughts_do_not_repeat_the_same_words() -> None:
+    """A review: the same crisis text four times in a row read as a machine. Each
+    later reply still gives the crisis line and the emergency number."""
+    from actions.emergency import reminder_message
+    from bot.safety.catalogue import region
+
+    replies = [
+        reminder_message(
+            [catalogue_entry("suicidal")], region("us"), "inform", "ok", turn=turn
+        )
+        for turn in range(3)
+    ]
+
+    assert len(set(replies)) == 3
+    assert all("988" in reply and "911" in reply for reply in replies)

@@ -195,3 +195,24 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
     untrained = LexiconEntityExtractor({}, None, None)
     with pytest.raises(LexiconError, match="before training"):
         untrained.extract("oxy")
+
+
+@pytest.mark.parametrize(
+    ("text", "substances"),
+    [
+        # a review: the Percocet user who said "NOT ALCOHOL" got alcohol advice
+        ("I STOPPED PERCOCET. NOT ALCOHOL.", {"oxycodone"}),
+        ("its kratom not oxy", {"kratom"}),
+        ("not the xanax, klonopin", {"clonazepam"}),
+        # drinking water is not alcohol ...
+        ("no i can keep water down, drinking fine", set()),
+        ("drinking plenty of water", set()),
+        # ... but stopping drinking is, said either way
+        ("quit drinking 3 days ago", {"alcohol"}),
+        ("not drinking since monday", {"alcohol"}),
+    ],
+)
+def test_a_denied_name_or_drinking_water_is_not_a_substance(
+    extractor: LexiconEntityExtractor, text: str, substances: Set[str]
+) -> None:
+    assert {v for e, v in found(extractor, text) if e == "substance"} == substances

@@ -52,6 +52,27 @@ async def test_a_false_alarm_is_undone_only_by_an_explicit_no(person: Person) ->
     assert await person.slot("triage_level") == "self_care"
 
 
+async def test_a_correction_whose_denial_the_encoder_misreads_is_asked_about(
+    person: Person,
+) -> None:
+    """The correction names the sign it denies ("its not swollen and I wasnt lying
+    still"); the lexicon reads the negations, the encoder hears the sign. One direct
+    question, not the emergency reply again (a review: 911 a second time)."""
+    alarm = await person.says(
+        "passed out on the floor for hours and now my calf is swollen and rock hard"
+    )
+    assert alarm.startswith("🚨")
+    question = await person.says(
+        "whoa no, I mean it cramped. its not swollen and I wasnt lying still, "
+        "its already easing off"
+    )
+    assert not question.startswith("🚨") and "[No]" in question, question
+    assert await person.slot("triage_level") == "emergency"
+    screen = await person.says("no")
+    assert "safety questions" in screen and _no_tips(screen)
+    assert await person.slot("triage_level") is None
+
+
 async def test_anything_but_an_explicit_no_keeps_the_escalation(person: Person) -> None:
     await person.says("i think im having a seizure")
     await person.says("that's not what i meant")

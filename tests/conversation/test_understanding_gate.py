@@ -45,25 +45,33 @@ async def test_no_message_goes_unanswered(
     scores: Dict[str, UnderstandingScore],
 ) -> None:
     for name, score in scores.items():
-        assert not score.silent, f"{name}: silent replies to {score.silent}"
+        silent = len(score.silent)  # a number: pytest would print the cases
+        assert silent == 0, f"{name}: {silent} silent replies"
 
 
 async def test_dead_ends_are_rare_and_never_when_something_was_understood(
     scores: Dict[str, UnderstandingScore],
 ) -> None:
     for name, score in scores.items():
-        assert not score.dead_ends_with_entity, f"{name}: {score.dead_ends_with_entity}"
-        assert score.dead_end_rate <= MAX_DEAD_END_RATE, f"{name}: {score.dead_ends}"
+        # Counts only: a held-out case read in a failure is spent (the cases are in
+        # `make understanding-report --verbose`, for a set that is no longer blind).
+        with_entity, rate = len(score.dead_ends_with_entity), float(score.dead_end_rate)
+        assert with_entity == 0, f"{name}: {with_entity} dead ends with an entity"
+        assert rate <= MAX_DEAD_END_RATE, (
+            f"{name}: {len(score.dead_ends)}/{score.first_messages} dead ends"
+        )
 
 
 async def test_screen_answers_are_read_as_meant(
     scores: Dict[str, UnderstandingScore],
 ) -> None:
     for name, score in scores.items():
-        assert not score.yes_read_as_no, f"{name}: {score.yes_read_as_no}"
-        assert score.screen_accuracy >= MIN_SCREEN_ACCURACY, name
+        yes_as_no, accuracy = len(score.yes_read_as_no), float(score.screen_accuracy)
+        assert yes_as_no == 0, f"{name}: {yes_as_no} yes read as no"
+        assert accuracy >= MIN_SCREEN_ACCURACY, f"{name}: {accuracy:.3f}"
 
 
 async def test_intents_are_recognised(scores: Dict[str, UnderstandingScore]) -> None:
     for name, score in scores.items():
-        assert score.intent_macro_f1 >= MIN_INTENT_MACRO_F1, name
+        f1 = float(score.intent_macro_f1)
+        assert f1 >= MIN_INTENT_MACRO_F1, f"{name}: {f1:.3f}"

@@ -202,3 +202,23 @@ async def test_an_ok_that_asks_a_question_is_answered_not_taken_as_a_yes(
 
     assert "tolerance" in answer.lower() or "naloxone" in answer.lower(), answer
     assert await person.slot("check_ins") != "active"
+
+
+async def test_a_closing_or_a_later_ok_is_not_a_yes_to_check_ins(
+    person: Person,
+) -> None:
+    """Check-ins message a person every morning: only a yes to the offer itself signs
+    them up, not "ok thanks man", nor an "ok ..." about something else later on."""
+    await person.says("day 2 off fent and my butt and legs cramp all night")
+    for _ in range(8):
+        reply = await person.says("no")
+        if "check in" in reply:
+            break
+    assert "check in" in reply
+
+    await person.says("ok thanks man")
+    assert await person.slot("check_ins") != "active"
+
+    await person.says("is a hot bath ok?")
+    await person.says("ok I'll go to urgent care tomorrow if it gets worse")
+    assert await person.slot("check_ins") != "active"

@@ -21,7 +21,7 @@ def test_words_and_phrases_are_read_as_tokens(tmp_path: Path) -> None:
     cues = ContextCues.load(
         write(
             tmp_path,
-            "negation_cues:\n  words: [\"no\", never]\n"
+            'negation_cues:\n  words: ["no", never]\n'
             "history_cues:\n  phrases: [years ago, back in]\n",
         )
     )

@@ -186,7 +186,10 @@ TRICKY_EMERGENCIES = [
     ("he was blue but hes ok now", "overdose"),
     # The "can't" of "can't breathe" is part of the sign, not a denial of the
     # breathlessness that makes a swollen calf an emergency.
-    ("my calf is swollen and hot and i cant breathe properly", "dvt_with_breathlessness"),
+    (
+        "my calf is swollen and hot and i cant breathe properly",
+        "dvt_with_breathlessness",
+    ),
     ("CALF ALL SWOLLEN AND RED, CANT CATCH MY BREATH", "dvt_with_breathlessness"),
 ]
 

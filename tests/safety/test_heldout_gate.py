@@ -1,12 +1,14 @@
 """The red-flag gate on the frozen held-out sets (written blind to the lexicon, the
 exemplars and the development sets), through the trained model: `make test` fails when
-one more held-out emergency is missed, one more urgent sign is missed, or one more near
-miss is over-triaged than at the set's first run.
+one more held-out emergency or urgent sign is missed than at the set's first run, or
+when over-triage passes its target of 5%.
 
-The targets are 100% recall and at most 5% over-triage. The floors are the set's first
-measurement, so any new miss fails the build; the failures print counts only, never
-the cases, because a held-out set whose misses were read is spent (docs/DESIGN.md,
-"Measuring safety"). `make safety-report` prints the same numbers.
+The recall target is 100%. Its floors are the set's first measurement, so any new miss
+fails the build (the model's training is seeded, so a clean clone measures the same).
+Over-triage moves by a case or two with each retraining of the semantic layer, so it is
+held to the target itself. The failures print counts only, never the cases, because a
+held-out set whose misses were read is spent (docs/DESIGN.md, "Measuring safety").
+`make safety-report` prints the same numbers.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ pytestmark = [pytest.mark.model]
 # (93.6%), G 314/330 (95.2%).
 MIN_CAUGHT = 324
 MIN_URGENT_CAUGHT = 53
-MAX_OVER_TRIAGED = 14
+MAX_OVER_TRIAGE = 0.05  # the target (first run: 14/360)
 
 
 @pytest.fixture(scope="module")
@@ -49,8 +51,10 @@ def test_both_layers_catch_the_held_out_emergencies(
     held_out: Dict[str, ModeScore],
 ) -> None:
     both = held_out["both"]
-    assert both.caught >= MIN_CAUGHT, (
-        f"{both.caught}/{both.emergencies} held-out emergencies caught, "
+    # Plain numbers only: pytest would print the ModeScore, cases and all.
+    caught, total = int(both.caught), int(both.emergencies)
+    assert caught >= MIN_CAUGHT, (
+        f"{caught}/{total} held-out emergencies caught, "
         f"fewer than the {MIN_CAUGHT} of the first run"
     )
 
@@ -58,21 +62,23 @@ def test_both_layers_catch_the_held_out_emergencies(
 def test_both_layers_add_recall_over_the_lexicon_alone(
     held_out: Dict[str, ModeScore],
 ) -> None:
-    assert held_out["both"].caught > held_out["lexicon"].caught
+    both, lexicon = int(held_out["both"].caught), int(held_out["lexicon"].caught)
+    assert both > lexicon
 
 
 def test_over_triage_stays_bounded(held_out: Dict[str, ModeScore]) -> None:
     both = held_out["both"]
-    assert len(both.over_triaged) <= MAX_OVER_TRIAGED, (
-        f"{len(both.over_triaged)}/{both.near_misses} held-out near misses "
-        f"over-triaged, more than the {MAX_OVER_TRIAGED} of the first run"
+    over, total = len(both.over_triaged), int(both.near_misses)
+    assert over <= MAX_OVER_TRIAGE * total, (
+        f"{over}/{total} held-out near misses over-triaged, "
+        f"more than the target of {MAX_OVER_TRIAGE:.0%}"
     )
-    assert both.over_triage <= 0.05
 
 
 def test_urgent_signs_are_caught(held_out: Dict[str, ModeScore]) -> None:
     both = held_out["both"]
-    assert both.urgent_caught >= MIN_URGENT_CAUGHT, (
-        f"{both.urgent_caught}/{both.urgent} held-out urgent signs caught, "
+    caught, total = int(both.urgent_caught), int(both.urgent)
+    assert caught >= MIN_URGENT_CAUGHT, (
+        f"{caught}/{total} held-out urgent signs caught, "
         f"fewer than the {MIN_URGENT_CAUGHT} of the first run"
     )

@@ -155,7 +155,7 @@ def test_a_clear_sign_nothing_in_training_resembles_is_asked_not_escalated() -> 
 
 
 def test_a_possible_sign_wrapped_in_a_question_is_still_asked_about() -> None:
-    """"is it normal to get breathless?" is often asked by someone who is: one direct
+    """ "is it normal to get breathless?" is often asked by someone who is: one direct
     question; a denied possible sign ("no trouble breathing") drops to nothing."""
     from bot.safety.detector import ASKED_ABOUT
 
@@ -169,7 +169,7 @@ def test_a_possible_sign_wrapped_in_a_question_is_still_asked_about() -> None:
 
 
 def test_a_lexicon_sign_the_classifier_gives_almost_nothing_is_doubted() -> None:
-    """"my calf seized up": the lexicon hears a seizure, the classifier a cramp (a
+    """ "my calf seized up": the lexicon hears a seizure, the classifier a cramp (a
     seizure score near 0, whatever else it half-hears): asked, not escalated."""
     from bot.nlu.semantic_red_flag_extractor import lexicon_in_doubt
 
@@ -184,8 +184,8 @@ def test_a_lexicon_sign_the_classifier_gives_almost_nothing_is_doubted() -> None
     assert not lexicon_in_doubt(config, half_heard, dispositions, [])
 
 
-def test_a_lexicon_sign_in_a_message_the_classifier_files_under_another_sign_stands() -> None:
-    """"stopped baclofen 4 days ago and just had a seizure": the classifier is sure of
+def test_a_lexicon_sign_the_classifier_files_under_another_sign_stands() -> None:
+    """ "stopped baclofen 4 days ago and just had a seizure": the classifier is sure of
     an urgent sign (stopping baclofen) and gives the seizure nothing; the message is a
     clinical report, so the lexicon's seizure is meant literally and escalates."""
     from bot.nlu.semantic_red_flag_extractor import lexicon_in_doubt

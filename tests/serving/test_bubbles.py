@@ -15,6 +15,7 @@ def installed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(OutputChannel, "send_response", OutputChannel.send_response)
     bubbles.install()
 
+
 LONG_REPLY = "\n\n".join(
     f"Step {n}: drink water with a pinch of salt or an oral rehydration drink, "
     "stretch the cramping muscle gently for thirty seconds, and rest with a warm "

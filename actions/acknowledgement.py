@@ -1,0 +1,112 @@
+"""The first screen question, with what the person said heard back first.
+
+Why: a person in pain who writes "day 3 off kratom and my butt is cramping" and gets
+"Before any tips, a few quick safety questions" feels unheard (a review: 14 of 32
+first replies). One line that names their pain and their drug, then the questions.
+The line never says it is not dangerous: the screen that follows checks that.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
+
+import yaml
+from rasa_sdk import Action
+from rasa_sdk.events import EventType, SlotSet
+
+from actions import checkin_scores
+from actions.guidance import contexts_of
+from actions.paths import data_dir
+from actions.slots import BODY_LOCATION, SUBSTANCE, SUBSTANCE_CLASS
+
+if TYPE_CHECKING:
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+FIRST_QUESTION = "utter_ask_screen_breathing"
+ASKING_FOR = "asking_for"
+SOMEONE_ELSE = "someone_else"
+CARER = "carer"  # the context of data/knowledge/contexts.yml
+NOTHING = "none"
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> Dict[str, Dict[str, str]]:
+    path = data_dir() / "dialogue" / "acknowledgements.yml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        key: {str(k): str(v) for k, v in value.items()}
+        for key, value in document.items()
+    }
+
+
+def acknowledgement(
+    body_location: Optional[str],
+    substance: Optional[str],
+    substance_class: Optional[str],
+    someone_else: bool = False,
+) -> Optional[str]:
+    """One line that hears back the pain and the drug, or None when nothing was said;
+    for someone asking about another person, a line for the one watching it."""
+    phrases = _phrases()
+    if someone_else:
+        return phrases["templates"]["someone_else"]
+    pain = phrases["pain"].get(body_location or "")
+    stopped_nothing = substance_class == NOTHING
+    drug = None
+    if not stopped_nothing:
+        drug = substance if substance and substance != substance_class else None
+        drug = drug or phrases["substance"].get(substance_class or "")
+    templates = phrases["templates"]
+    if pain and drug:
+        return templates["pain_and_substance"].format(pain=pain, substance=drug)
+    if pain and stopped_nothing:
+        return templates["nothing_stopped"].format(pain=pain)
+    if pain:
+        return templates["pain_only"].format(pain=pain)
+    if drug:
+        return templates["substance_only"].format(substance=drug)
+    return None
+
+
+class ActionAskScreenBreathing(Action):
+    """Asks the screen's first question, after one line that hears the person."""
+
+    def name(self) -> Text:
+        """The action's name in the domain (the form asks `action_ask_<slot>`)."""
+        return "action_ask_screen_breathing"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """The acknowledgement once per conversation (not in a check-in, not when the
+        question is asked again), then the question with its buttons."""
+        someone_else = CARER in contexts_of(tracker)
+        if not checkin_scores.in_progress(tracker) and not _asked_before(tracker):
+            line = acknowledgement(
+                tracker.get_slot(BODY_LOCATION),
+                tracker.get_slot(SUBSTANCE),
+                tracker.get_slot(SUBSTANCE_CLASS),
+                someone_else,
+            )
+            if line:
+                dispatcher.utter_message(text=line)
+        if someone_else:
+            # The later questions follow the slot (their "they" variants).
+            dispatcher.utter_message(response=f"{FIRST_QUESTION}_{SOMEONE_ELSE}")
+            return [SlotSet(ASKING_FOR, SOMEONE_ELSE)]
+        dispatcher.utter_message(response=FIRST_QUESTION)
+        return []
+
+
+def _asked_before(tracker: "Tracker") -> bool:
+    """Whether this conversation has already been asked the first question."""
+    return any(
+        event.get("event") == "action"
+        and event.get("name") == "action_ask_screen_breathing"
+        for event in tracker.events
+    )

@@ -1,0 +1,36 @@
+"""The line before the first screen question hears back what the person said."""
+
+from __future__ import annotations
+
+from actions.acknowledgement import acknowledgement
+
+
+def test_pain_and_drug_are_both_heard() -> None:
+    line = acknowledgement("buttock", "kratom", "opioid")
+    assert line is not None
+    assert "buttocks" in line and "kratom" in line and "withdrawal" in line
+
+
+def test_a_class_stands_in_for_an_unnamed_drug() -> None:
+    line = acknowledgement("calf", "benzodiazepine", "benzodiazepine")
+    assert line is not None and "benzodiazepines" in line
+
+
+def test_no_drug_means_no_word_about_withdrawal() -> None:
+    line = acknowledgement("buttock", None, "none")
+    assert line is not None and "withdrawal" not in line and "stopping" not in line
+
+
+def test_nothing_said_gets_no_line() -> None:
+    assert acknowledgement(None, None, None) is None
+
+
+def test_it_never_says_the_pain_is_not_dangerous() -> None:
+    for place in ("lower_back", "whole_body", "leg"):
+        line = acknowledgement(place, "heroin", "opioid") or ""
+        assert "not dangerous" not in line and "nothing to worry" not in line
+
+
+def test_someone_asking_for_another_person_is_thanked_not_pitied() -> None:
+    line = acknowledgement("leg", "heroin", "opioid", someone_else=True)
+    assert line is not None and "them" in line and "you're going through" not in line
