@@ -25,6 +25,7 @@ from actions.slots import (
     REQUESTED_SLOT,
     SCREEN_FLAG,
     SCREEN_REASKS,
+    SUBSTANCE_CLASS,
     TRIAGE_LEVEL,
 )
 from bot import checkins
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
 ACTIVE = "active"
 STOPPED = "stopped"
 OFFERED = "offered"
+NOTHING_STOPPED = "none"  # the substance_class of "nothing, just a question"
 OFFER_BUTTONS = [
     {"title": "Yes, check in tomorrow", "payload": "/opt_in_check_in"},
     {"title": "No thanks", "payload": "/stop_check_ins"},
@@ -50,9 +52,12 @@ def forget_schedule(sender_id: str) -> None:
 def offer_check_in(
     dispatcher: "CollectingDispatcher", tracker: "Tracker"
 ) -> List[EventType]:
-    """Offers check-ins once, to someone who has not decided yet; a typed yes or no
-    then answers the offer (bot/policies/screen_policy.py)."""
+    """Offers check-ins once, to someone who has not decided yet and is coming off
+    something (buttock pain from sitting has no days of withdrawal to follow); a typed
+    yes or no then answers the offer (bot/policies/screen_policy.py)."""
     if tracker.get_slot(CHECK_INS) is not None:
+        return []
+    if tracker.get_slot(SUBSTANCE_CLASS) in (None, NOTHING_STOPPED):
         return []
     dispatcher.utter_message(
         text=(

@@ -36,6 +36,7 @@ from actions.slots import (
     CORRECTED_FLAGS,
     EMERGENCY,
     NO,
+    REGION,
     SCREEN_FLAG,
     SCREEN_REASKS,
     TRIAGE_LEVEL,
@@ -43,7 +44,7 @@ from actions.slots import (
     URGENT,
     YES,
 )
-from bot.safety.catalogue import GENERIC_FLAG, red_flag
+from bot.safety.catalogue import GENERIC_FLAG, red_flag, region
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -122,6 +123,7 @@ class ActionConfirmRedFlag(Action):
 
 
 GUIDANCE_ACTION = "action_self_care_guidance"
+CLOSING_INTENTS = ("goodbye", "thank")
 
 # What a question asked together with a possible sign gets once the person says No.
 RESUME_ACTIONS: Dict[str, str] = {
@@ -171,6 +173,18 @@ class ActionResolveConfirmation(Action):
                 return done + self._de_escalate(tracker, flag_id)
             # Any other answer keeps the escalation: the safety policy repeats the
             # emergency advice next.
+            return done
+        if answer is None and intent.get("name") in CLOSING_INTENTS:
+            # "ok thanks, bye" leaves the question unanswered: no alarm for what was
+            # never said (a review: 911 for a goodbye), but the way to help if it is.
+            place = region(tracker.get_slot(REGION))
+            flag = red_flag(flag_id)
+            dispatcher.utter_message(
+                text=(
+                    f"Okay, take care. If you do have {flag.name}, now or later, call "
+                    f"{place.emergency} straight away. I'm here any time."
+                )
+            )
             return done
         asks = int(tracker.get_slot(CONFIRM_ASKS) or 1)
         if answer is None and asks < MAX_ASKS:

@@ -23,7 +23,14 @@ from actions.guidance import person_of, render
 from actions.knowledge_base import knowledge_base
 from actions.paths import data_dir
 from actions.slots import EMERGENCY, REGION, REQUESTED_SLOT, SCREEN_FLAG, TRIAGE_LEVEL
-from bot.safety.catalogue import GENERIC_FLAG, RedFlag, Region, red_flag, region
+from bot.safety.catalogue import (
+    GENERIC_FLAG,
+    RedFlag,
+    Region,
+    red_flag,
+    region,
+    steps_for,
+)
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -92,7 +99,7 @@ def emergency_message(flags: List[RedFlag], place: Region, text: str = "") -> st
         f"You mentioned {names}. {lead.why}",
         "While you wait:",
     ]
-    steps = [step for flag in flags for step in flag.do_now]
+    steps = steps_for(flags)
     steps.append(
         "Unlock the door, keep your phone on, and have someone stay with you "
         "if possible."
@@ -183,7 +190,7 @@ def reminder_message(
         ).strip()
     ]
     if flags[0].flag_id != SUICIDAL:
-        steps = dict.fromkeys(step for flag in flags for step in flag.do_now)
+        steps = steps_for(flags)
         lines += ["While you wait:", *(f"• {step}" for step in steps)]
     lines.append(
         "This needs a medical team to check, so I won't give home tips until then. "

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from rasa_sdk.executor import CollectingDispatcher
 
 HARM_REDUCTION_ACTION = "action_harm_reduction"
+GUIDANCE_ACTION = "action_self_care_guidance"
 START_BUTTONS = [
     {"title": "Buttock pain", "payload": "/describe_symptoms"},
     {"title": "Cramps in my legs", "payload": "/describe_symptoms"},
@@ -56,17 +57,16 @@ class ActionFallback(Action):
         if foreign:
             dispatcher.utter_message(text=foreign)
             return []
-        asked = [
-            topic
-            for topic in questions_in(message, whole_message=True)
-            if topic in HARM_REDUCTION_TOPICS
-        ]
-        if asked:
-            # "is the samhsa line confidential?": the words name a question the bot
-            # can answer, whatever the intent classifier made of it.
-            return [FollowupAction(HARM_REDUCTION_ACTION)]
-        intent = (message.get("intent") or {}).get("name")
+        # "is the samhsa line confidential?", "is a hot bath ok if i get dizzy": the
+        # words name a question the bot can answer, whatever the intent classifier
+        # made of it. Self-care topics only once the screen is done.
+        topics = questions_in(message, whole_message=True)
         level = tracker.get_slot(TRIAGE_LEVEL)
+        if any(topic in HARM_REDUCTION_TOPICS for topic in topics):
+            return [FollowupAction(HARM_REDUCTION_ACTION)]
+        if topics and level not in (None, EMERGENCY):
+            return [FollowupAction(GUIDANCE_ACTION)]
+        intent = (message.get("intent") or {}).get("name")
         if intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")
         else:

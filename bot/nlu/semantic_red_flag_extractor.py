@@ -38,9 +38,8 @@ from bot.nlu.red_flag_extractor import (
     REPAIRED_TEXT_KEY,
     SET_ASIDE_KEY,
 )
-from bot.safety.detector import ASKED_ABOUT
+from bot.safety.detector import ASKED_ABOUT, RedFlagDetector
 from bot.safety.exemplar_tables import exemplars_from_lookup_tables
-from bot.safety.detector import RedFlagDetector
 from bot.safety.names import EMERGENCY, POSSIBLE_RED_FLAG_ENTITY, URGENT
 from bot.safety.semantic import (
     NO_SIGN,

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -36,6 +36,9 @@ class RedFlag:
     source: str
     confirm: str = "Just to check: is this happening right now?"
     disposition_source: str = ""
+    # Entries whose "do now" steps this one's replace when both are raised: an
+    # overdose's recovery position, not breathing's "sit upright".
+    replaces_steps_of: Tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,9 @@ def red_flags() -> Dict[str, RedFlag]:
             source=str(_require(entry, "source", where)),
             confirm=str(_require(entry, "confirm", where)),
             disposition_source=str(_require(entry, "disposition_source", where)),
+            replaces_steps_of=tuple(
+                str(other) for other in entry.get("replaces_steps_of") or ()
+            ),
         )
     return entries
 
@@ -146,3 +152,13 @@ def region(region_id: Optional[str]) -> Region:
         if candidate and candidate in listed:
             return listed[candidate]
     return listed[default]
+
+
+def steps_for(flags: Sequence[RedFlag]) -> List[str]:
+    """The "do now" steps of several raised entries, each once, without the steps of
+    an entry another one replaces."""
+    replaced = {other for flag in flags for other in flag.replaces_steps_of}
+    steps = [
+        step for flag in flags if flag.flag_id not in replaced for step in flag.do_now
+    ]
+    return list(dict.fromkeys(steps))

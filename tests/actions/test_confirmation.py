@@ -107,3 +107,20 @@ async def test_a_no_after_the_advice_answers_the_question_that_raised_it(
     events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
 
     assert FollowupAction("action_self_care_guidance") in events
+
+
+async def test_a_goodbye_to_the_question_is_no_alarm_but_says_when_to_call(
+    dispatcher, make_tracker, domain
+) -> None:
+    """A review: "ok thanks, bye" to a question about a possible sign got 911."""
+    tracker = make_tracker(
+        "ok thanks, bye",
+        "goodbye",
+        slots={"confirm_flag": "cauda_equina", "confirm_mode": "possible"},
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    [reply] = [m["text"] for m in dispatcher.messages]
+    assert "take care" in reply and "911" in reply
+    assert not [e for e in events if e.get("name") == "triage_level"]

@@ -300,6 +300,7 @@ async def test_a_screen_flag_is_named_when_the_message_itself_has_none(
         "I rang 111",
         "my wife is driving me to the ER",
         "I'm at the ER now",
+        "I ALREADY CALLED. hes on his side. what now",
     ],
 )
 async def test_someone_who_called_for_help_is_helped_to_hand_over(
@@ -329,6 +330,7 @@ async def test_someone_who_called_for_help_is_helped_to_hand_over(
         "can you call an ambulance for me",
         "i dont want to go to the hospital",
         "I can't call 911 they will arrest me",
+        "i just called my mum, he is blue",
     ],
 )
 def test_asking_about_or_refusing_help_is_not_help_on_its_way(text: str) -> None:
@@ -372,3 +374,15 @@ def test_later_replies_about_suicidal_thoughts_do_not_repeat_the_same_words() ->
 
     assert len(set(replies)) == 3
     assert all("988" in reply and "911" in reply for reply in replies)
+
+
+def test_an_overdose_with_breathing_trouble_gets_the_recovery_position_only() -> None:
+    """A review: "Sit upright" (for breathlessness) beside the recovery position."""
+    from actions.emergency import emergency_message
+    from bot.safety.catalogue import region
+
+    reply = emergency_message(
+        [catalogue_entry("overdose"), catalogue_entry("breathing")], region("us")
+    )
+
+    assert "on their side" in reply and "Sit upright" not in reply

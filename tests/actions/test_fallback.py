@@ -1,0 +1,43 @@
+"""The fallback hands a question it can answer to the action that answers it."""
+
+from __future__ import annotations
+
+from rasa_sdk.events import FollowupAction
+
+from actions.fallback import ActionFallback
+
+
+async def test_a_harm_reduction_question_the_classifier_missed_is_answered(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker("is the samhsa line confidential?", "out_of_scope")
+
+    events = await ActionFallback().run(dispatcher, tracker, domain)
+
+    assert events == [FollowupAction("action_harm_reduction")]
+    assert not dispatcher.messages
+
+
+async def test_a_self_care_question_after_the_screen_gets_the_guidance(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker(
+        "so is a hot bath ok if i get dizzy in it",
+        "nlu_fallback",
+        slots={"triage_level": "self_care"},
+    )
+
+    events = await ActionFallback().run(dispatcher, tracker, domain)
+
+    assert events == [FollowupAction("action_self_care_guidance")]
+
+
+async def test_nothing_recognisable_still_gets_the_kind_hint(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker("asdf qwerty", "nlu_fallback")
+
+    events = await ActionFallback().run(dispatcher, tracker, domain)
+
+    assert events == [] and dispatcher.messages[0]["response"] == "utter_default"
+    assert dispatcher.messages[1]["buttons"]
