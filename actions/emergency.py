@@ -118,10 +118,36 @@ EMERGENCY_TOPICS = ("police", "after_naloxone", "helpline_privacy", "naloxone")
 
 
 @lru_cache(maxsize=1)
+def _help_arrived_document() -> Dict[str, Any]:
+    path = data_dir() / "dialogue" / "help_arrived.yml"
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def refuses_help(text: str) -> bool:
+    """Whether the person says they will not call or go ("im not calling 911")."""
+    normalised = normalise(text)
+    return any(
+        re.search(str(pattern), normalised)
+        for pattern in _help_arrived_document().get("refusals") or []
+    )
+
+
+def refusal_message(place: Region) -> str:
+    """The next-safest way to a medical team, for someone who won't call."""
+    urgent = (
+        f"If you're not sure where to go, {place.urgent} can tell you. "
+        if (place.urgent)
+        else ""
+    )
+    return str(_help_arrived_document()["refusal_reply"]).format(
+        urgent=urgent, emergency=place.emergency
+    )
+
+
+@lru_cache(maxsize=1)
 def _help_arrived_words() -> Tuple[List[str], List["re.Pattern[str]"]]:
     """The phrases and patterns of data/dialogue/help_arrived.yml."""
-    path = data_dir() / "dialogue" / "help_arrived.yml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = _help_arrived_document()
     phrases = [normalise(str(p)) for p in document["phrases"]]
     patterns = [re.compile(str(p)) for p in document.get("patterns") or []]
     return phrases, patterns
@@ -227,7 +253,13 @@ class ActionEmergency(Action):
         flags = [red_flag(flag_id) for flag_id in ids]
         if already_escalated and not new_ids and not region_changed:
             intent = (tracker.latest_message.get("intent") or {}).get("name", "")
-            if help_is_coming(tracker.latest_message.get("text") or ""):
+            said = tracker.latest_message.get("text") or ""
+            if refuses_help(said) and all(
+                flag.flag_id in _help_arrived_document()["refusal_fits"]
+                for flag in flags
+            ):
+                dispatcher.utter_message(text=refusal_message(place))
+            elif help_is_coming(said):
                 dispatcher.utter_message(
                     text=handover_message(flags, place),
                     buttons=[

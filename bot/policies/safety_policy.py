@@ -57,6 +57,8 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
 )
 
+from actions.answers import NO, read_answer
+from actions.confirmation import topic_slot_for
 from bot.language import is_other_language
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
 from bot.nlu.semantic_red_flag_extractor import (
@@ -84,6 +86,7 @@ SUMMARY_ACTION = "summary_action"
 EMERGENCY = "emergency"
 SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (6)
 SEMANTIC_EXTRACTOR = SemanticRedFlagExtractor.__name__
+SCREEN_FLAG_SLOT = "screen_flag"  # the sign a Yes in the screen escalated
 
 
 def possible_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
@@ -301,13 +304,38 @@ class SafetyPolicy(Policy):
     def _is_correction(
         self, tracker: DialogueStateTracker, intent: Optional[Text]
     ) -> bool:
-        """Whether the message may say the escalation was a misunderstanding."""
+        """Whether the message may say the escalation was a misunderstanding: a
+        correction, or a plain denial of the very sign ("emergency?? no I can walk
+        ok, pee ok" after the reply about the nerves of the lower back)."""
+        if self._denies_the_sign(tracker, intent):
+            return True
         if intent not in self.config[CORRECTION_INTENTS]:
             return False
         if intent != "deny":
             return True
         words = (tracker.latest_message.text or "").lower().split()
         return not words or words[0].strip(",.!") in self.config[CORRECTION_OPENERS]
+
+    @staticmethod
+    def _denies_the_sign(tracker: DialogueStateTracker, intent: Optional[Text]) -> bool:
+        """Whether the latest message, read as an answer to the question about the
+        sign that escalated, is a No (only a No to the direct question that follows
+        de-escalates)."""
+        raised = [
+            flag
+            for event in tracker.applied_events()
+            if isinstance(event, UserUttered) and event is not tracker.latest_message
+            for flag in emergency_flags(event.entities)
+        ]
+        flag = raised[-1] if raised else tracker.get_slot(SCREEN_FLAG_SLOT)
+        topic = topic_slot_for(str(flag)) if flag else None
+        if topic is None:
+            return False
+        confidence = float((tracker.latest_message.intent or {}).get("confidence") or 0)
+        answer = read_answer(
+            tracker.latest_message.text or "", topic, intent, confidence
+        )
+        return answer == NO
 
     def _after_resolution(self, tracker: DialogueStateTracker) -> Tuple[Text, Text]:
         """After the answer to a direct question was read."""

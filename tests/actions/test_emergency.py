@@ -386,3 +386,52 @@ def test_an_overdose_with_breathing_trouble_gets_the_recovery_position_only() ->
     )
 
     assert "on their side" in reply and "Sit upright" not in reply
+
+
+async def test_someone_who_will_not_call_gets_the_next_safest_way_to_care(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    """A review: "im not calling 911. what else can i do" got "call 911 now" again."""
+    earlier = [
+        user_said(
+            "my arm is red hot and spreading and i have a fever",
+            "report_emergency",
+            [red_flag("infection")],
+        ),
+        ActionExecuted("action_emergency"),
+        SlotSet("triage_level", "emergency"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = make_tracker(
+        "im not calling 911. what else can i do",
+        "ask_what_to_do",
+        slots={"triage_level": "emergency"},
+        events=earlier,
+    )
+
+    events = await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert "taxi" in reply and "call 911 now" not in reply
+    assert SlotSet("triage_level", "emergency") in events  # still escalated
+
+
+async def test_someone_who_will_not_call_for_an_overdose_is_still_told_to(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = [
+        user_said("he wont wake up", "report_emergency", [red_flag("overdose")]),
+        ActionExecuted("action_emergency"),
+        SlotSet("triage_level", "emergency"),
+        ActionExecuted("action_listen"),
+    ]
+    tracker = make_tracker(
+        "no ambulance, what else",
+        "ask_what_to_do",
+        slots={"triage_level": "emergency"},
+        events=earlier,
+    )
+
+    await run(dispatcher, tracker, domain)
+
+    assert "taxi" not in texts(dispatcher)[0] and "911" in texts(dispatcher)[0]

@@ -73,6 +73,19 @@ async def test_a_correction_whose_denial_the_encoder_misreads_is_asked_about(
     assert await person.slot("triage_level") is None
 
 
+async def test_a_plain_denial_of_the_sign_is_taken_as_a_correction(
+    person: Person,
+) -> None:
+    """A review: "no I can walk ok, pee ok" after the reply about the nerves of the
+    lower back got the emergency reply again; it gets the one direct question."""
+    alarm = await person.says("my lower back hurts and i cant feel between my legs")
+    assert alarm.startswith("🚨")
+    question = await person.says(
+        "emergency?? no i can feel everything down there, i can walk ok and pee ok"
+    )
+    assert not question.startswith("🚨") and "[No]" in question, question
+
+
 async def test_anything_but_an_explicit_no_keeps_the_escalation(person: Person) -> None:
     await person.says("i think im having a seizure")
     await person.says("that's not what i meant")
