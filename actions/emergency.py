@@ -22,7 +22,14 @@ from actions.conversation import (
 from actions.guidance import person_of, render
 from actions.knowledge_base import knowledge_base
 from actions.paths import data_dir
-from actions.slots import EMERGENCY, REGION, REQUESTED_SLOT, SCREEN_FLAG, TRIAGE_LEVEL
+from actions.slots import (
+    EMERGENCY,
+    REGION,
+    REQUESTED_SLOT,
+    SCREEN_FLAG,
+    SUBSTANCE_CLASS,
+    TRIAGE_LEVEL,
+)
 from bot.safety.catalogue import (
     GENERIC_FLAG,
     RedFlag,
@@ -31,6 +38,7 @@ from bot.safety.catalogue import (
     region,
     steps_for,
 )
+from bot.safety.context_signs import signs_in_context
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -240,7 +248,10 @@ class ActionEmergency(Action):
     ) -> List[EventType]:
         """Leads with the number to call; ends any form; sets `triage_level`."""
         place = region(tracker.get_slot(REGION))
-        new_ids = latest_flags(tracker, EMERGENCY)
+        new_ids = latest_flags(tracker, EMERGENCY) or signs_in_context(
+            tracker.latest_message.get("text") or "",
+            tracker.get_slot(SUBSTANCE_CLASS),
+        )
         already_escalated = emergency_reply_sent(tracker, self.name())
         region_changed = any(
             e.get("entity") == REGION

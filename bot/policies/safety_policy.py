@@ -65,6 +65,7 @@ from bot.nlu.semantic_red_flag_extractor import (
     POSSIBLE_RED_FLAG_ENTITY,
     SemanticRedFlagExtractor,
 )
+from bot.safety.context_signs import signs_in_context
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ EMERGENCY = "emergency"
 SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (6)
 SEMANTIC_EXTRACTOR = SemanticRedFlagExtractor.__name__
 SCREEN_FLAG_SLOT = "screen_flag"  # the sign a Yes in the screen escalated
+SUBSTANCE_CLASS_SLOT = "substance_class"
 
 
 def possible_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
@@ -251,7 +253,10 @@ class SafetyPolicy(Policy):
         intent = (tracker.latest_message.intent or {}).get("name")
         if latest_action == ACTION_LISTEN_NAME:
             entities = tracker.latest_message.entities
-            flags = emergency_flags(entities)
+            flags = emergency_flags(entities) or signs_in_context(
+                tracker.latest_message.text or "",
+                tracker.get_slot(SUBSTANCE_CLASS_SLOT),
+            )
             if (
                 flags
                 and self._escalated(tracker, before_latest=True)

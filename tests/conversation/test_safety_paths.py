@@ -86,6 +86,16 @@ async def test_a_plain_denial_of_the_sign_is_taken_as_a_correction(
     assert not question.startswith("🚨") and "[No]" in question, question
 
 
+async def test_a_fever_said_later_after_stopping_baclofen_escalates(
+    person: Person,
+) -> None:
+    """A review: baclofen stopped in the first message, fever five turns later, and
+    no one said to call for help."""
+    await person.says("ran out of my baclofen 2 days ago, legs are spasming")
+    reply = await person.says("oh and i feel feverish now too")
+    assert reply.startswith("🚨") and "baclofen" in reply.lower(), reply
+
+
 async def test_anything_but_an_explicit_no_keeps_the_escalation(person: Person) -> None:
     await person.says("i think im having a seizure")
     await person.says("that's not what i meant")

@@ -1,0 +1,66 @@
+"""Emergency signs said over two messages: a fact given earlier in the conversation (a
+drug stopped) and a symptom given now.
+
+Why: the lexicon and the encoder read one message at a time. A person on baclofen who
+said so in their first message and, five turns later, "I told you I feel a bit
+feverish, and my legs are really stiff" was never told to call for help (a review):
+fever after stopping baclofen is the catalogue's own emergency, but no single message
+held both. The safety policy escalates on these signs, and the emergency reply names
+them, through this one function.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+from bot.importer import load_project_lexicon
+from bot.language import normalise
+from bot.paths import data_dir
+from bot.safety.detector import RedFlagDetector
+from bot.safety.names import EMERGENCY
+
+CONTEXT_FILE = ("safety", "context_signs.yml")
+
+
+@lru_cache(maxsize=1)
+def _contexts() -> Dict[str, Tuple[str, Tuple[str, ...]]]:
+    """substance class -> (the words the earlier fact stands for, the trigger words)."""
+    path = data_dir().joinpath(*CONTEXT_FILE)
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        str(name): (
+            str(entry["earlier"]),
+            tuple(normalise(str(w)) for w in entry.get("when_said") or ()),
+        )
+        for name, entry in (document.get("substance_class") or {}).items()
+    }
+
+
+@lru_cache(maxsize=1)
+def _detector() -> RedFlagDetector:
+    return RedFlagDetector(load_project_lexicon())
+
+
+def signs_in_context(text: str, substance_class: Optional[str]) -> List[str]:
+    """Emergency signs `text` makes together with what the conversation already knows
+    (`substance_class`), that `text` alone does not."""
+    context = _contexts().get(substance_class or "")
+    if context is None or not text.strip():
+        return []
+    earlier, when_said = context
+    if not any(f" {word} " in f" {normalise(text)} " for word in when_said):
+        return []
+    detector = _detector()
+    alone = {hit.flag_id for hit in detector.detect(text)}
+    # The sign must rest on a trigger word the detector took as said now ("no fever,
+    # legs a bit stiff" holds "fever" denied, and stiffness alone is not enough).
+    return [
+        hit.flag_id
+        for hit in detector.detect(f"{earlier} {text}")
+        if hit.disposition == EMERGENCY
+        and hit.flag_id not in alone
+        and any(f" {word} " in f" {normalise(hit.evidence)} " for word in when_said)
+    ]
