@@ -113,6 +113,19 @@ def emergency_reply_sent(tracker: "Tracker", action_name: str) -> bool:
     )
 
 
+def mentioned(tracker: "Tracker", entity: str) -> List[str]:
+    """Every value of `entity` the person gave since the last restart, in order, each
+    once ("my butt", later "and my legs": both, for the summary)."""
+    values: Dict[str, None] = {}
+    for event in _events_since_restart(tracker.events):
+        if event.get("event") != "user":
+            continue
+        for found in (event.get("parse_data") or {}).get("entities") or []:
+            if found.get("entity") == entity and found.get("value") is not None:
+                values[str(found["value"])] = None
+    return list(values)
+
+
 def emergency_replies_sent(tracker: "Tracker", action_name: str) -> int:
     """How many emergency replies (the full one and reminders) this conversation has
     had since the last corrected false alarm."""

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 
 from actions.checkin_chart import chart_message
 from actions.checkin_scores import state_of, summary_line
-from actions.conversation import reported_flags
+from actions.conversation import mentioned, reported_flags
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
     BODY_LOCATION,
@@ -58,6 +58,14 @@ def _time_since(hours: Optional[float]) -> str:
     return f"about {hours / 24:.0f} days ago"
 
 
+def _listed(values: List[str], current: Optional[str]) -> str:
+    """The values, the slot's current one included, as readable words."""
+    if current and str(current) not in values:
+        values = [*values, str(current)]
+    # "none": the button "No pain, just a question".
+    return ", ".join(v.replace("_", " ") for v in values if v != "none")
+
+
 def summary_lines(tracker: "Tracker") -> List[str]:
     """The summary, one fact a line, only what the person reported."""
     substance = tracker.get_slot(SUBSTANCE) or tracker.get_slot(SUBSTANCE_CLASS)
@@ -73,13 +81,16 @@ def summary_lines(tracker: "Tracker") -> List[str]:
         # Days later, at a check-in: the hours are what was said on the first day.
         stopped += " (as first reported)"
     severity = tracker.get_slot(SEVERITY)
-    site = str(tracker.get_slot(BODY_LOCATION) or "unspecified site").replace("_", " ")
+    # Everything the person named, not only the last value of each slot ("my butt",
+    # later "and my legs"); a symptom and a place side by side, not "nausea in
+    # buttock" (a review).
+    sites = _listed(mentioned(tracker, BODY_LOCATION), tracker.get_slot(BODY_LOCATION))
+    symptoms = _listed(mentioned(tracker, SYMPTOM), tracker.get_slot(SYMPTOM))
     lines = [
         "Summary for your doctor (from what you typed; not a diagnosis):",
         f"• Recently stopped or reduced: {stopped}",
-        f"• Symptoms: {tracker.get_slot(SYMPTOM) or 'pain'}"
-        f" in {site}"
-        + (f", severity {severity:.0f}/10" if severity is not None else ""),
+        f"• Symptoms: {symptoms or 'pain'}; where: {sites or 'not stated'}"
+        + (f"; severity {severity:.0f}/10" if severity is not None else ""),
     ]
     answers = [
         f"{SCREEN_WORDS[slot]}: {tracker.get_slot(slot)}"

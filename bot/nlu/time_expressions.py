@@ -73,6 +73,11 @@ _NOT_A_LAST_USE = re.compile(
     r"|old\b|of age)",
     re.IGNORECASE,
 )
+# "pregnant 20 wks", "pregnancy at 28 weeks": the weeks are the pregnancy's.
+_PREGNANT_BEFORE = re.compile(
+    r"\b(?:pregnant|pregnancy|expecting)\s*(?:,|at|about|around|now|with)?\s*$",
+    re.IGNORECASE,
+)
 _SINCE_WEEKDAY = re.compile(
     rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE
 )
@@ -160,8 +165,10 @@ def _durations(text: str, today: dt.date) -> Iterator[Found]:
             continue
         if _is_rate(text, match):  # "6 percs a day" is how much, not when
             continue
-        if _NOT_A_LAST_USE.match(text, match.end()):
-            continue  # "20 weeks pregnant", "6 months clean": not the last use
+        if _NOT_A_LAST_USE.match(text, match.end()) or _PREGNANT_BEFORE.search(
+            text[: match.start()]
+        ):
+            continue  # "20 weeks pregnant", "pregnant, 20 wks": not the last use
         yield Found(round(amount * _UNIT_HOURS[unit]), match.start(), match.end())
     for match in _SINCE_WEEKDAY.finditer(text):
         days = (today.weekday() - WEEKDAYS.index(match.group(1).lower())) % 7 or 7

@@ -116,3 +116,32 @@ def test_every_screen_question_has_words_in_the_summary() -> None:
     from actions.summary import SCREEN_WORDS
 
     assert set(QUESTIONS_BY_SLOT) <= set(SCREEN_WORDS)
+
+
+def test_every_place_and_symptom_named_is_in_the_summary(make_tracker, user_said) -> None:
+    """A review: the buttocks, named first, were left out once the legs were named."""
+    from actions.summary import summary_lines
+
+    earlier = [
+        user_said(
+            "my butt cramps",
+            "describe_symptoms",
+            [
+                {"entity": "body_location", "value": "buttock"},
+                {"entity": "symptom", "value": "cramp"},
+            ],
+        ),
+        user_said(
+            "and i feel sick",
+            "describe_symptoms",
+            [{"entity": "symptom", "value": "nausea"}],
+        ),
+    ]
+    tracker = make_tracker(
+        "and my legs", "inform", slots={"body_location": "leg"}, events=earlier
+    )
+
+    [line] = [x for x in summary_lines(tracker) if x.startswith("• Symptoms")]
+
+    assert "buttock" in line and "leg" in line
+    assert "cramp" in line and "nausea" in line and "nausea in" not in line

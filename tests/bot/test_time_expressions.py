@@ -99,3 +99,20 @@ def test_severity_score(text: str, score: int) -> None:
 )
 def test_other_numbers_are_not_a_severity(text: str) -> None:
     assert severity(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        ("im 20 weeks pregnant and stopped oxy 3 days ago", 72),
+        ("pregnant 20 wks, off the pills", None),
+        ("pregnant, 20 weeks, stopped 2 days ago", 48),
+        ("im expecting at 28 weeks", None),
+    ],
+)
+def test_weeks_of_a_pregnancy_are_no_time_since_stopping(
+    text: str, hours: object
+) -> None:
+    """A review: "20 weeks pregnant" became "last use about 140 days ago"."""
+    found = hours_since_stop(text, WEDNESDAY)
+    assert (found.value if found else None) == hours
