@@ -118,7 +118,9 @@ def test_every_screen_question_has_words_in_the_summary() -> None:
     assert set(QUESTIONS_BY_SLOT) <= set(SCREEN_WORDS)
 
 
-def test_every_place_and_symptom_named_is_in_the_summary(make_tracker, user_said) -> None:
+def test_every_place_and_symptom_named_is_in_the_summary(
+    make_tracker, user_said
+) -> None:
     """A review: the buttocks, named first, were left out once the legs were named."""
     from actions.summary import summary_lines
 
