@@ -89,6 +89,8 @@ SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (6)
 SEMANTIC_EXTRACTOR = SemanticRedFlagExtractor.__name__
 SCREEN_FLAG_SLOT = "screen_flag"  # the sign a Yes in the screen escalated
 SUBSTANCE_CLASS_SLOT = "substance_class"
+MOOD_SLOT = "screen_mood"  # the screen's direct question about thoughts of suicide
+SUICIDAL_FLAG = "suicidal"
 
 
 def possible_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
@@ -291,7 +293,7 @@ class SafetyPolicy(Policy):
             if (
                 not escalated
                 and (
-                    possible_flags(entities)
+                    self._still_to_ask(tracker, possible_flags(entities))
                     or intent == self.config[UNRECOGNISED_EMERGENCY_INTENT]
                 )
                 and not is_other_language(tracker.latest_message.text or "")
@@ -320,6 +322,18 @@ class SafetyPolicy(Policy):
             return True
         words = (tracker.latest_message.text or "").lower().split()
         return not words or words[0].strip(",.!") in self.config[CORRECTION_OPENERS]
+
+    @staticmethod
+    def _still_to_ask(
+        tracker: DialogueStateTracker, possible: List[Text]
+    ) -> List[Text]:
+        """The possible signs worth the direct question. A possible (unsure) sign of
+        suicidal thoughts is not asked again once the person answered the screen's
+        direct question No (a review: asked again after angry words or a privacy
+        question); a clear sign still escalates, and the screen's question stands."""
+        if tracker.get_slot(MOOD_SLOT) == "no":
+            return [flag for flag in possible if flag != SUICIDAL_FLAG]
+        return possible
 
     @staticmethod
     def _denies_the_sign(tracker: DialogueStateTracker, intent: Optional[Text]) -> bool:

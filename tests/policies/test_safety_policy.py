@@ -354,3 +354,22 @@ def test_the_summary_is_the_whole_answer_in_an_emergency(policy, rasa_domain) ->
         ActionExecuted("action_clinician_summary"),
     )
     assert decision(policy, tracker) == LISTEN
+
+
+def test_a_possible_suicide_sign_is_not_asked_again_after_a_no(
+    policy, rasa_domain
+) -> None:
+    """Once the person answered the screen's direct question No, an unsure sign of
+    suicidal thoughts in angry words is not asked again; a clear one still escalates."""
+    possible = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    answered = [SlotSet("screen_mood", "no")]
+    unsure = conversation(
+        rasa_domain, *answered, *says("ugh whatever, useless", "deny", [possible])
+    )
+    assert decision(policy, unsure) is None
+    clear = conversation(
+        rasa_domain,
+        *answered,
+        *says("i want to end it all", "inform", [flag("suicidal")]),
+    )
+    assert decision(policy, clear) == EMERGENCY
