@@ -4,8 +4,9 @@ Why its own action, answering at once: these are not self-care tips for a muscle
 some cannot wait for a screen ("if I use tonight is it ok if I'm alone?"). An escalated
 conversation never gets here (the safety policy answers every message there). Answers,
 sources and refusals (a dose, a conversion, a prescribing decision) live in
-data/knowledge/harm_reduction.yml and questions.yml; the items' own `not_for` and
-`contexts` decide who each answer fits, so nothing here knows about substances.
+data/knowledge/harm_reduction.yml, questions.yml and questions_rev2.yml; the items'
+own `not_for` and `contexts` decide who each answer fits, so nothing here knows about
+substances.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ HARM_REDUCTION_TOPICS = (
     "ran_out",
     "after_naloxone",
     "watch_for",
+    # From the rev2 review: "who can see what I type?" is asked before anything else is
+    # said; low mood and someone else's diazepam are no self-care tip for a muscle
+    # (data/knowledge/questions_rev2.yml).
+    "privacy",
+    "low_mood",
+    "others_medicine",
 )
 GENERAL = "harm_reduction"
 MAX_ANSWERS = 2

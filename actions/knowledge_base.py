@@ -74,6 +74,11 @@ TOPICS = (
     "ran_out",
     "after_naloxone",
     "watch_for",
+    # Added from the rev2 conversation review (questions_rev2.yml).
+    "privacy",
+    "low_mood",
+    "others_medicine",
+    "medicine_more",
 )
 # The contract's vocabularies, spelled once in bot/lexicon.py; "none" is no withdrawal.
 SUBSTANCE_CLASSES = (*DRUG_CLASSES, "none")

@@ -516,3 +516,105 @@ async def test_canada_lists_no_closed_service_and_each_number_once(
     assert "wellness together" not in reply
     assert reply.count("811") == 1
     assert "988" in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "must", "must_not"),
+    [
+        pytest.param(
+            "hang on, is any of this private? who gets to read it?",
+            {},
+            ["conversation database", "delete my conversation", "medical record"],
+            ["staying safe"],
+            id="privacy",
+        ),
+        pytest.param(
+            "my dad quit drinking last week and he's so down, is that the withdrawal?",
+            {"substance_class": "alcohol", "region": "uk"},
+            ["very common", "116 123", "999"],
+            ["988"],
+            id="low-mood-carer-uk",
+        ),
+        pytest.param(
+            "is feeling depressed part of coming off oxy",
+            {"substance_class": "opioid"},
+            ["usually eases", "988", "911"],
+            [],
+            id="low-mood-self-us",
+        ),
+        pytest.param(
+            "would it be ok to take a couple of my flatmate's valium, not prescribed "
+            "to me, just to get some sleep?",
+            {"substance": "heroin", "substance_class": "opioid"},
+            ["don't take medicine prescribed for someone else", "opioids", "alcohol"],
+            ["staying safe if you use again"],
+            id="someone-elses-valium",
+        ),
+        pytest.param(
+            "been thinking about suboxone or anything that could help me get clear "
+            "of the fent for good",
+            {"substance": "fentanyl", "substance_class": "opioid"},
+            ["buprenorphine", "methadone", "findtreatment.gov"],
+            ["staying safe if you use again"],
+            id="moud-suboxone-or",
+        ),
+    ],
+)
+async def test_rev2_questions_that_cannot_wait_are_answered_at_once(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    text: str,
+    slots: Dict[str, str],
+    must: List[str],
+    must_not: List[str],
+) -> None:
+    reply = await ask(
+        ActionHarmReduction(), dispatcher, make_tracker, domain, text, **slots
+    )
+    for words in must:
+        assert words in reply
+    for words in must_not:
+        assert words not in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "slots", "must", "must_not"),
+    [
+        pytest.param(
+            "the advil has done nothing at all. anything stronger i could try?",
+            {"substance": "heroin", "substance_class": "opioid"},
+            ["pharmacist", "heating pad", "see a doctor"],
+            ["nsaid painkillers such as ibuprofen or naproxen can help"],
+            id="second-line",
+        ),
+        pytest.param(
+            "paracetamol isnt helping, what else can i take?",
+            {"substance_class": "opioid"},
+            ["midwife", "don't take ibuprofen"],
+            ["nsaid"],
+            id="second-line-pregnant",
+        ),
+    ],
+)
+async def test_a_painkiller_that_did_not_help_gets_the_next_steps_not_the_same_text(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    text: str,
+    slots: Dict[str, str],
+    must: List[str],
+    must_not: List[str],
+) -> None:
+    pregnant = "midwife" in must
+    tracker = make_tracker(
+        ("i'm 30 weeks pregnant. " if pregnant else "") + text,
+        "ask_medicine",
+        slots={"triage_level": "self_care", "body_location": "buttock", **slots},
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+    reply = said(dispatcher)
+    for words in must:
+        assert words in reply
+    for words in must_not:
+        assert words not in reply

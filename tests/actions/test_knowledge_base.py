@@ -687,3 +687,44 @@ def test_a_context_nobody_can_enter_fails_naming_it(tmp_path: Path) -> None:
     )
     with pytest.raises(KnowledgeBaseError, match="hermit.*'said'"):
         InMemoryKnowledgeBase(folder)
+
+
+def test_the_low_mood_answer_gives_each_regions_own_crisis_line() -> None:
+    """The crisis line and emergency number in the low-mood answer are the ones
+    data/safety/regions.yml gives the region: a person in Australia reads Lifeline's
+    number and 000, never 988."""
+    kb = knowledge_base()
+    listed = regions()[1].values()
+    numbers = {
+        place.region_id: found.group(0)
+        for place in listed
+        if (found := re.search(r"\d[\d ]*\d", place.crisis))
+    }
+    for place in listed:
+        items = kb.lookup("low_mood", {"region": place.region_id})
+        assert len(items) == 1, place.region_id
+        text = items[0].text
+        if place.region_id not in numbers:
+            assert "crisis line where you are" in text
+            continue
+        assert numbers[place.region_id] in text, place.region_id
+        assert f"call {place.emergency}." in text, place.region_id
+        wrong = {n for n in numbers.values() if n != numbers[place.region_id]}
+        assert not [n for n in wrong if n in text], place.region_id
+
+
+def test_the_privacy_answer_says_only_what_this_service_does() -> None:
+    """From the README: stored in the conversation database, not in the logs,
+    deleted on "delete my conversation" with the check-ins, not a medical record."""
+    (item,) = knowledge_base().lookup("privacy", {})
+    text = item.text.lower()
+    for fact in (
+        "conversation database",
+        "logs leave out what you write",
+        '"delete my conversation"',
+        "check-ins are cancelled",
+        "isn't a medical record",
+        "no person reads it",
+    ):
+        assert fact in text
+    assert "README" in item.sources[0].readable()
