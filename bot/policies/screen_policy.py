@@ -51,6 +51,7 @@ NO_WORDS = frozenset({"no", "nah", "nope", "naw", "not"})
 # "ok thanks", "ok bye": a closing, not a yes to check-ins.
 CLOSING_INTENTS = frozenset({"thank", "goodbye"})
 CORRECTION_INTENT = "correct_misunderstanding"
+HARM_REDUCTION_INTENT = "ask_harm_reduction"
 OPT_IN_PAYLOAD = "/opt_in_check_in"  # the offer's Yes button (actions/checkins.py)
 ANSWER_INTENTS = "answer_intents"
 TELL_ME_MORE = "tell_me_more"
@@ -158,13 +159,26 @@ class ScreenPolicy(Policy):
         if tracker.latest_action_name in (
             self.config[OPT_IN_ACTION],
             self.config[STOP_ACTION],
+        ) and self._asks(tracker, intent):
+            # "no thanks. how long will this last?": the offer is answered, and so is
+            # the question (a review: the question was dropped).
+            if intent == HARM_REDUCTION_INTENT:
+                return self.config[HARM_REDUCTION_ACTION]
+            if tracker.get_slot(self.config[TRIAGE_SLOT]) not in (None, "emergency"):
+                return self.config[GUIDANCE_ACTION]
+        if tracker.latest_action_name in (
+            self.config[OPT_IN_ACTION],
+            self.config[STOP_ACTION],
             self.config[SKIP_ACTION],
             self.config[FALLBACK_ACTION],
             self.config[TELL_ME_MORE],
             self.config[DELETE_ACTION],
             self.config[DELETE_CANCELLED],
+            self.config[GUIDANCE_ACTION],
         ):
-            # Each of these is a whole answer: wait for the person.
+            # Each of these is a whole answer: wait for the person (the guidance too,
+            # however it was reached: after the fallback or a declined offer the rules
+            # had no next step and added "Sorry, I didn't quite get that").
             return ACTION_LISTEN_NAME
         if tracker.latest_action_name == self.config[HARM_REDUCTION_ACTION]:
             # The question is answered; what hurts, if the message said, is screened.
@@ -173,7 +187,10 @@ class ScreenPolicy(Policy):
                 and tracker.get_slot(self.config[TRIAGE_SLOT]) is None
             ):
                 return self.config[FORM]
-            return None
+            # Otherwise the answer is the whole reply, however it was reached (the
+            # fallback hands on a question it recognises by its words; the rules had
+            # no next step for that and added "Sorry, I didn't quite get that").
+            return ACTION_LISTEN_NAME
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return None
         if intent in self.config[KEEP_OUT_INTENTS]:
@@ -233,6 +250,13 @@ class ScreenPolicy(Policy):
         if tracker.get_slot(self.config[TRIAGE_SLOT]) is None:
             return self.config[FORM]
         return self.config[GUIDANCE_ACTION]
+
+    @staticmethod
+    def _asks(tracker: DialogueStateTracker, intent: Optional[Text]) -> bool:
+        """Whether the latest message asks something (a question intent or a "?")."""
+        return (intent or "").startswith("ask_") or "?" in (
+            tracker.latest_message.text or ""
+        )
 
     @staticmethod
     def _offer_just_made(tracker: DialogueStateTracker) -> bool:
