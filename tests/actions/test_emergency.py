@@ -36,6 +36,19 @@ async def run(
     return await ActionEmergency().run(dispatcher, tracker, domain)
 
 
+def after_the_emergency_reply(
+    user_said: Any, red_flag: Any, text: str, flag_id: str
+) -> List[Any]:
+    """The events of a conversation escalated by `text` (a sign `flag_id`): the
+    emergency reply sent, the bot listening again."""
+    return [
+        user_said(text, "report_emergency", [red_flag(flag_id)]),
+        ActionExecuted("action_emergency"),
+        SlotSet("triage_level", "emergency"),
+        ActionExecuted("action_listen"),
+    ]
+
+
 async def test_leads_with_911_by_default_and_names_the_flag(
     dispatcher, make_tracker, red_flag, domain
 ) -> None:
@@ -144,12 +157,9 @@ async def test_without_a_form_it_does_not_touch_the_loop(
 async def test_a_later_turn_gets_the_shorter_reminder(
     dispatcher, make_tracker, red_flag, user_said, domain
 ) -> None:
-    earlier = [
-        user_said("my friend had a seizure", "report_emergency", [red_flag("seizure")]),
-        ActionExecuted("action_emergency"),
-        SlotSet("triage_level", "emergency"),
-        ActionExecuted("action_listen"),
-    ]
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "my friend had a seizure", "seizure"
+    )
     first_turn = CollectingDispatcher()
     await run(
         first_turn,
@@ -179,12 +189,9 @@ async def test_a_later_turn_gets_the_shorter_reminder(
 async def test_a_new_flag_on_a_later_turn_gets_the_full_reply(
     dispatcher, make_tracker, red_flag, user_said, domain
 ) -> None:
-    earlier = [
-        user_said("my friend had a seizure", "report_emergency", [red_flag("seizure")]),
-        ActionExecuted("action_emergency"),
-        SlotSet("triage_level", "emergency"),
-        ActionExecuted("action_listen"),
-    ]
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "my friend had a seizure", "seizure"
+    )
     tracker = make_tracker(
         "and now he's not breathing",
         "report_emergency",
@@ -202,12 +209,9 @@ async def test_a_new_flag_on_a_later_turn_gets_the_full_reply(
 async def test_saying_where_they_are_later_gives_the_full_reply_with_the_new_number(
     dispatcher, make_tracker, red_flag, user_said, domain
 ) -> None:
-    earlier = [
-        user_said("i can't breathe", "report_emergency", [red_flag("breathing")]),
-        ActionExecuted("action_emergency"),
-        SlotSet("triage_level", "emergency"),
-        ActionExecuted("action_listen"),
-    ]
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "i can't breathe", "breathing"
+    )
     tracker = make_tracker(
         "I'm in the UK",
         "inform",
@@ -306,12 +310,9 @@ async def test_a_screen_flag_is_named_when_the_message_itself_has_none(
 async def test_someone_who_called_for_help_is_helped_to_hand_over(
     dispatcher, make_tracker, red_flag, user_said, domain, text: str
 ) -> None:
-    earlier = [
-        user_said("he wont wake up", "report_emergency", [red_flag("overdose")]),
-        ActionExecuted("action_emergency"),
-        SlotSet("triage_level", "emergency"),
-        ActionExecuted("action_listen"),
-    ]
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "he wont wake up", "overdose"
+    )
     tracker = make_tracker(
         text, "inform", slots={"triage_level": "emergency"}, events=earlier
     )
@@ -419,12 +420,9 @@ async def test_someone_who_will_not_call_gets_the_next_safest_way_to_care(
 async def test_someone_who_will_not_call_for_an_overdose_is_still_told_to(
     dispatcher, make_tracker, red_flag, user_said, domain
 ) -> None:
-    earlier = [
-        user_said("he wont wake up", "report_emergency", [red_flag("overdose")]),
-        ActionExecuted("action_emergency"),
-        SlotSet("triage_level", "emergency"),
-        ActionExecuted("action_listen"),
-    ]
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "he wont wake up", "overdose"
+    )
     tracker = make_tracker(
         "no ambulance, what else",
         "ask_what_to_do",
