@@ -34,8 +34,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
 
+from actions.confirmation import CLOSING_INTENTS
 from bot.language import is_other_language
 from bot.policies.safety_policy import SAFETY_POLICY_PRIORITY
+from bot.safety.names import EMERGENCY
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +50,6 @@ DELETE_ACTION = "delete_action"
 DELETE_CANCELLED = "delete_cancelled"
 YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "sure", "ok", "okay", "please"})
 NO_WORDS = frozenset({"no", "nah", "nope", "naw", "not"})
-# "ok thanks", "ok bye": a closing, not a yes to check-ins.
-CLOSING_INTENTS = frozenset({"thank", "goodbye"})
 CORRECTION_INTENT = "correct_misunderstanding"
 HARM_REDUCTION_INTENT = "ask_harm_reduction"
 OPT_IN_PAYLOAD = "/opt_in_check_in"  # the offer's Yes button (actions/checkins.py)
@@ -164,7 +164,7 @@ class ScreenPolicy(Policy):
             # the question (a review: the question was dropped).
             if intent == HARM_REDUCTION_INTENT:
                 return self.config[HARM_REDUCTION_ACTION]
-            if tracker.get_slot(self.config[TRIAGE_SLOT]) not in (None, "emergency"):
+            if tracker.get_slot(self.config[TRIAGE_SLOT]) not in (None, EMERGENCY):
                 return self.config[GUIDANCE_ACTION]
         if tracker.latest_action_name in (
             self.config[OPT_IN_ACTION],
