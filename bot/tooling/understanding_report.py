@@ -35,6 +35,9 @@ from bot.tooling.safety_report import quiet_rasa_logs
 
 HELD_OUT_GLOB = "tests/heldout/understanding_heldout*.yml"
 MODEL = Path("models/triage.tar.gz")
+BLIND_SETS = frozenset({"understanding_heldout_4.yml"})
+"""Sets still blind: their failing cases are never printed (a set whose failures were
+read is spent). Sets 1 to 3 were tuned on and are development sets now."""
 FALLBACK_MARKERS = ("I didn't quite get that",)
 """The generic fallback; the out-of-scope answer and a reply in Spanish are not dead
 ends."""
@@ -185,7 +188,7 @@ def print_score(name: str, score: UnderstandingScore, verbose: bool) -> None:
         f"  {score.screen_accuracy:.1%}  ({by}); no read as yes:"
         f" {len(score.no_read_as_yes)}; yes read as no: {len(score.yes_read_as_no)}"
     )
-    if verbose:
+    if verbose and Path(name).name not in BLIND_SETS:
         for title, rows in (
             ("DEAD ENDS", score.dead_ends),
             ("NO READ AS YES", score.no_read_as_yes),
