@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from actions import checkin_scores
 from actions.guidance import contexts_of
 from actions.paths import data_dir
+from actions.screen_questions import QUESTIONS_BY_SLOT, profile_of, questions_for
 from actions.slots import BODY_LOCATION, SUBSTANCE, SUBSTANCE_CLASS
 
 if TYPE_CHECKING:
@@ -95,12 +96,25 @@ class ActionAskScreenBreathing(Action):
             )
             if line:
                 dispatcher.utter_message(text=line)
+        # How many questions: a person told "a few" and then asked six feels misled.
+        count = len(questions_ahead(tracker))
         if someone_else:
             # The later questions follow the slot (their "they" variants).
-            dispatcher.utter_message(response=f"{FIRST_QUESTION}_{SOMEONE_ELSE}")
+            dispatcher.utter_message(
+                response=f"{FIRST_QUESTION}_{SOMEONE_ELSE}", count=count
+            )
             return [SlotSet(ASKING_FOR, SOMEONE_ELSE)]
-        dispatcher.utter_message(response=FIRST_QUESTION)
+        dispatcher.utter_message(response=FIRST_QUESTION, count=count)
         return []
+
+
+def questions_ahead(tracker: "Tracker") -> List[str]:
+    """The screen questions this person will be asked, the first one included: the
+    check-in's when one is running, else those that fit what they told us."""
+    during_check_in = checkin_scores.required_slots(tracker)
+    if during_check_in is not None:
+        return [slot for slot in during_check_in if slot in QUESTIONS_BY_SLOT]
+    return questions_for(profile_of(tracker))
 
 
 def _asked_before(tracker: "Tracker") -> bool:
