@@ -16,10 +16,13 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
 from actions import checkin_scores
+from actions.checklist import questions_seen_if_all_no
+from actions.conversation import reported_flags
 from actions.guidance import contexts_of
 from actions.paths import data_dir
-from actions.screen_questions import QUESTIONS_BY_SLOT, profile_of, questions_for
-from actions.slots import BODY_LOCATION, SUBSTANCE, SUBSTANCE_CLASS
+from actions.screen_questions import QUESTIONS_BY_SLOT
+from actions.slots import BODY_LOCATION, SUBSTANCE, SUBSTANCE_CLASS, URGENT
+from bot.safety.catalogue import RedFlag, red_flag
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -28,7 +31,9 @@ if TYPE_CHECKING:
 FIRST_QUESTION = "utter_ask_screen_breathing"
 ASKING_FOR = "asking_for"
 SOMEONE_ELSE = "someone_else"
-CARER = "carer"  # the context of data/knowledge/contexts.yml
+CARER = "carer"  # the contexts of data/knowledge/contexts.yml
+PREGNANT = "pregnant"
+PREGNANCY_FLAG = "pregnancy"
 NOTHING = "none"
 
 
@@ -47,12 +52,22 @@ def acknowledgement(
     substance: Optional[str],
     substance_class: Optional[str],
     someone_else: bool = False,
+    at_risk: Optional[RedFlag] = None,
 ) -> Optional[str]:
     """One line that hears back the pain and the drug, or None when nothing was said;
-    for someone asking about another person, a line for the one watching it."""
+    for someone asking about another person, a line for the one watching it; for
+    someone with a same-day sign (`at_risk`), that sign's reason and first step, and
+    no "that's really common"."""
     phrases = _phrases()
     if someone_else:
         return phrases["templates"]["someone_else"]
+    if at_risk is not None:
+        what = phrases["pain"].get(body_location or "")
+        return phrases["templates"]["at_risk"].format(
+            why=at_risk.why,
+            do_now=at_risk.do_now[0] if at_risk.do_now else "",
+            what=what.lower() if what else phrases["templates"]["at_risk_what"],
+        )
     pain = phrases["pain"].get(body_location or "")
     stopped_nothing = substance_class == NOTHING
     drug = None
@@ -93,11 +108,12 @@ class ActionAskScreenBreathing(Action):
                 tracker.get_slot(SUBSTANCE),
                 tracker.get_slot(SUBSTANCE_CLASS),
                 someone_else,
+                at_risk=same_day_sign(tracker),
             )
             if line:
                 dispatcher.utter_message(text=line)
         # How many questions: a person told "a few" and then asked six feels misled.
-        count = len(questions_ahead(tracker))
+        count = questions_ahead(tracker)
         if someone_else:
             # The later questions follow the slot (their "they" variants).
             dispatcher.utter_message(
@@ -108,13 +124,25 @@ class ActionAskScreenBreathing(Action):
         return []
 
 
-def questions_ahead(tracker: "Tracker") -> List[str]:
-    """The screen questions this person will be asked, the first one included: the
-    check-in's when one is running, else those that fit what they told us."""
+def questions_ahead(tracker: "Tracker") -> int:
+    """How many screen questions this person will be asked, the first one included
+    (answering no to all): the check-in's when one is running, else those that fit
+    what they told us, with the checklist (`actions.checklist`)."""
     during_check_in = checkin_scores.required_slots(tracker)
     if during_check_in is not None:
-        return [slot for slot in during_check_in if slot in QUESTIONS_BY_SLOT]
-    return questions_for(profile_of(tracker))
+        return len([slot for slot in during_check_in if slot in QUESTIONS_BY_SLOT])
+    return questions_seen_if_all_no(tracker)
+
+
+def same_day_sign(tracker: "Tracker") -> Optional[RedFlag]:
+    """The first same-day (urgent) sign the person reported, pregnancy included when
+    it was said in words the lexicon does not flag ("24 weeks along")."""
+    urgent = reported_flags(tracker, URGENT)
+    if urgent:
+        return red_flag(urgent[0])
+    if PREGNANT in contexts_of(tracker):
+        return red_flag(PREGNANCY_FLAG)
+    return None
 
 
 def _asked_before(tracker: "Tracker") -> bool:

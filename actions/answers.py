@@ -47,6 +47,7 @@ class AnswerWords:
     topics: Dict[str, FrozenSet[str]]
     also_covers: Dict[str, Tuple[str, ...]]
     emoji: Dict[str, str]
+    correction_markers: Tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -70,13 +71,30 @@ def answer_words() -> AnswerWords:
         negations=frozenset(phrases(document["negations"])),
         described=by_slot("described"),
         reassuring=by_slot("reassuring"),
-        topics={slot: frozenset(words) for slot, words in by_slot("topics").items()},
+        topics=_with_combined_topics(
+            {slot: frozenset(words) for slot, words in by_slot("topics").items()},
+            document.get("combined_topics") or {},
+        ),
         also_covers={
             str(slot): tuple(str(flag) for flag in flags)
             for slot, flags in (document.get("also_covers") or {}).items()
         },
         emoji={str(k): str(v) for k, v in (document.get("emoji") or {}).items()},
+        correction_markers=phrases(document.get("correction_markers") or []),
     )
+
+
+def _with_combined_topics(
+    topics: Dict[str, FrozenSet[str]], combined: Dict[str, Sequence[str]]
+) -> Dict[str, FrozenSet[str]]:
+    """The topics, plus each combined question's: the union of its parts'."""
+    joined = {
+        str(name): frozenset().union(
+            *(topics.get(str(part), frozenset()) for part in parts)
+        )
+        for name, parts in combined.items()
+    }
+    return {**topics, **joined}
 
 
 def _find(words: List[str], phrases: Sequence[str]) -> List[int]:
@@ -176,6 +194,12 @@ def _topic_answer(
         return None
     negated = bool(present & vocab.negations) or bool(_find(words, vocab.fine_words))
     return NO if negated else YES
+
+
+def says_it_was_a_misunderstanding(text: str) -> bool:
+    """Whether the text says an alarm was a misunderstanding or a figure of speech
+    ("like its a saying", "not literally", "false alarm")."""
+    return bool(_find(normalise(text).split(), answer_words().correction_markers))
 
 
 def read_answer(

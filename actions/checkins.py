@@ -16,7 +16,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 
 from actions import checkin_scores, checkin_times
-from actions.screen_questions import SCREEN_SLOTS
+from actions.checklist import ANSWER_SLOTS
 from actions.slots import (
     CHECK_INS,
     CHECKIN,
@@ -284,7 +284,7 @@ class ActionCheckIn(Action):
             SlotSet(SCREEN_FLAG, None),
             SlotSet(SCREEN_REASKS, None),
             SlotSet(CHECKIN_ANSWER, None),
-            *(SlotSet(slot, None) for slot in SCREEN_SLOTS),
+            *(SlotSet(slot, None) for slot in ANSWER_SLOTS),
             SlotSet(CHECKIN, state),
             FollowupAction("triage_form"),
         ]

@@ -22,13 +22,14 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.answers import answer_words, read_answer
+from actions.checklist import ANSWER_SLOTS
 from actions.conversation import (
     is_a_question,
     latest_possible_flag,
     message_asked,
     reported_flags,
 )
-from actions.screen_questions import SCREEN_QUESTIONS, SCREEN_SLOTS
+from actions.screen_questions import SCREEN_QUESTIONS
 from actions.slots import (
     CONFIRM_ASKS,
     CONFIRM_FLAG,
@@ -196,7 +197,9 @@ class ActionResolveConfirmation(Action):
             return [SlotSet(CONFIRM_ASKS, float(asks + 1))]
         if answer in (YES, UNSURE, None):
             return done + self._escalate(flag_id)
-        dispatcher.utter_message(text="Okay, thank you for checking with me.")
+        # Not "thank you for checking with me": the bot did the checking (a review
+        # found it 12 times, read as robotic).
+        dispatcher.utter_message(text="Thanks, that's good to hear.")
         return done + self._resume(tracker)
 
     @staticmethod
@@ -235,6 +238,6 @@ class ActionResolveConfirmation(Action):
             SlotSet(TRIAGE_LEVEL, None),
             SlotSet(SCREEN_FLAG, None),
             SlotSet(SCREEN_REASKS, None),
-            *(SlotSet(slot, None) for slot in SCREEN_SLOTS),
+            *(SlotSet(slot, None) for slot in ANSWER_SLOTS),
             SlotSet(CORRECTED_FLAGS, corrected),
         ]

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, FrozenSet, List, Optional
 
-from actions.slots import BODY_LOCATION, SEVERITY, SUBSTANCE_CLASS, SYMPTOM
+from actions.conversation import reported_flags
+from actions.slots import BODY_LOCATION, SEVERITY, SUBSTANCE_CLASS, SYMPTOM, URGENT
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -22,6 +23,7 @@ LIMBS_AND_BUTTOCK: FrozenSet[str] = frozenset(
     {"buttock", "hip", "leg", "thigh", "calf", "foot", "arm", "whole_body"}
 )
 SEVERE_PAIN = 7
+PREGNANCY = "pregnancy"  # the same-day sign of data/safety/red_flags.yml
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,10 @@ class Profile:
     body_location: Optional[str]
     symptom: Optional[str]
     severity: Optional[float]
+    pregnant: bool = False
+    # Same-day signs already reported ("quit my xanax cold turkey"): their question is
+    # not asked (a review: "did you stop all at once?" after "cold turkey").
+    already_reported: FrozenSet[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,9 @@ SCREEN_QUESTIONS = (
     ScreenQuestion(
         "screen_baclofen", "baclofen_severe", lambda p: p.substance_class == "baclofen"
     ),
+    # Pregnant: bleeding, contractions, waters, fewer movements (NHS; a review: a
+    # woman 24 weeks pregnant was asked nothing about the pregnancy).
+    ScreenQuestion("screen_pregnancy", "pregnancy_warning", lambda p: p.pregnant),
     # A "yes" here is urgent (same day), not an emergency: see `URGENT_QUESTIONS`.
     ScreenQuestion(
         "screen_heavy_use",
@@ -101,9 +110,15 @@ def profile_of(tracker: "Tracker") -> Profile:
         body_location=tracker.get_slot(BODY_LOCATION),
         symptom=tracker.get_slot(SYMPTOM),
         severity=tracker.get_slot(SEVERITY),
+        pregnant=PREGNANCY in reported_flags(tracker),
+        already_reported=frozenset(reported_flags(tracker, URGENT)),
     )
 
 
 def questions_for(profile: Profile) -> List[str]:
     """Screen slots to ask this person, in order."""
-    return [q.slot for q in SCREEN_QUESTIONS if q.applies(profile)]
+    return [
+        q.slot
+        for q in SCREEN_QUESTIONS
+        if q.applies(profile) and q.flag not in profile.already_reported
+    ]

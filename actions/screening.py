@@ -15,13 +15,18 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions import checkin_scores
 from actions.answers import normalise, read_answer
+from actions.checklist import (
+    CHECKLIST,
+    checklist_text,
+    members,
+    read_checklist_answer,
+    screen_order,
+)
 from actions.conversation import latest_flags, questions_in
 from actions.disposition import settle_disposition
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     URGENT_QUESTIONS,
-    profile_of,
-    questions_for,
 )
 from actions.slots import (
     BODY_LOCATION,
@@ -125,7 +130,7 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         during_check_in = checkin_scores.required_slots(tracker)
         if during_check_in is not None:
             return during_check_in
-        return [SUBSTANCE_CLASS, BODY_LOCATION, *questions_for(profile_of(tracker))]
+        return [SUBSTANCE_CLASS, BODY_LOCATION, *screen_order(tracker)]
 
     async def extract_substance_class(
         self,
@@ -155,6 +160,41 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         if text in NOTHING_WORDS or read_answer(text) == NO:
             return {slot: NOTHING}
         return {}
+
+    async def extract_screen_checklist(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: "DomainDict",
+    ) -> Dict[Text, Any]:
+        """Reads the answer to the checklist (`actions.checklist`)."""
+        if tracker.get_slot(REQUESTED_SLOT) != CHECKLIST or latest_flags(
+            tracker, EMERGENCY
+        ):
+            return {}
+        message = tracker.latest_message
+        intent = message.get("intent") or {}
+        answer = read_checklist_answer(
+            message.get("text") or "",
+            intent.get("name"),
+            float(intent.get("confidence") or 0.0),
+            members(tracker),
+        )
+        return {CHECKLIST: answer} if answer else {}
+
+    async def validate_screen_checklist(
+        self,
+        value: Any,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: "DomainDict",
+    ) -> Dict[Text, Any]:
+        """ "None of these" answers every listed question no; "yes" or "not sure"
+        leaves them to be asked one at a time."""
+        if value == NO:
+            return {CHECKLIST: NO, **{slot: NO for slot in members(tracker)}}
+        dispatcher.utter_message(text=str(checklist_text()["one_at_a_time"]))
+        return {CHECKLIST: value}
 
     async def extract_screen_breathing(self, *args: Any) -> Dict[Text, Any]:
         """Reads the answer to the breathing / chest question."""
@@ -187,6 +227,16 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
     async def extract_screen_urine(self, *args: Any) -> Dict[Text, Any]:
         """Reads the answer to the dark urine question."""
         return self._answer("screen_urine", *args)
+
+    async def extract_screen_pregnancy(self, *args: Any) -> Dict[Text, Any]:
+        """Reads the answer to the pregnancy warning signs question."""
+        return self._answer("screen_pregnancy", *args)
+
+    async def validate_screen_pregnancy(
+        self, value: Any, *args: Any
+    ) -> Dict[Text, Any]:
+        """A "yes" escalates."""
+        return self._escalate_on_yes("screen_pregnancy", value)
 
     async def extract_screen_baclofen(self, *args: Any) -> Dict[Text, Any]:
         """Reads the answer to the baclofen question."""
@@ -234,6 +284,7 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         asked = tracker.get_slot(REQUESTED_SLOT)
         if asked not in (
             *QUESTIONS_BY_SLOT,
+            CHECKLIST,
             SUBSTANCE_CLASS,
             BODY_LOCATION,
             CHECKIN_ANSWER,

@@ -47,6 +47,7 @@ SCREEN_WORDS = {
     "screen_urine": "dark (cola/tea) urine after cramps",
     "screen_baclofen": "baclofen pump problem, or fever/confusion/rigidity",
     "screen_heavy_use": "daily heavy use stopped abruptly",
+    "screen_pregnancy": "bleeding, contractions, leaking fluid or fewer baby movements",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from actions.acknowledgement import acknowledgement
+from bot.safety.catalogue import red_flag
 
 
 def test_pain_and_drug_are_both_heard() -> None:
@@ -34,3 +35,12 @@ def test_it_never_says_the_pain_is_not_dangerous() -> None:
 def test_someone_asking_for_another_person_is_thanked_not_pitied() -> None:
     line = acknowledgement("leg", "heroin", "opioid", someone_else=True)
     assert line is not None and "them" in line and "you're going through" not in line
+
+
+def test_someone_at_higher_risk_is_not_told_it_is_really_common() -> None:
+    """A pregnant woman or a likely blood clot: checks first, no reassurance."""
+    line = acknowledgement("calf", "heroin", "opioid", at_risk=red_flag("pregnancy"))
+    assert line is not None
+    assert "common" not in line.lower()
+    assert "midwife" in line.lower() and "today" in line.lower()
+    assert "calf cramps" in line.lower() and "check" in line.lower()

@@ -42,7 +42,7 @@ async def test_a_no_after_a_symptom_message_just_carries_on(
     events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
 
     assert not [e for e in events if e.get("event") == "followup"]
-    assert "thank you for checking" in dispatcher.messages[0]["text"]
+    assert "good to hear" in dispatcher.messages[0]["text"]
 
 
 def test_any_other_latest_message_is_the_one_asked(make_tracker) -> None:
@@ -83,7 +83,7 @@ async def test_an_answer_in_the_words_of_the_sign_asked_about_is_read(
 
         events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
 
-        assert "thank you for checking" in dispatcher.messages[0]["text"], text
+        assert "good to hear" in dispatcher.messages[0]["text"], text
         assert not [e for e in events if e.get("name") == "triage_level"], text
 
 

@@ -87,8 +87,10 @@ async def test_required_slots_asks_what_is_missing_then_the_questions(
     required = await ValidateTriageForm().required_slots(
         [], dispatcher, tracker, domain
     )
+    questions = questions_for(profile("opioid", "buttock"))
     assert required[:2] == ["substance_class", "body_location"]
-    assert required[2:] == questions_for(profile("opioid", "buttock"))
+    # The checklist (actions/checklist.py) stands before the questions it lists.
+    assert required[2:] == [questions[0], "screen_checklist", *questions[1:]]
 
 
 async def test_required_slots_is_empty_once_escalated(
@@ -110,7 +112,8 @@ async def test_required_slots_is_empty_once_escalated(
 
 
 def screen_turn(make_tracker, intent: str, requested: str, entities=(), **slots: Any):
-    """The person answers while the form is asking `requested`."""
+    """The person answers while the form is asking `requested` (after a "yes" to the
+    checklist, so the questions are being asked one at a time)."""
     return make_tracker(
         {"affirm": "yes", "deny": "no", "unsure": "not sure"}.get(intent, intent),
         intent,
@@ -118,6 +121,8 @@ def screen_turn(make_tracker, intent: str, requested: str, entities=(), **slots:
         slots={
             "substance_class": "opioid",
             "body_location": "buttock",
+            # A "yes" to the checklist: its questions are being asked one at a time.
+            "screen_checklist": "yes",
             "requested_slot": requested,
             **slots,
         },
@@ -299,3 +304,23 @@ async def test_an_answer_with_questions_left_settles_nothing(
     assert values["requested_slot"] == "screen_nerves"
     assert "triage_level" not in values
     assert dispatcher.messages == []
+
+
+def test_pregnancy_adds_the_pregnancy_warning_question() -> None:
+    pregnant = Profile("opioid", "leg", None, None, pregnant=True)
+    assert "screen_pregnancy" in questions_for(pregnant)
+    assert "screen_pregnancy" not in questions_for(profile("opioid", "leg"))
+    assert QUESTIONS_BY_SLOT["screen_pregnancy"].flag == "pregnancy_warning"
+
+
+def test_a_same_day_sign_already_reported_is_not_asked_again() -> None:
+    """ "quit xanax cold turkey": no "did you stop all at once?"."""
+    told = Profile(
+        "benzodiazepine",
+        "back",
+        None,
+        None,
+        already_reported=frozenset({"abrupt_stop"}),
+    )
+    assert "screen_heavy_use" not in questions_for(told)
+    assert "screen_heavy_use" in questions_for(profile("benzodiazepine", "back"))

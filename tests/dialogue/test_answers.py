@@ -10,7 +10,7 @@ from typing import Optional
 
 import pytest
 
-from actions.answers import read_answer
+from actions.answers import read_answer, says_it_was_a_misunderstanding
 
 BREATHING = "screen_breathing"
 
@@ -66,3 +66,40 @@ def test_a_button_is_read_by_its_intent() -> None:
 def test_the_intent_decides_only_when_it_is_confident() -> None:
     assert read_answer("whatever", BREATHING, "affirm", 0.2) is None
     assert read_answer("whatever", BREATHING, "affirm", 0.9) == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lol no i mean the pain is so bad i cant breathe, like its a saying", True),
+        ("not literally lol, im not gonna do anything", True),
+        ("He is NOT overdosing. It was a misunderstanding.", True),
+        ("sorry, wrong button", True),
+        ("i can't breathe and my chest hurts", False),
+        ("what do i say to the paramedics", False),
+    ],
+)
+def test_words_that_undo_an_alarm(text: str, expected: bool) -> None:
+    assert says_it_was_a_misunderstanding(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "slot"),
+    [
+        ("been peeing loads actually", "screen_fluids"),
+        ("ive peed a few times today, drinking lots", "screen_fluids"),
+        ("my legs feel strong, just achy", "screen_nerves"),
+        ("both calves are the same size", "screen_leg"),
+        ("no, i cut down bit by bit", "screen_heavy_use"),
+        ("baby is moving fine, no bleeding", "screen_pregnancy"),
+    ],
+)
+def test_reassuring_descriptions_read_as_no(text: str, slot: str) -> None:
+    assert read_answer(text, slot) == "no"
+
+
+def test_a_baby_not_moving_reads_as_yes() -> None:
+    assert (
+        read_answer("i havent felt the baby move since yesterday", "screen_pregnancy")
+        == "yes"
+    )

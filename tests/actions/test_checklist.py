@@ -1,0 +1,160 @@
+"""The screen's checklist: the questions after the first, in one message, with
+"None of these" answering them all and "yes" asking them one at a time."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+import pytest
+
+from actions.checklist import (
+    CHECKLIST,
+    checklist_message,
+    read_checklist_answer,
+    screen_order,
+)
+from actions.screening import ValidateTriageForm
+
+FORM = "triage_form"
+OPIOID_BUTTOCK_MIDDLE = [
+    "screen_nerves",
+    "screen_swelling",
+    "screen_leg",
+    "screen_fluids",
+]
+
+
+def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def answering(make_tracker, text: str, intent: str, **slots: Any):
+    """The person answers the checklist (opioids, buttock; breathing answered no)."""
+    return make_tracker(
+        text,
+        intent,
+        slots={
+            "substance_class": "opioid",
+            "substance": "oxycodone",
+            "body_location": "buttock",
+            "screen_breathing": "no",
+            "requested_slot": CHECKLIST,
+            **slots,
+        },
+        active_loop=FORM,
+    )
+
+
+def test_the_checklist_comes_after_breathing_and_before_the_questions_it_lists(
+    make_tracker,
+) -> None:
+    tracker = make_tracker(
+        slots={"substance_class": "opioid", "body_location": "buttock"}
+    )
+    assert screen_order(tracker) == [
+        "screen_breathing",
+        CHECKLIST,
+        *OPIOID_BUTTOCK_MIDDLE,
+        "screen_mood",
+    ]
+
+
+def test_one_question_left_is_asked_without_a_list(make_tracker) -> None:
+    # Nothing stopped, neck pain: only breathing and mood apply, no list at all.
+    tracker = make_tracker(slots={"substance_class": "none", "body_location": "neck"})
+    assert CHECKLIST not in screen_order(tracker)
+
+
+def test_the_list_names_each_question_it_stands_for(make_tracker) -> None:
+    tracker = make_tracker(
+        slots={"substance_class": "alcohol", "body_location": "lower_back"}
+    )
+    message = checklist_message(tracker)
+    text = message["text"].lower()
+    for words in ("seizure", "bladder or bowels", "keep fluids down", "every day"):
+        assert words in text
+    assert text.count("•") == 4  # mind, nerves, fluids, heavy use
+    assert [b["payload"] for b in message["buttons"]] == ["/deny", "/affirm", "/unsure"]
+
+
+def test_injecting_is_named_only_for_drugs_people_inject(make_tracker) -> None:
+    pills = make_tracker(
+        slots={
+            "substance_class": "opioid",
+            "substance": "codeine",
+            "body_location": "hip",
+        }
+    )
+    heroin = make_tracker(
+        slots={
+            "substance_class": "opioid",
+            "substance": "heroin",
+            "body_location": "hip",
+        }
+    )
+    assert "inject" not in checklist_message(pills)["text"]
+    assert "where you inject" in checklist_message(heroin)["text"]
+
+
+def test_a_carer_is_asked_about_them(make_tracker) -> None:
+    tracker = make_tracker(
+        slots={
+            "substance_class": "opioid",
+            "body_location": "buttock",
+            "asking_for": "someone_else",
+        }
+    )
+    text = checklist_message(tracker)["text"]
+    assert "Do they have" in text and "between their legs" in text
+
+
+async def test_none_of_these_answers_every_listed_question_no(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = answering(make_tracker, "/deny", "deny")
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    values = slot_values(events)
+    assert values[CHECKLIST] == "no"
+    assert {slot: values.get(slot) for slot in OPIOID_BUTTOCK_MIDDLE} == {
+        slot: "no" for slot in OPIOID_BUTTOCK_MIDDLE
+    }
+    assert values["requested_slot"] == "screen_mood"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"), [("/affirm", "affirm"), ("/unsure", "unsure")]
+)
+async def test_yes_or_not_sure_asks_the_questions_one_at_a_time(
+    dispatcher, make_tracker, domain, text: str, intent: str
+) -> None:
+    tracker = answering(make_tracker, text, intent)
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    values = slot_values(events)
+    assert not set(values) & set(OPIOID_BUTTOCK_MIDDLE)
+    assert values["requested_slot"] == OPIOID_BUTTOCK_MIDDLE[0]
+    assert "one at a time" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nope none of those", "no"),
+        ("no, just my butt really", "no"),
+        ("not really but my leg is a bit puffy", "unsure"),
+        ("no but i havent peed much", "unsure"),
+        ("yeah one of them", "yes"),
+        ("idk maybe", "unsure"),
+    ],
+)
+def test_typed_answers_to_the_list(text: str, expected: str) -> None:
+    listed = OPIOID_BUTTOCK_MIDDLE
+    assert read_checklist_answer(text, None, 0.0, listed) == expected
+
+
+async def test_an_unread_answer_gets_the_list_again_with_a_hint(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = answering(make_tracker, "what about my cat", "out_of_scope")
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    assert slot_values(events).get("requested_slot") == CHECKLIST
+    assert dispatcher.messages  # a hint, not silence
