@@ -57,7 +57,7 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
 )
 
-from actions.answers import NO, read_answer
+from actions.answers import NO, read_answer, says_it_was_a_misunderstanding
 from actions.confirmation import topic_slot_for
 from bot.language import is_other_language
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
@@ -274,6 +274,17 @@ class SafetyPolicy(Policy):
                 ], "a correction, sign heard by meaning"
             if (
                 flags
+                and self._escalated(tracker, before_latest=True)
+                and set(flags)
+                <= {*self._raised_before(tracker), tracker.get_slot(SCREEN_FLAG_SLOT)}
+                and says_it_was_a_misunderstanding(tracker.latest_message.text or "")
+            ):
+                # "lol no, the pain is so bad i cant breathe, like its a saying. my
+                # breathing is fine": the words of the sign again, said to undo it.
+                # A new sign still escalates; the same one gets the direct question.
+                return self.config[CONFIRM_ACTION], "a correction that quotes the sign"
+            if (
+                flags
                 and heard_only_by_meaning(entities)
                 and is_other_language(tracker.latest_message.text or "")
                 and not self._escalated(tracker, before_latest=True)
@@ -336,16 +347,21 @@ class SafetyPolicy(Policy):
         return possible
 
     @staticmethod
-    def _denies_the_sign(tracker: DialogueStateTracker, intent: Optional[Text]) -> bool:
-        """Whether the latest message, read as an answer to the question about the
-        sign that escalated, is a No (only a No to the direct question that follows
-        de-escalates)."""
-        raised = [
+    def _raised_before(tracker: DialogueStateTracker) -> List[Text]:
+        """The emergency signs of the messages before the latest, oldest first."""
+        return [
             flag
             for event in tracker.applied_events()
             if isinstance(event, UserUttered) and event is not tracker.latest_message
             for flag in emergency_flags(event.entities)
         ]
+
+    @staticmethod
+    def _denies_the_sign(tracker: DialogueStateTracker, intent: Optional[Text]) -> bool:
+        """Whether the latest message, read as an answer to the question about the
+        sign that escalated, is a No (only a No to the direct question that follows
+        de-escalates)."""
+        raised = SafetyPolicy._raised_before(tracker)
         flag = raised[-1] if raised else tracker.get_slot(SCREEN_FLAG_SLOT)
         topic = topic_slot_for(str(flag)) if flag else None
         if topic is None:

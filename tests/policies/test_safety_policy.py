@@ -181,6 +181,41 @@ def test_a_sign_said_with_the_correction_is_never_delayed(policy, rasa_domain) -
     assert decision(policy, tracker) == EMERGENCY
 
 
+def test_a_correction_that_quotes_the_sign_gets_one_direct_question(
+    policy, rasa_domain
+) -> None:
+    """ "I cant breathe" was a figure of speech: the same sign, said to undo it."""
+    tracker = conversation(
+        rasa_domain,
+        *says(
+            "the pain is so bad i cant breathe",
+            "describe_symptoms",
+            [flag("breathing")],
+        ),
+        ActionExecuted(EMERGENCY),
+        SlotSet("triage_level", "emergency"),
+        *says(
+            "lol no i mean the pain is so bad i cant breathe, like its a saying",
+            "deny",
+            [flag("breathing")],
+        ),
+    )
+    assert decision(policy, tracker) == CONFIRM
+
+
+def test_a_new_sign_with_correction_words_still_escalates(policy, rasa_domain) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *ESCALATED,
+        *says(
+            "it was a misunderstanding, but now i cant breathe",
+            "deny",
+            [flag("breathing")],
+        ),
+    )
+    assert decision(policy, tracker) == EMERGENCY
+
+
 def test_the_answer_to_the_question_is_read_then_acted_on(policy, rasa_domain) -> None:
     asked = [
         *ESCALATED,
