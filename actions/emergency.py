@@ -1,11 +1,34 @@
 """The emergency reply: the number to call and why first, then what to do while
-waiting."""
+waiting; and every later reply while the conversation stays escalated.
+
+Why later replies read the whole conversation: a review of 39 simulated people found
+the bot "stuck in emergency mode". It said "Please call 911 now" to people who had
+called, to a mother whose son was awake after naloxone, and after "thanks", and it
+resent the same block turn after turn. What the earlier messages said (help called, the
+crisis over) now decides the reply; only a new sign, or the sign coming back once the
+crisis was over, brings the "call now" script back. The words that decide and the
+replies are data (data/dialogue/help_arrived.yml, data/dialogue/after_care.yml,
+data/safety/suicide.yml).
+"""
 
 from __future__ import annotations
 
+import logging
 import re
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, List, Text, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Collection,
+    Dict,
+    FrozenSet,
+    List,
+    Sequence,
+    Text,
+    Tuple,
+)
 
 import yaml
 from rasa_sdk import Action
@@ -13,6 +36,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
 from actions.answers import normalise
 from actions.conversation import (
+    _events_since_restart,
     emergency_replies_sent,
     emergency_reply_sent,
     latest_flags,
@@ -20,10 +44,11 @@ from actions.conversation import (
     reported_flags,
 )
 from actions.guidance import person_of, render
-from actions.knowledge_base import knowledge_base
+from actions.knowledge_base import DOSE_PATTERN, knowledge_base
 from actions.paths import data_dir
 from actions.slots import (
     EMERGENCY,
+    RED_FLAG_ENTITY,
     REGION,
     REQUESTED_SLOT,
     SCREEN_FLAG,
@@ -44,12 +69,75 @@ if TYPE_CHECKING:
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
 
+logger = logging.getLogger(__name__)
+
 SUICIDAL = "suicidal"
 OVERDOSE = "overdose"
 KIND_CLOSINGS = {
     "thank": "You're welcome, and well done for reaching out.",
     "goodbye": "Please don't stay alone with this.",
 }
+HELP_ARRIVED_FILE = ("dialogue", "help_arrived.yml")
+AFTER_CARE_FILE = ("dialogue", "after_care.yml")
+SUICIDE_FILE = ("safety", "suicide.yml")
+DEFAULT = "default"
+GUARD_WORDS = 4
+"""How many words before a match a "should", "if" or "not" undoes it."""
+_SENTENCE_BREAK = re.compile(r"[.?!;\n]+")
+SUMMARY_BUTTON = {"title": "Summary for the team", "payload": "/request_summary"}
+
+# The kinds of later reply (`later_reply_kind`).
+FULL = "full"
+"""The whole emergency reply again: a new sign, or the sign back after the crisis."""
+REFUSAL = "refusal"
+REMINDER = "reminder"
+"""Help not yet called: the call line again (the steps only the first time)."""
+HANDOVER = "handover"
+ARRANGED = "arranged"
+STILL = "still"
+WORSE = "worse"
+CLOSE = "close"
+AFTER_CARE = "after_care"
+FOLLOW_UP = "follow_up"
+
+
+def _load(parts: Tuple[str, ...]) -> Dict[str, Any]:
+    """A data file as a mapping, or a loud error naming the file."""
+    path = data_dir().joinpath(*parts)
+    if not path.is_file():
+        raise ValueError(f"File '{path}' does not exist.")
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(document, dict):
+        raise ValueError(f"File '{path}' is not a mapping of fields.")
+    return document
+
+
+def _field(document: Dict[str, Any], parts: Tuple[str, ...], *keys: str) -> Any:
+    """`document[keys[0]][keys[1]]...`, or an error naming the file and the field."""
+    value: Any = document
+    for key in keys:
+        if not isinstance(value, dict) or value.get(key) in (None, "", [], {}):
+            raise ValueError(
+                f"File '{'/'.join(parts)}': field '{'.'.join(keys)}' is missing or "
+                "empty."
+            )
+        value = value[key]
+    return value
+
+
+def _in_turn(wordings: Any, turn: int) -> str:
+    """One wording of a list, taken in turn (a single string is its own list)."""
+    if isinstance(wordings, str):
+        return wordings
+    return str(wordings[turn % len(wordings)])
+
+
+def _bullets(steps: Sequence[str]) -> List[str]:
+    return [f"• {step}" for step in dict.fromkeys(steps)]
+
+
+def _names(flags: Sequence[RedFlag]) -> str:
+    return " and ".join(flag.name for flag in flags)
 
 
 def call_line(flag: RedFlag, place: Region) -> str:
@@ -67,8 +155,7 @@ def call_line(flag: RedFlag, place: Region) -> str:
 
 @lru_cache(maxsize=1)
 def _suicide_texts() -> Dict[str, Any]:
-    path = data_dir() / "safety" / "suicide.yml"
-    return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return _load(SUICIDE_FILE)
 
 
 def about_someone_else(text: str) -> bool:
@@ -83,11 +170,15 @@ def about_someone_else(text: str) -> bool:
     return count(texts["others"]) > count(texts["self"])
 
 
+def _suicide_fill(place: Region) -> Dict[str, str]:
+    return {"crisis": place.crisis, "emergency": place.emergency, "place": place.name}
+
+
 def suicide_message(place: Region, for_helper: bool) -> str:
     """The reply to suicide warning signs: the crisis line first, the emergency number
     for danger now, a few safety steps (data/safety/suicide.yml)."""
     texts = _suicide_texts()["for_helper" if for_helper else "for_self"]
-    fill = {"crisis": place.crisis, "emergency": place.emergency, "place": place.name}
+    fill = _suicide_fill(place)
     lines = [texts["call"].format(**fill), texts["lead"].format(**fill)]
     if texts.get("danger"):
         lines.append(texts["danger"].format(**fill))
@@ -96,15 +187,23 @@ def suicide_message(place: Region, for_helper: bool) -> str:
     return "\n".join(lines)
 
 
+def suicide_later_message(key: str, place: Region, text: str, turn: int = 0) -> str:
+    """A later reply about thoughts of suicide (`key` of data/safety/suicide.yml:
+    `reminder`, `handover`, `arranged`, `goodbye`), for the person or for someone
+    helping them, as `text` (the conversation so far) reads."""
+    who = "for_helper" if about_someone_else(text) else "for_self"
+    wordings = _field(_suicide_texts(), SUICIDE_FILE, who, key)
+    return _in_turn(wordings, turn).format(**_suicide_fill(place))
+
+
 def emergency_message(flags: List[RedFlag], place: Region, text: str = "") -> str:
     """The full emergency reply for one or more red flags."""
     lead = flags[0]
     if lead.flag_id == SUICIDAL:
         return suicide_message(place, about_someone_else(text))
-    names = " and ".join(flag.name for flag in flags)
     lines = [
         call_line(lead, place),
-        f"You mentioned {names}. {lead.why}",
+        f"You mentioned {_names(flags)}. {lead.why}",
         "While you wait:",
     ]
     steps = steps_for(flags)
@@ -112,7 +211,7 @@ def emergency_message(flags: List[RedFlag], place: Region, text: str = "") -> st
         "Unlock the door, keep your phone on, and have someone stay with you "
         "if possible."
     )
-    lines.extend(f"• {step}" for step in dict.fromkeys(steps))
+    lines.extend(_bullets(steps))
     lines.append(
         "I can't give self-care tips for this: it needs a medical team now. "
         f"Not in {place.name}? Tell me where you are and I'll give the right number."
@@ -127,17 +226,93 @@ EMERGENCY_TOPICS = ("police", "after_naloxone", "helpline_privacy", "naloxone")
 
 @lru_cache(maxsize=1)
 def _help_arrived_document() -> Dict[str, Any]:
-    path = data_dir() / "dialogue" / "help_arrived.yml"
-    return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return _load(HELP_ARRIVED_FILE)
+
+
+def _guarded(normalised: str, start: int, guards: FrozenSet[str]) -> bool:
+    """Whether a guard word ("should", "if", "not") stands in the few words before
+    `start`: the match is then a question, a plan or a denial."""
+    before = normalised[:start].split()[-GUARD_WORDS:]
+    padded = f" {' '.join(before)} "
+    return any(f" {guard} " in padded for guard in guards)
+
+
+def _said(
+    patterns: Sequence["re.Pattern[str]"],
+    normalised: str,
+    guards: FrozenSet[str] = frozenset(),
+) -> bool:
+    """Whether any pattern matches `normalised` with no guard word just before it."""
+    return any(
+        not _guarded(normalised, match.start(), guards)
+        for pattern in patterns
+        for match in pattern.finditer(normalised)
+    )
+
+
+def _compiled(items: Sequence[Any], where: str) -> Tuple["re.Pattern[str]", ...]:
+    patterns = []
+    for index, item in enumerate(items):
+        try:
+            patterns.append(re.compile(str(item)))
+        except re.error as error:
+            raise ValueError(
+                f"{where}[{index}] is not a valid pattern: {error}"
+            ) from error
+    return tuple(patterns)
+
+
+def _words(items: Sequence[Any]) -> FrozenSet[str]:
+    return frozenset(normalise(str(item)) for item in items or ())
+
+
+@dataclass(frozen=True)
+class HelpWords:
+    """The words of data/dialogue/help_arrived.yml, normalised and compiled."""
+
+    said: Tuple["re.Pattern[str]", ...]
+    """help is called, coming or there (the `phrases` as whole words, the `patterns`)"""
+    not_after: FrozenSet[str]
+    question_openers: FrozenSet[str]
+    closings: FrozenSet[str]
+    closing_intents: FrozenSet[str]
+    what_now: Tuple[str, ...]
+    what_now_intents: FrozenSet[str]
+    refusals: Tuple["re.Pattern[str]", ...]
+
+
+@lru_cache(maxsize=1)
+def help_words() -> HelpWords:
+    """Loaded once; a missing list or a broken pattern names the file and field."""
+    document = _help_arrived_document()
+    where = "/".join(HELP_ARRIVED_FILE)
+    phrases = [
+        rf"(?<!\S){re.escape(normalise(str(p)))}(?!\S)"
+        for p in _field(document, HELP_ARRIVED_FILE, "phrases")
+    ]
+    return HelpWords(
+        said=_compiled(
+            [*phrases, *_field(document, HELP_ARRIVED_FILE, "patterns")],
+            f"File '{where}': patterns",
+        ),
+        not_after=_words(_field(document, HELP_ARRIVED_FILE, "not_after")),
+        question_openers=_words(
+            _field(document, HELP_ARRIVED_FILE, "question_openers")
+        ),
+        closings=_words(_field(document, HELP_ARRIVED_FILE, "closings")),
+        closing_intents=frozenset(document.get("closing_intents") or ()),
+        what_now=tuple(_words(_field(document, HELP_ARRIVED_FILE, "what_now"))),
+        what_now_intents=frozenset(document.get("what_now_intents") or ()),
+        refusals=_compiled(
+            _field(document, HELP_ARRIVED_FILE, "refusals"),
+            f"File '{where}': refusals",
+        ),
+    )
 
 
 def refuses_help(text: str) -> bool:
     """Whether the person says they will not call or go ("im not calling 911")."""
-    normalised = normalise(text)
-    return any(
-        re.search(str(pattern), normalised)
-        for pattern in _help_arrived_document().get("refusals") or []
-    )
+    return _said(help_words().refusals, normalise(text))
 
 
 def refusal_message(place: Region) -> str:
@@ -152,33 +327,494 @@ def refusal_message(place: Region) -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def _help_arrived_words() -> Tuple[List[str], List["re.Pattern[str]"]]:
-    """The phrases and patterns of data/dialogue/help_arrived.yml."""
-    document = _help_arrived_document()
-    phrases = [normalise(str(p)) for p in document["phrases"]]
-    patterns = [re.compile(str(p)) for p in document.get("patterns") or []]
-    return phrases, patterns
-
-
 def help_is_coming(text: str) -> bool:
     """Whether the person says help was called, is coming or is there ("the ambulance
-    is here", "help is on the way", "i rang 111", "my wife is driving me to the ER")."""
+    is here", "I CALLED THEM", "my wife is driving me", "the paramedics took him").
+
+    Read sentence by sentence: one that opens as a question ("should i take him to
+    the er?") or has "should", "if" or "not" just before the words ("i dont know if
+    theyre coming") says nothing about help called.
+    """
+    words = help_words()
+    for sentence in _SENTENCE_BREAK.split(text):
+        normalised = normalise(sentence)
+        if not normalised or normalised.split()[0] in words.question_openers:
+            continue
+        if _said(words.said, normalised, words.not_after):
+            return True
+    return False
+
+
+def says_goodbye(text: str, intent: str = "") -> bool:
+    """Whether the message only thanks or says goodbye ("thanks", "ok bye")."""
+    words = help_words()
     normalised = normalise(text)
-    padded = f" {normalised} "
-    phrases, patterns = _help_arrived_words()
-    return any(f" {phrase} " in padded for phrase in phrases) or any(
-        pattern.search(normalised) for pattern in patterns
+    return normalised in words.closings or (
+        intent in words.closing_intents and "?" not in text
     )
 
 
-def emergency_answers(tracker: "Tracker") -> List[str]:
+def asks_what_now(text: str, intent: str = "") -> bool:
+    """Whether the person asks what to do now ("what do i do until they get here")."""
+    words = help_words()
+    padded = f" {normalise(text)} "
+    return intent in words.what_now_intents or any(
+        f" {phrase} " in padded for phrase in words.what_now
+    )
+
+
+@dataclass(frozen=True)
+class AfterCare:
+    """The after-care reply for one sign (data/dialogue/after_care.yml)."""
+
+    lead: str
+    steps: Tuple[str, ...]
+    watch: str
+    source: str
+    not_seen: str = ""
+    covers: FrozenSet[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class AfterCareWords:
+    """data/dialogue/after_care.yml, compiled and checked for doses."""
+
+    seen: Tuple["re.Pattern[str]", ...]
+    woke: Tuple["re.Pattern[str]", ...]
+    worse: Tuple["re.Pattern[str]", ...]
+    worse_not_after: FrozenSet[str]
+    call_again_if: Dict[str, str]
+    replies: Dict[str, AfterCare]
+    follow_up: str
+    answer_topics: Tuple[str, ...]
+
+
+def _after_care_entry(
+    entry: Dict[str, Any], parts: Tuple[str, ...], *keys: str
+) -> AfterCare:
+    """One after-care reply; text that looks like a dose fails loudly."""
+    field = _field(entry, parts, *keys)
+    care = AfterCare(
+        lead=str(_field(field, parts, "lead")),
+        steps=tuple(str(step) for step in _field(field, parts, "steps")),
+        watch=str(_field(field, parts, "watch")),
+        source=str(_field(field, parts, "source")),
+        not_seen=str(field.get("not_seen") or ""),
+        covers=frozenset(str(topic) for topic in field.get("covers") or ()),
+    )
+    for text in (care.lead, *care.steps, care.watch, care.not_seen):
+        if DOSE_PATTERN.search(text):
+            raise ValueError(
+                f"File '{'/'.join(parts)}': field '{'.'.join(keys)}' looks like it "
+                f"gives a dose: {text!r}"
+            )
+    return care
+
+
+@lru_cache(maxsize=1)
+def after_care_words() -> AfterCareWords:
+    """Loaded once; a missing field, broken pattern or dose names the file."""
+    document = _load(AFTER_CARE_FILE)
+    where = f"File '{'/'.join(AFTER_CARE_FILE)}'"
+    replies = {
+        str(sign): _after_care_entry(document, AFTER_CARE_FILE, "after_care", sign)
+        for sign in _field(document, AFTER_CARE_FILE, "after_care")
+    }
+    if DEFAULT not in replies:
+        raise ValueError(f"{where}: field 'after_care.{DEFAULT}' is missing.")
+    call_again_if = {
+        str(sign): str(text)
+        for sign, text in _field(document, AFTER_CARE_FILE, "call_again_if").items()
+    }
+    if DEFAULT not in call_again_if:
+        raise ValueError(f"{where}: field 'call_again_if.{DEFAULT}' is missing.")
+    return AfterCareWords(
+        seen=_compiled(
+            _field(document, AFTER_CARE_FILE, "crisis_over", "seen"),
+            f"{where}: crisis_over.seen",
+        ),
+        woke=_compiled(
+            _field(document, AFTER_CARE_FILE, "crisis_over", "woke"),
+            f"{where}: crisis_over.woke",
+        ),
+        worse=_compiled(_field(document, AFTER_CARE_FILE, "worse"), f"{where}: worse"),
+        worse_not_after=_words(document.get("worse_not_after") or ()),
+        call_again_if=call_again_if,
+        replies=replies,
+        follow_up=str(_field(document, AFTER_CARE_FILE, "follow_up")),
+        answer_topics=tuple(map(str, document.get("answer_topics") or ())),
+    )
+
+
+def says_worse(text: str) -> bool:
+    """Whether the person says it is getting worse or back ("he's gone blue", "the
+    pain is back"), not asks about it ("what if he gets worse")."""
+    words = after_care_words()
+    return _said(words.worse, normalise(text), words.worse_not_after)
+
+
+def says_seen(text: str) -> bool:
+    """Whether the person says a medical team has seen them ("sent home", "been
+    checked", "home from the ER", "when he comes home")."""
+    return _said(after_care_words().seen, normalise(text)) and not says_worse(text)
+
+
+def says_crisis_over(text: str) -> bool:
+    """Whether the person says the crisis is over: woken up, seen, sent home ("they
+    gave him narcan and hes awake now", "she's been seen and sent home"), and nothing
+    in the same message says it is getting worse."""
+    words = after_care_words()
+    normalised = normalise(text)
+    return (
+        _said(words.seen, normalised) or _said(words.woke, normalised)
+    ) and not says_worse(text)
+
+
+def call_again_if(flags: Sequence[RedFlag]) -> str:
+    """When to call again, for the first sign that has its own words."""
+    known = after_care_words().call_again_if
+    for flag in flags:
+        if flag.flag_id in known:
+            return known[flag.flag_id]
+    return known[DEFAULT]
+
+
+def after_care_for(flags: Sequence[RedFlag]) -> AfterCare:
+    """The after-care reply for the first sign that has one, else the general one."""
+    replies = after_care_words().replies
+    for flag in flags:
+        if flag.flag_id in replies:
+            return replies[flag.flag_id]
+    return replies[DEFAULT]
+
+
+def _render_after_care(care: AfterCare, fill: Dict[str, str], seen: bool) -> str:
+    """The after-care text, then its sources by name."""
+    lines = [
+        care.lead.format(**fill),
+        *_bullets([s.format(**fill) for s in care.steps]),
+    ]
+    lines.append(care.watch.format(**fill))
+    if care.not_seen and not seen:
+        lines.append(care.not_seen.format(**fill))
+    label = "Sources" if ";" in care.source else "Source"
+    lines.append(f"{label}: {care.source}")
+    return "\n".join(lines)
+
+
+def _suicide_after_care(text: str) -> AfterCare:
+    who = "for_helper" if about_someone_else(text) else "for_self"
+    return _after_care_entry(_suicide_texts(), SUICIDE_FILE, who, "after_care")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """What the messages since the emergency reply said about help (read from the
+    conversation: a slot would be one more thing to keep in step)."""
+
+    help_arranged: bool = False
+    """help was called, is coming or is there"""
+    crisis_over: bool = False
+    """the person woke up, was seen or sent home, and it has not come back since"""
+    help_news: int = 0
+    """how many messages said help was called, coming or there"""
+    closes: int = 0
+    """how many thanks or goodbyes came once help was arranged (each gets new words)"""
+    texts: Tuple[str, ...] = ()
+    """the person's messages since the one that escalated, that one included"""
+
+
+def _user_events_since_escalation(
+    tracker: "Tracker", action_name: str
+) -> List[Dict[str, Any]]:
+    """The person's messages from the one answered by the first emergency reply up to,
+    not including, the latest (since the last restart or corrected false alarm).
+
+    Why not earlier ones: before the emergency, "they arrived at 8 and he took pills"
+    says nothing about an ambulance.
+    """
+    users: List[Dict[str, Any]] = []
+    start = None
+    for event in _events_since_restart(tracker.events, since_correction=True):
+        if event.get("event") == "user":
+            users.append(event)
+        elif (
+            start is None
+            and event.get("event") == "action"
+            and event.get("name") == action_name
+        ):
+            start = max(len(users) - 1, 0)
+    return users[start:-1] if start is not None else []
+
+
+def _has_emergency_sign(event: Dict[str, Any]) -> bool:
+    return any(
+        entity.get("entity") == RED_FLAG_ENTITY and entity.get("role") == EMERGENCY
+        for entity in (event.get("parse_data") or {}).get("entities") or []
+    )
+
+
+def stage_of(tracker: "Tracker", action_name: str) -> Stage:
+    """Where the conversation stands, from the messages before the latest.
+
+    A sign (or "he's worse") said after the crisis was over means it came back: the
+    bot told them to call again, so help is no longer taken as arranged.
+    """
+    arranged = over = False
+    news = closes = 0
+    texts = []
+    for event in _user_events_since_escalation(tracker, action_name):
+        text = str(event.get("text") or "")
+        intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+        texts.append(text)
+        if (arranged or over) and says_goodbye(text, intent or ""):
+            closes += 1
+        if says_crisis_over(text):
+            over = True
+        elif over and (_has_emergency_sign(event) or says_worse(text)):
+            over = arranged = False
+        if help_is_coming(text):
+            arranged = True
+            news += 1
+    return Stage(arranged, over, news, closes, tuple(texts))
+
+
+def later_reply_kind(
+    stage: Stage, said: str, intent: str, repeated_sign: bool, may_refuse: bool
+) -> str:
+    """Which reply a later message gets, the conversation already escalated and no
+    new sign in it.
+
+    Args:
+        stage: what the earlier messages said (`stage_of`).
+        said: the latest message.
+        intent: its intent.
+        repeated_sign: it reports again a sign reported before.
+        may_refuse: every sign is one where getting there another way is a fair
+            second best (`refusal_fits`).
+    """
+    help_now = help_is_coming(said)
+    over_now = says_crisis_over(said)
+    if repeated_sign:
+        if over_now:
+            # "they gave him narcan and hes awake now": the lexicon reads an overdose.
+            return FOLLOW_UP if stage.crisis_over else AFTER_CARE
+        if help_now or (stage.help_arranged and not stage.crisis_over):
+            return STILL
+        return FULL
+    if may_refuse and refuses_help(said):
+        return REFUSAL
+    if over_now:
+        return FOLLOW_UP if stage.crisis_over else AFTER_CARE
+    settled = stage.help_arranged or stage.crisis_over
+    if settled and says_worse(said):
+        return WORSE
+    if help_now:
+        return HANDOVER
+    if settled and says_goodbye(said, intent):
+        return CLOSE
+    if stage.crisis_over:
+        return FOLLOW_UP
+    if stage.help_arranged:
+        return ARRANGED
+    return REMINDER
+
+
+@dataclass(frozen=True)
+class LaterTurn:
+    """A later message and what the reply to it is made from."""
+
+    flags: Tuple[RedFlag, ...]
+    place: Region
+    said: str
+    intent: str = ""
+    turn: int = 0
+    """how many later replies came before this one"""
+    stage: Stage = Stage()
+
+    @property
+    def suicidal(self) -> bool:
+        return self.flags[0].flag_id == SUICIDAL
+
+    @property
+    def conversation(self) -> str:
+        """Every message since the emergency: whom the suicide texts speak to."""
+        return " ".join((*self.stage.texts, self.said))
+
+    def fill(self) -> Dict[str, str]:
+        """The blanks of the help-arrived and after-care texts."""
+        return {
+            "names": _names(self.flags),
+            "emergency": self.place.emergency,
+            "call_again_if": call_again_if(self.flags),
+            "crisis": self.place.crisis,
+        }
+
+
+def _help_text(*keys: str) -> Any:
+    """A reply text of data/dialogue/help_arrived.yml, or an error naming the field."""
+    return _field(_help_arrived_document(), HELP_ARRIVED_FILE, *keys)
+
+
+def _steps_if_asked(turn: LaterTurn, lead_key: str) -> List[str]:
+    """The sign's steps once more, for someone who asks what to do now."""
+    if not asks_what_now(turn.said, turn.intent):
+        return []
+    return [_help_text(*lead_key.split(".")), *_bullets(steps_for(list(turn.flags)))]
+
+
+def handover_message(turn: LaterTurn) -> str:
+    """For someone who says help is called, coming or there: well done, what to tell
+    the team; the steps again only if they ask what to do. Later news ("they're
+    here") gets other words and no "before they arrive"."""
+    if turn.suicidal:
+        return suicide_later_message("handover", turn.place, turn.conversation)
+    steps = _steps_if_asked(turn, "handover.wait_steps")
+    if turn.stage.help_news:
+        opening = _in_turn(_help_text("handover", "again"), turn.stage.help_news - 1)
+        lines = [opening, *steps, _help_text("handover", "tell")]
+    else:
+        lines = [
+            _help_text("handover", "first"),
+            *(steps or [_help_text("handover", "wait")]),
+            _help_text("handover", "tell"),
+            _help_text("handover", "worse"),
+        ]
+    return "\n".join(line.format(**turn.fill()) for line in lines)
+
+
+def arranged_message(turn: LaterTurn) -> str:
+    """Any later message once help is arranged: stay with them, call again only if it
+    gets worse. The steps again only if they ask what to do."""
+    if turn.suicidal:
+        return suicide_later_message(
+            "arranged", turn.place, turn.conversation, turn.turn
+        )
+    steps = _steps_if_asked(turn, "arranged_steps")
+    if steps:
+        lines = [*steps, _help_text("handover", "worse")]
+        return "\n".join(line.format(**turn.fill()) for line in lines)
+    return _in_turn(_help_text("arranged"), turn.turn).format(**turn.fill())
+
+
+def still_message(turn: LaterTurn) -> str:
+    """The sign said again while help is on the way: the steps, and when to call
+    again. No "call now": they have."""
+    if turn.suicidal:
+        return arranged_message(turn)
+    lines = [
+        _help_text("still"),
+        *_bullets(steps_for(list(turn.flags))),
+        _help_text("still_worse"),
+    ]
+    return "\n".join(line.format(**turn.fill()) for line in lines)
+
+
+def worse_message(turn: LaterTurn) -> str:
+    """It is getting worse after help was arranged or the crisis was over."""
+    if turn.suicidal:
+        return reminder_message(
+            list(turn.flags), turn.place, turn.intent, turn.conversation, turn.turn
+        )
+    return str(_help_text("worse")).format(**turn.fill())
+
+
+def close_message(turn: LaterTurn) -> str:
+    """ "thanks" or "bye" once help is arranged: a kind close, in other words the
+    second time."""
+    if turn.suicidal:
+        return suicide_later_message(
+            "goodbye", turn.place, turn.conversation, turn.stage.closes
+        )
+    return _in_turn(_help_text("close"), turn.stage.closes).format(**turn.fill())
+
+
+def after_care_message(turn: LaterTurn) -> str:
+    """The crisis is over: what the next hours and days need, for the sign, with its
+    sources. Whether a medical team saw them decides the "not seen yet" line."""
+    seen = turn.stage.help_arranged or help_is_coming(turn.said) or says_seen(turn.said)
+    care = (
+        _suicide_after_care(turn.conversation)
+        if turn.suicidal
+        else after_care_for(turn.flags)
+    )
+    return _render_after_care(care, turn.fill(), seen)
+
+
+def follow_up_message(turn: LaterTurn) -> str:
+    """A later message once the crisis is over: short, what to watch for."""
+    if turn.suicidal:
+        return suicide_later_message(
+            "reminder", turn.place, turn.conversation, turn.turn
+        )
+    fill = turn.fill()
+    watch = after_care_for(turn.flags).watch.format(**fill)
+    return after_care_words().follow_up.format(watch=watch, **fill)
+
+
+def reminder_message(
+    flags: List[RedFlag], place: Region, intent: str, text: str = "", turn: int = 0
+) -> str:
+    """A shorter reply for later turns before help is arranged: the call line again,
+    and the steps the first time only (a review: the same block resent turn after
+    turn). Thoughts of suicide get a warm reply of their own (data/safety/suicide.yml),
+    its wordings in turn (`turn`: how many later replies came before this one)."""
+    if flags[0].flag_id == SUICIDAL:
+        return suicide_later_message("reminder", place, text, turn)
+    texts = _help_text("reminder")
+    opening = KIND_CLOSINGS.get(intent, "")
+    names = _names(flags)
+    call = call_line(flags[0], place)
+    if turn > 0:
+        again = _in_turn(texts["again"], turn - 1).format(names=names, call=call)
+        return "\n".join([f"{opening} {again}".strip(), texts["again_wait"]])
+    lead = texts["lead"].format(names=names)
+    lines = [
+        f"{opening} {lead} {call}".strip(),
+        texts["wait"],
+        *_bullets(steps_for(flags)),
+        texts["close"],
+    ]
+    return "\n".join(lines)
+
+
+def _reminder(turn: LaterTurn) -> str:
+    return reminder_message(
+        list(turn.flags), turn.place, turn.intent, turn.conversation, turn.turn
+    )
+
+
+def _refusal(turn: LaterTurn) -> str:
+    return refusal_message(turn.place)
+
+
+LATER_REPLIES: Dict[str, Callable[[LaterTurn], str]] = {
+    REFUSAL: _refusal,
+    REMINDER: _reminder,
+    HANDOVER: handover_message,
+    ARRANGED: arranged_message,
+    STILL: still_message,
+    WORSE: worse_message,
+    CLOSE: close_message,
+    AFTER_CARE: after_care_message,
+    FOLLOW_UP: follow_up_message,
+}
+"""Each kind of later reply (`later_reply_kind`) and the text it says; `FULL` is the
+emergency reply itself."""
+WITH_SUMMARY_BUTTON = frozenset({HANDOVER, CLOSE})
+
+
+def emergency_answers(
+    tracker: "Tracker",
+    topics: Collection[str] = EMERGENCY_TOPICS,
+    skip: Collection[str] = (),
+) -> List[str]:
     """Answers, fitted to the person, to the questions of the latest message that are
-    safe and useful while help is on its way (`EMERGENCY_TOPICS`)."""
+    safe and useful now (`topics`; `skip`: those the reply already answers)."""
     asked = [
         topic
         for topic in questions_in(tracker.latest_message, whole_message=True)
-        if topic in EMERGENCY_TOPICS
+        if topic in topics and topic not in skip
     ]
     person = person_of(tracker)
     region_known = tracker.get_slot(REGION) is not None
@@ -189,48 +825,32 @@ def emergency_answers(tracker: "Tracker") -> List[str]:
     ]
 
 
-def handover_message(flags: List[RedFlag], place: Region) -> str:
-    """For someone who has called for help: well done, and what to tell the team."""
-    names = " and ".join(flag.name for flag in flags)
-    return (
-        "You did the right thing getting help. Until they take over, stay with the "
-        "person and keep following the steps above. Tell the team about "
-        f"{names}, what was taken or stopped and when; you can ask me for a summary "
-        "to show them. If anything gets worse before they arrive, call "
-        f"{place.emergency} again."
-    )
+def _answer_topics(
+    kind: str, flags: Sequence[RedFlag]
+) -> Tuple[Collection[str], Collection[str]]:
+    """The question topics a later reply of `kind` answers, and those it skips because
+    its own text covers them (the after-care reply already says naloxone wears off)."""
+    if kind not in (AFTER_CARE, FOLLOW_UP):
+        return EMERGENCY_TOPICS, ()
+    topics = (*EMERGENCY_TOPICS, *after_care_words().answer_topics)
+    skip = after_care_for(flags).covers if kind == AFTER_CARE else frozenset()
+    return topics, skip
 
 
-def reminder_message(
-    flags: List[RedFlag], place: Region, intent: str, text: str = "", turn: int = 0
-) -> str:
-    """A shorter reply for later turns: the conversation stays escalated, and what to
-    do while waiting is repeated (a bystander asks "we have no narcan, what now?").
-    Thoughts of suicide get a warm reply of their own (data/safety/suicide.yml), its
-    wordings in turn (`turn`: how many later replies came before this one)."""
-    if flags[0].flag_id == SUICIDAL:
-        who = "for_helper" if about_someone_else(text) else "for_self"
-        wordings = _suicide_texts()[who]["reminder"]
-        if isinstance(wordings, str):
-            wordings = [wordings]
-        return str(wordings[turn % len(wordings)]).format(
-            crisis=place.crisis, emergency=place.emergency, place=place.name
-        )
-    opening = KIND_CLOSINGS.get(intent, "")
-    names = " and ".join(flag.name for flag in flags)
-    lines = [
-        (
-            f"{opening} I'm still worried about {names}. {call_line(flags[0], place)}"
-        ).strip()
+def _earlier_flag_ids(tracker: "Tracker") -> List[str]:
+    """Emergency signs reported before the latest message (since the last corrected
+    false alarm): a sign among them said again is not a new one."""
+    users = [
+        event
+        for event in _events_since_restart(tracker.events, since_correction=True)
+        if event.get("event") == "user"
     ]
-    if flags[0].flag_id != SUICIDAL:
-        steps = steps_for(flags)
-        lines += ["While you wait:", *(f"• {step}" for step in steps)]
-    lines.append(
-        "This needs a medical team to check, so I won't give home tips until then. "
-        "If help is on the way, tell me and I'll help you get ready for them."
-    )
-    return "\n".join(lines)
+    return [
+        str(entity.get("value"))
+        for event in users[:-1]
+        for entity in (event.get("parse_data") or {}).get("entities") or []
+        if entity.get("entity") == RED_FLAG_ENTITY and entity.get("role") == EMERGENCY
+    ]
 
 
 class ActionEmergency(Action):
@@ -246,54 +866,74 @@ class ActionEmergency(Action):
         tracker: "Tracker",
         domain: Dict[Text, Any],
     ) -> List[EventType]:
-        """Leads with the number to call; ends any form; sets `triage_level`."""
+        """Leads with the number to call; ends any form; sets `triage_level`.
+
+        Later messages get the reply `later_reply_kind` picks; a sign not reported
+        before gets the full reply again, and so does saying where they are (the right
+        number) while help is not yet arranged.
+        """
         place = region(tracker.get_slot(REGION))
+        said = tracker.latest_message.get("text") or ""
         new_ids = latest_flags(tracker, EMERGENCY) or signs_in_context(
-            tracker.latest_message.get("text") or "",
-            tracker.get_slot(SUBSTANCE_CLASS),
+            said, tracker.get_slot(SUBSTANCE_CLASS)
         )
-        already_escalated = emergency_reply_sent(tracker, self.name())
+        screen_flag = tracker.get_slot(SCREEN_FLAG)
+        fresh_ids = [
+            i for i in new_ids if i not in [*_earlier_flag_ids(tracker), screen_flag]
+        ]
         region_changed = any(
             e.get("entity") == REGION
             for e in tracker.latest_message.get("entities", [])
         )
-        known_ids = reported_flags(tracker, EMERGENCY, since_correction=True) + [
-            tracker.get_slot(SCREEN_FLAG)
+        known_ids = [
+            i
+            for i in dict.fromkeys(
+                reported_flags(tracker, EMERGENCY, since_correction=True)
+                + [screen_flag]
+            )
+            if i
         ]
-        ids = new_ids or [i for i in dict.fromkeys(known_ids) if i] or [GENERIC_FLAG]
+        ids = new_ids or known_ids or [GENERIC_FLAG]
+        kind = FULL
+        stage = Stage()
+        if emergency_reply_sent(tracker, self.name()) and not fresh_ids:
+            stage = stage_of(tracker, self.name())
+            settled = stage.help_arranged or stage.crisis_over
+            if not region_changed or settled:
+                ids = known_ids or ids
+                kind = later_reply_kind(
+                    stage,
+                    said,
+                    (tracker.latest_message.get("intent") or {}).get("name") or "",
+                    repeated_sign=bool(new_ids),
+                    may_refuse=all(
+                        i in _help_arrived_document()["refusal_fits"] for i in ids
+                    ),
+                )
         flags = [red_flag(flag_id) for flag_id in ids]
-        if already_escalated and not new_ids and not region_changed:
-            intent = (tracker.latest_message.get("intent") or {}).get("name", "")
-            said = tracker.latest_message.get("text") or ""
-            if refuses_help(said) and all(
-                flag.flag_id in _help_arrived_document()["refusal_fits"]
-                for flag in flags
-            ):
-                dispatcher.utter_message(text=refusal_message(place))
-            elif help_is_coming(said):
-                dispatcher.utter_message(
-                    text=handover_message(flags, place),
-                    buttons=[
-                        {"title": "Summary for the team", "payload": "/request_summary"}
-                    ],
-                )
-            else:
-                dispatcher.utter_message(
-                    text=reminder_message(
-                        flags,
-                        place,
-                        intent,
-                        tracker.latest_message.get("text") or "",
-                        turn=emergency_replies_sent(tracker, self.name()) - 1,
-                    )
-                )
+        logger.debug("emergency reply %s for %s", kind, ids)
+        if kind == FULL:
+            dispatcher.utter_message(text=emergency_message(flags, place, said))
+        else:
+            turn = LaterTurn(
+                flags=tuple(flags),
+                place=place,
+                said=said,
+                intent=(tracker.latest_message.get("intent") or {}).get("name") or "",
+                turn=emergency_replies_sent(tracker, self.name()) - 1,
+                stage=stage,
+            )
+            dispatcher.utter_message(
+                text=LATER_REPLIES[kind](turn),
+                buttons=[SUMMARY_BUTTON]
+                if kind in WITH_SUMMARY_BUTTON and not turn.suicidal
+                else [],
+            )
             # "will they call the cops?", "the narcan can wear off, right?": questions
             # that decide whether help is called or stays, answered here too.
-            for answer in emergency_answers(tracker):
+            topics, skip = _answer_topics(kind, flags)
+            for answer in emergency_answers(tracker, topics, skip):
                 dispatcher.utter_message(text=answer)
-        else:
-            text = tracker.latest_message.get("text") or ""
-            dispatcher.utter_message(text=emergency_message(flags, place, text))
         events: List[EventType] = [SlotSet(TRIAGE_LEVEL, EMERGENCY)]
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
@@ -433,3 +434,513 @@ async def test_someone_who_will_not_call_for_an_overdose_is_still_told_to(
     await run(dispatcher, tracker, domain)
 
     assert "taxi" not in texts(dispatcher)[0] and "911" in texts(dispatcher)[0]
+
+
+# --- Later replies once help is arranged or the crisis is over ------------------------
+# A review of 39 simulated people: "stuck in emergency mode" (19 replies) and "same
+# block resent word for word" (25). The person's own words, and what they would notice.
+
+CALL_NOW = re.compile(r"please call \d+ now|call \d+ now \(emergency", re.IGNORECASE)
+DOSE = re.compile(r"\d\s*(mg|mcg|µg|ml)\b|\bdos(e|es|age|ing)\b", re.IGNORECASE)
+
+
+def later(user_said: Any, *messages: str) -> List[Any]:
+    """The events of later messages, each answered by the emergency action."""
+    events: List[Any] = []
+    for message in messages:
+        events += [
+            user_said(message, "inform"),
+            ActionExecuted("action_emergency"),
+            SlotSet("triage_level", "emergency"),
+            ActionExecuted("action_listen"),
+        ]
+    return events
+
+
+async def reply_to(
+    make_tracker: Any,
+    domain: Dict,
+    earlier: List[Any],
+    text: str,
+    intent: str = "inform",
+    entities: Any = (),
+) -> List[Dict[str, Any]]:
+    """What the bot says to `text` after the `earlier` events."""
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        text,
+        intent,
+        entities,
+        slots={"triage_level": "emergency"},
+        events=earlier,
+    )
+    await run(dispatcher, tracker, domain)
+    return dispatcher.messages
+
+
+async def test_someone_who_called_and_asks_what_to_do_gets_the_steps_not_call_now(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """A review: "I CALLED THEM. what do i do until they get here" got "I'm still
+    worried about a seizure (fit)... Please call 911 now"."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "my husband is having a seizure", "seizure"
+    )
+
+    [message] = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "I CALLED THEM. what do i do until they get here",
+    )
+
+    reply = message["text"]
+    assert not CALL_NOW.search(reply) and "🚨" not in reply
+    assert "right thing" in reply
+    assert "cushion their head" in reply  # they asked what to do: the steps, once
+    assert "another fit" in reply and "call 911 again" in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("is it ok to put a pillow under his head?", "ask_what_to_do"),
+        ("he's on his side now", "inform"),
+        ("how long do they usually take", "inform"),
+    ],
+)
+async def test_once_help_is_called_later_messages_never_get_call_now(
+    make_tracker, red_flag, user_said, domain, text: str, intent: str
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "my husband is having a seizure", "seizure"
+    ) + later(user_said, "i called 911")
+
+    [message, *_] = await reply_to(make_tracker, domain, earlier, text, intent)
+
+    reply = message["text"]
+    assert not CALL_NOW.search(reply) and "🚨" not in reply
+    assert "call 911 again" in reply  # only if it gets worse
+    assert "another fit" in reply  # what "worse" means for a seizure
+
+
+async def test_later_messages_once_help_is_called_are_short_and_not_the_same(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """A review: the same block resent word for word, turn after turn."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "he wont wake up", "overdose"
+    ) + later(user_said, "ambulance is on the way")
+
+    [first] = await reply_to(make_tracker, domain, earlier, "he's breathing i think")
+    [second] = await reply_to(
+        make_tracker,
+        domain,
+        earlier + later(user_said, "he's breathing i think"),
+        "ok he moved a bit",
+    )
+
+    assert first["text"] != second["text"]
+    for reply in (first["text"], second["text"]):
+        assert "•" not in reply  # no steps block
+        assert len(reply) < 300
+        assert not CALL_NOW.search(reply)
+
+
+@pytest.mark.parametrize(("text", "intent"), [("thanks", "thank"), ("bye", "goodbye")])
+async def test_thanks_or_bye_after_help_is_arranged_gets_a_kind_close(
+    make_tracker, red_flag, user_said, domain, text: str, intent: str
+) -> None:
+    """A review: "thanks" after the handover relocked into the full "call now"."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "he wont wake up", "overdose"
+    ) + later(user_said, "i called 911")
+
+    [message] = await reply_to(make_tracker, domain, earlier, text, intent)
+
+    reply = message["text"]
+    assert reply.startswith("You did really well. I hope they're OK.")
+    assert "If anything changes, call 911" in reply and "summary" in reply
+    assert not CALL_NOW.search(reply) and "•" not in reply
+    assert message["buttons"][0]["payload"] == "/request_summary"
+
+
+async def test_a_second_goodbye_gets_other_words(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "he wont wake up", "overdose"
+    ) + later(user_said, "i called 911")
+    [first] = await reply_to(make_tracker, domain, earlier, "ok thanks", "thank")
+    earlier += [
+        user_said("ok thanks", "thank"),
+        ActionExecuted("action_emergency"),
+        ActionExecuted("action_listen"),
+    ]
+
+    [second] = await reply_to(make_tracker, domain, earlier, "bye", "goodbye")
+
+    assert first["text"] != second["text"]
+    assert not CALL_NOW.search(second["text"])
+
+
+async def test_help_said_later_gets_a_short_update_not_the_first_handover_again(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "my husband is having a seizure", "seizure"
+    ) + later(user_said, "i called 911")
+
+    [message] = await reply_to(make_tracker, domain, earlier, "they're here")
+
+    reply = message["text"]
+    assert "Tell the team about a seizure (fit)" in reply
+    assert "before they arrive" not in reply and not CALL_NOW.search(reply)
+
+
+async def test_after_naloxone_the_person_gets_after_care_not_call_now(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """A review: "they gave him narcan and hes awake now... will he be ok? what do i
+    do when he comes home" got "Please call 911 now... Give naloxone now". The
+    lexicon reads an overdose in it: the same sign, said again, is not a new one."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "he wont wake up", "overdose"
+    ) + later(user_said, "i called 911")
+
+    messages = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "they gave him narcan and hes awake now. will he be ok? what do i do when "
+        "he comes home",
+        entities=[red_flag("overdose")],
+    )
+
+    reply = messages[0]["text"]
+    assert not CALL_NOW.search(reply) and "🚨" not in reply
+    assert "wear off in 30 to 90 minutes" in reply  # watch him: it can come back
+    assert "don't use again today" in reply
+    assert "withdrawal" in reply and "expected" in reply  # sick after naloxone
+    assert "Don't let them use to ease it" in reply
+    assert "Keep naloxone at home" in reply and "recovery position" in reply
+    assert "Tolerance" in reply and "never use alone" in reply
+    assert "treatment" in reply
+    assert "SAMHSA" in reply.splitlines()[-1]  # the source named beside the text
+    assert "hasn't checked them" not in reply  # the paramedics did
+    assert not any(DOSE.search(message["text"]) for message in messages)
+    # The knowledge base's "naloxone wears off" answer is not added on top.
+    assert sum("wear off" in message["text"] for message in messages) == 1
+
+
+async def test_woken_with_naloxone_but_not_seen_is_told_to_still_get_checked(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "he wont wake up", "overdose"
+    )
+
+    [message, *_] = await reply_to(
+        make_tracker, domain, earlier, "i gave him narcan and he woke up"
+    )
+
+    reply = message["text"]
+    assert "wear off" in reply
+    assert "If a medical team hasn't checked them yet, please still call 911" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's been seen at the hospital and sent home",
+        "he's home from the ER",
+        "what do I do when he comes home",
+        "they discharged him an hour ago",
+    ],
+)
+async def test_once_home_from_hospital_the_person_gets_after_care_for_the_sign(
+    make_tracker, red_flag, user_said, domain, text: str
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "my husband is having a seizure", "seizure"
+    ) + later(user_said, "ambulance is here")
+
+    [message, *_] = await reply_to(make_tracker, domain, earlier, text)
+
+    reply = message["text"]
+    assert not CALL_NOW.search(reply) and "🚨" not in reply
+    assert "Follow the advice the hospital" in reply
+    assert "another fit" in reply  # what to watch for, for a seizure
+    assert reply.splitlines()[-1].startswith("Source")
+    assert not DOSE.search(reply)
+
+
+async def test_the_sign_coming_back_after_the_crisis_gets_the_full_reply_again(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """Safety: "he stopped breathing again" hours after naloxone is an emergency again,
+    whatever was said before."""
+    earlier = (
+        after_the_emergency_reply(user_said, red_flag, "he wont wake up", "overdose")
+        + later(user_said, "i called 911")
+        + [
+            user_said(
+                "they gave him narcan and hes awake now",
+                "inform",
+                [red_flag("overdose")],
+            ),
+            ActionExecuted("action_emergency"),
+            ActionExecuted("action_listen"),
+        ]
+    )
+
+    [message] = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "he stopped breathing again",
+        "report_emergency",
+        [red_flag("overdose")],
+    )
+
+    assert "Please call 911 now" in message["text"].splitlines()[0]
+    assert "Give naloxone" in message["text"]
+
+
+async def test_after_the_crisis_it_getting_worse_means_call_again(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "my husband is having a seizure", "seizure"
+    ) + later(user_said, "she's been seen at the hospital and sent home")
+
+    [message] = await reply_to(make_tracker, domain, earlier, "hes getting worse")
+
+    assert "call 911 again now" in message["text"]
+
+
+async def test_after_the_crisis_a_question_gets_a_short_reply_not_the_block_again(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "he wont wake up", "overdose"
+    ) + later(user_said, "i called 911", "they gave him narcan and hes awake now")
+
+    [message, *_] = await reply_to(
+        make_tracker, domain, earlier, "can he sleep it off?"
+    )
+
+    reply = message["text"]
+    assert "•" not in reply and len(reply) < 300
+    assert "very sleepy" in reply and "call 911 straight away" in reply
+    assert not CALL_NOW.search(reply)
+
+
+async def test_a_new_sign_after_help_is_called_gets_the_full_reply(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "he wont wake up", "overdose"
+    ) + later(user_said, "ambulance is on the way")
+
+    [message] = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "now he's having a seizure",
+        "report_emergency",
+        [red_flag("seizure")],
+    )
+
+    assert f"You mentioned {catalogue_entry('seizure').name}" in message["text"]
+
+
+async def test_the_same_sign_again_while_help_is_coming_gets_the_steps_not_call_now(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "he wont wake up", "overdose"
+    ) + later(user_said, "ambulance is on the way")
+
+    [message] = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "he still wont wake up",
+        "report_emergency",
+        [red_flag("overdose")],
+    )
+
+    reply = message["text"]
+    assert not CALL_NOW.search(reply)
+    assert "Help is on its way" in reply and "on their side" in reply
+    assert "call 911 again" in reply
+
+
+async def test_help_words_said_before_the_emergency_do_not_count_as_help(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """ "they arrived at 8" about friends, before the emergency, is no ambulance."""
+    earlier = [
+        user_said("my mates arrived at 8 and we were drinking", "inform"),
+        ActionExecuted("action_listen"),
+        *after_the_emergency_reply(user_said, red_flag, "he wont wake up", "overdose"),
+    ]
+
+    [message] = await reply_to(make_tracker, domain, earlier, "ok")
+
+    assert "Please call 911 now" in message["text"]
+
+
+async def test_the_second_reminder_before_help_is_called_is_shorter(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "my chest is crushing", "chest_pain"
+    )
+    [first] = await reply_to(make_tracker, domain, earlier, "ok")
+    earlier += later(user_said, "ok")
+    [second] = await reply_to(make_tracker, domain, earlier, "what now")
+    earlier += later(user_said, "what now")
+    [third] = await reply_to(make_tracker, domain, earlier, "hm")
+
+    assert "Sit down and rest" in first["text"]  # the steps, the first time
+    for reminder in (second["text"], third["text"]):
+        assert "Please call 911 now" in reminder  # help is not called yet
+        assert "While you wait: keep following the steps above" in reminder
+        assert "Sit down and rest" not in reminder and "•" not in reminder
+        assert len(reminder) < len(first["text"])
+    assert second["text"] != third["text"]
+
+
+async def test_suicidal_thoughts_after_reaching_the_crisis_line_get_a_warm_close(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "i want to end it all", "suicidal"
+    ) + later(user_said, "i called 988")
+
+    [message] = await reply_to(make_tracker, domain, earlier, "thanks", "thank")
+
+    reply = message["text"]
+    assert "988" in reply and "come back here any time" in reply
+    assert "📞" not in reply and "right now" not in reply
+    assert "summary for the team" not in reply and not message.get("buttons")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the review's examples
+        "I CALLED THEM. what do i do until they get here",
+        "we're on our way",
+        "they're here",
+        "my wife is driving me",
+        "we are at the hospital",
+        "the paramedics took him",
+        "hes in the ambulance",
+        "they are taking her in",
+        # caps, typos and short forms
+        "called em",
+        "i called em",
+        "they r here",
+        "THEY'RE HERE",
+        "on our way to the er",
+        "in the ambulance now",
+        "at a&e",
+        "we're at A&E",
+        "i calld 911",
+        "ambulence is coming",
+        "help's on the way",
+        "911 is on the way",
+        "they'll be here in 10 minutes",
+        "what do i do until the ambulance gets here",
+        "the dispatcher said to keep him on his side",
+        "on the phone with 911 now",
+        "he's been taken to hospital",
+        "they took him away",
+        "they gave him narcan",
+        "my husband called an ambulance",
+    ],
+)
+def test_help_called_coming_or_there_is_recognised(text: str) -> None:
+    from actions.emergency import help_is_coming
+
+    assert help_is_coming(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I called my mum",
+        "i called him but he didnt answer",
+        "my mum is coming over",
+        "should i take him to the er",
+        "do i take him to the hospital or wait",
+        "should we drive him to the er or call an ambulance",
+        "i might drive him to the er",
+        "will they take him to hospital",
+        "i dont know if theyre coming",
+        "is help coming?",
+        "nobody has called 911",
+        "i havent called anyone",
+        "i want to call 911 but im scared",
+        "im taking them now",
+        "they took her phone",
+        "i need help here",
+        "we were on our way home when he collapsed",
+        "he has been in the ambulance before",
+    ],
+)
+def test_plans_questions_and_other_calls_are_not_help_called(text: str) -> None:
+    from actions.emergency import help_is_coming
+
+    assert not help_is_coming(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "over"),
+    [
+        ("they gave him narcan and hes awake now", True),
+        ("she's been seen at the hospital and sent home", True),
+        ("he's home from the ER", True),
+        ("what do I do when he comes home", True),
+        ("she came round after a minute", True),
+        ("he woke up but now he's nodding off again", False),
+        ("home from the ER and the pain is back", False),
+        ("he's awake but not breathing right", False),
+        ("what if he gets worse", False),
+        ("i called 911", False),
+        ("should i take him home", False),
+    ],
+)
+def test_the_crisis_is_over_only_when_nothing_says_it_is_back(
+    text: str, over: bool
+) -> None:
+    from actions.emergency import says_crisis_over
+
+    assert says_crisis_over(text) is over
+
+
+def test_an_after_care_text_with_a_dose_fails_loudly_naming_file_and_field(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    from actions.emergency import after_care_words
+
+    source = Path(__file__).resolve().parents[2] / "data" / "dialogue"
+    document = (source / "after_care.yml").read_text(encoding="utf-8")
+    (tmp_path / "dialogue").mkdir()
+    (tmp_path / "dialogue" / "after_care.yml").write_text(
+        document.replace(
+            "Keep naloxone at home", "Keep naloxone at home, one 4 mg dose per go,"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path))
+    after_care_words.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"after_care\.yml.*after_care\.overdose"):
+            after_care_words()
+    finally:
+        monkeypatch.undo()
+        after_care_words.cache_clear()
