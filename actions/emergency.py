@@ -8,13 +8,13 @@ resent the same block turn after turn. What the earlier messages said (help call
 crisis over) now decides the reply; only a new sign, or the sign coming back once the
 crisis was over, brings the "call now" script back. The words that decide and the
 replies are data (data/dialogue/help_arrived.yml, data/dialogue/after_care.yml,
-data/safety/suicide.yml).
+data/safety/suicide.yml); the words are read in `actions.after_emergency`, and this
+module composes the replies.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import (
@@ -23,17 +23,33 @@ from typing import (
     Callable,
     Collection,
     Dict,
-    FrozenSet,
     List,
     Sequence,
     Text,
     Tuple,
 )
 
-import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 
+from actions.after_emergency import (
+    HELP_ARRIVED_FILE,
+    AfterCare,
+    after_care_entry,
+    after_care_for,
+    after_care_words,
+    asks_what_now,
+    call_again_if,
+    data_field,
+    help_arrived_document,
+    help_is_coming,
+    load_data,
+    refuses_help,
+    says_crisis_over,
+    says_goodbye,
+    says_seen,
+    says_worse,
+)
 from actions.answers import normalise
 from actions.conversation import (
     _events_since_restart,
@@ -44,8 +60,7 @@ from actions.conversation import (
     reported_flags,
 )
 from actions.guidance import person_of, render
-from actions.knowledge_base import DOSE_PATTERN, knowledge_base
-from actions.paths import data_dir
+from actions.knowledge_base import knowledge_base
 from actions.slots import (
     EMERGENCY,
     RED_FLAG_ENTITY,
@@ -77,13 +92,7 @@ KIND_CLOSINGS = {
     "thank": "You're welcome, and well done for reaching out.",
     "goodbye": "Please don't stay alone with this.",
 }
-HELP_ARRIVED_FILE = ("dialogue", "help_arrived.yml")
-AFTER_CARE_FILE = ("dialogue", "after_care.yml")
 SUICIDE_FILE = ("safety", "suicide.yml")
-DEFAULT = "default"
-GUARD_WORDS = 4
-"""How many words before a match a "should", "if" or "not" undoes it."""
-_SENTENCE_BREAK = re.compile(r"[.?!;\n]+")
 SUMMARY_BUTTON = {"title": "Summary for the team", "payload": "/request_summary"}
 
 # The kinds of later reply (`later_reply_kind`).
@@ -99,30 +108,6 @@ WORSE = "worse"
 CLOSE = "close"
 AFTER_CARE = "after_care"
 FOLLOW_UP = "follow_up"
-
-
-def _load(parts: Tuple[str, ...]) -> Dict[str, Any]:
-    """A data file as a mapping, or a loud error naming the file."""
-    path = data_dir().joinpath(*parts)
-    if not path.is_file():
-        raise ValueError(f"File '{path}' does not exist.")
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(document, dict):
-        raise ValueError(f"File '{path}' is not a mapping of fields.")
-    return document
-
-
-def _field(document: Dict[str, Any], parts: Tuple[str, ...], *keys: str) -> Any:
-    """`document[keys[0]][keys[1]]...`, or an error naming the file and the field."""
-    value: Any = document
-    for key in keys:
-        if not isinstance(value, dict) or value.get(key) in (None, "", [], {}):
-            raise ValueError(
-                f"File '{'/'.join(parts)}': field '{'.'.join(keys)}' is missing or "
-                "empty."
-            )
-        value = value[key]
-    return value
 
 
 def _in_turn(wordings: Any, turn: int) -> str:
@@ -155,7 +140,7 @@ def call_line(flag: RedFlag, place: Region) -> str:
 
 @lru_cache(maxsize=1)
 def _suicide_texts() -> Dict[str, Any]:
-    return _load(SUICIDE_FILE)
+    return load_data(SUICIDE_FILE)
 
 
 def about_someone_else(text: str) -> bool:
@@ -192,7 +177,7 @@ def suicide_later_message(key: str, place: Region, text: str, turn: int = 0) -> 
     `reminder`, `handover`, `arranged`, `goodbye`), for the person or for someone
     helping them, as `text` (the conversation so far) reads."""
     who = "for_helper" if about_someone_else(text) else "for_self"
-    wordings = _field(_suicide_texts(), SUICIDE_FILE, who, key)
+    wordings = data_field(_suicide_texts(), SUICIDE_FILE, who, key)
     return _in_turn(wordings, turn).format(**_suicide_fill(place))
 
 
@@ -224,97 +209,6 @@ def emergency_message(flags: List[RedFlag], place: Region, text: str = "") -> st
 EMERGENCY_TOPICS = ("police", "after_naloxone", "helpline_privacy", "naloxone")
 
 
-@lru_cache(maxsize=1)
-def _help_arrived_document() -> Dict[str, Any]:
-    return _load(HELP_ARRIVED_FILE)
-
-
-def _guarded(normalised: str, start: int, guards: FrozenSet[str]) -> bool:
-    """Whether a guard word ("should", "if", "not") stands in the few words before
-    `start`: the match is then a question, a plan or a denial."""
-    before = normalised[:start].split()[-GUARD_WORDS:]
-    padded = f" {' '.join(before)} "
-    return any(f" {guard} " in padded for guard in guards)
-
-
-def _said(
-    patterns: Sequence["re.Pattern[str]"],
-    normalised: str,
-    guards: FrozenSet[str] = frozenset(),
-) -> bool:
-    """Whether any pattern matches `normalised` with no guard word just before it."""
-    return any(
-        not _guarded(normalised, match.start(), guards)
-        for pattern in patterns
-        for match in pattern.finditer(normalised)
-    )
-
-
-def _compiled(items: Sequence[Any], where: str) -> Tuple["re.Pattern[str]", ...]:
-    patterns = []
-    for index, item in enumerate(items):
-        try:
-            patterns.append(re.compile(str(item)))
-        except re.error as error:
-            raise ValueError(
-                f"{where}[{index}] is not a valid pattern: {error}"
-            ) from error
-    return tuple(patterns)
-
-
-def _words(items: Sequence[Any]) -> FrozenSet[str]:
-    return frozenset(normalise(str(item)) for item in items or ())
-
-
-@dataclass(frozen=True)
-class HelpWords:
-    """The words of data/dialogue/help_arrived.yml, normalised and compiled."""
-
-    said: Tuple["re.Pattern[str]", ...]
-    """help is called, coming or there (the `phrases` as whole words, the `patterns`)"""
-    not_after: FrozenSet[str]
-    question_openers: FrozenSet[str]
-    closings: FrozenSet[str]
-    closing_intents: FrozenSet[str]
-    what_now: Tuple[str, ...]
-    what_now_intents: FrozenSet[str]
-    refusals: Tuple["re.Pattern[str]", ...]
-
-
-@lru_cache(maxsize=1)
-def help_words() -> HelpWords:
-    """Loaded once; a missing list or a broken pattern names the file and field."""
-    document = _help_arrived_document()
-    where = "/".join(HELP_ARRIVED_FILE)
-    phrases = [
-        rf"(?<!\S){re.escape(normalise(str(p)))}(?!\S)"
-        for p in _field(document, HELP_ARRIVED_FILE, "phrases")
-    ]
-    return HelpWords(
-        said=_compiled(
-            [*phrases, *_field(document, HELP_ARRIVED_FILE, "patterns")],
-            f"File '{where}': patterns",
-        ),
-        not_after=_words(_field(document, HELP_ARRIVED_FILE, "not_after")),
-        question_openers=_words(
-            _field(document, HELP_ARRIVED_FILE, "question_openers")
-        ),
-        closings=_words(_field(document, HELP_ARRIVED_FILE, "closings")),
-        closing_intents=frozenset(document.get("closing_intents") or ()),
-        what_now=tuple(_words(_field(document, HELP_ARRIVED_FILE, "what_now"))),
-        what_now_intents=frozenset(document.get("what_now_intents") or ()),
-        refusals=_compiled(
-            _field(document, HELP_ARRIVED_FILE, "refusals"),
-            f"File '{where}': refusals",
-        ),
-    )
-
-
-def refuses_help(text: str) -> bool:
-    """Whether the person says they will not call or go ("im not calling 911")."""
-    return _said(help_words().refusals, normalise(text))
-
-
 def refusal_message(place: Region) -> str:
     """The next-safest way to a medical team, for someone who won't call."""
     urgent = (
@@ -322,170 +216,9 @@ def refusal_message(place: Region) -> str:
         if (place.urgent)
         else ""
     )
-    return str(_help_arrived_document()["refusal_reply"]).format(
+    return str(help_arrived_document()["refusal_reply"]).format(
         urgent=urgent, emergency=place.emergency
     )
-
-
-def help_is_coming(text: str) -> bool:
-    """Whether the person says help was called, is coming or is there ("the ambulance
-    is here", "I CALLED THEM", "my wife is driving me", "the paramedics took him").
-
-    Read sentence by sentence: one that opens as a question ("should i take him to
-    the er?") or has "should", "if" or "not" just before the words ("i dont know if
-    theyre coming") says nothing about help called.
-    """
-    words = help_words()
-    for sentence in _SENTENCE_BREAK.split(text):
-        normalised = normalise(sentence)
-        if not normalised or normalised.split()[0] in words.question_openers:
-            continue
-        if _said(words.said, normalised, words.not_after):
-            return True
-    return False
-
-
-def says_goodbye(text: str, intent: str = "") -> bool:
-    """Whether the message only thanks or says goodbye ("thanks", "ok bye")."""
-    words = help_words()
-    normalised = normalise(text)
-    return normalised in words.closings or (
-        intent in words.closing_intents and "?" not in text
-    )
-
-
-def asks_what_now(text: str, intent: str = "") -> bool:
-    """Whether the person asks what to do now ("what do i do until they get here")."""
-    words = help_words()
-    padded = f" {normalise(text)} "
-    return intent in words.what_now_intents or any(
-        f" {phrase} " in padded for phrase in words.what_now
-    )
-
-
-@dataclass(frozen=True)
-class AfterCare:
-    """The after-care reply for one sign (data/dialogue/after_care.yml)."""
-
-    lead: str
-    steps: Tuple[str, ...]
-    watch: str
-    source: str
-    not_seen: str = ""
-    covers: FrozenSet[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class AfterCareWords:
-    """data/dialogue/after_care.yml, compiled and checked for doses."""
-
-    seen: Tuple["re.Pattern[str]", ...]
-    woke: Tuple["re.Pattern[str]", ...]
-    worse: Tuple["re.Pattern[str]", ...]
-    worse_not_after: FrozenSet[str]
-    call_again_if: Dict[str, str]
-    replies: Dict[str, AfterCare]
-    follow_up: str
-    answer_topics: Tuple[str, ...]
-
-
-def _after_care_entry(
-    entry: Dict[str, Any], parts: Tuple[str, ...], *keys: str
-) -> AfterCare:
-    """One after-care reply; text that looks like a dose fails loudly."""
-    field = _field(entry, parts, *keys)
-    care = AfterCare(
-        lead=str(_field(field, parts, "lead")),
-        steps=tuple(str(step) for step in _field(field, parts, "steps")),
-        watch=str(_field(field, parts, "watch")),
-        source=str(_field(field, parts, "source")),
-        not_seen=str(field.get("not_seen") or ""),
-        covers=frozenset(str(topic) for topic in field.get("covers") or ()),
-    )
-    for text in (care.lead, *care.steps, care.watch, care.not_seen):
-        if DOSE_PATTERN.search(text):
-            raise ValueError(
-                f"File '{'/'.join(parts)}': field '{'.'.join(keys)}' looks like it "
-                f"gives a dose: {text!r}"
-            )
-    return care
-
-
-@lru_cache(maxsize=1)
-def after_care_words() -> AfterCareWords:
-    """Loaded once; a missing field, broken pattern or dose names the file."""
-    document = _load(AFTER_CARE_FILE)
-    where = f"File '{'/'.join(AFTER_CARE_FILE)}'"
-    replies = {
-        str(sign): _after_care_entry(document, AFTER_CARE_FILE, "after_care", sign)
-        for sign in _field(document, AFTER_CARE_FILE, "after_care")
-    }
-    if DEFAULT not in replies:
-        raise ValueError(f"{where}: field 'after_care.{DEFAULT}' is missing.")
-    call_again_if = {
-        str(sign): str(text)
-        for sign, text in _field(document, AFTER_CARE_FILE, "call_again_if").items()
-    }
-    if DEFAULT not in call_again_if:
-        raise ValueError(f"{where}: field 'call_again_if.{DEFAULT}' is missing.")
-    return AfterCareWords(
-        seen=_compiled(
-            _field(document, AFTER_CARE_FILE, "crisis_over", "seen"),
-            f"{where}: crisis_over.seen",
-        ),
-        woke=_compiled(
-            _field(document, AFTER_CARE_FILE, "crisis_over", "woke"),
-            f"{where}: crisis_over.woke",
-        ),
-        worse=_compiled(_field(document, AFTER_CARE_FILE, "worse"), f"{where}: worse"),
-        worse_not_after=_words(document.get("worse_not_after") or ()),
-        call_again_if=call_again_if,
-        replies=replies,
-        follow_up=str(_field(document, AFTER_CARE_FILE, "follow_up")),
-        answer_topics=tuple(map(str, document.get("answer_topics") or ())),
-    )
-
-
-def says_worse(text: str) -> bool:
-    """Whether the person says it is getting worse or back ("he's gone blue", "the
-    pain is back"), not asks about it ("what if he gets worse")."""
-    words = after_care_words()
-    return _said(words.worse, normalise(text), words.worse_not_after)
-
-
-def says_seen(text: str) -> bool:
-    """Whether the person says a medical team has seen them ("sent home", "been
-    checked", "home from the ER", "when he comes home")."""
-    return _said(after_care_words().seen, normalise(text)) and not says_worse(text)
-
-
-def says_crisis_over(text: str) -> bool:
-    """Whether the person says the crisis is over: woken up, seen, sent home ("they
-    gave him narcan and hes awake now", "she's been seen and sent home"), and nothing
-    in the same message says it is getting worse."""
-    words = after_care_words()
-    normalised = normalise(text)
-    return (
-        _said(words.seen, normalised) or _said(words.woke, normalised)
-    ) and not says_worse(text)
-
-
-def call_again_if(flags: Sequence[RedFlag]) -> str:
-    """When to call again, for the first sign that has its own words."""
-    known = after_care_words().call_again_if
-    for flag in flags:
-        if flag.flag_id in known:
-            return known[flag.flag_id]
-    return known[DEFAULT]
-
-
-def after_care_for(flags: Sequence[RedFlag]) -> AfterCare:
-    """The after-care reply for the first sign that has one, else the general one."""
-    replies = after_care_words().replies
-    for flag in flags:
-        if flag.flag_id in replies:
-            return replies[flag.flag_id]
-    return replies[DEFAULT]
 
 
 def _render_after_care(care: AfterCare, fill: Dict[str, str], seen: bool) -> str:
@@ -504,7 +237,7 @@ def _render_after_care(care: AfterCare, fill: Dict[str, str], seen: bool) -> str
 
 def _suicide_after_care(text: str) -> AfterCare:
     who = "for_helper" if about_someone_else(text) else "for_self"
-    return _after_care_entry(_suicide_texts(), SUICIDE_FILE, who, "after_care")
+    return after_care_entry(_suicide_texts(), SUICIDE_FILE, who, "after_care")
 
 
 @dataclass(frozen=True)
@@ -653,7 +386,7 @@ class LaterTurn:
 
 def _help_text(*keys: str) -> Any:
     """A reply text of data/dialogue/help_arrived.yml, or an error naming the field."""
-    return _field(_help_arrived_document(), HELP_ARRIVED_FILE, *keys)
+    return data_field(help_arrived_document(), HELP_ARRIVED_FILE, *keys)
 
 
 def _steps_if_asked(turn: LaterTurn, lead_key: str) -> List[str]:
@@ -907,7 +640,7 @@ class ActionEmergency(Action):
                     (tracker.latest_message.get("intent") or {}).get("name") or "",
                     repeated_sign=bool(new_ids),
                     may_refuse=all(
-                        i in _help_arrived_document()["refusal_fits"] for i in ids
+                        i in help_arrived_document()["refusal_fits"] for i in ids
                     ),
                 )
         flags = [red_flag(flag_id) for flag_id in ids]

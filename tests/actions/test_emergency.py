@@ -336,7 +336,7 @@ async def test_someone_who_called_for_help_is_helped_to_hand_over(
     ],
 )
 def test_asking_about_or_refusing_help_is_not_help_on_its_way(text: str) -> None:
-    from actions.emergency import help_is_coming
+    from actions.after_emergency import help_is_coming
 
     assert not help_is_coming(text)
 
@@ -864,7 +864,7 @@ async def test_suicidal_thoughts_after_reaching_the_crisis_line_get_a_warm_close
     ],
 )
 def test_help_called_coming_or_there_is_recognised(text: str) -> None:
-    from actions.emergency import help_is_coming
+    from actions.after_emergency import help_is_coming
 
     assert help_is_coming(text)
 
@@ -893,7 +893,7 @@ def test_help_called_coming_or_there_is_recognised(text: str) -> None:
     ],
 )
 def test_plans_questions_and_other_calls_are_not_help_called(text: str) -> None:
-    from actions.emergency import help_is_coming
+    from actions.after_emergency import help_is_coming
 
     assert not help_is_coming(text)
 
@@ -917,7 +917,7 @@ def test_plans_questions_and_other_calls_are_not_help_called(text: str) -> None:
 def test_the_crisis_is_over_only_when_nothing_says_it_is_back(
     text: str, over: bool
 ) -> None:
-    from actions.emergency import says_crisis_over
+    from actions.after_emergency import says_crisis_over
 
     assert says_crisis_over(text) is over
 
@@ -925,7 +925,7 @@ def test_the_crisis_is_over_only_when_nothing_says_it_is_back(
 def test_an_after_care_text_with_a_dose_fails_loudly_naming_file_and_field(
     tmp_path: Any, monkeypatch: Any
 ) -> None:
-    from actions.emergency import after_care_words
+    from actions.after_emergency import after_care_words
 
     source = Path(__file__).resolve().parents[2] / "data" / "dialogue"
     document = (source / "after_care.yml").read_text(encoding="utf-8")
