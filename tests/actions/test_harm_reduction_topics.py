@@ -1,0 +1,391 @@
+"""Specific harm-reduction answers (rev3 review): test strips on pressed pills, coming
+back after a break, using alone with naloxone nearby, mixing; each question answered in
+order, and never the same block twice.
+
+The review's conversation: "i took a 3 week break from dope, how much should i cut my
+usual shot by? and is it safe to use alone if i keep narcan next to me? do the fent
+strips work on pressed pills" got a generic naloxone block; the follow-up got the
+general "Staying safe if you use again" block; the harm-reduction button gave it a third
+time.
+
+Every test reads what the person would read: the texts and buttons the action sends.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+import pytest
+from rasa_sdk.events import BotUttered
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import questions_in
+from actions.guidance import ActionSelfCareGuidance
+from actions.harm_reduction import ActionHarmReduction, load_cues, topics_asked
+from actions.knowledge_base import KnowledgeBaseError
+
+HR_INTENT = "ask_harm_reduction"
+STREET_OPIOIDS = {
+    "substance": "heroin",
+    "substance_class": "opioid",
+    "triage_level": "self_care",
+}
+
+# What each specific answer says that no other answer does, in the person's words.
+TEST_STRIPS = "test the whole pill"
+TOLERANCE = "no one can honestly tell you a safe fraction"
+USING_ALONE = "you can't give it to yourself"
+MIXING = "naloxone only reverses the opioid part"
+GENERAL_BLOCK = "staying safe if you use again"
+NALOXONE_ACCESS_BLOCK = "it reverses an opioid overdose and can't hurt"
+
+# Written independently of the loader's own dose check: an amount with a unit, a share
+# of the usual amount, or a number of pills.
+AMOUNT_ADVICE = re.compile(
+    r"\d+(?:\.\d+)?\s*(?:mg|mcg|µg|ug|ml|milligrams?|micrograms?)\b"
+    r"|\bhalf\b|\bquarter\b|\ba third\b|\bthird of\b|\d+\s*%"
+    r"|(?<![\d/])[1-9]\s*/\s*[1-9](?![\d/])"
+    r"|\b\d+\s*(?:pills?|tabs?|tablets?|points?|bags?|caps?)\b"
+    r"|\bdos(?:e|es|age|ing)\b",
+    re.IGNORECASE,
+)
+
+
+class Chat:
+    """One conversation with the harm-reduction action: each turn sees what was said
+    before, as the Rasa server would pass it."""
+
+    def __init__(self, make_tracker: Any, domain: Dict[str, Any], **slots: Any):
+        self.make_tracker = make_tracker
+        self.domain = domain
+        self.slots = slots
+        self.events: List[Dict[str, Any]] = []
+
+    async def first_advice(self) -> "Reply":
+        """The first self-care advice after a clear screen ("no" to the last safety
+        question), which carries the staying-safe note for this person."""
+        tracker = self.make_tracker(
+            "no",
+            "deny",
+            slots={**self.slots, "body_location": "buttock"},
+            events=list(self.events),
+        )
+        return await self._run(ActionSelfCareGuidance(), tracker)
+
+    async def says(self, text: str, intent: Optional[str] = HR_INTENT) -> "Reply":
+        tracker = self.make_tracker(
+            text, intent, slots=self.slots, events=list(self.events)
+        )
+        return await self._run(ActionHarmReduction(), tracker)
+
+    async def _run(self, action: Any, tracker: Any) -> "Reply":
+        dispatcher = CollectingDispatcher()
+        await action.run(dispatcher, tracker, self.domain)
+        self.events = list(tracker.events)
+        for message in dispatcher.messages:
+            self.events.append(BotUttered(message.get("text")))
+        return Reply(dispatcher.messages)
+
+
+class Reply:
+    """What the bot sent for one message."""
+
+    def __init__(self, messages: List[Dict[str, Any]]) -> None:
+        self.messages = messages
+        self.texts = [str(m.get("text") or "") for m in messages]
+        self.text = "\n".join(self.texts).lower()
+        self.buttons = [b for m in messages for b in m.get("buttons") or []]
+        self.titles = [b["title"] for b in self.buttons]
+
+
+@pytest.fixture
+def chat(make_tracker: Any, domain: Dict[str, Any]) -> Chat:
+    return Chat(make_tracker, domain, **STREET_OPIOIDS)
+
+
+# ----------------------------------------------------------- each topic, in slang
+
+
+@pytest.mark.parametrize(
+    ("message", "must"),
+    [
+        pytest.param(
+            "do the fent strips work on pressed pills", TEST_STRIPS, id="fent-strips"
+        ),
+        pytest.param(
+            "r pressed blues safe?? can u even test m30s", TEST_STRIPS, id="m30s"
+        ),
+        pytest.param(
+            "how do i test my pills for fent, is one strip enough",
+            TEST_STRIPS,
+            id="test-pills",
+        ),
+        pytest.param(
+            "took a break for like 2 weeks, how much should i use now",
+            TOLERANCE,
+            id="took-a-break",
+        ),
+        pytest.param(
+            "been clean 3 weeks n wanna use tonite, how much less shud i do",
+            TOLERANCE,
+            id="been-clean-typos",
+        ),
+        pytest.param(
+            "just got out of jail, do i cut my usual shot in half or what",
+            TOLERANCE,
+            id="in-half",
+        ),
+        pytest.param(
+            "is it ok if i use by myself if i got narcan right there",
+            USING_ALONE,
+            id="use-by-myself",
+        ),
+        pytest.param(
+            "can i just keep narcan next to me and use alone",
+            USING_ALONE,
+            id="narcan-next-to-me",
+        ),
+        pytest.param(
+            "can i do xanax with my dope if i go slow", MIXING, id="xanax-with-dope"
+        ),
+        pytest.param(
+            "theres tranq in everything round here, does narcan even work on it",
+            MIXING,
+            id="tranq",
+        ),
+        pytest.param("can i mix gabbies w my fent", MIXING, id="gabbies"),
+    ],
+)
+async def test_each_question_gets_its_own_answer(
+    chat: Chat, message: str, must: str
+) -> None:
+    reply = await chat.says(message)
+    assert must in reply.text
+    assert GENERAL_BLOCK not in reply.text
+    assert not AMOUNT_ADVICE.search(reply.text), AMOUNT_ADVICE.search(reply.text)
+
+
+@pytest.mark.parametrize(
+    ("message", "not_asked"),
+    [
+        pytest.param("can i detox by myself at home", "using_alone", id="detox-alone"),
+        pytest.param(
+            "anything to help with dope sickness", "mixing", id="dope-sickness"
+        ),
+        pytest.param("how long does the withdrawal last", "tolerance", id="duration"),
+    ],
+)
+def test_words_about_withdrawal_do_not_ask_a_harm_reduction_topic(
+    message: str, not_asked: str
+) -> None:
+    """ "By myself" about a detox is not a question about using alone."""
+    assert not_asked not in topics_asked({"text": message})
+
+
+def test_a_pressed_pill_question_that_names_xanax_is_about_testing() -> None:
+    """Asked in the same question, the test-strip answer covers the mixing one."""
+    asked = topics_asked({"text": "do fent strips work on pressed xanax bars?"})
+    assert asked == ["test_strips"]
+
+
+# ------------------------------------------------------- the review's conversation
+
+
+async def test_three_questions_in_one_message_get_three_answers_in_order(
+    chat: Chat,
+) -> None:
+    reply = await chat.says(
+        "i took a 3 week break from dope, how much should i cut my usual shot by? "
+        "and is it safe to use alone if i keep narcan next to me? do the fent strips "
+        "work on pressed pills"
+    )
+    positions = [reply.text.find(words) for words in (TOLERANCE, USING_ALONE)]
+    positions.append(reply.text.find(TEST_STRIPS))
+    assert -1 not in positions, reply.text
+    assert positions == sorted(positions)
+    # The naloxone question is about using alone: no stock "where to get it" block,
+    # and no general block in place of the answers.
+    assert NALOXONE_ACCESS_BLOCK not in reply.text
+    assert GENERAL_BLOCK not in reply.text
+    assert "1-800-484-3731" in reply.text
+    assert not AMOUNT_ADVICE.search(reply.text), AMOUNT_ADVICE.search(reply.text)
+
+
+async def test_asking_again_does_not_resend_the_same_blocks(chat: Chat) -> None:
+    first = await chat.says(
+        "i took a 3 week break from dope, how much should i cut my usual shot by? "
+        "do the fent strips work on pressed pills"
+    )
+    again = await chat.says(
+        "ok but do the strips work on pressed pills? and like how much less, half?"
+    )
+    answers = [text for text in first.texts if "Source" in text]
+    assert len(answers) == 2
+    for block in answers:
+        assert block not in again.texts
+        # Not even the body of it, under a different heading.
+        assert block.split("\nSource")[0] not in "\n".join(again.texts)
+    assert "above" in again.text
+    # Still the point of each, briefly: no number, and why.
+    assert "test strips work on pressed pills" in again.text
+    assert "safe fraction" in again.text
+    assert not AMOUNT_ADVICE.search(again.text), AMOUNT_ADVICE.search(again.text)
+    # Something new to go to instead.
+    assert again.titles and "Mixing drugs" in again.titles
+
+
+async def test_the_button_after_the_first_advice_points_up_and_offers_topics(
+    chat: Chat,
+) -> None:
+    """The staying-safe note came with the first advice; the "question about using"
+    button then gives no third copy of it."""
+    advice = await chat.first_advice()
+    assert GENERAL_BLOCK in advice.text
+    reply = await chat.says("/ask_harm_reduction")
+
+    assert GENERAL_BLOCK not in reply.text
+    assert "above" in reply.text
+    assert "Test strips and pressed pills" in reply.titles
+    assert "After a break" in reply.titles
+    assert "Using alone" in reply.titles
+
+
+async def test_the_first_tap_of_the_button_gives_the_block_once_with_topics(
+    chat: Chat,
+) -> None:
+    first = await chat.says("/ask_harm_reduction")
+    second = await chat.says("/ask_harm_reduction")
+
+    assert GENERAL_BLOCK in first.text
+    assert "Test strips and pressed pills" in first.titles
+    assert GENERAL_BLOCK not in second.text
+    assert second.titles
+
+
+async def test_topics_already_answered_are_not_offered_again(chat: Chat) -> None:
+    await chat.says("do the fent strips work on pressed pills")
+    reply = await chat.says("/ask_harm_reduction")
+
+    assert "Test strips and pressed pills" not in reply.titles
+    assert "After a break" in reply.titles
+
+
+async def test_every_offered_button_leads_to_its_answer(
+    chat: Chat, make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    """A tap sends the button's question as if typed: the NLU, the fallback's topic
+    words (data/dialogue/topics.yml) and this action must all take it to that answer."""
+    menu = await chat.says("/ask_harm_reduction")
+    expected = {
+        "Test strips and pressed pills": (TEST_STRIPS, "test_strips"),
+        "After a break": ("tolerance drops fast", "tolerance"),
+        "Using alone": (USING_ALONE, "using_alone"),
+        "Mixing drugs": (MIXING, "mixing"),
+        "Subs or methadone": ("buprenorphine", "moud"),
+    }
+    assert set(menu.titles) <= set(expected)
+    assert len(menu.titles) >= 3
+    for button in menu.buttons:
+        must, topic = expected[button["title"]]
+        assert topic in questions_in({"text": button["payload"]}), button
+        tap = Chat(make_tracker, domain, **STREET_OPIOIDS)
+        assert must in (await tap.says(button["payload"])).text, button
+
+
+async def test_a_fourth_question_is_offered_not_dropped(chat: Chat) -> None:
+    reply = await chat.says(
+        "been clean 3 weeks, how much less should i use? is it ok to use alone? "
+        "do the strips work on m30s? can i take xanax with my dope?"
+    )
+    assert all(w in reply.text for w in (TOLERANCE, USING_ALONE, TEST_STRIPS))
+    assert MIXING not in reply.text
+    assert "you also asked about mixing drugs" in reply.text
+    assert "Mixing drugs" in reply.titles
+
+
+# ------------------------------------------------------------- fits the person
+
+
+async def test_in_the_uk_using_alone_gives_no_us_line(
+    make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    chat = Chat(make_tracker, domain, **STREET_OPIOIDS, region="uk")
+    reply = await chat.says("is it safe to use alone if i keep narcan next to me?")
+    assert USING_ALONE in reply.text
+    assert "door unlocked" in reply.text
+    assert "1-800" not in reply.text
+    assert "0300 123 6600" in reply.text
+
+
+async def test_after_a_break_on_prescribed_tramadol_it_is_a_doctor_question(
+    make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    chat = Chat(
+        make_tracker,
+        domain,
+        substance="tramadol",
+        substance_class="opioid",
+        triage_level="self_care",
+    )
+    reply = await chat.says(
+        "the tramadol was from my doctor for my knee. took a break for 2 weeks, "
+        "if i go back to my usual amount will it hit harder?"
+    )
+    assert "check with the doctor who prescribed it" in reply.text
+    for street in ("test strips", "1-800-484-3731", "never use alone", "street"):
+        assert street not in reply.text
+
+
+# --------------------------------------------------------------- loud failures
+
+
+def write(folder: Path, content: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "cues.yml").write_text(content, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("content", "names"),
+    [
+        pytest.param(
+            "topics:\n  test_strip:\n    said: [fent strips]\n",
+            "topic 'test_strip'",
+            id="unknown-topic",
+        ),
+        pytest.param(
+            "topics:\n  mixing:\n    said: [tranq]\n",
+            "data/dialogue/topics.yml",
+            id="words-outside-topics-yml",
+        ),
+        pytest.param(
+            "topics:\n  mixing:\n    button: {title: Mixing}\n",
+            "field 'button'",
+            id="button-without-ask",
+        ),
+        pytest.param(
+            "advice:\n  - id: note\n    follow_ups: [mixing]\n",
+            "'note'",
+            id="follow-up-without-button",
+        ),
+    ],
+)
+def test_a_malformed_cue_fails_naming_file_and_field(
+    tmp_path: Path, content: str, names: str
+) -> None:
+    with pytest.raises(KnowledgeBaseError) as error:
+        load_cues(write(tmp_path / "knowledge", content))
+    assert "cues.yml" in str(error.value)
+    assert names in str(error.value)
+
+
+def test_a_topic_in_two_files_fails_naming_both(tmp_path: Path) -> None:
+    folder = write(tmp_path / "knowledge", "topics:\n  mixing:\n    instead_of: []\n")
+    (folder / "more.yml").write_text(
+        "topics:\n  mixing:\n    instead_of: [naloxone]\n", encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeBaseError) as error:
+        load_cues(folder)
+    assert "cues.yml" in str(error.value) and "more.yml" in str(error.value)
