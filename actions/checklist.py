@@ -2,7 +2,7 @@
 
 Why: a person in pain was asked up to eight yes/no questions in a row before any help
 (a review: 98 of 384 replies were the fourth or later question in a row). After the
-chest and breathing question, the others that fit go in one list; "None of these"
+chest and breathing question, the others that fit go in one list; a No
 answers them all, and a "yes" or "not sure" goes through them one at a time, so each
 answer is still filed under its own question (`actions.screening`) and every sign is
 still asked about before any tip. The words are data (`data/dialogue/checklist.yml`).
@@ -109,10 +109,12 @@ def checklist_message(tracker: "Tracker") -> Dict[str, Any]:
     ]
     buttons = text["buttons"]
     return {
-        "text": "\n".join([str(text["intro"][who]), *lines]),
+        "text": "\n".join(
+            [str(text["intro"][who]), *lines, str(text["question"][who])]
+        ),
         "buttons": [
-            {"title": buttons["none"], "payload": "/deny"},
             {"title": buttons["some"], "payload": "/affirm"},
+            {"title": buttons["none"], "payload": "/deny"},
             {"title": buttons["unsure"], "payload": "/unsure"},
         ],
     }

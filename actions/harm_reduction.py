@@ -117,7 +117,8 @@ FOLLOW_UPS_KEY = "follow_ups"
 # next to me?" is one question, about using alone; "do strips work on pills and can i
 # mix with xanax" is two.
 QUESTION_END = re.compile(r"(?<=[?.!\n])|\s+(?:and|also|plus)\s+(?=\w+ )")
-FIRST_SENTENCE = re.compile(r"\n|(?<=[.!?])\s")
+ASKED_AGAIN = "Sorry if I wasn't clear before. Here it is again:"
+"""Before an answer the person asks for a second time."""
 
 
 @dataclass(frozen=True)
@@ -303,16 +304,6 @@ def title_of(topic: str) -> str:
     return cues().topics.get(topic, TopicCues()).title or topic.replace("_", " ")
 
 
-def reminder(topic: str, items: Sequence[AdviceItem]) -> str:
-    """A pointer to an answer already sent, with its first sentence: the person hears
-    the point again without the block they said they had already read."""
-    first = FIRST_SENTENCE.split(items[0].text, maxsplit=1)[0].strip()
-    return (
-        f"I answered that above ({title_of(topic).lower()}), so just the key point: "
-        f"{first}\nIf that doesn't fit your situation, tell me what's different."
-    )
-
-
 def buttons_for(topics: Iterable[str]) -> List[Dict[str, str]]:
     """Buttons that send each topic's question, as if the person had typed it."""
     buttons = []
@@ -397,14 +388,16 @@ class ActionHarmReduction(Action):
         later = [topic for topic, _ in answers[MAX_ANSWERS:]]
         texts = []
         repeats = 0
-        for topic, items in shown:
-            if already_sent(items, said):
-                repeats += 1
-                texts.append(reminder(topic, items))
-            else:
-                texts.append(render(items, region_known))
-                # "Not in the US? Tell me where you are" once per reply is enough.
-                region_known = region_known or any(item.regions for item in items)
+        for _, items in shown:
+            # A specific question asked again gets its answer again: "I answered that
+            # above" read as a brush-off (session 6 review 2, 15 replies). Only the
+            # general staying-safe note is pointed to instead of resent (below).
+            repeated = already_sent(items, said)
+            repeats += repeated
+            text = render(items, region_known)
+            texts.append(f"{ASKED_AGAIN}\n{text}" if repeated else text)
+            # "Not in the US? Tell me where you are" once per reply is enough.
+            region_known = region_known or any(item.regions for item in items)
         if later:
             texts.append(
                 "You also asked about "

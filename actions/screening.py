@@ -189,7 +189,7 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         tracker: "Tracker",
         domain: "DomainDict",
     ) -> Dict[Text, Any]:
-        """ "None of these" answers every listed question no; "yes" or "not sure"
+        """A No to the list answers every listed question no; "yes" or "not sure"
         leaves them to be asked one at a time."""
         if value == NO:
             return {CHECKLIST: NO, **{slot: NO for slot in members(tracker)}}

@@ -74,7 +74,7 @@ def test_the_list_names_each_question_it_stands_for(make_tracker) -> None:
     for words in ("seizure", "bladder or bowels", "keep fluids down", "every day"):
         assert words in text
     assert text.count("•") == 4  # mind, nerves, fluids, heavy use
-    assert [b["payload"] for b in message["buttons"]] == ["/deny", "/affirm", "/unsure"]
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny", "/unsure"]
 
 
 def test_injecting_is_named_only_for_drugs_people_inject(make_tracker) -> None:
