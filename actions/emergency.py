@@ -79,6 +79,7 @@ from bot.safety.catalogue import (
     steps_for,
 )
 from bot.safety.context_signs import signs_in_context
+from bot.safety.names import SEMANTIC_EXTRACTOR
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -586,6 +587,16 @@ def _earlier_flag_ids(tracker: "Tracker") -> List[str]:
     ]
 
 
+def _heard_only_by_meaning(message: Dict[str, Any]) -> bool:
+    """Whether every emergency sign of the message came from the sentence encoder."""
+    extractors = {
+        entity.get("extractor")
+        for entity in message.get("entities", [])
+        if entity.get("entity") == RED_FLAG_ENTITY and entity.get("role") == EMERGENCY
+    }
+    return extractors == {SEMANTIC_EXTRACTOR}
+
+
 class ActionEmergency(Action):
     """Sends the emergency reply and keeps the conversation escalated."""
 
@@ -610,6 +621,11 @@ class ActionEmergency(Action):
         new_ids = latest_flags(tracker, EMERGENCY) or signs_in_context(
             said, tracker.get_slot(SUBSTANCE_CLASS)
         )
+        if help_is_coming(said) and _heard_only_by_meaning(tracker.latest_message):
+            # "my husband will drive me to A&E": the encoder can hear a new sign in
+            # words about getting help (review 2: the crisis reply); the lexicon, which
+            # reads the words, heard none.
+            new_ids = []
         screen_flag = tracker.get_slot(SCREEN_FLAG)
         fresh_ids = [
             i for i in new_ids if i not in [*_earlier_flag_ids(tracker), screen_flag]

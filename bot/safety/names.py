@@ -17,3 +17,5 @@ EMERGENCY = "emergency"
 URGENT = "urgent"
 DISPOSITIONS: Tuple[str, ...] = (EMERGENCY, URGENT)
 """Every catalogue entry's disposition is one of these (named authority beside it)."""
+SEMANTIC_EXTRACTOR = "SemanticRedFlagExtractor"
+"""The `extractor` of the red flags the sentence encoder heard (no lexicon word)."""

@@ -944,3 +944,48 @@ def test_an_after_care_text_with_a_dose_fails_loudly_naming_file_and_field(
     finally:
         monkeypatch.undo()
         after_care_words.cache_clear()
+
+
+async def test_a_sign_only_the_encoder_hears_in_words_about_help_is_not_new(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 2: "my husband will drive me to A&E" after a baclofen emergency got the
+    crisis line, the encoder having heard thoughts of suicide in it."""
+    earlier = after_the_emergency_reply(
+        user_said,
+        red_flag,
+        "stopped my baclofen, fever and so stiff",
+        "baclofen_severe",
+    )
+    heard = {**red_flag("suicidal"), "extractor": "SemanticRedFlagExtractor"}
+    tracker = make_tracker(
+        "ok ok. my husband will drive me to A&E, thats quicker",
+        "inform",
+        [heard],
+        slots={"triage_level": "emergency"},
+        events=earlier,
+    )
+    await run(dispatcher, tracker, domain)
+    reply = "\n".join(texts(dispatcher))
+    assert "116 123" not in reply and "988" not in reply
+    assert "call 911 now" not in reply.lower()
+
+
+async def test_a_new_sign_the_lexicon_hears_beside_help_words_still_counts(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said,
+        red_flag,
+        "stopped my baclofen, fever and so stiff",
+        "baclofen_severe",
+    )
+    tracker = make_tracker(
+        "ambulance is coming but now he is having a seizure",
+        "inform",
+        [red_flag("seizure")],
+        slots={"triage_level": "emergency"},
+        events=earlier,
+    )
+    await run(dispatcher, tracker, domain)
+    assert "seizure" in "\n".join(texts(dispatcher)).lower()
