@@ -103,3 +103,9 @@ def test_a_baby_not_moving_reads_as_yes() -> None:
         read_answer("i havent felt the baby move since yesterday", "screen_pregnancy")
         == "yes"
     )
+
+
+def test_peeing_once_all_day_is_barely_peeing() -> None:
+    """ "peed like" is no reassurance: "yes ive peed like once all day" is a yes."""
+    assert read_answer("yeah only peed once today", "screen_fluids") == "yes"
+    assert read_answer("yes i peed like once all day", "screen_fluids") == "yes"
