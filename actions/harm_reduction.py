@@ -97,13 +97,20 @@ NOTHING_FITS = (
     "can help, and it's always fine to tell them what you recently stopped or cut down."
 )
 GENERAL_ABOVE = (
-    "The general safety points are in my message above, so I won't repeat them. "
-    "Ask me anything more specific, or tap one of these:"
+    "The general safety points are in my message above. Ask me anything more "
+    "specific, or tap one of these:"
 )
 GENERAL_ABOVE_NO_BUTTONS = (
-    "The general safety points are in my message above, so I won't repeat them. "
-    "If you have a more specific question, just ask it and I'll answer that."
+    "The general safety points are in my message above. If you have a more specific "
+    "question, just ask it and I'll answer that."
 )
+NO_SPECIFIC_ANSWER = (
+    "I don't have a safe answer to that one here. Your clinic, prescriber or a "
+    "pharmacist can tell you today (for a missed or an extra dose, ask them first and "
+    "don't double up)."
+)
+"""Before the pointer, for a typed question nothing specific answers (review 3: "should
+i take my normal dose or double to catch up?" got only "I won't repeat them")."""
 INVITATION = (
     "If you also have pain, cramps or spasms, tell me where and what you stopped, and "
     "I'll check a few safety questions and help."
@@ -360,6 +367,13 @@ class ActionHarmReduction(Action):
             texts, offer = self._specific(answers, general, person, said, region_known)
         else:
             texts, offer = self._general(general, person, said, region_known)
+            typed = not str(tracker.latest_message.get("text") or "").startswith("/")
+            if (
+                typed
+                and texts
+                and texts[0] in (GENERAL_ABOVE, GENERAL_ABOVE_NO_BUTTONS)
+            ):
+                texts = [NO_SPECIFIC_ANSWER, *texts]
         said_pain = any(
             entity.get("entity") in PAIN_ENTITIES
             for entity in tracker.latest_message.get("entities", [])
