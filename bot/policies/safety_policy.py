@@ -66,6 +66,7 @@ from bot.nlu.semantic_red_flag_extractor import (
     SemanticRedFlagExtractor,
 )
 from bot.safety.context_signs import signs_in_context
+from bot.safety.names import URGENT as URGENT_DISPOSITION
 
 logger = logging.getLogger(__name__)
 
@@ -258,6 +259,7 @@ class SafetyPolicy(Policy):
             flags = emergency_flags(entities) or signs_in_context(
                 tracker.latest_message.text or "",
                 tracker.get_slot(SUBSTANCE_CLASS_SLOT),
+                self._urgent_before(tracker),
             )
             if (
                 flags
@@ -345,6 +347,19 @@ class SafetyPolicy(Policy):
         if tracker.get_slot(MOOD_SLOT) == "no":
             return [flag for flag in possible if flag != SUICIDAL_FLAG]
         return possible
+
+    @staticmethod
+    def _urgent_before(tracker: DialogueStateTracker) -> List[Text]:
+        """The same-day signs of the messages before the latest ("im pregnant"), which
+        later words can make an emergency (`signs_in_context`)."""
+        return [
+            str(entity.get(ENTITY_ATTRIBUTE_VALUE))
+            for event in tracker.applied_events()
+            if isinstance(event, UserUttered) and event is not tracker.latest_message
+            for entity in event.entities
+            if entity.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG_ENTITY
+            and entity.get(RED_FLAG_DISPOSITION) == URGENT_DISPOSITION
+        ]
 
     @staticmethod
     def _raised_before(tracker: DialogueStateTracker) -> List[Text]:

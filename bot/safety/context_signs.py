@@ -12,7 +12,7 @@ them, through this one function.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -25,18 +25,28 @@ from bot.safety.names import EMERGENCY
 CONTEXT_FILE = ("safety", "context_signs.yml")
 
 
-@lru_cache(maxsize=1)
-def _contexts() -> Dict[str, Tuple[str, Tuple[str, ...]]]:
-    """substance class -> (the words the earlier fact stands for, the trigger words)."""
-    path = data_dir().joinpath(*CONTEXT_FILE)
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+Context = Tuple[str, Tuple[str, ...]]
+"""(the words the earlier fact stands for, the trigger words)."""
+
+
+def _section(document: Dict[str, object], key: str) -> Dict[str, Context]:
+    entries = document.get(key) or {}
+    assert isinstance(entries, dict), f"{CONTEXT_FILE}: '{key}' must be a mapping"
     return {
         str(name): (
             str(entry["earlier"]),
             tuple(normalise(str(w)) for w in entry.get("when_said") or ()),
         )
-        for name, entry in (document.get("substance_class") or {}).items()
+        for name, entry in entries.items()
     }
+
+
+@lru_cache(maxsize=1)
+def _contexts() -> Tuple[Dict[str, Context], Dict[str, Context]]:
+    """By substance class, and by a same-day sign reported earlier (its id)."""
+    path = data_dir().joinpath(*CONTEXT_FILE)
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return _section(document, "substance_class"), _section(document, "red_flag")
 
 
 @lru_cache(maxsize=1)
@@ -44,11 +54,26 @@ def _detector() -> RedFlagDetector:
     return RedFlagDetector(load_project_lexicon())
 
 
-def signs_in_context(text: str, substance_class: Optional[str]) -> List[str]:
+def signs_in_context(
+    text: str, substance_class: Optional[str], earlier_flags: Sequence[str] = ()
+) -> List[str]:
     """Emergency signs `text` makes together with what the conversation already knows
-    (`substance_class`), that `text` alone does not."""
-    context = _contexts().get(substance_class or "")
-    if context is None or not text.strip():
+    (`substance_class`, the same-day signs reported before: `earlier_flags`), that
+    `text` alone does not."""
+    by_class, by_flag = _contexts()
+    contexts = [by_class[substance_class]] if substance_class in by_class else []
+    contexts += [
+        by_flag[flag] for flag in dict.fromkeys(earlier_flags) if flag in by_flag
+    ]
+    signs: List[str] = []
+    for context in contexts:
+        signs += [s for s in _signs_with(text, context) if s not in signs]
+    return signs
+
+
+def _signs_with(text: str, context: Context) -> List[str]:
+    """The emergency signs `text` makes after one earlier fact."""
+    if not text.strip():
         return []
     earlier, when_said = context
     if not any(f" {word} " in f" {normalise(text)} " for word in when_said):

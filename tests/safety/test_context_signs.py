@@ -34,3 +34,27 @@ def test_stiffness_alone_or_a_denied_fever_is_not(text: str) -> None:
 def test_the_context_is_only_the_drug_that_was_stopped() -> None:
     assert signs_in_context("i feel feverish", "opioid") == []
     assert signs_in_context("i feel feverish", None) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my lower tummy is crampy, comes and goes every 10 minutes",
+        "theres a little spotting too",
+        "i havent felt the baby move since last night",
+    ],
+)
+def test_pregnancy_said_earlier_and_a_warning_sign_now_is_an_emergency(
+    text: str,
+) -> None:
+    assert signs_in_context(text, "opioid", ["pregnancy"]) == ["pregnancy_warning"]
+    # Without the earlier pregnancy, the same words are no emergency on their own.
+    assert signs_in_context(text, "opioid", []) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no bleeding, baby moving fine, just leg cramps", "my leg cramps come and go"],
+)
+def test_pregnancy_and_ordinary_or_denied_words_are_not(text: str) -> None:
+    assert signs_in_context(text, "opioid", ["pregnancy"]) == []
