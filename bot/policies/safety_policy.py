@@ -59,6 +59,7 @@ from rasa.shared.nlu.constants import (
 
 from actions.answers import NO, read_answer, says_it_was_a_misunderstanding
 from actions.confirmation import topic_slot_for
+from actions.conversation import questions_in
 from bot.language import is_other_language
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
 from bot.nlu.semantic_red_flag_extractor import (
@@ -123,6 +124,19 @@ def heard_only_by_meaning(entities: List[Dict[Text, Any]]) -> bool:
         and entity.get(RED_FLAG_DISPOSITION) == EMERGENCY
     }
     return extractors == {SEMANTIC_EXTRACTOR}
+
+
+TREATMENT_TOPIC = "moud"
+"""The question topic (data/dialogue/topics.yml) of asking how to get into treatment."""
+
+
+def _asks_for_treatment(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message asks how to get into treatment ("wanna get on subs but
+    no insurance, where do i even start"): reaching for help, which the encoder can hear
+    as hopelessness. An unsure suicide sign there is not asked about first; a clear one
+    still escalates, and the screen's direct question still comes to everyone."""
+    message = {"text": tracker.latest_message.text or ""}
+    return TREATMENT_TOPIC in questions_in(message, whole_message=True)
 
 
 @DefaultV1Recipe.register(
@@ -344,7 +358,7 @@ class SafetyPolicy(Policy):
         suicidal thoughts is not asked again once the person answered the screen's
         direct question No (a review: asked again after angry words or a privacy
         question); a clear sign still escalates, and the screen's question stands."""
-        if tracker.get_slot(MOOD_SLOT) == "no":
+        if tracker.get_slot(MOOD_SLOT) == "no" or _asks_for_treatment(tracker):
             return [flag for flag in possible if flag != SUICIDAL_FLAG]
         return possible
 

@@ -265,6 +265,24 @@ def test_a_possible_sign_gets_one_direct_question(policy, rasa_domain) -> None:
     assert decision(policy, asked) == LISTEN
 
 
+def test_an_unsure_suicide_sign_in_a_request_for_treatment_is_not_asked_first(
+    policy, rasa_domain
+) -> None:
+    """Reaching for treatment is not hopelessness; a clear sign still escalates."""
+    unsure = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    text = "wanna get on subs but no insurance, where do i even start"
+    asking = conversation(rasa_domain, *says(text, "ask_harm_reduction", [unsure]))
+    assert decision(policy, asking) != CONFIRM
+    clear = conversation(
+        rasa_domain, *says(text, "ask_harm_reduction", [flag("suicidal")])
+    )
+    assert decision(policy, clear) == EMERGENCY
+    elsewhere = conversation(
+        rasa_domain, *says("whats the point anymore", "describe_symptoms", [unsure])
+    )
+    assert decision(policy, elsewhere) == CONFIRM
+
+
 @pytest.mark.parametrize("intent", ["restart", "request_summary"])
 def test_restart_and_summary_pass_through_when_escalated(
     policy, rasa_domain, intent: str
