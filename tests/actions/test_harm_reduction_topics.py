@@ -387,7 +387,9 @@ def test_a_topic_in_two_files_fails_naming_both(tmp_path: Path) -> None:
     assert "cues.yml" in str(error.value) and "more.yml" in str(error.value)
 
 
-async def test_a_typed_question_nothing_specific_answers_says_who_can(chat: Chat) -> None:
+async def test_a_typed_question_nothing_specific_answers_says_who_can(
+    chat: Chat,
+) -> None:
     """Review 3: "normal dose or double to catch up?" got only a pointer upwards."""
     await chat.first_advice()
     reply = await chat.says("/ask_harm_reduction")
