@@ -288,17 +288,27 @@ class SafetyPolicy(Policy):
                 return self.config[
                     CONFIRM_ACTION
                 ], "a correction, sign heard by meaning"
+            asked_about = tracker.get_slot(self.config[CONFIRM_SLOT])
             if (
                 flags
-                and self._escalated(tracker, before_latest=True)
                 and set(flags)
-                <= {*self._raised_before(tracker), tracker.get_slot(SCREEN_FLAG_SLOT)}
+                <= {
+                    *self._raised_before(tracker),
+                    tracker.get_slot(SCREEN_FLAG_SLOT),
+                    asked_about,
+                }
                 and says_it_was_a_misunderstanding(tracker.latest_message.text or "")
             ):
                 # "lol no, the pain is so bad i cant breathe, like its a saying. my
                 # breathing is fine": the words of the sign again, said to undo it.
-                # A new sign still escalates; the same one gets the direct question.
-                return self.config[CONFIRM_ACTION], "a correction that quotes the sign"
+                # A new sign still escalates; the same one gets the direct question,
+                # or, when that question was just asked, is read as its answer.
+                if asked_about:
+                    return self.config[RESOLVE_ACTION], "an answer that quotes the sign"
+                if self._escalated(tracker, before_latest=True):
+                    return self.config[
+                        CONFIRM_ACTION
+                    ], "a correction that quotes the sign"
             if (
                 flags
                 and heard_only_by_meaning(entities)

@@ -203,6 +203,25 @@ def test_a_correction_that_quotes_the_sign_gets_one_direct_question(
     assert decision(policy, tracker) == CONFIRM
 
 
+def test_an_answer_to_the_direct_question_that_quotes_the_sign_is_read(
+    policy, rasa_domain
+) -> None:
+    """Review 3: asked "are you struggling to breathe?", "lol no 'i cant breathe' is
+    just a saying, breathing fine" got 911."""
+    tracker = conversation(
+        rasa_domain,
+        *says("my butt cramps so bad i cant breathe", "describe_symptoms"),
+        ActionExecuted(CONFIRM),
+        SlotSet("confirm_flag", "breathing"),
+        *says(
+            "lol no 'i cant breathe' is just a saying. breathing fine",
+            "deny",
+            [flag("breathing")],
+        ),
+    )
+    assert decision(policy, tracker) == RESOLVE
+
+
 def test_a_new_sign_with_correction_words_still_escalates(policy, rasa_domain) -> None:
     tracker = conversation(
         rasa_domain,
