@@ -14,7 +14,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Sequence, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    FrozenSet,
+    Mapping,
+    Sequence,
+    Tuple,
+    TypeVar,
+)
 
 import yaml
 
@@ -295,19 +304,22 @@ def says_crisis_over(text: str) -> bool:
     ) and not says_worse(text)
 
 
+_Entry = TypeVar("_Entry")
+
+
+def _for_first_sign(flags: Sequence[RedFlag], by_sign: Mapping[str, _Entry]) -> _Entry:
+    """The entry of the first sign that has its own, else the `default` one."""
+    return next(
+        (by_sign[flag.flag_id] for flag in flags if flag.flag_id in by_sign),
+        by_sign[DEFAULT],
+    )
+
+
 def call_again_if(flags: Sequence[RedFlag]) -> str:
     """When to call again, for the first sign that has its own words."""
-    known = after_care_words().call_again_if
-    for flag in flags:
-        if flag.flag_id in known:
-            return known[flag.flag_id]
-    return known[DEFAULT]
+    return _for_first_sign(flags, after_care_words().call_again_if)
 
 
 def after_care_for(flags: Sequence[RedFlag]) -> AfterCare:
     """The after-care reply for the first sign that has one, else the general one."""
-    replies = after_care_words().replies
-    for flag in flags:
-        if flag.flag_id in replies:
-            return replies[flag.flag_id]
-    return replies[DEFAULT]
+    return _for_first_sign(flags, after_care_words().replies)
