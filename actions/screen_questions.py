@@ -104,14 +104,16 @@ SCREEN_SLOTS = tuple(QUESTIONS_BY_SLOT)
 
 
 def profile_of(tracker: "Tracker") -> Profile:
-    """The person's profile from the slots."""
+    """The person's profile from the slots and the same-day signs reported (read from
+    the conversation once: pregnancy is one of them)."""
+    same_day = frozenset(reported_flags(tracker, URGENT))
     return Profile(
         substance_class=tracker.get_slot(SUBSTANCE_CLASS),
         body_location=tracker.get_slot(BODY_LOCATION),
         symptom=tracker.get_slot(SYMPTOM),
         severity=tracker.get_slot(SEVERITY),
-        pregnant=PREGNANCY in reported_flags(tracker),
-        already_reported=frozenset(reported_flags(tracker, URGENT)),
+        pregnant=PREGNANCY in same_day,
+        already_reported=same_day,
     )
 
 
