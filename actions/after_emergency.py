@@ -216,7 +216,11 @@ class AfterCareWords:
     worse: Tuple["re.Pattern[str]", ...]
     worse_not_after: FrozenSet[str]
     call_again_if: Dict[str, str]
+    call_again_if_self: Dict[str, str]
+    """the same, said to the person it is happening to"""
     replies: Dict[str, AfterCare]
+    replies_self: Dict[str, AfterCare]
+    """the same, said to the person it happened to"""
     follow_up: str
     answer_topics: Tuple[str, ...]
 
@@ -252,14 +256,32 @@ def after_care_words() -> AfterCareWords:
         str(sign): after_care_entry(document, AFTER_CARE_FILE, "after_care", sign)
         for sign in data_field(document, AFTER_CARE_FILE, "after_care")
     }
-    if DEFAULT not in replies:
-        raise ValueError(f"{where}: field 'after_care.{DEFAULT}' is missing.")
+    replies_self = {
+        str(sign): after_care_entry(document, AFTER_CARE_FILE, "after_care_self", sign)
+        for sign in data_field(document, AFTER_CARE_FILE, "after_care_self")
+    }
+    for field_name, entries in (
+        ("after_care", replies),
+        ("after_care_self", replies_self),
+    ):
+        if DEFAULT not in entries:
+            raise ValueError(f"{where}: field '{field_name}.{DEFAULT}' is missing.")
     call_again_if = {
         str(sign): str(text)
         for sign, text in data_field(document, AFTER_CARE_FILE, "call_again_if").items()
     }
-    if DEFAULT not in call_again_if:
-        raise ValueError(f"{where}: field 'call_again_if.{DEFAULT}' is missing.")
+    call_again_if_self = {
+        str(sign): str(text)
+        for sign, text in data_field(
+            document, AFTER_CARE_FILE, "call_again_if_self"
+        ).items()
+    }
+    for field_name, by_sign in (
+        ("call_again_if", call_again_if),
+        ("call_again_if_self", call_again_if_self),
+    ):
+        if DEFAULT not in by_sign:
+            raise ValueError(f"{where}: field '{field_name}.{DEFAULT}' is missing.")
     return AfterCareWords(
         seen=_compiled(
             data_field(document, AFTER_CARE_FILE, "crisis_over", "seen"),
@@ -274,7 +296,9 @@ def after_care_words() -> AfterCareWords:
         ),
         worse_not_after=_words(document.get("worse_not_after") or ()),
         call_again_if=call_again_if,
+        call_again_if_self=call_again_if_self,
         replies=replies,
+        replies_self=replies_self,
         follow_up=str(data_field(document, AFTER_CARE_FILE, "follow_up")),
         answer_topics=tuple(map(str, document.get("answer_topics") or ())),
     )
@@ -315,11 +339,17 @@ def _for_first_sign(flags: Sequence[RedFlag], by_sign: Mapping[str, _Entry]) -> 
     )
 
 
-def call_again_if(flags: Sequence[RedFlag]) -> str:
-    """When to call again, for the first sign that has its own words."""
-    return _for_first_sign(flags, after_care_words().call_again_if)
+def call_again_if(flags: Sequence[RedFlag], for_self: bool = False) -> str:
+    """When to call again, for the first sign that has its own words; `for_self`:
+    said to the person it is happening to ("you feel faint")."""
+    words = after_care_words()
+    return _for_first_sign(
+        flags, words.call_again_if_self if for_self else words.call_again_if
+    )
 
 
-def after_care_for(flags: Sequence[RedFlag]) -> AfterCare:
-    """The after-care reply for the first sign that has one, else the general one."""
-    return _for_first_sign(flags, after_care_words().replies)
+def after_care_for(flags: Sequence[RedFlag], for_self: bool = False) -> AfterCare:
+    """The after-care reply for the first sign that has one, else the general one;
+    `for_self`: said to the person it happened to."""
+    words = after_care_words()
+    return _for_first_sign(flags, words.replies_self if for_self else words.replies)

@@ -147,6 +147,8 @@ class _Topics:
     by_intent: Dict[str, str]
     """intent -> topic"""
     question_words: FrozenSet[str]
+    emergency_words: Dict[str, Tuple[str, ...]]
+    """topic -> phrases that ask it in a question after an emergency reply only"""
 
 
 @lru_cache(maxsize=1)
@@ -163,8 +165,16 @@ def _topics() -> _Topics:
         said[str(topic)] = tuple(normalise(str(w)) for w in entry.get("said") or ())
         if entry.get("intent"):
             by_intent[str(entry["intent"])] = str(topic)
+    emergency_words = {
+        str(topic): tuple(normalise(str(w)) for w in entry["words"])
+        for topic, entry in (document.get("emergency_topics") or {}).items()
+    }
     return _Topics(
-        words, said, by_intent, frozenset(map(str, document["question_words"]))
+        words,
+        said,
+        by_intent,
+        frozenset(map(str, document["question_words"])),
+        emergency_words,
     )
 
 
@@ -185,7 +195,9 @@ def is_a_question(text: str) -> bool:
     return any(asks for _, asks in _sentences(text, _topics().question_words))
 
 
-def questions_in(message: Dict[str, Any], whole_message: bool = False) -> List[str]:
+def questions_in(
+    message: Dict[str, Any], whole_message: bool = False, during_emergency: bool = False
+) -> List[str]:
     """The guidance topics a message asks about, in the order asked.
 
     The intent gives one; every question sentence is also read for the phrases of
@@ -198,6 +210,9 @@ def questions_in(message: Dict[str, Any], whole_message: bool = False) -> List[s
         whole_message: read every sentence for every topic, for a message whose
             intent already says it is a question ("been on gabapentin a year, can i
             just quit cold").
+        during_emergency: also read the questions asked while help is called or on
+            its way (topics.yml `emergency_topics`: "can i take an aspirin while i
+            wait?"), before the others.
     """
     topics = _topics()
     found: Dict[str, None] = {}
@@ -205,12 +220,16 @@ def questions_in(message: Dict[str, Any], whole_message: bool = False) -> List[s
     if intent in topics.by_intent:
         found[topics.by_intent[intent]] = None
     text = message.get("text") or ""
+    emergency_words = topics.emergency_words if during_emergency else {}
     for sentence, asks in _sentences(text, topics.question_words):
         padded = f" {sentence} "
+        for topic, phrases in emergency_words.items():
+            if asks and any(f" {p} " in padded for p in phrases):
+                found[topic] = None
         for topic, phrases in topics.words.items():
             if not (asks or whole_message):
                 phrases = ()
-            if any(f" {p} " in padded for p in (*phrases, *topics.said[topic])):
+            if any(f" {p} " in padded for p in (*phrases, *topics.said.get(topic, ()))):
                 found[topic] = None
     return list(found)
 

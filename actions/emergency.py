@@ -75,6 +75,7 @@ from bot.safety.catalogue import (
     GENERIC_FLAG,
     RedFlag,
     Region,
+    hinted_regions,
     red_flag,
     region,
     steps_for,
@@ -127,14 +128,18 @@ def _names(flags: Sequence[RedFlag]) -> str:
     return " and ".join(flag.name for flag in flags)
 
 
-def call_line(flag: RedFlag, place: Region) -> str:
-    """The first line: whom to call now, and that it is because of what they said."""
+def call_line(flag: RedFlag, place: Region, also: Sequence[Region] = ()) -> str:
+    """The first line: whom to call now, and that it is because of what they said.
+    `also`: regions the person's words hint at (`hinted_regions`), whose numbers go
+    beside it until they say where they are."""
     if flag.flag_id == SUICIDAL:
+        elsewhere = "".join(f" In {other.name}: {other.crisis}." for other in also)
         return (
-            f"Please reach out right now: {place.crisis}. If you might act on these "
-            f"thoughts or are in danger, call {place.emergency} now."
+            f"Please reach out right now: {place.crisis}.{elsewhere} If you might act "
+            f"on these thoughts or are in danger, call {place.emergency} now."
         )
-    line = f"🚨 Please call {place.emergency} now (emergency services)."
+    elsewhere = "".join(f"; {other.emergency} in {other.name}" for other in also)
+    line = f"🚨 Please call {place.emergency} now (emergency services{elsewhere})."
     if flag.flag_id == OVERDOSE and place.poison:
         line += f" {place.poison} can also advise."
     return line
@@ -145,28 +150,53 @@ def _suicide_texts() -> Dict[str, Any]:
     return load_data(SUICIDE_FILE)
 
 
-def about_someone_else(text: str) -> bool:
-    """Whether the person writes about someone else ("my son said goodbye...") rather
-    than themselves: more words of the first kind than of the second."""
+def _person_words(text: str) -> Tuple[int, int]:
+    """How many words of `text` are about someone else ("my son", "he"), and how many
+    about the writer ("i", "me")."""
     texts = _suicide_texts()
     padded = f" {normalise(text)} "
 
     def count(words: List[str]) -> int:
         return sum(padded.count(f" {normalise(w)} ") for w in words)
 
-    return count(texts["others"]) > count(texts["self"])
+    return count(texts["others"]), count(texts["self"])
+
+
+def about_someone_else(text: str) -> bool:
+    """Whether the person writes about someone else ("my son said goodbye...") rather
+    than themselves: more words of the first kind than of the second."""
+    others, writer = _person_words(text)
+    return others > writer
+
+
+def first_says_someone_else(texts: Sequence[str]) -> bool:
+    """Whether the first of `texts` that says whom it is about ("he wont wake up", then
+    "i called 911") is about someone else: the message that raised the alarm decides,
+    not a later one about the call."""
+    for text in texts:
+        others, writer = _person_words(text)
+        if others != writer:
+            return others > writer
+    return False
 
 
 def _suicide_fill(place: Region) -> Dict[str, str]:
     return {"crisis": place.crisis, "emergency": place.emergency, "place": place.name}
 
 
-def suicide_message(place: Region, for_helper: bool) -> str:
+def suicide_message(
+    place: Region, for_helper: bool, also: Sequence[Region] = ()
+) -> str:
     """The reply to suicide warning signs: the crisis line first, the emergency number
     for danger now, a few safety steps (data/safety/suicide.yml)."""
     texts = _suicide_texts()["for_helper" if for_helper else "for_self"]
     fill = _suicide_fill(place)
-    lines = [texts["call"].format(**fill), texts["lead"].format(**fill)]
+    call = texts["call"].format(**fill)
+    call += "".join(
+        f" In {other.name}: {other.crisis}; emergency {other.emergency}."
+        for other in also
+    )
+    lines = [call, texts["lead"].format(**fill)]
     if texts.get("danger"):
         lines.append(texts["danger"].format(**fill))
     lines.extend(f"• {step.format(**fill)}" for step in texts["steps"])
@@ -183,13 +213,16 @@ def suicide_later_message(key: str, place: Region, text: str, turn: int = 0) -> 
     return _in_turn(wordings, turn).format(**_suicide_fill(place))
 
 
-def emergency_message(flags: List[RedFlag], place: Region, text: str = "") -> str:
-    """The full emergency reply for one or more red flags."""
+def emergency_message(
+    flags: List[RedFlag], place: Region, text: str = "", also: Sequence[Region] = ()
+) -> str:
+    """The full emergency reply for one or more red flags; `also`: regions the
+    person's words hint at, whose numbers go beside the default's."""
     lead = flags[0]
     if lead.flag_id == SUICIDAL:
-        return suicide_message(place, about_someone_else(text))
+        return suicide_message(place, about_someone_else(text), also)
     lines = [
-        call_line(lead, place),
+        call_line(lead, place, also),
         f"You mentioned {_names(flags)}. {lead.why}",
         "While you wait:",
     ]
@@ -208,7 +241,16 @@ def emergency_message(flags: List[RedFlag], place: Region, text: str = "") -> st
 
 # Questions answered even while a conversation is escalated: each helps the person
 # call for help or keep someone safe until it comes (data/knowledge/questions.yml).
-EMERGENCY_TOPICS = ("police", "after_naloxone", "helpline_privacy", "naloxone")
+EMERGENCY_TOPICS = (
+    # Asked while help is called or on its way (topics.yml `emergency_topics`).
+    "waiting_medicine",
+    "what_to_tell",
+    "is_it",
+    "police",
+    "after_naloxone",
+    "helpline_privacy",
+    "naloxone",
+)
 
 
 def refusal_message(place: Region) -> str:
@@ -376,12 +418,18 @@ class LaterTurn:
         """Every message since the emergency: whom the suicide texts speak to."""
         return " ".join((*self.stage.texts, self.said))
 
+    @property
+    def for_self(self) -> bool:
+        """Whether the person writes about themselves, not someone they are with: the
+        texts then say "have someone stay with you", not "stay with the person"."""
+        return not first_says_someone_else((*self.stage.texts, self.said))
+
     def fill(self) -> Dict[str, str]:
         """The blanks of the help-arrived and after-care texts."""
         return {
             "names": _names(self.flags),
             "emergency": self.place.emergency,
-            "call_again_if": call_again_if(self.flags),
+            "call_again_if": call_again_if(self.flags, self.for_self),
             "crisis": self.place.crisis,
         }
 
@@ -391,11 +439,25 @@ def _help_text(*keys: str) -> Any:
     return data_field(help_arrived_document(), HELP_ARRIVED_FILE, *keys)
 
 
+def _person_text(turn: LaterTurn, *keys: str) -> Any:
+    """A help-arrived text in the words for whom it is about: the `_self` variant of
+    the last key, when there is one, for the person it is happening to."""
+    if turn.for_self:
+        *parents, last = keys
+        parent = _help_text(*parents) if parents else help_arrived_document()
+        if isinstance(parent, dict) and parent.get(f"{last}_self"):
+            return parent[f"{last}_self"]
+    return _help_text(*keys)
+
+
 def _steps_if_asked(turn: LaterTurn, lead_key: str) -> List[str]:
     """The sign's steps once more, for someone who asks what to do now."""
     if not asks_what_now(turn.said, turn.intent):
         return []
-    return [_help_text(*lead_key.split(".")), *_bullets(steps_for(list(turn.flags)))]
+    return [
+        _person_text(turn, *lead_key.split(".")),
+        *_bullets(steps_for(list(turn.flags))),
+    ]
 
 
 def handover_message(turn: LaterTurn) -> str:
@@ -411,7 +473,7 @@ def handover_message(turn: LaterTurn) -> str:
     else:
         lines = [
             _help_text("handover", "first"),
-            *(steps or [_help_text("handover", "wait")]),
+            *(steps or [_person_text(turn, "handover", "wait")]),
             _help_text("handover", "tell"),
             _help_text("handover", "worse"),
         ]
@@ -429,7 +491,7 @@ def arranged_message(turn: LaterTurn) -> str:
     if steps:
         lines = [*steps, _help_text("handover", "worse")]
         return "\n".join(line.format(**turn.fill()) for line in lines)
-    return _in_turn(_help_text("arranged"), turn.turn).format(**turn.fill())
+    return _in_turn(_person_text(turn, "arranged"), turn.turn).format(**turn.fill())
 
 
 def still_message(turn: LaterTurn) -> str:
@@ -451,7 +513,7 @@ def worse_message(turn: LaterTurn) -> str:
         return reminder_message(
             list(turn.flags), turn.place, turn.intent, turn.conversation, turn.turn
         )
-    return str(_help_text("worse")).format(**turn.fill())
+    return str(_person_text(turn, "worse")).format(**turn.fill())
 
 
 def close_message(turn: LaterTurn) -> str:
@@ -461,7 +523,9 @@ def close_message(turn: LaterTurn) -> str:
         return suicide_later_message(
             "goodbye", turn.place, turn.conversation, turn.stage.closes
         )
-    return _in_turn(_help_text("close"), turn.stage.closes).format(**turn.fill())
+    return _in_turn(_person_text(turn, "close"), turn.stage.closes).format(
+        **turn.fill()
+    )
 
 
 def after_care_message(turn: LaterTurn) -> str:
@@ -471,7 +535,7 @@ def after_care_message(turn: LaterTurn) -> str:
     care = (
         _suicide_after_care(turn.conversation)
         if turn.suicidal
-        else after_care_for(turn.flags)
+        else after_care_for(turn.flags, turn.for_self)
     )
     return _render_after_care(care, turn.fill(), seen)
 
@@ -483,7 +547,7 @@ def follow_up_message(turn: LaterTurn) -> str:
             "reminder", turn.place, turn.conversation, turn.turn
         )
     fill = turn.fill()
-    watch = after_care_for(turn.flags).watch.format(**fill)
+    watch = after_care_for(turn.flags, turn.for_self).watch.format(**fill)
     return after_care_words().follow_up.format(watch=watch, **fill)
 
 
@@ -548,7 +612,9 @@ def emergency_answers(
     safe and useful now (`topics`; `skip`: those the reply already answers)."""
     asked = [
         topic
-        for topic in questions_in(tracker.latest_message, whole_message=True)
+        for topic in questions_in(
+            tracker.latest_message, whole_message=True, during_emergency=True
+        )
         if topic in topics and topic not in skip
     ]
     person = person_of(tracker)
@@ -585,6 +651,15 @@ def _earlier_flag_ids(tracker: "Tracker") -> List[str]:
         for event in users[:-1]
         for entity in (event.get("parse_data") or {}).get("entities") or []
         if entity.get("entity") == RED_FLAG_ENTITY and entity.get("role") == EMERGENCY
+    ]
+
+
+def _texts_since_restart(tracker: "Tracker") -> List[str]:
+    """Everything the person has typed since the last restart."""
+    return [
+        str(event.get("text") or "")
+        for event in _events_since_restart(tracker.events)
+        if event.get("event") == "user"
     ]
 
 
@@ -663,7 +738,14 @@ class ActionEmergency(Action):
         flags = [red_flag(flag_id) for flag_id in ids]
         logger.debug("emergency reply %s for %s", kind, ids)
         if kind == FULL:
-            dispatcher.utter_message(text=emergency_message(flags, place, said))
+            also = (
+                hinted_regions(" ".join(_texts_since_restart(tracker)))
+                if tracker.get_slot(REGION) is None
+                else []
+            )
+            dispatcher.utter_message(
+                text=emergency_message(flags, place, said, also)
+            )
         else:
             turn = LaterTurn(
                 flags=tuple(flags),

@@ -79,6 +79,10 @@ TOPICS = (
     "low_mood",
     "others_medicine",
     "medicine_more",
+    # Asked during an emergency, while help is on its way (while_waiting.yml).
+    "waiting_medicine",
+    "what_to_tell",
+    "is_it",
 )
 # The contract's vocabularies, spelled once in bot/lexicon.py; "none" is no withdrawal.
 SUBSTANCE_CLASSES = (*DRUG_CLASSES, "none")

@@ -8,6 +8,7 @@ and entry.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -52,6 +53,8 @@ class Region:
     poison: Optional[str] = None
     helpline: Optional[str] = None
     urgent: Optional[str] = None
+    hints: Tuple[str, ...] = ()
+    """words that suggest the region without settling it ("A&E", "mum")"""
 
 
 GENERIC_RED_FLAG = RedFlag(
@@ -130,6 +133,7 @@ def load_regions(path: Path) -> Tuple[str, Dict[str, Region]]:
             poison=entry.get("poison"),
             helpline=entry.get("helpline"),
             urgent=entry.get("urgent"),
+            hints=tuple(str(hint).lower() for hint in entry.get("hints") or ()),
         )
     default = str(document.get("default", "us"))
     if default not in listed:
@@ -152,6 +156,26 @@ def region(region_id: Optional[str]) -> Region:
         if candidate and candidate in listed:
             return listed[candidate]
     return listed[default]
+
+
+MAX_HINTED_REGIONS = 2
+
+
+def hinted_regions(text: str) -> List[Region]:
+    """Regions other than the default that the words of `text` hint at ("we're in A&E",
+    "my mum"), most hints first, at most `MAX_HINTED_REGIONS`: their numbers go beside
+    the default's until the person says where they are."""
+    default_region = region(None)
+    padded = " " + re.sub(r"[^a-z0-9&]+", " ", text.lower()) + " "
+    counts = {
+        place.region_id: sum(padded.count(f" {hint} ") for hint in place.hints)
+        for place in regions()[1].values()
+        if place.region_id != default_region.region_id
+    }
+    ranked = sorted(
+        (rid for rid, count in counts.items() if count), key=lambda rid: -counts[rid]
+    )
+    return [regions()[1][rid] for rid in ranked[:MAX_HINTED_REGIONS]]
 
 
 def steps_for(flags: Sequence[RedFlag]) -> List[str]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import pytest
 from rasa_sdk.events import ActionExecuted, ActiveLoop, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import questions_in
 from actions.emergency import ActionEmergency
 from actions.knowledge_base import knowledge_base
 from bot.safety.catalogue import red_flag as catalogue_entry
@@ -989,3 +990,109 @@ async def test_a_new_sign_the_lexicon_hears_beside_help_words_still_counts(
     )
     await run(dispatcher, tracker, domain)
     assert "seizure" in "\n".join(texts(dispatcher)).lower()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("can i take an aspirin while i wait?", "Only do it if they say so"),
+        ("what do i tell them when they get here", "everything taken in the last"),
+        ("is this a heart attack??", "I can't tell from here"),
+    ],
+)
+async def test_questions_while_waiting_for_help_are_answered(
+    make_tracker, red_flag, user_said, domain, question: str, expected: str
+) -> None:
+    """Review 3: aspirin, what to tell triage and "is this a clot?" each got only
+    "keep following the steps"."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "crushing pain in my chest", "chest_pain"
+    ) + later(user_said, "ok i called 911")
+
+    messages = await reply_to(make_tracker, domain, earlier, question)
+
+    assert len(messages) == 2
+    assert expected in messages[1]["text"] and "Sources:" in messages[1]["text"]
+    assert not re.search(r"\d+\s*mg\b", messages[1]["text"])
+
+
+def test_questions_for_while_waiting_are_not_read_outside_an_emergency() -> None:
+    """"is this a blood clot?" in an ordinary conversation is the screen's business,
+    not the "I can't tell from here, calling is right" answer."""
+    message = {"text": "is this a blood clot? can i take aspirin?", "intent": {}}
+
+    assert "is_it" not in questions_in(message)
+    assert "waiting_medicine" not in questions_in(message)
+    assert questions_in(message, during_emergency=True)[:2] == [
+        "is_it",
+        "waiting_medicine",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first", "said_to_them", "never"),
+    [
+        (
+            "crushing pain in my chest",
+            "have someone stay with you",
+            ("stay with the person", "they feel faint"),
+        ),
+        (
+            "my dad has crushing pain in his chest",
+            "stay with the person",
+            ("have someone stay with you", "you feel faint"),
+        ),
+    ],
+)
+async def test_the_handover_speaks_to_the_person_it_is_about(
+    make_tracker,
+    red_flag,
+    user_said,
+    domain,
+    first: str,
+    said_to_them: str,
+    never: Tuple[str, ...],
+) -> None:
+    """Review 3: someone with chest pain who called 911 was told to "stay with the
+    person" and to call again "if they feel faint"."""
+    earlier = after_the_emergency_reply(user_said, red_flag, first, "chest_pain")
+
+    [message] = await reply_to(make_tracker, domain, earlier, "ok i called 911")
+
+    assert said_to_them in message["text"]
+    assert not any(words in message["text"] for words in never)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag_id", "also"),
+    [
+        ("mum found my brother blue, hes not breathing, we're waiting for the ambo", "overdose", "000 in Australia"),
+        ("cant feel my bum at all and cant pee, should i go to a&e", "cauda_equina", "999 in the UK"),
+        ("i want to end it all, my mum doesnt know", "suicidal", "In the UK: Samaritans 116 123"),
+    ],
+)
+async def test_words_that_hint_at_a_region_add_its_number(
+    dispatcher, make_tracker, red_flag, domain, text: str, flag_id: str, also: str
+) -> None:
+    """Review 3: a British woman typing "A&E" and "mum" got only "call 911" until she
+    said where she was. The hinted number goes beside the default, never instead."""
+    tracker = make_tracker(text, "report_emergency", [red_flag(flag_id)])
+
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    first_line = reply.splitlines()[0]
+    assert also in first_line and ("911" in first_line or "988" in first_line)
+
+
+async def test_no_hint_no_other_number(
+    dispatcher, make_tracker, red_flag, domain
+) -> None:
+    tracker = make_tracker(
+        "my friend took fent and wont wake up", "report_emergency", [red_flag("overdose")]
+    )
+
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert " in the UK" not in reply and "Australia" not in reply

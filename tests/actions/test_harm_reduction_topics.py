@@ -175,6 +175,12 @@ async def test_each_question_gets_its_own_answer(
             "anything to help with dope sickness", "mixing", id="dope-sickness"
         ),
         pytest.param("how long does the withdrawal last", "tolerance", id="duration"),
+        # Review 3: a Suboxone film is a "strip" too.
+        pytest.param(
+            "can i cut my sub strip in half to make it last?",
+            "test_strips",
+            id="suboxone-strip",
+        ),
     ],
 )
 def test_words_about_withdrawal_do_not_ask_a_harm_reduction_topic(

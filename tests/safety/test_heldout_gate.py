@@ -30,11 +30,14 @@ pytestmark = [pytest.mark.model]
 # Set I (tests/heldout/safety_heldout_i*.yml), first run on 2026-11-29 before any
 # tuning: 339/350 emergencies caught (96.9%: 300 at once, 39 asked), 58/60 urgent,
 # 14/360 near misses over-triaged (3.9%); lexicon alone 227, semantic alone 335.
+# Set J (safety_heldout_j.yml), written blind after set I's counts had been read, first
+# run on the session-6 model: 129/130 (99.2%: 119 at once, 10 asked), 30/30 urgent,
+# 3/120 over-triaged; lexicon alone 94, semantic alone 129.
 # Earlier sets, each measured once and then tuned on (now in data/safety/cases/):
 # E 320/333 (96.1%), F 309/330 (93.6%), G 314/330 (95.2%), H 324/347 (93.4%).
-MIN_CAUGHT = 339
-MIN_URGENT_CAUGHT = 58
-MAX_OVER_TRIAGE = 0.05  # the target (first run: 14/360)
+MIN_CAUGHT = 339 + 129
+MIN_URGENT_CAUGHT = 58 + 30
+MAX_OVER_TRIAGE = 0.05  # the target (first runs: 14/360, 3/120)
 
 
 @pytest.fixture(scope="module")
