@@ -61,6 +61,13 @@ BUTTONS = [
     {"title": "Not sure", "payload": "/unsure"},
 ]
 CORRECTION_LEAD = "Thanks for telling me, I want to get this right."
+CORRECTED_CARRY_ON = (
+    "Thank you, and sorry for the alarm. Let's carry on from where we were."
+)
+CORRECTED_SCREEN_FIRST = (
+    "Thank you, and sorry for the alarm. A few quick safety questions, then I'll "
+    "help with what you came for."
+)
 
 
 def flag_in_question(tracker: "Tracker") -> str:
@@ -93,9 +100,13 @@ def topic_slot_for(flag_id: str) -> Optional[str]:
     return None
 
 
-def question_for(flag_id: str) -> str:
-    """The direct question about one sign (the catalogue's `confirm` text)."""
-    return red_flag(flag_id).confirm
+def question_for(flag_id: str, place: Optional[str] = None) -> str:
+    """The direct question about one sign (the catalogue's `confirm` text), with the
+    numbers of the person's region (`place`: the region slot) where it names one."""
+    here = region(place)
+    return red_flag(flag_id).confirm.format(
+        crisis=here.crisis, emergency=here.emergency
+    )
 
 
 class ActionConfirmRedFlag(Action):
@@ -115,7 +126,8 @@ class ActionConfirmRedFlag(Action):
         mode = CORRECTION if escalated(tracker) else POSSIBLE
         flag_id = flag_in_question(tracker)
         lead = f"{CORRECTION_LEAD} " if mode == CORRECTION else ""
-        dispatcher.utter_message(text=lead + question_for(flag_id), buttons=BUTTONS)
+        question = question_for(flag_id, tracker.get_slot(REGION))
+        dispatcher.utter_message(text=lead + question, buttons=BUTTONS)
         return [
             SlotSet(CONFIRM_FLAG, flag_id),
             SlotSet(CONFIRM_MODE, mode),
@@ -165,13 +177,13 @@ class ActionResolveConfirmation(Action):
         ]
         if mode == CORRECTION:
             if answer == NO:
+                kept = self._answers_kept(tracker, flag_id)
                 dispatcher.utter_message(
-                    text=(
-                        "Thank you, and sorry for the alarm. So I don't miss "
-                        "anything, let's go through the safety questions again."
-                    )
+                    text=CORRECTED_CARRY_ON
+                    if any(value == NO for value in kept.values())
+                    else CORRECTED_SCREEN_FIRST
                 )
-                return done + self._de_escalate(tracker, flag_id)
+                return done + self._de_escalate(tracker, flag_id, kept)
             # Any other answer keeps the escalation: the safety policy repeats the
             # emergency advice next.
             return done
@@ -191,7 +203,8 @@ class ActionResolveConfirmation(Action):
         if answer is None and asks < MAX_ASKS:
             dispatcher.utter_message(
                 text="Sorry to ask again: I just need a yes or a no to this one, "
-                "and there's no wrong answer. " + question_for(flag_id),
+                "and there's no wrong answer. "
+                + question_for(flag_id, tracker.get_slot(REGION)),
                 buttons=BUTTONS,
             )
             return [SlotSet(CONFIRM_ASKS, float(asks + 1))]
@@ -230,14 +243,34 @@ class ActionResolveConfirmation(Action):
         return [SlotSet(TRIAGE_LEVEL, EMERGENCY), SlotSet(SCREEN_FLAG, flag_id)]
 
     @staticmethod
-    def _de_escalate(tracker: "Tracker", flag_id: str) -> List[EventType]:
-        """Undoes the escalation and clears the screen, so it runs again in full."""
+    def _answers_kept(tracker: "Tracker", flag_id: str) -> Dict[str, Optional[str]]:
+        """The screen's answers after a false alarm is corrected: every "no" given
+        stands, the question on the corrected sign's topic is now a "no" too, and a
+        "yes" or "not sure" is asked again.
+
+        Why not clear them all: review 4 found a mistaken tap, once corrected, sent
+        people through every question again, the suicide question twice.
+        """
+        kept: Dict[str, Optional[str]] = {
+            slot: (NO if tracker.get_slot(slot) == NO else None)
+            for slot in ANSWER_SLOTS
+        }
+        own = topic_slot_for(flag_id)
+        if own in kept:
+            kept[own] = NO
+        return kept
+
+    @staticmethod
+    def _de_escalate(
+        tracker: "Tracker", flag_id: str, kept: Dict[str, Optional[str]]
+    ) -> List[EventType]:
+        """Undoes the escalation; the screen carries on with the answers `kept`."""
         corrected: List[str] = list(tracker.get_slot(CORRECTED_FLAGS) or [])
         corrected.append(flag_id)
         return [
             SlotSet(TRIAGE_LEVEL, None),
             SlotSet(SCREEN_FLAG, None),
             SlotSet(SCREEN_REASKS, None),
-            *(SlotSet(slot, None) for slot in ANSWER_SLOTS),
+            *(SlotSet(slot, value) for slot, value in kept.items()),
             SlotSet(CORRECTED_FLAGS, corrected),
         ]

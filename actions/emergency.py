@@ -244,9 +244,12 @@ def emergency_message(
 EMERGENCY_TOPICS = (
     # Asked while help is called or on its way (topics.yml `emergency_topics`).
     "waiting_medicine",
+    "massage",
+    "overdose_myths",
     "what_to_tell",
     "is_it",
     "police",
+    "cps_fear",
     "after_naloxone",
     "helpline_privacy",
     "naloxone",

@@ -205,6 +205,27 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
     return extras
 
 
+ALREADY_SAID = (
+    "That's the same advice I gave above, so I won't paste it again. For something "
+    "more specific, like a particular product, a pharmacist can check it for you."
+)
+"""In place of an answer sent word for word before (review 4: the same pain-relief
+paragraph four times in one conversation)."""
+
+
+def _without_repeats(texts: List[str], tracker: "Tracker") -> List[str]:
+    """`texts` with each one the bot already sent replaced by one short pointer."""
+    sent = {
+        str(event.get("text"))
+        for event in tracker.events
+        if event.get("event") == "bot" and event.get("text")
+    }
+    fresh = [text for text in texts if text not in sent]
+    if len(fresh) == len(texts):
+        return texts
+    return [*fresh, ALREADY_SAID]
+
+
 class ActionSelfCareGuidance(Action):
     """Answers the pending topic for this person, after a non-emergency disposition."""
 
@@ -259,6 +280,7 @@ class ActionSelfCareGuidance(Action):
         texts = [render(items, region_known) for _, items in found if items] or [
             NOTHING_SPECIFIC
         ]
+        texts = _without_repeats(texts, tracker)
         for index, text in enumerate(texts):
             last = index == len(texts) - 1
             buttons = (

@@ -105,12 +105,24 @@ GENERAL_ABOVE_NO_BUTTONS = (
     "question, just ask it and I'll answer that."
 )
 NO_SPECIFIC_ANSWER = (
+    "I don't have a specific answer to that one here, and I'd rather not guess. A "
+    "pharmacist, your doctor or clinic, or a drug service can answer it today."
+)
+"""Before the pointer, for a typed question nothing specific answers (review 3: "should
+i take my normal dose or double to catch up?" got only "I won't repeat them")."""
+NO_SPECIFIC_DOSE_ANSWER = (
     "I don't have a safe answer to that one here. Your clinic, prescriber or a "
     "pharmacist can tell you today (for a missed or an extra dose, ask them first and "
     "don't double up)."
 )
-"""Before the pointer, for a typed question nothing specific answers (review 3: "should
-i take my normal dose or double to catch up?" got only "I won't repeat them")."""
+"""The same for a question about an amount: review 4 found the dose advice given to
+"are 7-OH tablets safer?" and "can withdrawal kill you?"."""
+AMOUNT_WORDS = re.compile(
+    r"\b(dose|doses|dosage|double|doubling|extra|missed|how much|how many|amount|"
+    r"mg|mcg|ml|milligrams?|grams?|half|catch up)\b"
+)
+
+
 INVITATION = (
     "If you also have pain, cramps or spasms, tell me where and what you stopped, and "
     "I'll check a few safety questions and help."
@@ -373,7 +385,13 @@ class ActionHarmReduction(Action):
                 and texts
                 and texts[0] in (GENERAL_ABOVE, GENERAL_ABOVE_NO_BUTTONS)
             ):
-                texts = [NO_SPECIFIC_ANSWER, *texts]
+                asked = str(tracker.latest_message.get("text") or "").lower()
+                lead = (
+                    NO_SPECIFIC_DOSE_ANSWER
+                    if AMOUNT_WORDS.search(asked)
+                    else NO_SPECIFIC_ANSWER
+                )
+                texts = [lead, *texts]
         said_pain = any(
             entity.get("entity") in PAIN_ENTITIES
             for entity in tracker.latest_message.get("entities", [])

@@ -79,8 +79,15 @@ TOPICS = (
     "low_mood",
     "others_medicine",
     "medicine_more",
+    # Added from review 4 (questions_rev4.yml).
+    "seven_oh",
+    "codeine_products",
+    "sleep_aids",
+    "cps_fear",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
     "waiting_medicine",
+    "massage",
+    "overdose_myths",
     "what_to_tell",
     "is_it",
 )

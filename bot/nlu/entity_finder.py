@@ -47,10 +47,14 @@ class LexiconEntityFinder:
     def find(self, text: str, today: Optional[dt.date] = None) -> List[Dict[str, Any]]:
         """Entities in `text` as Rasa entity dicts with canonical values."""
         entities = []
+        # "3 days off H.": the tokenizer keeps a letter and its full stop together as
+        # an abbreviation, so "H." is no "h" (review 4). The stop becomes a space of
+        # the same length, so offsets still point into `text`.
+        readable = LETTER_THEN_STOP.sub(r"\1 ", text)
         matches = [
             match
             for matcher in self._matchers.values()
-            for match in matcher.find(matcher.make_doc(text))
+            for match in matcher.find(matcher.make_doc(readable))
         ]
         matches = [m for m in matches if not _not_the_substance(m, text)]
         # A drug's name is one thing: "pain pills" names no symptom.
@@ -90,6 +94,8 @@ class LexiconEntityFinder:
                 )
         return entities
 
+
+LETTER_THEN_STOP = re.compile(r"(?<![\w.])([A-Za-z])\.(?=\s|$)")
 
 # "drinking water", "drinking fine": drinking, but not alcohol (a review: a person who
 # said "no i can keep water down, drinking fine" was given alcohol advice).

@@ -17,7 +17,7 @@ in the model archive as plain arrays.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -139,6 +139,45 @@ def decide_bands(
     return kept_clear, sorted(kept_possible, key=lambda item: -item[1])
 
 
+def asked_first(
+    config: Mapping[str, Any],
+    clear: List[Tuple[str, float]],
+    possible: List[Tuple[str, float]],
+    lexicon_raised: Iterable[str],
+) -> Tuple[List[Tuple[str, float]], List[Tuple[str, float]]]:
+    """`decide_bands`' bands with each `ask_first` sign the lexicon did not raise moved
+    from clear to possible: heard by meaning only, it gets the direct question.
+
+    Why: review 4 found the classifier sure of suicide for "ARE YOU SERIOUS. i just
+    told you. heroin. 3 days." and "heroin." (the crisis script, then lock-in, for an
+    angry man who wanted help with cramps). Asking "are you having thoughts of ending
+    your life?" with the crisis line in the question is what NIMH's ASQ does anyway;
+    a Yes or Not sure gives the full reply. Recall as measured (at once or asked)
+    is unchanged.
+    """
+    ask_first = set(config.get("ask_first") or ()) - set(lexicon_raised)
+    moved = [(s, p) for s, p in clear if s in ask_first]
+    if not moved:
+        return clear, possible
+    kept = [(s, p) for s, p in clear if s not in ask_first]
+    return kept, sorted(moved + possible, key=lambda item: -item[1])
+
+
+def worth_asking(
+    config: Mapping[str, Any],
+    possible: List[Tuple[str, float]],
+    dispositions: Mapping[str, str],
+) -> List[Tuple[str, float]]:
+    """The possible signs worth a direct question before anything else, emergencies
+    first: an emergency, or an `ask_first` sign of any kind (a pregnancy heard only by
+    meaning is asked about, "are you pregnant?", rather than taken as said)."""
+    ask_first = set(config.get("ask_first") or ())
+    kept = [
+        (s, p) for s, p in possible if dispositions.get(s) == EMERGENCY or s in ask_first
+    ]
+    return sorted(kept, key=lambda item: (dispositions.get(item[0]) != EMERGENCY, -item[1]))
+
+
 def lexicon_in_doubt(
     config: Mapping[str, Any],
     scores: Mapping[str, float],
@@ -193,6 +232,10 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             "doubt_below": 0.05,
             # ... or each lexicon emergency sign its own score below this.
             "sign_doubt_below": 0.01,
+            # Signs the meaning alone never escalates, however sure: with no word of
+            # the lexicon's behind it, the sign is asked about directly (for suicide,
+            # the ASQ's direct question, with the crisis line in it).
+            "ask_first": [],
             # Per-sign overrides, e.g. {"suicidal": 0.5}.
             "clear_thresholds": {},
             "possible_thresholds": {},
@@ -419,13 +462,14 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             for e in lexicon_entities
             if e.get("entity") == RED_FLAG_ENTITY
         }
+        clear, possible = asked_first(self._config, clear, possible, raised)
         entities: List[Dict[str, Any]] = []
         for sign, score in clear:
             if sign not in raised:
                 entities.append(self._entity(RED_FLAG_ENTITY, sign, score))
         # Only an emergency is worth a question before anything else; an urgent sign
         # the screen asks about anyway (e.g. a swollen leg).
-        possible = [p for p in possible if self._dispositions.get(p[0]) == EMERGENCY]
+        possible = worth_asking(self._config, possible, self._dispositions)
         # An urgent sign (a swollen calf) does not stand in for the question about a
         # possible emergency beside it (breathlessness).
         raised_emergencies = {

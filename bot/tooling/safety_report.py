@@ -39,8 +39,10 @@ from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, SET_ASIDE_KEY
 from bot.nlu.semantic_red_flag_extractor import (
     SCORES_KEY,
     SemanticRedFlagExtractor,
+    asked_first,
     decide_bands,
     lexicon_in_doubt,
+    worth_asking,
 )
 from bot.safety.detector import RedFlagDetector
 from bot.safety.names import (
@@ -182,19 +184,30 @@ class Judge:
             clear, possible = decide_bands(
                 self.config, scores, set_aside, self.dispositions
             )
+            clear, possible = asked_first(
+                self.config, clear, possible, list(lexicon_hits)
+            )
         raised = dict(lexicon_hits)
         raised.update(
             {sign: self.dispositions.get(sign, EMERGENCY) for sign, _ in clear}
         )
-        possible = [p for p in possible if self.dispositions.get(p[0]) == EMERGENCY]
-        possible += [(sign, 0.0) for sign in sorted(doubted)]
-        escalated = {s for s, d in raised.items() if d == EMERGENCY}
-        asked = {possible[0][0]} if possible and not escalated else set()
-        return Verdict(
-            escalated=escalated,
-            urgent={s for s, d in raised.items() if d == URGENT},
-            asked=asked,
+        possible = worth_asking(
+            self.config,
+            possible + [(sign, 0.0) for sign in sorted(doubted)],
+            self.dispositions,
         )
+        escalated = {s for s, d in raised.items() if d == EMERGENCY}
+        urgent = {s for s, d in raised.items() if d == URGENT}
+        asked: Set[str] = set()
+        if possible and not escalated:
+            # The one direct question: about an emergency it is a catch; about an
+            # urgent sign (an `ask_first` one: "are you pregnant?") it finds that.
+            sign = possible[0][0]
+            if self.dispositions.get(sign, EMERGENCY) == EMERGENCY:
+                asked = {sign}
+            else:
+                urgent.add(sign)
+        return Verdict(escalated=escalated, urgent=urgent, asked=asked)
 
 
 @dataclass

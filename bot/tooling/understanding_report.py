@@ -60,6 +60,8 @@ class UnderstandingScore:
     by_expected: Dict[str, List[int]] = field(default_factory=dict)
     no_read_as_yes: List[str] = field(default_factory=list)
     yes_read_as_no: List[str] = field(default_factory=list)
+    misread: List[str] = field(default_factory=list)
+    """every screen answer read wrong: "question: text (expected -> got)"."""
 
     @property
     def dead_end_rate(self) -> float:
@@ -135,6 +137,8 @@ async def score_set(agent: Any, cases: Dict[str, Any]) -> UnderstandingScore:
         if got == expected:
             result.screen_right += 1
             counts[0] += 1
+        else:
+            result.misread.append(f"{case['question']}: {text} ({expected} -> {got})")
         if expected == "no" and got == "yes":
             result.no_read_as_yes.append(text)
         if expected == "yes" and got == "no":
@@ -193,6 +197,7 @@ def print_score(name: str, score: UnderstandingScore, verbose: bool) -> None:
             ("DEAD ENDS", score.dead_ends),
             ("NO READ AS YES", score.no_read_as_yes),
             ("YES READ AS NO", score.yes_read_as_no),
+            ("SCREEN ANSWERS READ WRONG", score.misread),
         ):
             if rows:
                 print(f"  {title}:")

@@ -124,3 +124,30 @@ async def test_a_goodbye_to_the_question_is_no_alarm_but_says_when_to_call(
     [reply] = [m["text"] for m in dispatcher.messages]
     assert "take care" in reply and "911" in reply
     assert not [e for e in events if e.get("name") == "triage_level"]
+
+
+async def test_a_corrected_false_alarm_keeps_the_answers_given(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 4: after a mistaken tap was corrected, the whole screen ran again and
+    the suicide question was asked twice. The "no"s stand, the corrected sign's own
+    question is a "no" now, a "yes" elsewhere is asked again."""
+    tracker = make_tracker(
+        "no",
+        "deny",
+        slots={
+            "confirm_flag": "suicidal",
+            "confirm_mode": "correction",
+            "triage_level": "emergency",
+            "screen_breathing": "no",
+            "screen_mind": "yes",
+        },
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["triage_level"] is None
+    assert slots["screen_breathing"] == "no" and slots["screen_mood"] == "no"
+    assert slots["screen_mind"] is None
+    assert "carry on from where we were" in dispatcher.messages[0]["text"]

@@ -307,6 +307,12 @@ async def test_a_screen_flag_is_named_when_the_message_itself_has_none(
         "my wife is driving me to the ER",
         "I'm at the ER now",
         "I ALREADY CALLED. hes on his side. what now",
+        # review 4: each got "call 911 now" again
+        "ok calling",
+        "calling now",
+        "ambos are here",
+        "my sister is taking me to labor and delivery",
+        "nurse says go to urgent care. going now",
     ],
 )
 async def test_someone_who_called_for_help_is_helped_to_hand_over(
@@ -334,6 +340,8 @@ async def test_someone_who_called_for_help_is_helped_to_hand_over(
         "i dont want to go to the hospital",
         "I can't call 911 they will arrest me",
         "i just called my mum, he is blue",
+        "going to sleep now",
+        "what if im calling for nothing",
     ],
 )
 def test_asking_about_or_refusing_help_is_not_help_on_its_way(text: str) -> None:

@@ -266,3 +266,31 @@ async def test_a_first_question_about_something_else_still_gets_the_practical_pl
     texts = [m["text"] for m in dispatcher.messages]
     assert item("thiamine_alcohol").text in texts[0]
     assert any("fluids" in text for text in texts[1:])
+
+
+async def test_an_answer_sent_before_is_not_pasted_again(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 4: the same pain-relief paragraph four times in one conversation."""
+    from rasa_sdk.events import ActionExecuted, BotUttered
+
+    slots = {**OPIOID_BUTTOCK, "triage_level": "self_care"}
+    first = make_tracker("what stretches can I do", "ask_stretches", slots=slots)
+    await ActionSelfCareGuidance().run(dispatcher, first, domain)
+    said = [m["text"] for m in dispatcher.messages]
+    dispatcher.messages.clear()
+
+    again = make_tracker(
+        "any stretches?",
+        "ask_stretches",
+        slots=slots,
+        events=[
+            ActionExecuted("action_self_care_guidance"),
+            *(BotUttered(text) for text in said),
+        ],
+    )
+    await ActionSelfCareGuidance().run(dispatcher, again, domain)
+
+    texts = [m["text"] for m in dispatcher.messages]
+    assert not set(texts) & set(said)
+    assert any("won't paste it again" in text for text in texts)

@@ -399,7 +399,11 @@ async def test_a_typed_question_nothing_specific_answers_says_who_can(
     """Review 3: "normal dose or double to catch up?" got only a pointer upwards."""
     await chat.first_advice()
     reply = await chat.says("/ask_harm_reduction")
-    assert "don't have a safe answer" not in reply.text  # a tap asks nothing specific
+    assert "don't have a" not in reply.text  # a tap asks nothing specific
     typed = await chat.says("so what else about using, anything?")
     assert "general safety points" in typed.text
-    assert "don't have a safe answer" in typed.text and "pharmacist" in typed.text
+    assert "don't have a specific answer" in typed.text and "pharmacist" in typed.text
+    # Review 4: the missed-dose advice belongs only to a question about an amount.
+    assert "double up" not in typed.text
+    dose = await chat.says("should i double my dose to catch up?")
+    assert "don't have a safe answer" in dose.text and "double up" in dose.text
