@@ -82,6 +82,24 @@ if TYPE_CHECKING:
     from rasa_sdk.types import DomainDict
 
 
+RESOLVE_CONFIRMATION = "action_resolve_confirmation"
+
+
+def answered_a_direct_question(tracker: "Tracker") -> bool:
+    """Whether the latest message was the answer to a direct question ("are you having
+    thoughts of ending your life?") asked in the middle of the screen.
+
+    Why: review 4 found the "no" to that question filed as the answer to the screen
+    question it interrupted (the breathing one), which was then never asked.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == RESOLVE_CONFIRMATION:
+            return True
+    return False
+
+
 class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction):
     """Chooses the screen's questions, reads yes / no / not sure answers and, once the
     last one is in, settles the disposition (`triage_level`)."""
@@ -168,8 +186,10 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         domain: "DomainDict",
     ) -> Dict[Text, Any]:
         """Reads the answer to the checklist (`actions.checklist`)."""
-        if tracker.get_slot(REQUESTED_SLOT) != CHECKLIST or latest_flags(
-            tracker, EMERGENCY
+        if (
+            tracker.get_slot(REQUESTED_SLOT) != CHECKLIST
+            or latest_flags(tracker, EMERGENCY)
+            or answered_a_direct_question(tracker)
         ):
             return {}
         message = tracker.latest_message
@@ -255,7 +275,11 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
     ) -> Dict[Text, Any]:
         """yes / no / unsure for the question being asked; nothing for anything else
         (see `actions.answers` for how a typed answer is read)."""
-        if tracker.get_slot(REQUESTED_SLOT) != slot or latest_flags(tracker, EMERGENCY):
+        if (
+            tracker.get_slot(REQUESTED_SLOT) != slot
+            or latest_flags(tracker, EMERGENCY)
+            or answered_a_direct_question(tracker)
+        ):
             return {}
         message = tracker.latest_message
         intent = message.get("intent") or {}
@@ -297,6 +321,9 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             return []
         if any(e.get("event") == "slot" and e.get("name") == asked for e in events):
             return []
+        if answered_a_direct_question(tracker):
+            # The form asks its question again; no hint, the message was an answer.
+            return [SlotSet(SCREEN_REASKS, tracker.get_slot(SCREEN_REASKS))]
         message = tracker.latest_message
         foreign = other_language_reply(
             language_of(message.get("text") or ""),

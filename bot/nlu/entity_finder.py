@@ -108,10 +108,26 @@ NOT_ALCOHOL_AFTER = re.compile(
 DENIED_BEFORE = re.compile(r"\b(not|isnt|isn't|wasnt|wasn't|never was)\s+(the\s+)?$")
 
 
+# "can a doctor give me something like subs?", "i want to get on methadone": a treatment
+# asked about is not the drug stopped (review 4: the doctor's summary said buprenorphine
+# for a man coming off fentanyl).
+TREATMENTS = frozenset({"buprenorphine", "methadone"})
+TREATMENT_BEFORE = re.compile(
+    r"\b(like|get on|getting on|go on|going on|start|starting|try|trying|prescribe|"
+    r"prescribe me|give me|get me|about|onto|on to|switch to|switching to|"
+    r"want|need|such as|or)\s+(some\s+|the\s+|a\s+)?$"
+)
+
+
 def _not_the_substance(match: Any, text: str) -> bool:
-    """Whether a substance match is drinking that is not alcohol, or a name denied."""
+    """Whether a substance match is drinking that is not alcohol, a name denied, or a
+    treatment asked about."""
     if not match.label.startswith(f"{SUBSTANCE}:"):
         return False
+    if match.label.partition(":")[2] in TREATMENTS and TREATMENT_BEFORE.search(
+        text[: match.start_char].lower()
+    ):
+        return True
     term = text[match.start_char : match.end_char].lower()
     if term.startswith("drink") and NOT_ALCOHOL_AFTER.match(
         text[match.end_char :].lower()

@@ -324,3 +324,20 @@ def test_a_same_day_sign_already_reported_is_not_asked_again() -> None:
     )
     assert "screen_heavy_use" not in questions_for(told)
     assert "screen_heavy_use" in questions_for(profile("benzodiazepine", "back"))
+
+
+async def test_a_no_to_a_direct_question_is_not_filed_under_the_screen_question(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 4: "are you having thoughts of ending your life?" asked while the
+    breathing question waited; the "no" to it was stored as "no" to breathing, which
+    was then never asked. The form asks its question again, with no hint."""
+    from rasa_sdk.events import ActionExecuted
+
+    tracker = screen_turn(make_tracker, "deny", "screen_breathing")
+    tracker.events.append(ActionExecuted("action_resolve_confirmation"))
+
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    assert "screen_breathing" not in slot_values(events)
+    assert not dispatcher.messages
