@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from rasa_sdk.executor import CollectingDispatcher
 
 FIRST_QUESTION = "utter_ask_screen_breathing"
+AGAIN = "_again"
+ACTION_NAME = "action_ask_screen_breathing"
 ASKING_FOR = "asking_for"
 SOMEONE_ELSE = "someone_else"
 CARER = "carer"  # the contexts of data/knowledge/contexts.yml
@@ -91,7 +93,7 @@ class ActionAskScreenBreathing(Action):
 
     def name(self) -> Text:
         """The action's name in the domain (the form asks `action_ask_<slot>`)."""
-        return "action_ask_screen_breathing"
+        return ACTION_NAME
 
     async def run(
         self,
@@ -102,7 +104,8 @@ class ActionAskScreenBreathing(Action):
         """The acknowledgement once per conversation (not in a check-in, not when the
         question is asked again), then the question with its buttons."""
         someone_else = CARER in contexts_of(tracker)
-        if not checkin_scores.in_progress(tracker) and not _asked_before(tracker):
+        asked_before = _asked_before(tracker)
+        if not checkin_scores.in_progress(tracker) and not asked_before:
             line = acknowledgement(
                 tracker.get_slot(BODY_LOCATION),
                 tracker.get_slot(SUBSTANCE),
@@ -112,15 +115,18 @@ class ActionAskScreenBreathing(Action):
             )
             if line:
                 dispatcher.utter_message(text=line)
+        # Asked again: the question alone (review 4: the whole introduction and the
+        # acknowledgement came back after "i didnt stop subs, i STARTED them").
+        again = AGAIN if asked_before else ""
         # How many questions: a person told "a few" and then asked six feels misled.
         count = questions_ahead(tracker)
         if someone_else:
             # The later questions follow the slot (their "they" variants).
             dispatcher.utter_message(
-                response=f"{FIRST_QUESTION}_{SOMEONE_ELSE}", count=count
+                response=f"{FIRST_QUESTION}_{SOMEONE_ELSE}{again}", count=count
             )
             return [SlotSet(ASKING_FOR, SOMEONE_ELSE)]
-        dispatcher.utter_message(response=FIRST_QUESTION, count=count)
+        dispatcher.utter_message(response=f"{FIRST_QUESTION}{again}", count=count)
         return []
 
 
@@ -146,9 +152,18 @@ def same_day_sign(tracker: "Tracker") -> Optional[RedFlag]:
 
 
 def _asked_before(tracker: "Tracker") -> bool:
-    """Whether this conversation has already been asked the first question."""
-    return any(
-        event.get("event") == "action"
-        and event.get("name") == "action_ask_screen_breathing"
-        for event in tracker.events
-    )
+    """Whether this conversation (since the last restart) has already been asked the
+    first question. The form runs this action inside its own, so the tracker holds
+    the question's bot message (its `utter_action`), not this action's name."""
+    asked = False
+    for event in tracker.events:
+        if event.get("event") == "restart":
+            asked = False
+        elif (event.get("event") == "action" and event.get("name") == ACTION_NAME) or (
+            event.get("event") == "bot"
+            and str((event.get("metadata") or {}).get("utter_action") or "").startswith(
+                FIRST_QUESTION
+            )
+        ):
+            asked = True
+    return asked

@@ -11,6 +11,7 @@ read as not sure, and "not sure" leans to caution.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -48,6 +49,8 @@ class AnswerWords:
     also_covers: Dict[str, Tuple[str, ...]]
     emoji: Dict[str, str]
     correction_markers: Tuple[str, ...] = ()
+    everyday_words: FrozenSet[str] = frozenset()
+    """topic words that are also everyday words ("stopped", "end", "day")"""
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +84,7 @@ def answer_words() -> AnswerWords:
         },
         emoji={str(k): str(v) for k, v in (document.get("emoji") or {}).items()},
         correction_markers=phrases(document.get("correction_markers") or []),
+        everyday_words=frozenset(phrases(document.get("everyday_words") or [])),
     )
 
 
@@ -202,6 +206,11 @@ def says_it_was_a_misunderstanding(text: str) -> bool:
     return bool(_find(normalise(text).split(), answer_words().correction_markers))
 
 
+_FIRST_SENTENCE = re.compile(r"^([^.!?;\n]+)[.!?;\n]+")
+FIRST_SENTENCE_WORDS = 3
+"""How long a first sentence can be and still be read as the answer on its own."""
+
+
 def read_answer(
     text: str,
     slot: Optional[str] = None,
@@ -233,6 +242,25 @@ def read_answer(
         answer = _polarity(head, vocab, changed_mind)
         if answer is not None:
             return answer
+    first = _FIRST_SENTENCE.match(text.strip())
+    if first and not changed_mind and first.end() < len(text.strip()):
+        # "no. and i didnt stop subs, i started them", "no! when will this end": a
+        # short answer said first, in a sentence of its own, and then something else
+        # (review 4: the question came back). What follows is read for red flags
+        # like any message, by the NLU.
+        said_first = normalise(first.group(1)).split()
+        rest = [
+            word
+            for word in normalise(text.strip()[first.end() :]).split()
+            if word not in vocab.everyday_words
+        ]
+        # "No. He isn't confused" to the breathing question speaks of another one.
+        if len(said_first) <= FIRST_SENTENCE_WORDS and not _names_only_another_topic(
+            rest, slot, vocab
+        ):
+            answer = _polarity(said_first, vocab, False)
+            if answer is not None:
+                return answer
     if _asks_something(text, words, vocab):
         # "what stretches can I do at work?", "thats it?": a question, not an answer.
         return None

@@ -44,3 +44,33 @@ def test_someone_at_higher_risk_is_not_told_it_is_really_common() -> None:
     assert "common" not in line.lower()
     assert "midwife" in line.lower() and "today" in line.lower()
     assert "calf cramps" in line.lower() and "check" in line.lower()
+
+
+async def test_the_first_question_asked_again_comes_alone(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 4: a correction mid-screen ("i didnt stop subs, i STARTED them") brought
+    back the acknowledgement and the whole introduction with the question."""
+    from rasa_sdk.events import BotUttered
+
+    from actions.acknowledgement import ActionAskScreenBreathing
+
+    slots = {"substance_class": "opioid", "substance": "fentanyl", "body_location": "hip"}
+    first = make_tracker("off fent, my hips ache", "describe_symptoms", slots=slots)
+    await ActionAskScreenBreathing().run(dispatcher, first, domain)
+    assert [m.get("response") for m in dispatcher.messages][-1] == (
+        "utter_ask_screen_breathing"
+    )
+    assert "really common" in dispatcher.messages[0]["text"]
+    dispatcher.messages.clear()
+
+    asked = BotUttered(
+        "Before any tips ...", metadata={"utter_action": "utter_ask_screen_breathing"}
+    )
+    again = make_tracker(
+        "i didnt stop subs, i stopped fent", "inform", slots=slots, events=[asked]
+    )
+    await ActionAskScreenBreathing().run(dispatcher, again, domain)
+
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_ask_screen_breathing_again"

@@ -19,6 +19,18 @@ BREATHING = "screen_breathing"
     ("text", "slot", "expected"),
     [
         ("nah im good", BREATHING, "no"),
+        # review 4 and the development sets: a short answer in a sentence of its own,
+        # then something else; and plain "no, <reassurance>" answers
+        ("no. and i didnt stop subs, i STARTED them, i stopped fent", BREATHING, "no"),
+        ("no! when will this end", BREATHING, "no"),
+        ("No. He isnt confused", BREATHING, None),
+        ("na", BREATHING, "no"),
+        ("no, im thinking clearly, just hurting", "screen_mind", "no"),
+        ("nope, my calves look the same as always", "screen_swelling", "no"),
+        ("everything down there feels normal", "screen_nerves", "no"),
+        ("yeah, havent gone all day", "screen_fluids", "yes"),
+        ("no, definitely not cola lol", "screen_urine", "no"),
+        ("i've thought about it", "screen_mood", "yes"),
         # emoji answers (a review: "👎" got "I just need a yes or a no")
         ("👎", BREATHING, "no"),
         ("❌", BREATHING, "no"),
