@@ -12,8 +12,10 @@ from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_SLOTS, URGENT_QUE
 from actions.slots import (
     EMERGENCY,
     HOURS_SINCE_STOP,
+    MOOD_SLOT,
     REGION,
     ROUTINE,
+    SAFE_NOW,
     SELF_CARE,
     SEVERITY,
     SUBSTANCE_CLASS,
@@ -51,6 +53,11 @@ def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
         urgent_reasons.append(
             "you weren't sure about one of the warning signs, "
             "so it's safest to be checked"
+        )
+    if tracker.get_slot(MOOD_SLOT) == SAFE_NOW:
+        urgent_reasons.append(
+            "you've had thoughts of ending your life: they deserve support soon, "
+            f"from {region(tracker.get_slot(REGION)).crisis} or a doctor"
         )
     for slot in sorted(URGENT_QUESTIONS):
         if tracker.get_slot(slot) == YES:

@@ -30,7 +30,7 @@ from typing import (
 )
 
 from rasa_sdk import Action
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 
 from actions.after_emergency import (
     HELP_ARRIVED_FILE,
@@ -63,11 +63,14 @@ from actions.guidance import person_of, render
 from actions.knowledge_base import knowledge_base
 from actions.slots import (
     EMERGENCY,
+    MOOD_SLOT,
     RED_FLAG_ENTITY,
     REGION,
     REQUESTED_SLOT,
+    SAFE_NOW,
     SCREEN_FLAG,
     SUBSTANCE_CLASS,
+    TRIAGE_FORM,
     TRIAGE_LEVEL,
     URGENT,
 )
@@ -167,6 +170,16 @@ def about_someone_else(text: str) -> bool:
     than themselves: more words of the first kind than of the second."""
     others, writer = _person_words(text)
     return others > writer
+
+
+def says_safe_now(text: str) -> bool:
+    """Whether the person says they are safe now, with no plan ("not a plan or
+    anything, im safe tonight")."""
+    padded = f" {normalise(text)} "
+    return any(
+        f" {normalise(str(words))} " in padded
+        for words in _suicide_texts().get("safe_now_words") or ()
+    )
 
 
 def first_says_someone_else(texts: Sequence[str]) -> bool:
@@ -738,6 +751,14 @@ class ActionEmergency(Action):
                         i in help_arrived_document()["refusal_fits"] for i in ids
                     ),
                 )
+        if (
+            kind != FULL
+            and ids == [SUICIDAL]
+            and not new_ids
+            and says_safe_now(said)
+            and not first_says_someone_else((*stage.texts, said))
+        ):
+            return self._safe_now(dispatcher, place)
         flags = [red_flag(flag_id) for flag_id in ids]
         logger.debug("emergency reply %s for %s", kind, ids)
         if kind == FULL:
@@ -746,9 +767,7 @@ class ActionEmergency(Action):
                 if tracker.get_slot(REGION) is None
                 else []
             )
-            dispatcher.utter_message(
-                text=emergency_message(flags, place, said, also)
-            )
+            dispatcher.utter_message(text=emergency_message(flags, place, said, also))
         else:
             turn = LaterTurn(
                 flags=tuple(flags),
@@ -773,3 +792,22 @@ class ActionEmergency(Action):
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         return events
+
+    @staticmethod
+    def _safe_now(dispatcher: "CollectingDispatcher", place: Region) -> List[EventType]:
+        """Thoughts of suicide, and now "i'm safe tonight, no plan": NIMH's ASQ calls
+        this a non-acute positive screen. The crisis line stays in the reply, the
+        conversation leaves the emergency, the screen's mood question counts as
+        answered (`SAFE_NOW`: the disposition makes the day's care urgent), and the
+        screen carries on to what they came for."""
+        dispatcher.utter_message(
+            text=str(
+                data_field(_suicide_texts(), SUICIDE_FILE, "for_self", "safe_now")
+            ).format(**_suicide_fill(place))
+        )
+        return [
+            SlotSet(TRIAGE_LEVEL, None),
+            SlotSet(SCREEN_FLAG, None),
+            SlotSet(MOOD_SLOT, SAFE_NOW),
+            FollowupAction(TRIAGE_FORM),
+        ]

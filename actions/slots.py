@@ -34,4 +34,9 @@ TRIAGE_ORDER = (SELF_CARE, ROUTINE, URGENT, EMERGENCY)
 YES = "yes"
 NO = "no"
 UNSURE = "unsure"
+SAFE_NOW = "safe_now"
+"""The mood question's answer for thoughts of suicide with no plan and safe now (ASQ:
+a non-acute positive screen): not an emergency, the day's care is urgent."""
+MOOD_SLOT = "screen_mood"
+TRIAGE_FORM = "triage_form"
 ANSWER_BY_INTENT = {"affirm": YES, "deny": NO, "unsure": UNSURE}

@@ -51,6 +51,10 @@ SCREEN_WORDS = {
 }
 
 
+ANSWER_WORDS = {"safe_now": "yes, no plan, safe now"}
+"""Screen answers that are not a plain yes, no or not sure, in words."""
+
+
 def _time_since(hours: Optional[float]) -> str:
     if hours is None:
         return "not stated"
@@ -93,10 +97,14 @@ def summary_lines(tracker: "Tracker") -> List[str]:
         f"• Symptoms: {symptoms or 'pain'}; where: {sites or 'not stated'}"
         + (f"; severity {severity:.0f}/10" if severity is not None else ""),
     ]
-    answers = [
-        f"{SCREEN_WORDS[slot]}: {tracker.get_slot(slot)}"
+    given = {
+        slot: str(tracker.get_slot(slot))
         for slot in QUESTIONS_BY_SLOT
         if tracker.get_slot(slot) is not None
+    }
+    answers = [
+        f"{SCREEN_WORDS[slot]}: {ANSWER_WORDS.get(value, value)}"
+        for slot, value in given.items()
     ]
     lines.append(
         "• Safety screen: " + ("; ".join(answers) if answers else "not completed")

@@ -55,7 +55,11 @@ async def test_the_first_question_asked_again_comes_alone(
 
     from actions.acknowledgement import ActionAskScreenBreathing
 
-    slots = {"substance_class": "opioid", "substance": "fentanyl", "body_location": "hip"}
+    slots = {
+        "substance_class": "opioid",
+        "substance": "fentanyl",
+        "body_location": "hip",
+    }
     first = make_tracker("off fent, my hips ache", "describe_symptoms", slots=slots)
     await ActionAskScreenBreathing().run(dispatcher, first, domain)
     assert [m.get("response") for m in dispatcher.messages][-1] == (

@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
-from rasa_sdk.events import ActionExecuted, ActiveLoop, Restarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ActiveLoop,
+    FollowupAction,
+    Restarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import questions_in
@@ -1025,7 +1031,7 @@ async def test_questions_while_waiting_for_help_are_answered(
 
 
 def test_questions_for_while_waiting_are_not_read_outside_an_emergency() -> None:
-    """"is this a blood clot?" in an ordinary conversation is the screen's business,
+    """ "is this a blood clot?" in an ordinary conversation is the screen's business,
     not the "I can't tell from here, calling is right" answer."""
     message = {"text": "is this a blood clot? can i take aspirin?", "intent": {}}
 
@@ -1074,9 +1080,21 @@ async def test_the_handover_speaks_to_the_person_it_is_about(
 @pytest.mark.parametrize(
     ("text", "flag_id", "also"),
     [
-        ("mum found my brother blue, hes not breathing, we're waiting for the ambo", "overdose", "000 in Australia"),
-        ("cant feel my bum at all and cant pee, should i go to a&e", "cauda_equina", "999 in the UK"),
-        ("i want to end it all, my mum doesnt know", "suicidal", "In the UK: Samaritans 116 123"),
+        (
+            "mum found my brother blue, hes not breathing, we're waiting for the ambo",
+            "overdose",
+            "000 in Australia",
+        ),
+        (
+            "cant feel my bum at all and cant pee, should i go to a&e",
+            "cauda_equina",
+            "999 in the UK",
+        ),
+        (
+            "i want to end it all, my mum doesnt know",
+            "suicidal",
+            "In the UK: Samaritans 116 123",
+        ),
     ],
 )
 async def test_words_that_hint_at_a_region_add_its_number(
@@ -1097,10 +1115,63 @@ async def test_no_hint_no_other_number(
     dispatcher, make_tracker, red_flag, domain
 ) -> None:
     tracker = make_tracker(
-        "my friend took fent and wont wake up", "report_emergency", [red_flag("overdose")]
+        "my friend took fent and wont wake up",
+        "report_emergency",
+        [red_flag("overdose")],
     )
 
     await run(dispatcher, tracker, domain)
 
     [reply] = texts(dispatcher)
     assert " in the UK" not in reply and "Australia" not in reply
+
+
+async def test_safe_now_with_no_plan_keeps_the_line_and_goes_on_to_the_help(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 4: a man with passive thoughts, safe tonight, asked for help with his
+    cramps and got the crisis script three times. ASQ: a non-acute positive screen."""
+    earlier = after_the_emergency_reply(
+        user_said,
+        red_flag,
+        "sometimes i think itd be easier if i didnt wake up",
+        "suicidal",
+    )
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "not a plan or anything. im safe tonight. can you help with the cramps",
+        "ask_what_to_do",
+        slots={"triage_level": "emergency", "screen_flag": "suicidal"},
+        events=earlier,
+    )
+
+    events = await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert "988" in reply and "safe tonight" in reply
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots == {
+        "triage_level": None,
+        "screen_flag": None,
+        "screen_mood": "safe_now",
+    }
+    assert FollowupAction("triage_form") in events
+
+
+async def test_safe_now_said_about_someone_else_keeps_the_helper_replies(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "my son says he wants to die", "suicidal"
+    )
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "he says hes safe tonight",
+        "inform",
+        slots={"triage_level": "emergency"},
+        events=earlier,
+    )
+
+    events = await run(dispatcher, tracker, domain)
+
+    assert SlotSet("triage_level", "emergency") in events
