@@ -9,7 +9,7 @@ The line never says it is not dangerous: the screen that follows checks that.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Text
 
 import yaml
 from rasa_sdk import Action
@@ -17,7 +17,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions import checkin_scores
 from actions.checklist import questions_seen_if_all_no
-from actions.conversation import reported_flags
+from actions.conversation import mentioned, reported_flags
 from actions.guidance import contexts_of
 from actions.paths import data_dir
 from actions.screen_questions import QUESTIONS_BY_SLOT
@@ -46,7 +46,27 @@ def _phrases() -> Dict[str, Dict[str, str]]:
     return {
         key: {str(k): str(v) for k, v in value.items()}
         for key, value in document.items()
+        if isinstance(value, dict)
     }
+
+
+@lru_cache(maxsize=1)
+def _several_places() -> str:
+    path = data_dir() / "dialogue" / "acknowledgements.yml"
+    return str(yaml.safe_load(path.read_text(encoding="utf-8"))["several_places"])
+
+
+def pain_phrase(body_locations: Sequence[str]) -> Optional[str]:
+    """The pain heard back: the place's own phrase, or for several places all of
+    them ("Pain and cramps in your buttocks and thighs")."""
+    places = _phrases()["places"]
+    named = [places[b] for b in dict.fromkeys(body_locations) if b in places]
+    if len(named) >= 2:
+        listed = ", ".join(named[:-1]) + " and " + named[-1]
+        return _several_places().format(places=listed)
+    if body_locations:
+        return _phrases()["pain"].get(body_locations[-1])
+    return None
 
 
 def acknowledgement(
@@ -55,6 +75,7 @@ def acknowledgement(
     substance_class: Optional[str],
     someone_else: bool = False,
     at_risk: Optional[RedFlag] = None,
+    body_locations: Sequence[str] = (),
 ) -> Optional[str]:
     """One line that hears back the pain and the drug, or None when nothing was said;
     for someone asking about another person, a line for the one watching it; for
@@ -70,7 +91,7 @@ def acknowledgement(
             do_now=at_risk.do_now[0] if at_risk.do_now else "",
             what=what.lower() if what else phrases["templates"]["at_risk_what"],
         )
-    pain = phrases["pain"].get(body_location or "")
+    pain = pain_phrase(body_locations or ([body_location] if body_location else []))
     stopped_nothing = substance_class == NOTHING
     drug = None
     if not stopped_nothing:
@@ -112,6 +133,7 @@ class ActionAskScreenBreathing(Action):
                 tracker.get_slot(SUBSTANCE_CLASS),
                 someone_else,
                 at_risk=same_day_sign(tracker),
+                body_locations=mentioned(tracker, BODY_LOCATION),
             )
             if line:
                 dispatcher.utter_message(text=line)

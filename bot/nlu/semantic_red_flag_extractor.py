@@ -173,9 +173,13 @@ def worth_asking(
     meaning is asked about, "are you pregnant?", rather than taken as said)."""
     ask_first = set(config.get("ask_first") or ())
     kept = [
-        (s, p) for s, p in possible if dispositions.get(s) == EMERGENCY or s in ask_first
+        (s, p)
+        for s, p in possible
+        if dispositions.get(s) == EMERGENCY or s in ask_first
     ]
-    return sorted(kept, key=lambda item: (dispositions.get(item[0]) != EMERGENCY, -item[1]))
+    return sorted(
+        kept, key=lambda item: (dispositions.get(item[0]) != EMERGENCY, -item[1])
+    )
 
 
 def lexicon_in_doubt(

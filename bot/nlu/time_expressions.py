@@ -86,7 +86,6 @@ _FIXED = {
     "yesterday": 24,
     "this morning": 6,
     "earlier today": 6,
-    "tonight": 2,
     "day before yesterday": 48,
     "last week": HOURS_PER_WEEK,
 }

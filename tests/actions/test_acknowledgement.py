@@ -78,3 +78,11 @@ async def test_the_first_question_asked_again_comes_alone(
 
     [message] = dispatcher.messages
     assert message["response"] == "utter_ask_screen_breathing_again"
+
+
+def test_several_places_are_all_heard() -> None:
+    """Review 4: "glutes and hamstrings cramping" was heard back as "Thigh cramps"."""
+    line = acknowledgement(
+        "thigh", "heroin", "opioid", body_locations=["buttock", "thigh"]
+    )
+    assert line is not None and "buttocks and thighs" in line
