@@ -19,6 +19,7 @@ from typing import (
     Optional,
     Sequence,
     Text,
+    Tuple,
 )
 
 import yaml
@@ -213,17 +214,33 @@ ALREADY_SAID = (
 paragraph four times in one conversation)."""
 
 
-def _without_repeats(texts: List[str], tracker: "Tracker") -> List[str]:
-    """`texts` with each one the bot already sent replaced by one short pointer."""
-    sent = {
+def _without_repeats(
+    rendered: Sequence[Tuple[str, str]], tracker: "Tracker"
+) -> Tuple[List[Tuple[str, str]], bool]:
+    """The (topic, text) answers the bot has not sent before (alone or inside another
+    message), and whether any was left out."""
+    sent = [
         str(event.get("text"))
         for event in tracker.events
         if event.get("event") == "bot" and event.get("text")
-    }
-    fresh = [text for text in texts if text not in sent]
-    if len(fresh) == len(texts):
-        return texts
-    return [*fresh, ALREADY_SAID]
+    ]
+    fresh = [(t, text) for t, text in rendered if not any(text in s for s in sent)]
+    return fresh, len(fresh) < len(rendered)
+
+
+NOTES = frozenset({HARM_REDUCTION, LOCAL_HELP})
+"""Topics sent as notes of their own, apart from the answers."""
+
+
+def _bundled(rendered: Sequence[Tuple[str, str]]) -> List[str]:
+    """The answers to the person's questions in one message, each note (staying safe,
+    local help) in its own: review 4 counted four to six messages in a row at the end
+    of the screen. `rendered`: (topic, text) in order."""
+    answers = [text for topic, text in rendered if topic not in NOTES]
+    notes = [text for topic, text in rendered if topic in NOTES]
+    if len(answers) < 2:
+        return [text for _, text in rendered]
+    return ["\n\n".join(answers), *notes]
 
 
 class ActionSelfCareGuidance(Action):
@@ -277,10 +294,12 @@ class ActionSelfCareGuidance(Action):
         found = [(t, knowledge_base().lookup(t, person)) for t in answered]
         # "Nothing for your situation" only when nothing at all fits: beside a real
         # answer it reads as the bot contradicting itself.
-        texts = [render(items, region_known) for _, items in found if items] or [
-            NOTHING_SPECIFIC
+        rendered = [
+            (topic, render(items, region_known)) for topic, items in found if items
         ]
-        texts = _without_repeats(texts, tracker)
+        fresh, repeated = _without_repeats(rendered, tracker)
+        texts = _bundled(fresh) + ([ALREADY_SAID] if repeated else [])
+        texts = texts or [NOTHING_SPECIFIC]
         for index, text in enumerate(texts):
             last = index == len(texts) - 1
             buttons = (
