@@ -24,7 +24,9 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from actions.answers import answer_words, read_answer
 from actions.checklist import ANSWER_SLOTS
 from actions.conversation import (
+    emergency_reply_sent,
     is_a_question,
+    latest_flags,
     latest_possible_flag,
     message_asked,
     reported_flags,
@@ -60,6 +62,7 @@ BUTTONS = [
     {"title": "No", "payload": "/deny"},
     {"title": "Not sure", "payload": "/unsure"},
 ]
+EMERGENCY_ACTION = "action_emergency"
 CORRECTION_LEAD = "Thanks for telling me, I want to get this right."
 CORRECTED_CARRY_ON = (
     "Thank you, and sorry for the alarm. Let's carry on from where we were."
@@ -77,7 +80,10 @@ def flag_in_question(tracker: "Tracker") -> str:
         said = reported_flags(tracker, EMERGENCY, since_correction=True)
         screen_flag = tracker.get_slot(SCREEN_FLAG)
         return screen_flag or (said[-1] if said else None) or GENERIC_FLAG
-    return latest_possible_flag(tracker) or GENERIC_FLAG
+    # A sure sign asked about all the same (one heard only by meaning in a message
+    # half in another language): the first sign of the latest message.
+    said_now = latest_flags(tracker, EMERGENCY)
+    return latest_possible_flag(tracker) or (said_now[0] if said_now else GENERIC_FLAG)
 
 
 def escalated(tracker: "Tracker") -> bool:
@@ -125,7 +131,12 @@ class ActionConfirmRedFlag(Action):
         """Asks, and remembers what was asked and why."""
         mode = CORRECTION if escalated(tracker) else POSSIBLE
         flag_id = flag_in_question(tracker)
-        lead = f"{CORRECTION_LEAD} " if mode == CORRECTION else ""
+        # A sign asked about before any emergency reply (one heard only by meaning in
+        # a message half in another language) is no correction to thank them for.
+        corrects = mode == CORRECTION and emergency_reply_sent(
+            tracker, EMERGENCY_ACTION
+        )
+        lead = f"{CORRECTION_LEAD} " if corrects else ""
         question = question_for(flag_id, tracker.get_slot(REGION))
         dispatcher.utter_message(text=lead + question, buttons=BUTTONS)
         return [

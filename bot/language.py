@@ -99,6 +99,12 @@ def is_other_language(text: str) -> bool:
     return code != ENGLISH and not code.endswith(MIXED_SUFFIX)
 
 
+def is_mixed_language(text: str) -> bool:
+    """Whether the message mixes another language with English ("tengo mucho pain en
+    la lower back")."""
+    return language_of(text).endswith(MIXED_SUFFIX)
+
+
 def other_language_reply(code: str, emergency: str) -> Optional[str]:
     """The reply for a message in another language, or None for English."""
     table = languages()

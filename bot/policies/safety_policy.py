@@ -60,7 +60,7 @@ from rasa.shared.nlu.constants import (
 from actions.answers import NO, read_answer, says_it_was_a_misunderstanding
 from actions.confirmation import topic_slot_for
 from actions.conversation import questions_in
-from bot.language import is_other_language
+from bot.language import is_mixed_language, is_other_language
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
 from bot.nlu.semantic_red_flag_extractor import (
     POSSIBLE_RED_FLAG_ENTITY,
@@ -320,6 +320,17 @@ class SafetyPolicy(Policy):
                 # language gives the emergency number and a helpline that speaks it;
                 # a sign the lexicon knows in that language still escalates.
                 return None
+            if (
+                flags
+                and heard_only_by_meaning(entities)
+                and is_mixed_language(tracker.latest_message.text or "")
+                and not self._escalated(tracker, before_latest=True)
+            ):
+                # Half English, half another language ("tengo mucho pain en la lower
+                # back desde que deje los subs" heard as cauda equina, review 5's
+                # set-up): the encoder's sign is a guess, so it is asked about, in
+                # English, which the person reads.
+                return self.config[CONFIRM_ACTION], "a sign heard in a mixed language"
             if flags:
                 return emergency_action, f"red flag in the latest message: {flags}"
             if tracker.get_slot(self.config[CONFIRM_SLOT]):

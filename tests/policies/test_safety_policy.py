@@ -445,3 +445,28 @@ def test_a_possible_suicide_sign_is_not_asked_again_after_a_no(
         *says("i want to end it all", "inform", [flag("suicidal")]),
     )
     assert decision(policy, clear) == EMERGENCY
+
+
+def test_a_sign_heard_by_meaning_in_a_mixed_language_message_is_asked_about(
+    policy, rasa_domain
+) -> None:
+    """ "tengo mucho pain en la lower back desde que deje los subs" was heard by the
+    encoder (which reads English) as cauda equina and escalated; the lexicon heard
+    nothing. Half English, the person reads the direct question."""
+    heard = {**flag("cauda_equina"), "extractor": "SemanticRedFlagExtractor"}
+    mixed = conversation(
+        rasa_domain,
+        *says(
+            "tengo mucho pain en la lower back desde que deje los subs",
+            "describe_symptoms",
+            [heard],
+        ),
+    )
+    assert decision(policy, mixed) == CONFIRM
+    english = conversation(
+        rasa_domain,
+        *says(
+            "i cant feel anything down there and cant pee", "report_emergency", [heard]
+        ),
+    )
+    assert decision(policy, english) == EMERGENCY
