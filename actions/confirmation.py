@@ -189,9 +189,12 @@ class ActionResolveConfirmation(Action):
         if mode == CORRECTION:
             if answer == NO:
                 kept = self._answers_kept(tracker, flag_id)
+                answered_before = any(
+                    tracker.get_slot(slot) == NO for slot in ANSWER_SLOTS
+                )
                 dispatcher.utter_message(
                     text=CORRECTED_CARRY_ON
-                    if any(value == NO for value in kept.values())
+                    if answered_before
                     else CORRECTED_SCREEN_FIRST
                 )
                 return done + self._de_escalate(tracker, flag_id, kept)

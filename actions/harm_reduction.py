@@ -86,6 +86,12 @@ HARM_REDUCTION_TOPICS = (
     "privacy",
     "low_mood",
     "others_medicine",
+    # From review 4: safety facts about products, and a fear that keeps people from
+    # care (data/knowledge/questions_rev4.yml).
+    "seven_oh",
+    "codeine_products",
+    "sleep_aids",
+    "cps_fear",
 )
 GENERAL = "harm_reduction"
 MAX_ANSWERS = 3
