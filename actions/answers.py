@@ -207,7 +207,7 @@ def says_it_was_a_misunderstanding(text: str) -> bool:
 
 
 _FIRST_SENTENCE = re.compile(r"^([^.!?;\n]+)[.!?;\n]+")
-FIRST_SENTENCE_WORDS = 3
+FIRST_SENTENCE_WORDS = 5
 """How long a first sentence can be and still be read as the answer on its own."""
 
 

@@ -227,7 +227,11 @@ class ActionResolveConfirmation(Action):
         # Not "thank you for checking with me": the bot did the checking (a review
         # found it 12 times, read as robotic).
         dispatcher.utter_message(text="Thanks, that's good to hear.")
-        return done + self._resume(tracker)
+        # The No answers the screen's question on the same topic too: review 5 found
+        # the suicide question asked four times in one conversation.
+        own = topic_slot_for(flag_id)
+        answered = [SlotSet(own, NO)] if own and not tracker.get_slot(own) else []
+        return done + answered + self._resume(tracker)
 
     @staticmethod
     def _resume(tracker: "Tracker") -> List[EventType]:

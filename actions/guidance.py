@@ -228,6 +228,26 @@ def _without_repeats(
     return fresh, len(fresh) < len(rendered)
 
 
+TIPS_ASKED = frozenset({"what_to_do", "medicine", HARM_REDUCTION, LOCAL_HELP})
+"""Topics of a plain request for tips ("anything else i can do?")."""
+MORE_TIPS = ("heat_cold", "stretches", "relaxation", "hydration", "sleep")
+"""What to offer next, in order, once the practical plan was given."""
+
+
+def _next_tips(
+    tracker: "Tracker", person: Mapping[str, Any], region_known: bool
+) -> List[Tuple[str, str]]:
+    """The first tip of `MORE_TIPS` this person has not been sent yet, if any."""
+    for topic in MORE_TIPS:
+        items = knowledge_base().lookup(topic, person)
+        if not items:
+            continue
+        fresh, _ = _without_repeats([(topic, render(items, region_known))], tracker)
+        if fresh:
+            return fresh
+    return []
+
+
 NOTES = frozenset({HARM_REDUCTION, LOCAL_HELP})
 """Topics sent as notes of their own, apart from the answers."""
 
@@ -298,7 +318,11 @@ class ActionSelfCareGuidance(Action):
             (topic, render(items, region_known)) for topic, items in found if items
         ]
         fresh, repeated = _without_repeats(rendered, tracker)
-        texts = _bundled(fresh) + ([ALREADY_SAID] if repeated else [])
+        if repeated and not fresh and set(answered) <= TIPS_ASKED:
+            # "any tips for the back spasms tonight?" after the plan was given: the
+            # next tip not yet given, not a pointer upwards (review 5).
+            fresh = _next_tips(tracker, person, region_known)
+        texts = _bundled(fresh) or ([ALREADY_SAID] if repeated else [])
         texts = texts or [NOTHING_SPECIFIC]
         for index, text in enumerate(texts):
             last = index == len(texts) - 1

@@ -128,15 +128,23 @@ def heard_only_by_meaning(entities: List[Dict[Text, Any]]) -> bool:
 
 TREATMENT_TOPIC = "moud"
 """The question topic (data/dialogue/topics.yml) of asking how to get into treatment."""
+SEEKING_SAFETY_TOPICS = frozenset(
+    {TREATMENT_TOPIC, "using_alone", "tolerance", "test_strips", "naloxone", "mixing"}
+)
+"""Topics of asking for treatment or for how to use more safely."""
 
 
 def _asks_for_treatment(tracker: DialogueStateTracker) -> bool:
     """Whether the latest message asks how to get into treatment ("wanna get on subs but
-    no insurance, where do i even start"): reaching for help, which the encoder can hear
-    as hopelessness. An unsure suicide sign there is not asked about first; a clear one
+    no insurance, where do i even start") or how to use more safely ("gonna use tonight,
+    been off a week, alone, what do i need to know": review 5 asked him about suicide
+    three times before any overdose advice): reaching for help or for safety, which the
+    encoder can hear as hopelessness. An unsure suicide sign there is not asked about first; a clear one
     still escalates, and the screen's direct question still comes to everyone."""
     message = {"text": tracker.latest_message.text or ""}
-    return TREATMENT_TOPIC in questions_in(message, whole_message=True)
+    return bool(
+        SEEKING_SAFETY_TOPICS & set(questions_in(message, whole_message=True))
+    )
 
 
 @DefaultV1Recipe.register(

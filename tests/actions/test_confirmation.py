@@ -151,3 +151,20 @@ async def test_a_corrected_false_alarm_keeps_the_answers_given(
     assert slots["screen_breathing"] == "no" and slots["screen_mood"] == "no"
     assert slots["screen_mind"] is None
     assert "carry on from where we were" in dispatcher.messages[0]["text"]
+
+
+async def test_a_no_to_the_direct_question_answers_the_screen_question_too(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 5: the suicide question asked four times in one conversation."""
+    tracker = make_tracker(
+        "no bro not like that. just want the cramps gone",
+        "deny",
+        slots={"confirm_flag": "suicidal", "confirm_mode": "possible"},
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["screen_mood"] == "no"
+    assert "good to hear" in dispatcher.messages[0]["text"]

@@ -298,3 +298,32 @@ async def test_an_answer_sent_before_is_not_pasted_again(
     texts = [m["text"] for m in dispatcher.messages]
     assert not set(texts) & set(said)
     assert any("won't paste it again" in text for text in texts)
+
+
+async def test_tips_asked_again_get_the_next_tip_not_a_pointer(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 5: "any tips for the back spasms tonight?" after the plan got "That's the
+    same advice I gave above"; the next tip not yet given is what helps."""
+    from rasa_sdk.events import ActionExecuted, BotUttered
+
+    slots = {**OPIOID_BUTTOCK, "triage_level": "self_care"}
+    first = make_tracker("what can i do", "ask_what_to_do", slots=slots)
+    await ActionSelfCareGuidance().run(dispatcher, first, domain)
+    said = [m["text"] for m in dispatcher.messages if m.get("text")]
+    dispatcher.messages.clear()
+
+    again = make_tracker(
+        "any other tips for tonight?",
+        "ask_what_to_do",
+        slots=slots,
+        events=[
+            ActionExecuted("action_self_care_guidance"),
+            *(BotUttered(text) for text in said),
+        ],
+    )
+    await ActionSelfCareGuidance().run(dispatcher, again, domain)
+
+    [reply] = [m["text"] for m in dispatcher.messages]
+    assert "won't paste it again" not in reply and reply not in said
+    assert "heating pad" in reply  # the heat-or-cold tip for this person
