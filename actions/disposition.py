@@ -8,6 +8,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions.checkin_scores import worsening
 from actions.conversation import reported_flags
+from actions.guidance import contexts_of
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_SLOTS, URGENT_QUESTIONS
 from actions.slots import (
     EMERGENCY,
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     from rasa_sdk.executor import CollectingDispatcher
 
 SEVERE_PAIN = 8
+DOCTOR_TAPER = "doctor_taper"
+"""The context (data/knowledge/contexts.yml) of a taper the prescriber leads."""
 # Longer than the usual course (002: opioids resolve within 7-14 days; benzodiazepines'
 # full syndrome lasts 10-14 days) means a doctor should take a look.
 EXPECTED_COURSE_HOURS = {
@@ -62,7 +65,11 @@ def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
     for slot in sorted(URGENT_QUESTIONS):
         if tracker.get_slot(slot) == YES:
             urgent_reasons.append(red_flag(QUESTIONS_BY_SLOT[slot].flag).name)
-    if tracker.get_slot(SUBSTANCE_CLASS) == "baclofen":
+    if (
+        tracker.get_slot(SUBSTANCE_CLASS) == "baclofen"
+        and DOCTOR_TAPER not in contexts_of(tracker)
+    ):
+        # A taper the prescriber leads is no sudden stop (review 5).
         urgent_reasons.append(red_flag("baclofen_oral_stop").name)
     # A check-in's score that rose after falling, or a new severe symptom.
     worse_level, worse_reasons = worsening(tracker)

@@ -179,3 +179,35 @@ async def test_an_urgent_level_names_the_regions_advice_line(
 
     [message] = [m["text"] for m in dispatcher.messages if m.get("text")]
     assert "medical care today" in message and line in message
+
+
+async def test_a_taper_the_neurologist_leads_is_no_sudden_stop(
+    dispatcher, make_tracker, domain, user_said
+) -> None:
+    """Review 5: "my neurologist is slowly reducing my baclofen" was told it had
+    stopped baclofen suddenly and to get care today."""
+    said = [user_said("my neurologist is slowly reducing my baclofen, calves spasm")]
+    events = await decide(
+        dispatcher,
+        make_tracker,
+        domain,
+        events=said,
+        substance="baclofen",
+        substance_class="baclofen",
+        screen_mind="no",
+        screen_baclofen="no",
+    )
+
+    assert level_set(events) != "urgent"
+    assert (
+        catalogue_entry("baclofen_oral_stop").name not in dispatcher.messages[0]["text"]
+    )
+
+
+async def test_safe_now_after_thoughts_of_suicide_makes_the_day_urgent(
+    dispatcher, make_tracker, domain
+) -> None:
+    events = await decide(dispatcher, make_tracker, domain, screen_mood="safe_now")
+
+    assert level_set(events) == "urgent"
+    assert "988" in dispatcher.messages[0]["text"]

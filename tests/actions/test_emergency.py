@@ -319,6 +319,9 @@ async def test_a_screen_flag_is_named_when_the_message_itself_has_none(
         "ambos are here",
         "my sister is taking me to labor and delivery",
         "nurse says go to urgent care. going now",
+        # review 5
+        "I'm in the Uber to the Royal Melbourne",
+        "ok ive called, they said 10 mins. what do i do",
     ],
 )
 async def test_someone_who_called_for_help_is_helped_to_hand_over(
@@ -348,6 +351,7 @@ async def test_someone_who_called_for_help_is_helped_to_hand_over(
         "i just called my mum, he is blue",
         "going to sleep now",
         "what if im calling for nothing",
+        "my head is in a car crash of pain",
     ],
 )
 def test_asking_about_or_refusing_help_is_not_help_on_its_way(text: str) -> None:
