@@ -139,8 +139,9 @@ def _asks_for_treatment(tracker: DialogueStateTracker) -> bool:
     no insurance, where do i even start") or how to use more safely ("gonna use tonight,
     been off a week, alone, what do i need to know": review 5 asked him about suicide
     three times before any overdose advice): reaching for help or for safety, which the
-    encoder can hear as hopelessness. An unsure suicide sign there is not asked about first; a clear one
-    still escalates, and the screen's direct question still comes to everyone."""
+    encoder can hear as hopelessness. An unsure suicide sign there is not asked about
+    first; a clear one still escalates, and the screen's direct question still comes to
+    everyone."""
     message = {"text": tracker.latest_message.text or ""}
     return bool(
         SEEKING_SAFETY_TOPICS & set(questions_in(message, whole_message=True))
