@@ -255,8 +255,13 @@ def read_answer(
             if word not in vocab.everyday_words
         ]
         # "No. He isn't confused" to the breathing question speaks of another one.
-        if len(said_first) <= FIRST_SENTENCE_WORDS and not _names_only_another_topic(
-            rest, slot, vocab
+        own = vocab.topics.get(slot or "", frozenset())
+        # "no chest pain. heart still a bit quick": the rest speaks of the question's
+        # own sign, so the first sentence is not the whole answer.
+        if (
+            len(said_first) <= FIRST_SENTENCE_WORDS
+            and not _names_only_another_topic(rest, slot, vocab)
+            and not own & set(rest)
         ):
             answer = _polarity(said_first, vocab, False)
             if answer is not None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
+from actions.after_emergency import help_is_coming
 from actions.answers import answer_words, read_answer
 from actions.checklist import ANSWER_SLOTS
 from actions.conversation import (
@@ -187,6 +188,11 @@ class ActionResolveConfirmation(Action):
             SlotSet(CONFIRM_ASKS, None),
         ]
         if mode == CORRECTION:
+            if answer == NO and help_is_coming(message.get("text") or ""):
+                # "no chest pain. heart still quick. im at the hospital now": help is
+                # there; the emergency reply hands over (review 5: the alarm was
+                # called off at the hospital door).
+                return done
             if answer == NO:
                 kept = self._answers_kept(tracker, flag_id)
                 answered_before = any(

@@ -259,6 +259,7 @@ EMERGENCY_TOPICS = (
     "waiting_medicine",
     "massage",
     "overdose_myths",
+    "restraint",
     "what_to_tell",
     "is_it",
     "police",

@@ -89,6 +89,7 @@ TOPICS = (
     "waiting_medicine",
     "massage",
     "overdose_myths",
+    "restraint",
     "what_to_tell",
     "is_it",
 )

@@ -1016,6 +1016,8 @@ async def test_a_new_sign_the_lexicon_hears_beside_help_words_still_counts(
         ("can i take an aspirin while i wait?", "Only do it if they say so"),
         ("what do i tell them when they get here", "everything taken in the last"),
         ("is this a heart attack??", "I can't tell from here"),
+        ("hes trying to go outside, should i hold him down?", "don't hold them down"),
+        ("can i rub it, it really hurts", "don't rub, massage"),
     ],
 )
 async def test_questions_while_waiting_for_help_are_answered(
