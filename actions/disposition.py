@@ -65,10 +65,9 @@ def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
     for slot in sorted(URGENT_QUESTIONS):
         if tracker.get_slot(slot) == YES:
             urgent_reasons.append(red_flag(QUESTIONS_BY_SLOT[slot].flag).name)
-    if (
-        tracker.get_slot(SUBSTANCE_CLASS) == "baclofen"
-        and DOCTOR_TAPER not in contexts_of(tracker)
-    ):
+    if tracker.get_slot(
+        SUBSTANCE_CLASS
+    ) == "baclofen" and DOCTOR_TAPER not in contexts_of(tracker):
         # A taper the prescriber leads is no sudden stop (review 5).
         urgent_reasons.append(red_flag("baclofen_oral_stop").name)
     # A check-in's score that rose after falling, or a new severe symptom.

@@ -10,16 +10,19 @@ where the person is (before the screen: what hurts; after advice: the topics).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Text
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Dict, List, Text, Tuple
 
+import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction
 
 from actions.conversation import questions_in
 from actions.guidance import follow_up_buttons
 from actions.harm_reduction import HARM_REDUCTION_TOPICS
+from actions.paths import data_dir
 from actions.slots import EMERGENCY, REGION, SUBSTANCE_CLASS, TRIAGE_LEVEL
-from bot.language import language_of, other_language_reply
+from bot.language import language_of, normalise, other_language_reply
 from bot.safety.catalogue import region
 
 if TYPE_CHECKING:
@@ -28,6 +31,21 @@ if TYPE_CHECKING:
 
 HARM_REDUCTION_ACTION = "action_harm_reduction"
 GUIDANCE_ACTION = "action_self_care_guidance"
+STOP_CHECK_INS_ACTION = "action_stop_check_ins"
+
+
+@lru_cache(maxsize=1)
+def fallback_words() -> Dict[str, Tuple[str, ...]]:
+    """data/dialogue/fallback_words.yml, normalised: the words of thanks and of turning
+    check-ins down that the fallback still understands."""
+    path = data_dir() / "dialogue" / "fallback_words.yml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {
+        key: tuple(normalise(str(words)) for words in value)
+        for key, value in document.items()
+    }
+
+
 START_BUTTONS = [
     {"title": "Buttock pain", "payload": "/describe_symptoms"},
     {"title": "Cramps in my legs", "payload": "/describe_symptoms"},
@@ -66,6 +84,14 @@ class ActionFallback(Action):
             return [FollowupAction(HARM_REDUCTION_ACTION)]
         if topics and level not in (None, EMERGENCY):
             return [FollowupAction(GUIDANCE_ACTION)]
+        said = f" {normalise(message.get('text') or '')} "
+        if any(f" {words} " in said for words in fallback_words()["no_check_ins"]):
+            # "cool ty. no check in" (review 5: "didn't quite get that").
+            return [FollowupAction(STOP_CHECK_INS_ACTION)]
+        if any(f" {words} " in said for words in fallback_words()["thanks"]):
+            # "aight ill call them. thanks i guess": a thank-you, however it is said.
+            dispatcher.utter_message(response="utter_thank")
+            return []
         intent = (message.get("intent") or {}).get("name")
         if intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")

@@ -41,3 +41,17 @@ async def test_nothing_recognisable_still_gets_the_kind_hint(
 
     assert events == [] and dispatcher.messages[0]["response"] == "utter_default"
     assert dispatcher.messages[1]["buttons"]
+
+
+async def test_thanks_or_no_check_ins_the_classifier_missed_are_understood(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 5: "cool ty. no check in" and "aight ill call them. thanks i guess" got
+    "Sorry, I didn't quite get that"."""
+    no_check_ins = make_tracker("cool ty. no check in", "nlu_fallback")
+    events = await ActionFallback().run(dispatcher, no_check_ins, domain)
+    assert events == [FollowupAction("action_stop_check_ins")]
+
+    thanks = make_tracker("aight ill call them. thanks i guess", "nlu_fallback")
+    await ActionFallback().run(dispatcher, thanks, domain)
+    assert [m.get("response") for m in dispatcher.messages] == ["utter_thank"]
