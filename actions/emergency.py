@@ -59,7 +59,7 @@ from actions.conversation import (
     questions_in,
     reported_flags,
 )
-from actions.guidance import person_of, render
+from actions.guidance import person_of, render, without_replaced
 from actions.knowledge_base import knowledge_base
 from actions.slots import (
     EMERGENCY,
@@ -629,8 +629,12 @@ def emergency_answers(
     safe and useful now (`topics`; `skip`: those the reply already answers)."""
     asked = [
         topic
-        for topic in questions_in(
-            tracker.latest_message, whole_message=True, during_emergency=True
+        # "they gave him narcan and hes awake": what happens after naloxone, not where
+        # to get it (a topic's `instead_of`).
+        for topic in without_replaced(
+            questions_in(
+                tracker.latest_message, whole_message=True, during_emergency=True
+            )
         )
         if topic in topics and topic not in skip
     ]
