@@ -190,6 +190,12 @@ def _sentences(text: str, question_words: FrozenSet[str]) -> List[Tuple[str, boo
     return found
 
 
+def emergency_topic_names() -> Tuple[str, ...]:
+    """The topics asked while help is called or on its way (topics.yml
+    `emergency_topics`), in the file's order."""
+    return tuple(_topics().emergency_words)
+
+
 def is_a_question(text: str) -> bool:
     """Whether any sentence of `text` asks something ("is it something serious")."""
     return any(asks for _, asks in _sentences(text, _topics().question_words))

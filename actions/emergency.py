@@ -55,6 +55,7 @@ from actions.conversation import (
     _events_since_restart,
     emergency_replies_sent,
     emergency_reply_sent,
+    emergency_topic_names,
     latest_flags,
     questions_in,
     reported_flags,
@@ -256,12 +257,7 @@ def emergency_message(
 # call for help or keep someone safe until it comes (data/knowledge/questions.yml).
 EMERGENCY_TOPICS = (
     # Asked while help is called or on its way (topics.yml `emergency_topics`).
-    "waiting_medicine",
-    "massage",
-    "overdose_myths",
-    "restraint",
-    "what_to_tell",
-    "is_it",
+    *emergency_topic_names(),
     "police",
     "cps_fear",
     "after_naloxone",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any, Dict, List, Tuple
 
 import pytest
 from rasa_sdk.events import SlotSet
@@ -272,30 +272,42 @@ async def test_a_first_question_about_something_else_still_gets_the_practical_pl
     assert texts[0].index("fluids") > texts[0].index(item("thiamine_alcohol").text)
 
 
+async def asked_twice(
+    dispatcher, make_tracker, domain, intent: str, first: str, again: str
+) -> Tuple[List[str], List[str]]:
+    """What the bot said to `first`, and then to `again` (the same topic asked a
+    second time, after that answer was sent)."""
+    from rasa_sdk.events import ActionExecuted, BotUttered
+
+    slots = {**OPIOID_BUTTOCK, "triage_level": "self_care"}
+    await ActionSelfCareGuidance().run(
+        dispatcher, make_tracker(first, intent, slots=slots), domain
+    )
+    said = [m["text"] for m in dispatcher.messages if m.get("text")]
+    dispatcher.messages.clear()
+    events = [
+        ActionExecuted("action_self_care_guidance"),
+        *(BotUttered(text) for text in said),
+    ]
+    await ActionSelfCareGuidance().run(
+        dispatcher, make_tracker(again, intent, slots=slots, events=events), domain
+    )
+    return said, [m["text"] for m in dispatcher.messages if m.get("text")]
+
+
 async def test_an_answer_sent_before_is_not_pasted_again(
     dispatcher, make_tracker, domain
 ) -> None:
     """Review 4: the same pain-relief paragraph four times in one conversation."""
-    from rasa_sdk.events import ActionExecuted, BotUttered
-
-    slots = {**OPIOID_BUTTOCK, "triage_level": "self_care"}
-    first = make_tracker("what stretches can I do", "ask_stretches", slots=slots)
-    await ActionSelfCareGuidance().run(dispatcher, first, domain)
-    said = [m["text"] for m in dispatcher.messages]
-    dispatcher.messages.clear()
-
-    again = make_tracker(
-        "any stretches?",
+    said, texts = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
         "ask_stretches",
-        slots=slots,
-        events=[
-            ActionExecuted("action_self_care_guidance"),
-            *(BotUttered(text) for text in said),
-        ],
+        "what stretches can I do",
+        "any stretches?",
     )
-    await ActionSelfCareGuidance().run(dispatcher, again, domain)
 
-    texts = [m["text"] for m in dispatcher.messages]
     assert not set(texts) & set(said)
     assert any("won't paste it again" in text for text in texts)
 
@@ -305,25 +317,14 @@ async def test_tips_asked_again_get_the_next_tip_not_a_pointer(
 ) -> None:
     """Review 5: "any tips for the back spasms tonight?" after the plan got "That's the
     same advice I gave above"; the next tip not yet given is what helps."""
-    from rasa_sdk.events import ActionExecuted, BotUttered
-
-    slots = {**OPIOID_BUTTOCK, "triage_level": "self_care"}
-    first = make_tracker("what can i do", "ask_what_to_do", slots=slots)
-    await ActionSelfCareGuidance().run(dispatcher, first, domain)
-    said = [m["text"] for m in dispatcher.messages if m.get("text")]
-    dispatcher.messages.clear()
-
-    again = make_tracker(
-        "any other tips for tonight?",
+    said, [reply] = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
         "ask_what_to_do",
-        slots=slots,
-        events=[
-            ActionExecuted("action_self_care_guidance"),
-            *(BotUttered(text) for text in said),
-        ],
+        "what can i do",
+        "any other tips for tonight?",
     )
-    await ActionSelfCareGuidance().run(dispatcher, again, domain)
 
-    [reply] = [m["text"] for m in dispatcher.messages]
     assert "won't paste it again" not in reply and reply not in said
     assert "heating pad" in reply  # the heat-or-cold tip for this person
