@@ -68,6 +68,10 @@ CORRECTION_LEAD = "Thanks for telling me, I want to get this right."
 CORRECTED_CARRY_ON = (
     "Thank you, and sorry for the alarm. Let's carry on from where we were."
 )
+STILL_AN_EMERGENCY = (
+    "Thank you, I'll take {dropped} off the list. But {still} still needs the medical "
+    "team, so please keep following the steps until they take over."
+)
 CORRECTED_SCREEN_FIRST = (
     "Thank you, and sorry for the alarm. A few quick safety questions, then I'll "
     "help with what you came for."
@@ -193,6 +197,33 @@ class ActionResolveConfirmation(Action):
                 # there; the emergency reply hands over (review 5: the alarm was
                 # called off at the hospital door).
                 return done
+            still = [
+                other
+                for other in dict.fromkeys(
+                    [
+                        *reported_flags(tracker, EMERGENCY, since_correction=True),
+                        tracker.get_slot(SCREEN_FLAG),
+                    ]
+                )
+                if other
+                and other != flag_id
+                and red_flag(other).disposition == EMERGENCY
+            ]
+            if answer == NO and still:
+                # "no" to "has anyone had a seizure?" leaves the DTs standing (review 6:
+                # the whole emergency was called off with the paramedics in the room).
+                corrected = [*(tracker.get_slot(CORRECTED_FLAGS) or []), flag_id]
+                dispatcher.utter_message(
+                    text=STILL_AN_EMERGENCY.format(
+                        dropped=red_flag(flag_id).name,
+                        still=red_flag(still[0]).name,
+                    )
+                )
+                return done + [
+                    SlotSet(CORRECTED_FLAGS, corrected),
+                    SlotSet(SCREEN_FLAG, still[0]),
+                    SlotSet(TRIAGE_LEVEL, EMERGENCY),
+                ]
             if answer == NO:
                 kept = self._answers_kept(tracker, flag_id)
                 answered_before = any(

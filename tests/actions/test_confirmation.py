@@ -168,3 +168,41 @@ async def test_a_no_to_the_direct_question_answers_the_screen_question_too(
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["screen_mood"] == "no"
     assert "good to hear" in dispatcher.messages[0]["text"]
+
+
+async def test_a_sign_corrected_leaves_another_sign_standing(
+    dispatcher, make_tracker, domain, user_said, red_flag
+) -> None:
+    """Review 6: a "no" to "has anyone had a seizure?" called off the DTs emergency
+    (confusion, seeing things) with the paramedics in the room."""
+    from rasa_sdk.events import ActionExecuted
+
+    earlier = [
+        user_said(
+            "he doesnt know what day it is and hes picking at things in the air",
+            "report_emergency",
+            [red_flag("delirium")],
+        ),
+        ActionExecuted("action_emergency"),
+        user_said(
+            "what if he has a seizure", "report_emergency", [red_flag("seizure")]
+        ),
+        ActionExecuted("action_emergency"),
+    ]
+    tracker = make_tracker(
+        "no",
+        "deny",
+        slots={
+            "confirm_flag": "seizure",
+            "confirm_mode": "correction",
+            "triage_level": "emergency",
+        },
+        events=earlier,
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["triage_level"] == "emergency" and slots["screen_flag"] == "delirium"
+    assert slots["corrected_flags"] == ["seizure"]
+    assert "still needs the medical team" in dispatcher.messages[0]["text"]
