@@ -42,6 +42,8 @@ def test_the_context_is_only_the_drug_that_was_stopped() -> None:
         "my lower tummy is crampy, comes and goes every 10 minutes",
         "theres a little spotting too",
         "i havent felt the baby move since last night",
+        # review 6: escalated only once she typed "contractions"
+        "back cramps are coming every 5 minutes and my belly goes tight",
     ],
 )
 def test_pregnancy_said_earlier_and_a_warning_sign_now_is_an_emergency(
