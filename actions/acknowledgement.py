@@ -40,20 +40,23 @@ NOTHING = "none"
 
 
 @lru_cache(maxsize=1)
-def _phrases() -> Dict[str, Dict[str, str]]:
+def _document() -> Dict[str, Any]:
+    """data/dialogue/acknowledgements.yml, read once."""
     path = data_dir() / "dialogue" / "acknowledgements.yml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> Dict[str, Dict[str, str]]:
     return {
         key: {str(k): str(v) for k, v in value.items()}
-        for key, value in document.items()
+        for key, value in _document().items()
         if isinstance(value, dict)
     }
 
 
-@lru_cache(maxsize=1)
 def _several_places() -> str:
-    path = data_dir() / "dialogue" / "acknowledgements.yml"
-    return str(yaml.safe_load(path.read_text(encoding="utf-8"))["several_places"])
+    return str(_document()["several_places"])
 
 
 def pain_phrase(body_locations: Sequence[str]) -> Optional[str]:

@@ -173,14 +173,20 @@ def about_someone_else(text: str) -> bool:
     return others > writer
 
 
+@lru_cache(maxsize=1)
+def _safe_now_words() -> Tuple[str, ...]:
+    """data/safety/suicide.yml `safe_now_words`, normalised once."""
+    return tuple(
+        f" {normalise(str(words))} "
+        for words in _suicide_texts().get("safe_now_words") or ()
+    )
+
+
 def says_safe_now(text: str) -> bool:
     """Whether the person says they are safe now, with no plan ("not a plan or
     anything, im safe tonight")."""
     padded = f" {normalise(text)} "
-    return any(
-        f" {normalise(str(words))} " in padded
-        for words in _suicide_texts().get("safe_now_words") or ()
-    )
+    return any(words in padded for words in _safe_now_words())
 
 
 def first_says_someone_else(texts: Sequence[str]) -> bool:
