@@ -179,13 +179,18 @@ def _topics() -> _Topics:
 
 
 def _sentences(text: str, question_words: FrozenSet[str]) -> List[Tuple[str, bool]]:
-    """The sentences of `text`, normalised, each with whether it is a question."""
+    """The sentences of `text`, normalised, each with whether it is a question: it has
+    "?", or it or a part after a comma opens with a question word ("gonna pick up
+    tonight after 3 weeks, what should i know")."""
     sentences = re.split(r"(?<=[?.!\n])|\s+(?:and|also|plus)\s+(?=\w+ )", text)
     found = []
     for sentence in sentences:
         words = normalise(sentence).split()
         if words:
-            asks = "?" in sentence or words[0] in question_words
+            openers = (normalise(part).split()[:1] for part in sentence.split(","))
+            asks = "?" in sentence or any(
+                opener and opener[0] in question_words for opener in openers
+            )
             found.append((" ".join(words), asks))
     return found
 

@@ -92,6 +92,7 @@ HARM_REDUCTION_TOPICS = (
     "codeine_products",
     "sleep_aids",
     "cps_fear",
+    "naloxone_use",
 )
 GENERAL = "harm_reduction"
 MAX_ANSWERS = 3

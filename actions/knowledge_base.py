@@ -84,6 +84,7 @@ TOPICS = (
     "codeine_products",
     "sleep_aids",
     "cps_fear",
+    "naloxone_use",
     "restless_legs",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
     "waiting_medicine",

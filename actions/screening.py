@@ -335,6 +335,14 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             dispatcher.utter_message(response="utter_screen_first")
         elif intent == "bot_challenge":
             dispatcher.utter_message(response="utter_iamabot")
+        elif any(e.get("entity") == REGION for e in message.get("entities", [])):
+            # "im in dublin, is it 999?": the answer is the number (review 6).
+            place = region(tracker.get_slot(REGION))
+            dispatcher.utter_message(
+                response="utter_screen_noted_region",
+                place=place.name,
+                emergency=place.emergency,
+            )
         elif any(e.get("entity") in FACT_ENTITIES for e in message.get("entities", [])):
             dispatcher.utter_message(response="utter_screen_noted")
         elif asked == CHECKIN_ANSWER:

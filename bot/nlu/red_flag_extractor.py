@@ -20,6 +20,8 @@ from bot.safety.names import RED_FLAG_ENTITY
 # keeps everywhere entities go (trackers, stories, the HTTP API).
 RED_FLAG_DISPOSITION = "role"
 SET_ASIDE_KEY = "red_flags_set_aside"
+CONCEPTS_KEY = "red_flag_concepts"
+"""The catalogue concepts a message holds (`Analysis.concepts`), for the semantic layer."""
 REPAIRED_TEXT_KEY = "red_flag_repaired_text"
 """The message as the lexicon read it (slang out, misspellings repaired), for the
 semantic layer; absent when it reads the same as typed."""
@@ -60,6 +62,7 @@ class RedFlagExtractor(LexiconComponent, EntityExtractorMixin):
                 ENTITIES, message.get(ENTITIES, []) + entities, add_to_output=True
             )
             message.set(SET_ASIDE_KEY, analysis.set_aside, add_to_output=True)
+            message.set(CONCEPTS_KEY, sorted(analysis.concepts), add_to_output=True)
             if analysis.repaired_text:
                 message.set(REPAIRED_TEXT_KEY, analysis.repaired_text)
         return messages

@@ -37,6 +37,7 @@ from bot.nlu.red_flag_extractor import (
     RED_FLAG_DISPOSITION,
     RED_FLAG_ENTITY,
     REPAIRED_TEXT_KEY,
+    CONCEPTS_KEY,
     SET_ASIDE_KEY,
 )
 from bot.safety.detector import ASKED_ABOUT, RedFlagDetector
@@ -164,6 +165,28 @@ def asked_first(
     return kept, sorted(moved + possible, key=lambda item: -item[1])
 
 
+def without_its_words(
+    config: Mapping[str, Any],
+    clear: List[Tuple[str, float]],
+    possible: List[Tuple[str, float]],
+    concepts: Iterable[str],
+) -> Tuple[List[Tuple[str, float]], List[Tuple[str, float]]]:
+    """The bands with each clear sign whose `clear_needs_concept` words are missing from
+    the message moved to possible: heard without them, it is asked about.
+
+    Why: review 6's "brown. heroin." (British slang for heroin) scored 0.998 for dark
+    urine and got the 911 reply. Dark urine is never reported without a word for urine;
+    a Yes to "has your pee turned dark?" still escalates.
+    """
+    needs = config.get("clear_needs_concept") or {}
+    present = set(concepts)
+    moved = [(s, p) for s, p in clear if s in needs and needs[s] not in present]
+    if not moved:
+        return clear, possible
+    kept = [(s, p) for s, p in clear if (s, p) not in moved]
+    return kept, sorted(moved + possible, key=lambda item: -item[1])
+
+
 def worth_asking(
     config: Mapping[str, Any],
     possible: List[Tuple[str, float]],
@@ -241,6 +264,9 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             # the lexicon's behind it, the sign is asked about directly (for suicide,
             # the ASQ's direct question, with the crisis line in it).
             "ask_first": [],
+            # Sign -> a concept of the red-flag catalogue its report always holds
+            # (rhabdomyolysis: urine); heard by meaning without it, it is asked about.
+            "clear_needs_concept": {},
             # Per-sign overrides, e.g. {"suicidal": 0.5}.
             "clear_thresholds": {},
             "possible_thresholds": {},
@@ -444,7 +470,12 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             ]
             if lexicon_in_doubt(self._config, scores, self._dispositions, raised):
                 entities = self._doubted(entities)
-            new = self.entities_for(scores, entities, message.get(SET_ASIDE_KEY) or {})
+            new = self.entities_for(
+                scores,
+                entities,
+                message.get(SET_ASIDE_KEY) or {},
+                message.get(CONCEPTS_KEY) or (),
+            )
             message.set(
                 ENTITIES, entities + self.add_extractor_name(new), add_to_output=True
             )
@@ -460,6 +491,7 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
         scores: Dict[str, float],
         lexicon_entities: Sequence[Dict[str, Any]],
         set_aside: Mapping[str, str],
+        concepts: Sequence[str] = (),
     ) -> List[Dict[str, Any]]:
         """Entities for the signs the lexicon did not already raise."""
         clear, possible = decide_bands(
@@ -471,6 +503,7 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             if e.get("entity") == RED_FLAG_ENTITY
         }
         clear, possible = asked_first(self._config, clear, possible, raised)
+        clear, possible = without_its_words(self._config, clear, possible, concepts)
         entities: List[Dict[str, Any]] = []
         for sign, score in clear:
             if sign not in raised:

@@ -134,6 +134,18 @@ SEEKING_SAFETY_TOPICS = frozenset(
 """Topics of asking for treatment or for how to use more safely."""
 
 
+def asks_how_to_use_safely(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message asks (in a question, or by its `said` phrases) about
+    treatment or using more safely, whatever intent the classifier gave it: "gonna
+    pick up tonight after 3 weeks, what should i know" (read as cravings) and
+    "negative strip = real oxy?" (read as inform) got "where is the pain?" in review 6.
+    """
+    message = {"text": tracker.latest_message.text or ""}
+    return bool(
+        (SEEKING_SAFETY_TOPICS | {"naloxone_use"}) & set(questions_in(message))
+    )
+
+
 def _asks_for_treatment(tracker: DialogueStateTracker) -> bool:
     """Whether the latest message asks how to get into treatment ("wanna get on subs but
     no insurance, where do i even start") or how to use more safely ("gonna use tonight,

@@ -78,6 +78,7 @@ FILLERS: FrozenSet[str] = CUES.words("fillers")
 ADVICE_QUESTIONS: Tuple[Tuple[str, ...], ...] = CUES.phrases("advice_questions")
 NOT_YET_WORDS: FrozenSet[str] = CUES.words("not_yet_words")
 HYPOTHETICAL_CUES: Tuple[Tuple[str, ...], ...] = CUES.phrases("hypothetical_cues")
+HAPPENING_NOW: FrozenSet[str] = CUES.words("happening_now")
 QUESTION_OPENERS: FrozenSet[str] = CUES.words("question_openers")
 RHETORICAL_QUESTIONS: Tuple[Tuple[str, ...], ...] = CUES.phrases("rhetorical_questions")
 REPORT_SUBJECTS: FrozenSet[str] = CUES.words("report_subjects")
@@ -129,6 +130,10 @@ class Analysis:
     repaired_text: str = ""
     """The text with chat slang spelled out and misspelt lexicon words repaired
     ("cnt brethe" -> "can not breathe"), or "" when nothing changed."""
+    concepts: FrozenSet[str] = frozenset()
+    """The catalogue's concepts whose words the message holds, affirmed or not
+    ("urine" for "my pee"): the semantic layer asks before escalating a sign it
+    hears without them (config `clear_needs_concept`)."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +206,10 @@ class RedFlagDetector:
             for flag_id in everything
             if flag_id not in hits
         }
-        return Analysis(list(hits.values()), set_aside, self.repaired(text))
+        concepts = frozenset(
+            m.label.partition(":")[2] for m in found if m.label.startswith(f"{CONCEPT}:")
+        )
+        return Analysis(list(hits.values()), set_aside, self.repaired(text), concepts)
 
     def repaired(self, text: str) -> str:
         """`text` as the lexicon reads it: slang spelled out, misspellings of its
@@ -467,6 +475,11 @@ class _Context:
         cue_end = _last_cue_end(norms[sentence_start : match.start], HYPOTHETICAL_CUES)
         if cue_end is not None:
             between_start = sentence_start + cue_end
+            sentence_end = match.end
+            while sentence_end < len(norms) and norms[sentence_end] not in SENTENCE_BREAKS:
+                sentence_end += 1
+            if HAPPENING_NOW & set(norms[between_start:sentence_end]):
+                return False  # "what do i do if he's having a seizure right now"
             return not self._carries_report(between_start, match.end, strong=True)
         opener = self._question_opener(sentence_start, match.start)
         if opener is None:

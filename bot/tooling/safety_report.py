@@ -35,11 +35,12 @@ import yaml
 
 from actions.answers import read_answer
 from bot.importer import load_project_lexicon
-from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, SET_ASIDE_KEY
+from bot.nlu.red_flag_extractor import CONCEPTS_KEY, RED_FLAG_DISPOSITION, SET_ASIDE_KEY
 from bot.nlu.semantic_red_flag_extractor import (
     SCORES_KEY,
     SemanticRedFlagExtractor,
     asked_first,
+    without_its_words,
     decide_bands,
     lexicon_in_doubt,
     worth_asking,
@@ -186,6 +187,9 @@ class Judge:
             )
             clear, possible = asked_first(
                 self.config, clear, possible, list(lexicon_hits)
+            )
+            clear, possible = without_its_words(
+                self.config, clear, possible, parse.get(CONCEPTS_KEY) or ()
             )
         raised = dict(lexicon_hits)
         raised.update(
