@@ -51,6 +51,8 @@ class AnswerWords:
     correction_markers: Tuple[str, ...] = ()
     everyday_words: FrozenSet[str] = frozenset()
     """topic words that are also everyday words ("stopped", "end", "day")"""
+    denies_suicide: Tuple[str, ...] = ()
+    """an explicit "I'm not suicidal" (see `denies_suicide`)"""
 
 
 @lru_cache(maxsize=1)
@@ -85,6 +87,7 @@ def answer_words() -> AnswerWords:
         emoji={str(k): str(v) for k, v in (document.get("emoji") or {}).items()},
         correction_markers=phrases(document.get("correction_markers") or []),
         everyday_words=frozenset(phrases(document.get("everyday_words") or [])),
+        denies_suicide=phrases(document.get("denies_suicide") or []),
     )
 
 
@@ -204,6 +207,15 @@ def says_it_was_a_misunderstanding(text: str) -> bool:
     """Whether the text says an alarm was a misunderstanding or a figure of speech
     ("like its a saying", "not literally", "false alarm")."""
     return bool(_find(normalise(text).split(), answer_words().correction_markers))
+
+
+def denies_suicide(text: str) -> bool:
+    """Whether the text says plainly that the person is not suicidal ("NO IM NOT
+    SUICIDAL IM IN PAIN"), with no "but" after it: an explicit No to the screen's
+    suicide question, whichever question was open."""
+    words = normalise(text).split()
+    found = _find(words, answer_words().denies_suicide)
+    return bool(found) and "but" not in words[min(found) :]
 
 
 _FIRST_SENTENCE = re.compile(r"^([^.!?;\n]+)[.!?;\n]+")

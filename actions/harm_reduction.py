@@ -93,6 +93,7 @@ HARM_REDUCTION_TOPICS = (
     "sleep_aids",
     "cps_fear",
     "naloxone_use",
+    "strip_result",
 )
 GENERAL = "harm_reduction"
 MAX_ANSWERS = 3

@@ -85,6 +85,7 @@ TOPICS = (
     "sleep_aids",
     "cps_fear",
     "naloxone_use",
+    "strip_result",
     "restless_legs",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
     "waiting_medicine",

@@ -14,7 +14,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
 
 from actions import checkin_scores
-from actions.answers import normalise, read_answer
+from actions.answers import denies_suicide, normalise, read_answer
 from actions.checklist import (
     CHECKLIST,
     checklist_text,
@@ -44,6 +44,7 @@ from actions.slots import (
 )
 from bot.language import language_of, other_language_reply
 from bot.safety.catalogue import region
+from bot.safety.names import POSSIBLE_RED_FLAG_ENTITY, RED_FLAG_ENTITY
 
 NOTHING = "none"
 NOTHING_WORDS = frozenset(
@@ -236,9 +237,28 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         """Reads the answer to the swollen leg question."""
         return self._answer("screen_leg", *args)
 
-    async def extract_screen_mood(self, *args: Any) -> Dict[Text, Any]:
-        """Reads the answer to the question about thoughts of ending one's life."""
-        return self._answer("screen_mood", *args)
+    async def extract_screen_mood(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: "DomainDict",
+    ) -> Dict[Text, Any]:
+        """Reads the answer to the question about thoughts of ending one's life; an
+        explicit "I'm not suicidal" answers it whichever question is open (review 6:
+        "NO IM NOT SUICIDAL IM IN PAIN" at the breathing question)."""
+        message = tracker.latest_message
+        if (
+            tracker.get_slot(REQUESTED_SLOT) != "screen_mood"
+            and tracker.get_slot("screen_mood") is None
+            and denies_suicide(message.get("text") or "")
+            and not any(
+                e.get("entity") in (RED_FLAG_ENTITY, POSSIBLE_RED_FLAG_ENTITY)
+                for e in message.get("entities", [])
+            )
+            and not latest_flags(tracker, EMERGENCY)
+        ):
+            return {"screen_mood": NO}
+        return self._answer("screen_mood", dispatcher, tracker, domain)
 
     async def extract_screen_fluids(self, *args: Any) -> Dict[Text, Any]:
         """Reads the answer to the fluids question."""
@@ -331,6 +351,8 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         )
         if foreign:
             dispatcher.utter_message(text=foreign)
+        elif denies_suicide(message.get("text") or ""):
+            dispatcher.utter_message(response="utter_screen_heard_not_suicidal")
         elif questions_in(tracker.latest_message):
             dispatcher.utter_message(response="utter_screen_first")
         elif intent == "bot_challenge":

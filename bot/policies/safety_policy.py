@@ -142,7 +142,7 @@ def asks_how_to_use_safely(tracker: DialogueStateTracker) -> bool:
     """
     message = {"text": tracker.latest_message.text or ""}
     return bool(
-        (SEEKING_SAFETY_TOPICS | {"naloxone_use"}) & set(questions_in(message))
+        (SEEKING_SAFETY_TOPICS | {"naloxone_use", "strip_result"}) & set(questions_in(message))
     )
 
 

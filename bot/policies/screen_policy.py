@@ -195,11 +195,14 @@ class ScreenPolicy(Policy):
             return None
         if intent in self.config[KEEP_OUT_INTENTS]:
             return None
+        if tracker.active_loop_name == self.config[FORM]:
+            # The form reads a short answer in another language ("tal vez", "no sé")
+            # and answers in that language what it cannot read (review 6: Spanish
+            # answers to the screen looped).
+            return self.config[FORM]
         if is_other_language(tracker.latest_message.text or ""):
             # Answered kindly in that language (the fallback), not screened in English.
             return self.config[FALLBACK_ACTION]
-        if tracker.active_loop_name == self.config[FORM]:
-            return self.config[FORM]
         first_word = ((tracker.latest_message.text or "").lower().split() or [""])[0]
         first_word = first_word.strip(",.!")
         # "ok but if i do how do i make it safer" asks; its "ok" accepts nothing.
