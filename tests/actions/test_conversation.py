@@ -45,7 +45,20 @@ def test_a_harm_reduction_question_is_read_whole() -> None:
         pytest.param("where can i get help near me?", "local_help", id="near-me"),
         pytest.param("how would i make it safer?", "harm_reduction", id="safer"),
         pytest.param("could i take more subs to fix it?", "precipitated", id="more"),
+        # review 6: a question after a comma, with no "?"
+        pytest.param(
+            "gonna pick up tonight after 3 weeks, what should i know",
+            "tolerance",
+            id="comma-question",
+        ),
+        pytest.param("negative strip = real oxy?", "strip_result", id="strip-result"),
+        pytest.param("do i need to prime the narcan spray", "naloxone_use", id="prime"),
     ],
 )
 def test_questions_reach_their_topic(text: str, topic: str) -> None:
     assert topic in asked(text)
+
+
+def test_a_comma_alone_does_not_make_a_question() -> None:
+    assert "duration" not in asked("my legs hurt, it lasts all night")
+    assert "duration" in asked("my legs hurt, how long does it last")

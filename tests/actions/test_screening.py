@@ -341,3 +341,53 @@ async def test_a_no_to_a_direct_question_is_not_filed_under_the_screen_question(
 
     assert "screen_breathing" not in slot_values(events)
     assert not dispatcher.messages
+
+
+async def test_an_explicit_not_suicidal_answers_the_suicide_question_kindly(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 6: "NO IM NOT SUICIDAL IM IN PAIN" at the breathing question got "I
+    couldn't tell if that was a yes or a no", and the suicide question was still to
+    come."""
+    tracker = screen_turn(make_tracker, "deny", "screen_breathing")
+    tracker.latest_message["text"] = "NO IM NOT SUICIDAL IM IN PAIN"
+    form = ValidateTriageForm()
+
+    assert await form.extract_screen_mood(dispatcher, tracker, domain) == {
+        "screen_mood": "no"
+    }
+    assert await form.extract_screen_breathing(dispatcher, tracker, domain) == {}
+    events = await form.run(dispatcher, tracker, domain)
+    assert SlotSet("screen_mood", "no") in events
+    said = [m.get("response") for m in dispatcher.messages]
+    assert "utter_screen_heard_not_suicidal" in said
+    assert "utter_screen_hint" not in said
+
+
+async def test_a_passive_wish_after_not_suicidal_is_not_taken_as_no(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = screen_turn(make_tracker, "deny", "screen_breathing")
+    tracker.latest_message["text"] = "not suicidal but i wish i wouldnt wake up"
+    form = ValidateTriageForm()
+    assert await form.extract_screen_mood(dispatcher, tracker, domain) == {}
+
+
+async def test_a_place_given_mid_screen_gets_its_emergency_number(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 6: "im in dublin, is it 999?" got "Thanks, I've noted that"."""
+    tracker = screen_turn(
+        make_tracker,
+        "inform",
+        "screen_breathing",
+        entities=[{"entity": "region", "value": "ie"}],
+        region="ie",
+    )
+    tracker.latest_message["text"] = "im in dublin, is it 999?"
+    await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    [noted] = [
+        m for m in dispatcher.messages if m.get("response") == "utter_screen_noted_region"
+    ]
+    assert noted["place"] == "Ireland" and noted["emergency"] == "112 or 999"

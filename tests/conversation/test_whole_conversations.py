@@ -222,3 +222,27 @@ async def test_a_closing_or_a_later_ok_is_not_a_yes_to_check_ins(
     await person.says("is a hot bath ok?")
     await person.says("ok I'll go to urgent care tomorrow if it gets worse")
     assert await person.slot("check_ins") != "active"
+
+
+async def test_a_question_about_using_is_answered_whatever_the_intent(
+    person: Person,
+) -> None:
+    """Review 6: "gonna pick up tonight after 3 weeks, what should i know" got "have
+    you recently stopped anything?", and "negative strip = real oxy?" got "where is the
+    pain?"."""
+    reply = await person.says("gonna pick up tonight after 3 weeks, what should i know")
+    assert "tolerance" in reply.lower() and "naloxone" in reply.lower()
+    assert "Where is the pain" not in reply
+
+    other = Person(person.agent)
+    reply = await other.says("negative strip = real oxy?")
+    assert "doesn't mean it's real" in reply and "xylazine" in reply
+    assert "Where is the pain" not in reply
+
+
+async def test_a_short_spanish_answer_in_the_screen_is_read(person: Person) -> None:
+    """Review 6: Spanish answers at the screen's questions looped."""
+    await person.says("my lower back is cramping, stopped heroin 3 days ago")
+    reply = await person.says("tal vez")
+    assert await person.slot("screen_breathing") == "unsure"
+    assert "Lo siento" not in reply and "Next" in reply

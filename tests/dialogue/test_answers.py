@@ -10,7 +10,7 @@ from typing import Optional
 
 import pytest
 
-from actions.answers import read_answer, says_it_was_a_misunderstanding
+from actions.answers import denies_suicide, read_answer, says_it_was_a_misunderstanding
 
 BREATHING = "screen_breathing"
 
@@ -52,6 +52,9 @@ BREATHING = "screen_breathing"
         ("i cant feel between my legs", "screen_nerves", "yes"),
         ("not every day", "screen_heavy_use", "no"),
         ("sí, muy oscura", "screen_urine", "yes"),
+        # review 6: Spanish "maybe" and "none" (the intent said deny)
+        ("tal vez", BREATHING, "unsure"),
+        ("ninguno", BREATHING, "no"),
     ],
 )
 def test_a_typed_answer_is_read_as_meant(
@@ -121,3 +124,17 @@ def test_peeing_once_all_day_is_barely_peeing() -> None:
     """ "peed like" is no reassurance: "yes ive peed like once all day" is a yes."""
     assert read_answer("yeah only peed once today", "screen_fluids") == "yes"
     assert read_answer("yes i peed like once all day", "screen_fluids") == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NO IM NOT SUICIDAL IM IN PAIN", True),
+        ("not suicidal, just hurting", True),
+        # ASQ counts a passive wish as a yes: a "but" keeps the question open.
+        ("im not suicidal but sometimes i wish i wouldnt wake up", False),
+        ("i am suicidal", False),
+    ],
+)
+def test_an_explicit_not_suicidal(text: str, expected: bool) -> None:
+    assert denies_suicide(text) is expected

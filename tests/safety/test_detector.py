@@ -145,6 +145,9 @@ NOT_AN_EMERGENCY = [
     "my legs are like jelly after the stairs but fine after a rest",
     "the smoke alarm is beeping, battery low",
     "never had a fever this week",
+    # review 6: a hypothetical about someone else; ordinary snoring
+    "what do i do if he has a seizure",
+    "my husband snores loud every night, it drives me mad",
 ]
 
 
@@ -191,6 +194,11 @@ TRICKY_EMERGENCIES = [
         "dvt_with_breathlessness",
     ),
     ("CALF ALL SWOLLEN AND RED, CANT CATCH MY BREATH", "dvt_with_breathlessness"),
+    # review 6: loud snoring after using is how an overdose often sounds (SAMHSA)
+    ("my mate is snoring really loud after using, is that normal", "overdose"),
+    ("she used an hour ago and now shes making a gurgle noise", "overdose"),
+    # a hypothetical said to be happening now is a report
+    ("what do i do if he's having a seizure right now", "seizure"),
 ]
 
 

@@ -8,7 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.nlu.semantic_red_flag_extractor import decide_bands, shared_encoder
+from bot.nlu.semantic_red_flag_extractor import (
+    decide_bands,
+    shared_encoder,
+    without_its_words,
+)
+from bot.importer import load_project_lexicon
 from bot.safety.detector import RedFlagDetector
 from bot.safety.semantic import (
     EncoderError,
@@ -202,3 +207,16 @@ def test_a_lexicon_sign_the_classifier_files_under_another_sign_stands() -> None
     assert lexicon_in_doubt(
         config, {**scores, "baclofen_oral_stop": 0.5}, dispositions, ["seizure"]
     )
+
+
+def test_a_sign_heard_without_its_words_is_asked_about() -> None:
+    """Review 6: "brown. heroin." (British slang) scored 0.998 for dark urine."""
+    config = {"clear_needs_concept": {"rhabdomyolysis": "urine"}}
+    clear = [("rhabdomyolysis", 0.998), ("seizure", 0.95)]
+    detector_concepts = RedFlagDetector(load_project_lexicon()).analyse
+    without = detector_concepts("brown. heroin.").concepts
+    with_urine = detector_concepts("my pee is brown").concepts
+
+    kept, asked = without_its_words(config, clear, [], without)
+    assert kept == [("seizure", 0.95)] and asked == [("rhabdomyolysis", 0.998)]
+    assert without_its_words(config, clear, [], with_urine) == (clear, [])
