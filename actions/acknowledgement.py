@@ -18,7 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from actions import checkin_scores
 from actions.checklist import questions_seen_if_all_no
 from actions.conversation import mentioned, reported_flags
-from actions.guidance import contexts_of
+from actions.guidance import CARER, contexts_of
 from actions.paths import data_dir
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import BODY_LOCATION, SUBSTANCE, SUBSTANCE_CLASS, URGENT
@@ -33,7 +33,6 @@ AGAIN = "_again"
 ACTION_NAME = "action_ask_screen_breathing"
 ASKING_FOR = "asking_for"
 SOMEONE_ELSE = "someone_else"
-CARER = "carer"  # the contexts of data/knowledge/contexts.yml
 PREGNANT = "pregnant"
 PREGNANCY_FLAG = "pregnancy"
 NOTHING = "none"

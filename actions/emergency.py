@@ -166,6 +166,17 @@ def _person_words(text: str) -> Tuple[int, int]:
     return count(texts["others"]), count(texts["self"])
 
 
+def says_it_is_for_someone_else(text: str) -> bool:
+    """Whether the text says outright that the questions are for someone else ("asking
+    for my son", "its not me, its my girlfriend"; data/safety/suicide.yml
+    `for_someone_else`)."""
+    padded = f" {normalise(text)} "
+    return any(
+        f" {normalise(str(words))} " in padded
+        for words in _suicide_texts().get("for_someone_else") or ()
+    )
+
+
 def about_someone_else(text: str) -> bool:
     """Whether the person writes about someone else ("my son said goodbye...") rather
     than themselves: more words of the first kind than of the second."""

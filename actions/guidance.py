@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from rasa_sdk.executor import CollectingDispatcher
 
 DEFAULT_TOPICS = ("what_to_do", "medicine")
+CARER = "carer"  # the context of data/knowledge/contexts.yml: asking for someone else
 """The first answer after a clear screen is the practical plan and the pain-relief
 options (named without doses, "ask a pharmacist"), not an overview."""
 OVERVIEW = "overview"
@@ -92,9 +93,10 @@ def _replaced_topics() -> Dict[str, FrozenSet[str]]:
     document = yaml.safe_load(
         (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
     )
+    entries = {**document["topics"], **(document.get("emergency_topics") or {})}
     return {
         str(topic): frozenset(map(str, entry.get("instead_of") or ()))
-        for topic, entry in document["topics"].items()
+        for topic, entry in entries.items()
         if entry.get("instead_of")
     }
 
@@ -138,11 +140,32 @@ def contexts_of(tracker: "Tracker") -> FrozenSet[str]:
             texts.append(f" {normalise(str(event['text']))} ")
     substance_class = tracker.get_slot(SUBSTANCE_CLASS)
     flags = reported_flags(tracker)
-    return frozenset(
+    held = frozenset(
         context.context_id
         for context in knowledge_base().contexts()
         if context.holds(texts, substance_class, flags)
     )
+    if CARER in held and _writes_about_self_first(texts):
+        # Review 7: "my butt and legs ache so bad", then "i might text my sister":
+        # the sister is company, not the person the questions are about.
+        held = held - {CARER}
+    return held
+
+
+def _writes_about_self_first(texts: Sequence[str]) -> bool:
+    """Whether the first message that says whom it is about is about the writer ("my
+    butt aches", "im 3 days off"), and no message says outright it is for someone else
+    ("asking for my son", "its not me")."""
+    # Imported here: actions.emergency imports this module.
+    from actions.emergency import _person_words, says_it_is_for_someone_else
+
+    if any(says_it_is_for_someone_else(text) for text in texts):
+        return False
+    for text in texts:
+        others, writer = _person_words(text)
+        if others != writer:
+            return writer > others
+    return False
 
 
 def render(items: List[AdviceItem], region_known: bool = True) -> str:

@@ -94,6 +94,7 @@ HARM_REDUCTION_TOPICS = (
     "cps_fear",
     "naloxone_use",
     "strip_result",
+    "just_talk",
 )
 GENERAL = "harm_reduction"
 MAX_ANSWERS = 3

@@ -86,8 +86,10 @@ TOPICS = (
     "cps_fear",
     "naloxone_use",
     "strip_result",
+    "just_talk",
     "restless_legs",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
+    "naloxone_steps",
     "waiting_medicine",
     "massage",
     "overdose_myths",

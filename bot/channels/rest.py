@@ -46,6 +46,13 @@ TROUBLE_REPLY = (
     "the UK, 112 in the EU)."
 )
 
+NO_ANSWER_REPLY = (
+    "Sorry, I didn't manage to answer that one. Could you say it again in other words? "
+    "If this is an emergency, call your local emergency number now."
+)
+"""Said when the bot produced nothing for a message (review 7: a conversation looped to
+Rasa's prediction limit, then answered nothing): never a silent reply."""
+
 InvalidRequestError = RejectedInputError
 """The name this module used before the shared input policy."""
 
@@ -136,6 +143,9 @@ class RestInput(StockRestInput):
             except Exception:  # noqa: BLE001 - the person still gets an answer
                 logger.exception("REST message could not be handled (text not logged).")
                 return response.json([{"recipient_id": sender, "text": TROUBLE_REPLY}])
+            if not collector.messages:
+                logger.error("No reply for a REST message (text not logged).")
+                collector.messages.append({"recipient_id": sender, "text": NO_ANSWER_REPLY})
             if for_rasa.left_out:
                 collector.messages.append(
                     {"recipient_id": sender, "text": LONG_MESSAGE_NOTE}

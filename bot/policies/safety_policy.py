@@ -45,7 +45,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
@@ -57,9 +57,15 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
 )
 
-from actions.answers import NO, read_answer, says_it_was_a_misunderstanding
+from actions.answers import (
+    NO,
+    denies_suicide,
+    read_answer,
+    says_it_was_a_misunderstanding,
+)
 from actions.confirmation import topic_slot_for
 from actions.conversation import questions_in
+from actions.slots import SAFE_NOW
 from bot.language import is_mixed_language, is_other_language
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
 from bot.nlu.semantic_red_flag_extractor import (
@@ -132,17 +138,20 @@ SEEKING_SAFETY_TOPICS = frozenset(
     {TREATMENT_TOPIC, "using_alone", "tolerance", "test_strips", "naloxone", "mixing"}
 )
 """Topics of asking for treatment or for how to use more safely."""
+ANSWERED_FIRST_TOPICS = frozenset({"naloxone_use", "strip_result", "just_talk"})
+"""Other topics answered before anything else, whatever the intent."""
 
 
-def asks_how_to_use_safely(tracker: DialogueStateTracker) -> bool:
+def asks_a_question_answered_first(tracker: DialogueStateTracker) -> bool:
     """Whether the latest message asks (in a question, or by its `said` phrases) about
     treatment or using more safely, whatever intent the classifier gave it: "gonna
     pick up tonight after 3 weeks, what should i know" (read as cravings) and
-    "negative strip = real oxy?" (read as inform) got "where is the pain?" in review 6.
+    "negative strip = real oxy?" (read as inform) got "where is the pain?" in review 6;
+    "can u just talk to me for a bit" (read as thanks) got "You're welcome" in review 7.
     """
     message = {"text": tracker.latest_message.text or ""}
     return bool(
-        (SEEKING_SAFETY_TOPICS | {"naloxone_use", "strip_result"}) & set(questions_in(message))
+        (SEEKING_SAFETY_TOPICS | ANSWERED_FIRST_TOPICS) & set(questions_in(message))
     )
 
 
@@ -392,17 +401,33 @@ class SafetyPolicy(Policy):
         words = (tracker.latest_message.text or "").lower().split()
         return not words or words[0].strip(",.!") in self.config[CORRECTION_OPENERS]
 
-    @staticmethod
     def _still_to_ask(
-        tracker: DialogueStateTracker, possible: List[Text]
+        self, tracker: DialogueStateTracker, possible: List[Text]
     ) -> List[Text]:
         """The possible signs worth the direct question. A possible (unsure) sign of
         suicidal thoughts is not asked again once the person answered the screen's
         direct question No (a review: asked again after angry words or a privacy
         question); a clear sign still escalates, and the screen's question stands."""
-        if tracker.get_slot(MOOD_SLOT) == "no" or _asks_for_treatment(tracker):
+        if (
+            tracker.get_slot(MOOD_SLOT) == "no"
+            or _asks_for_treatment(tracker)
+            or denies_suicide(tracker.latest_message.text or "")
+            or self._screen_asks_mood_later(tracker)
+        ):
             return [flag for flag in possible if flag != SUICIDAL_FLAG]
         return possible
+
+    def _screen_asks_mood_later(self, tracker: DialogueStateTracker) -> bool:
+        """Whether the screen is under way and its direct suicide question (asked of
+        everyone, with the crisis line) is still to come: an unsure suicide sign in
+        an answer to another question waits for it (review 7: "i already told ya.
+        yes to the last one, no to everything else" got the suicide question out of
+        turn). A clear sign still escalates at once."""
+        return (
+            tracker.active_loop_name == self.config[SCREEN_FORM]
+            and tracker.get_slot(MOOD_SLOT) is None
+            and tracker.get_slot(REQUESTED_SLOT) not in (None, MOOD_SLOT)
+        )
 
     @staticmethod
     def _urgent_before(tracker: DialogueStateTracker) -> List[Text]:
@@ -479,6 +504,17 @@ class SafetyPolicy(Policy):
         escalated = False
         for event in events:
             if isinstance(event, SlotSet) and event.key == self.config[CORRECTED_SLOT]:
+                escalated = False
+            elif (
+                isinstance(event, SlotSet)
+                and event.key == MOOD_SLOT
+                and event.value == SAFE_NOW
+            ):
+                # Thoughts of suicide, then "im safe tonight, no plan": the emergency
+                # action left the emergency (actions/emergency.py `_safe_now`); the
+                # suicide sign said before no longer holds the conversation there
+                # (review 7: the screen and the safe-now reply looped until Rasa's
+                # prediction limit, then the person got no reply at all).
                 escalated = False
             elif isinstance(event, UserUttered) and emergency_flags(event.entities):
                 escalated = True

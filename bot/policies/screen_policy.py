@@ -36,7 +36,7 @@ from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
 
 from actions.confirmation import CLOSING_INTENTS
 from bot.language import is_other_language
-from bot.policies.safety_policy import SAFETY_POLICY_PRIORITY, asks_how_to_use_safely
+from bot.policies.safety_policy import SAFETY_POLICY_PRIORITY, asks_a_question_answered_first
 from bot.safety.names import EMERGENCY
 
 logger = logging.getLogger(__name__)
@@ -233,7 +233,7 @@ class ScreenPolicy(Policy):
                 and self._offer_just_made(tracker)
             ):
                 return self.config[OPT_IN_ACTION]
-        if intent != HARM_REDUCTION_INTENT and asks_how_to_use_safely(tracker):
+        if intent != HARM_REDUCTION_INTENT and asks_a_question_answered_first(tracker):
             # The answer first, whatever the intent; a pain named beside it is screened
             # straight after (see above).
             return self.config[HARM_REDUCTION_ACTION]

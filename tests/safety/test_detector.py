@@ -84,6 +84,27 @@ def test_every_urgent_case_is_caught(
     assert hits, f"missed urgent case ({case['flag']}): {case['text']!r}"
 
 
+# A fall or knock on a blood thinner (review 6). Kept here, not in the development cases:
+# those also train the semantic layer, and a sign it never hears by meaning needs no
+# examples there.
+BLOOD_THINNER_FALLS = [
+    "im on warfarin and fell on my bum yesterday, now theres a huge swollen bruise",
+    "on eliquis, slipped in the shower, hip is swollen and purple",
+    "I take xarelto for my heart. Tripped on the stairs and my thigh has a big lump now",
+]
+
+
+@pytest.mark.parametrize("text", BLOOD_THINNER_FALLS)
+def test_a_fall_on_a_blood_thinner_is_same_day_care(
+    detector: RedFlagDetector, text: str
+) -> None:
+    hits = detector.detect(text)
+    assert [(h.flag_id, h.disposition) for h in hits] == [
+        ("blood_thinner_injury", "urgent")
+    ], hits
+    assert not detector.detect("i take warfarin, my back aches from withdrawal")
+
+
 def test_over_triage_of_near_misses_is_at_most_five_percent(
     detector: RedFlagDetector,
 ) -> None:
