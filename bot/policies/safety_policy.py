@@ -155,6 +155,12 @@ def asks_a_question_answered_first(tracker: DialogueStateTracker) -> bool:
     )
 
 
+def asks_to_talk(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message asks for company ("can u just talk to me for a bit"):
+    the answer is the whole reply, not followed by "where is the pain?" (review 7)."""
+    return "just_talk" in questions_in({"text": tracker.latest_message.text or ""})
+
+
 def _asks_for_treatment(tracker: DialogueStateTracker) -> bool:
     """Whether the latest message asks how to get into treatment ("wanna get on subs but
     no insurance, where do i even start") or how to use more safely ("gonna use tonight,

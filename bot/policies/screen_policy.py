@@ -36,7 +36,11 @@ from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
 
 from actions.confirmation import CLOSING_INTENTS
 from bot.language import is_other_language
-from bot.policies.safety_policy import SAFETY_POLICY_PRIORITY, asks_a_question_answered_first
+from bot.policies.safety_policy import (
+    SAFETY_POLICY_PRIORITY,
+    asks_a_question_answered_first,
+    asks_to_talk,
+)
 from bot.safety.names import EMERGENCY
 
 logger = logging.getLogger(__name__)
@@ -185,6 +189,7 @@ class ScreenPolicy(Policy):
             if (
                 self._understood(tracker, self.config[PAIN_ENTITIES])
                 and tracker.get_slot(self.config[TRIAGE_SLOT]) is None
+                and not asks_to_talk(tracker)
             ):
                 return self.config[FORM]
             # Otherwise the answer is the whole reply, however it was reached (the
