@@ -17,7 +17,17 @@ in the model archive as plain arrays.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import (
+    Any,
+    Collection,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+)
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -158,11 +168,7 @@ def asked_first(
     is unchanged.
     """
     ask_first = set(config.get("ask_first") or ()) - set(lexicon_raised)
-    moved = [(s, p) for s, p in clear if s in ask_first]
-    if not moved:
-        return clear, possible
-    kept = [(s, p) for s, p in clear if s not in ask_first]
-    return kept, sorted(moved + possible, key=lambda item: -item[1])
+    return _moved_to_possible(clear, possible, ask_first)
 
 
 def without_its_words(
@@ -180,10 +186,21 @@ def without_its_words(
     """
     needs = config.get("clear_needs_concept") or {}
     present = set(concepts)
-    moved = [(s, p) for s, p in clear if s in needs and needs[s] not in present]
+    unsupported = {sign for sign, concept in needs.items() if concept not in present}
+    return _moved_to_possible(clear, possible, unsupported)
+
+
+def _moved_to_possible(
+    clear: List[Tuple[str, float]],
+    possible: List[Tuple[str, float]],
+    signs: Collection[str],
+) -> Tuple[List[Tuple[str, float]], List[Tuple[str, float]]]:
+    """The bands with the clear signs among `signs` moved to possible, most likely
+    first."""
+    moved = [(s, p) for s, p in clear if s in signs]
     if not moved:
         return clear, possible
-    kept = [(s, p) for s, p in clear if (s, p) not in moved]
+    kept = [(s, p) for s, p in clear if s not in signs]
     return kept, sorted(moved + possible, key=lambda item: -item[1])
 
 
