@@ -53,6 +53,8 @@ class AnswerWords:
     """topic words that are also everyday words ("stopped", "end", "day")"""
     denies_suicide: Tuple[str, ...] = ()
     """an explicit "I'm not suicidal" (see `denies_suicide`)"""
+    figures_of_speech: Tuple[str, ...] = ()
+    """phrases that are no answer to any question ("killing me")"""
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +90,7 @@ def answer_words() -> AnswerWords:
         correction_markers=phrases(document.get("correction_markers") or []),
         everyday_words=frozenset(phrases(document.get("everyday_words") or [])),
         denies_suicide=phrases(document.get("denies_suicide") or []),
+        figures_of_speech=phrases(document.get("figures_of_speech") or []),
     )
 
 
@@ -117,18 +120,42 @@ def _find(words: List[str], phrases: Sequence[str]) -> List[int]:
     return hits
 
 
+def _without_figures(words: List[str], vocab: AnswerWords) -> List[str]:
+    """`words` without the figures of speech of `answers.yml` ("my muscles are killing
+    me" is no answer about ending one's life)."""
+    for phrase in vocab.figures_of_speech:
+        length = len(phrase.split())
+        for start in sorted(_find(words, [phrase]), reverse=True):
+            words = words[:start] + words[start + length :]
+    return words
+
+
 def _after_last_change_of_mind(
-    words: List[str], vocab: AnswerWords
+    words: List[str], vocab: AnswerWords, slot: Optional[str] = None
 ) -> Tuple[List[str], bool]:
     """What follows the last "i mean" / "actually" / "wait" (when something does), and
-    whether there was such a change of mind."""
+    whether there was such a change of mind. A plain answer followed by words with no
+    answer and nothing of the question's own topic explains it rather than taking it
+    back: "no. i mean my muscles are killing me" stays a no (review 8), while "no
+    actually my chest does hurt" to the breathing question is a yes."""
     cut = -1
     for phrase in vocab.changes_of_mind:
         length = len(phrase.split())
         for start in _find(words, [phrase]):
             if start > 0 and start + length < len(words):
                 cut = max(cut, start + length)
-    return (words[cut:], True) if cut >= 0 else (words, False)
+    if cut < 0:
+        return words, False
+    after = words[cut:]
+    own = vocab.topics.get(slot or "", frozenset())
+    if (
+        _polarity(words[:cut], vocab, False) is not None
+        and _polarity(after, vocab, False) is None
+        and not own & set(after)
+        and not _find(after, vocab.described.get(slot or "", ()))
+    ):
+        return words[:cut], False
+    return after, True
 
 
 def _polarity(words: List[str], vocab: AnswerWords, last_wins: bool) -> Optional[str]:
@@ -244,7 +271,9 @@ def read_answer(
     vocab = answer_words()
     for symbol, words in vocab.emoji.items():
         text = text.replace(symbol, f" {words} ")
-    words, changed_mind = _after_last_change_of_mind(normalise(text).split(), vocab)
+    words, changed_mind = _after_last_change_of_mind(
+        _without_figures(normalise(text).split(), vocab), vocab, slot
+    )
     if not words:
         return None
     # "no, but my leg is a bit puffy": the answer is before the "but"; what follows is

@@ -178,6 +178,13 @@ def _topics() -> _Topics:
     )
 
 
+LEAD_INS = frozenset({"but", "and", "so", "ok", "okay", "oh", "omg", "um", "well", "then"})
+"""Words before a question word that leave it a question ("but HOW do i use it")."""
+ASKING_ENDINGS = frozenset({"or not", "or no", "yes or", "right", "yeah"})
+"""Last words that make a sentence a question without a "?" ("BEER. alcohol. with
+valium. ok or not", review 8)."""
+
+
 def _sentences(text: str, question_words: FrozenSet[str]) -> List[Tuple[str, bool]]:
     """The sentences of `text`, normalised, each with whether it is a question: it has
     "?", or it or a part after a comma opens with a question word ("gonna pick up
@@ -187,9 +194,14 @@ def _sentences(text: str, question_words: FrozenSet[str]) -> List[Tuple[str, boo
     for sentence in sentences:
         words = normalise(sentence).split()
         if words:
-            openers = (normalise(part).split()[:1] for part in sentence.split(","))
-            asks = "?" in sentence or any(
-                opener and opener[0] in question_words for opener in openers
+            openers = (
+                [w for w in normalise(part).split() if w not in LEAD_INS][:1]
+                for part in sentence.split(",")
+            )
+            asks = (
+                "?" in sentence
+                or any(opener and opener[0] in question_words for opener in openers)
+                or " ".join(words[-2:]) in ASKING_ENDINGS
             )
             found.append((" ".join(words), asks))
     return found

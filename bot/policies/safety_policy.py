@@ -63,7 +63,7 @@ from actions.answers import (
     read_answer,
     says_it_was_a_misunderstanding,
 )
-from actions.confirmation import topic_slot_for
+from actions.confirmation import RESUME_ACTIONS, topic_slot_for
 from actions.conversation import questions_in
 from actions.slots import SAFE_NOW
 from bot.language import is_mixed_language, is_other_language
@@ -300,6 +300,15 @@ class SafetyPolicy(Policy):
             return ACTION_LISTEN_NAME, "a direct question was asked"
         if latest_action == self.config[RESOLVE_ACTION]:
             return self._after_resolution(tracker)
+        if (
+            latest_action == RESUME_ACTIONS["ask_human"]
+            and self._action_before_latest(tracker) == self.config[RESOLVE_ACTION]
+        ):
+            # "which number do i ring", asked with the sign, answered after the No:
+            # the reply is complete. Nothing else predicts a step here, and Rasa's
+            # default fallback would revert the turn, the No with it (review 8: the
+            # crisis reply came back on the next message).
+            return ACTION_LISTEN_NAME, "the question asked with the sign is answered"
         if latest_action == self.config[SUMMARY_ACTION] and self._escalated(tracker):
             # The summary for the paramedics is the whole answer: no screen follows.
             return ACTION_LISTEN_NAME, "the summary was given in an emergency"
@@ -473,6 +482,16 @@ class SafetyPolicy(Policy):
             tracker.latest_message.text or "", topic, intent, confidence
         )
         return answer == NO
+
+    @staticmethod
+    def _action_before_latest(tracker: DialogueStateTracker) -> Optional[Text]:
+        """The action that ran before the latest one, in this turn or the last."""
+        actions = [
+            event.action_name
+            for event in tracker.applied_events()
+            if isinstance(event, ActionExecuted)
+        ]
+        return actions[-2] if len(actions) > 1 else None
 
     def _after_resolution(self, tracker: DialogueStateTracker) -> Tuple[Text, Text]:
         """After the answer to a direct question was read."""
