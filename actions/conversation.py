@@ -178,7 +178,9 @@ def _topics() -> _Topics:
     )
 
 
-LEAD_INS = frozenset({"but", "and", "so", "ok", "okay", "oh", "omg", "um", "well", "then"})
+LEAD_INS = frozenset(
+    {"but", "and", "so", "ok", "okay", "oh", "omg", "um", "well", "then"}
+)
 """Words before a question word that leave it a question ("but HOW do i use it")."""
 ASKING_ENDINGS = frozenset({"or not", "or no", "yes or", "right", "yeah"})
 """Last words that make a sentence a question without a "?" ("BEER. alcohol. with

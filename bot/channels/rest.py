@@ -145,7 +145,9 @@ class RestInput(StockRestInput):
                 return response.json([{"recipient_id": sender, "text": TROUBLE_REPLY}])
             if not collector.messages:
                 logger.error("No reply for a REST message (text not logged).")
-                collector.messages.append({"recipient_id": sender, "text": NO_ANSWER_REPLY})
+                collector.messages.append(
+                    {"recipient_id": sender, "text": NO_ANSWER_REPLY}
+                )
             if for_rasa.left_out:
                 collector.messages.append(
                     {"recipient_id": sender, "text": LONG_MESSAGE_NOTE}

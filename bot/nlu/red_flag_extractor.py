@@ -21,7 +21,8 @@ from bot.safety.names import RED_FLAG_ENTITY
 RED_FLAG_DISPOSITION = "role"
 SET_ASIDE_KEY = "red_flags_set_aside"
 CONCEPTS_KEY = "red_flag_concepts"
-"""The catalogue concepts a message holds (`Analysis.concepts`), for the semantic layer."""
+"""The catalogue concepts a message holds (`Analysis.concepts`), for the semantic
+layer."""
 REPAIRED_TEXT_KEY = "red_flag_repaired_text"
 """The message as the lexicon read it (slang out, misspellings repaired), for the
 semantic layer; absent when it reads the same as typed."""

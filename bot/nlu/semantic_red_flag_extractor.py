@@ -44,10 +44,10 @@ from bot.lexicon import Lexicon
 from bot.nlu.intent_classifier import TEXT_EMBEDDING_KEY
 from bot.nlu.length_guard import SAFETY_TEXT
 from bot.nlu.red_flag_extractor import (
+    CONCEPTS_KEY,
     RED_FLAG_DISPOSITION,
     RED_FLAG_ENTITY,
     REPAIRED_TEXT_KEY,
-    CONCEPTS_KEY,
     SET_ASIDE_KEY,
 )
 from bot.safety.detector import ASKED_ABOUT, RedFlagDetector

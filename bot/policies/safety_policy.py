@@ -170,9 +170,7 @@ def _asks_for_treatment(tracker: DialogueStateTracker) -> bool:
     first; a clear one still escalates, and the screen's direct question still comes to
     everyone."""
     message = {"text": tracker.latest_message.text or ""}
-    return bool(
-        SEEKING_SAFETY_TOPICS & set(questions_in(message, whole_message=True))
-    )
+    return bool(SEEKING_SAFETY_TOPICS & set(questions_in(message, whole_message=True)))
 
 
 @DefaultV1Recipe.register(

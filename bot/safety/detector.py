@@ -207,7 +207,9 @@ class RedFlagDetector:
             if flag_id not in hits
         }
         concepts = frozenset(
-            m.label.partition(":")[2] for m in found if m.label.startswith(f"{CONCEPT}:")
+            m.label.partition(":")[2]
+            for m in found
+            if m.label.startswith(f"{CONCEPT}:")
         )
         return Analysis(list(hits.values()), set_aside, self.repaired(text), concepts)
 
@@ -476,7 +478,9 @@ class _Context:
         if cue_end is not None:
             between_start = sentence_start + cue_end
             sentence_end = match.end
-            while sentence_end < len(norms) and norms[sentence_end] not in SENTENCE_BREAKS:
+            while (
+                sentence_end < len(norms) and norms[sentence_end] not in SENTENCE_BREAKS
+            ):
                 sentence_end += 1
             if HAPPENING_NOW & set(norms[between_start:sentence_end]):
                 return False  # "what do i do if he's having a seizure right now"

@@ -40,9 +40,9 @@ from bot.nlu.semantic_red_flag_extractor import (
     SCORES_KEY,
     SemanticRedFlagExtractor,
     asked_first,
-    without_its_words,
     decide_bands,
     lexicon_in_doubt,
+    without_its_words,
     worth_asking,
 )
 from bot.safety.detector import RedFlagDetector

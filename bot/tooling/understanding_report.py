@@ -36,7 +36,11 @@ from bot.tooling.safety_report import quiet_rasa_logs
 HELD_OUT_GLOB = "tests/heldout/understanding_heldout*.yml"
 MODEL = Path("models/triage.tar.gz")
 BLIND_SETS = frozenset(
-    {"understanding_heldout_4.yml", "understanding_heldout_5.yml", "understanding_heldout_6.yml"}
+    {
+        "understanding_heldout_4.yml",
+        "understanding_heldout_5.yml",
+        "understanding_heldout_6.yml",
+    }
 )
 """Sets still blind: their failing cases are never printed (a set whose failures were
 read is spent). Sets 1 to 3 were tuned on and are development sets now."""

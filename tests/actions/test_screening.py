@@ -388,6 +388,8 @@ async def test_a_place_given_mid_screen_gets_its_emergency_number(
     await ValidateTriageForm().run(dispatcher, tracker, domain)
 
     [noted] = [
-        m for m in dispatcher.messages if m.get("response") == "utter_screen_noted_region"
+        m
+        for m in dispatcher.messages
+        if m.get("response") == "utter_screen_noted_region"
     ]
     assert noted["place"] == "Ireland" and noted["emergency"] == "112 or 999"

@@ -84,13 +84,13 @@ def test_every_urgent_case_is_caught(
     assert hits, f"missed urgent case ({case['flag']}): {case['text']!r}"
 
 
-# A fall or knock on a blood thinner (review 6). Kept here, not in the development cases:
-# those also train the semantic layer, and a sign it never hears by meaning needs no
-# examples there.
+# A fall or knock on a blood thinner (review 6). Kept here, not in the development
+# cases: those also train the semantic layer, and a sign it never hears by meaning
+# needs no examples there.
 BLOOD_THINNER_FALLS = [
     "im on warfarin and fell on my bum yesterday, now theres a huge swollen bruise",
     "on eliquis, slipped in the shower, hip is swollen and purple",
-    "I take xarelto for my heart. Tripped on the stairs and my thigh has a big lump now",
+    "I take xarelto for my heart. Tripped on the stairs and my thigh has a big lump",
 ]
 
 

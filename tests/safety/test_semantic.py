@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.importer import load_project_lexicon
 from bot.nlu.semantic_red_flag_extractor import (
     decide_bands,
     shared_encoder,
     without_its_words,
 )
-from bot.importer import load_project_lexicon
 from bot.safety.detector import RedFlagDetector
 from bot.safety.semantic import (
     EncoderError,
