@@ -45,7 +45,7 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
-from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
@@ -425,22 +425,9 @@ class SafetyPolicy(Policy):
             tracker.get_slot(MOOD_SLOT) == "no"
             or _asks_for_treatment(tracker)
             or denies_suicide(tracker.latest_message.text or "")
-            or self._screen_asks_mood_later(tracker)
         ):
             return [flag for flag in possible if flag != SUICIDAL_FLAG]
         return possible
-
-    def _screen_asks_mood_later(self, tracker: DialogueStateTracker) -> bool:
-        """Whether the screen is under way and its direct suicide question (asked of
-        everyone, with the crisis line) is still to come: an unsure suicide sign in
-        an answer to another question waits for it (review 7: "i already told ya.
-        yes to the last one, no to everything else" got the suicide question out of
-        turn). A clear sign still escalates at once."""
-        return (
-            tracker.active_loop_name == self.config[SCREEN_FORM]
-            and tracker.get_slot(MOOD_SLOT) is None
-            and tracker.get_slot(REQUESTED_SLOT) not in (None, MOOD_SLOT)
-        )
 
     @staticmethod
     def _urgent_before(tracker: DialogueStateTracker) -> List[Text]:
