@@ -19,7 +19,7 @@ from rasa_sdk.events import EventType, FollowupAction
 
 from actions.conversation import questions_in
 from actions.guidance import follow_up_buttons
-from actions.harm_reduction import HARM_REDUCTION_TOPICS
+from actions.knowledge_base import HARM_REDUCTION_TOPICS
 from actions.paths import data_dir
 from actions.slots import EMERGENCY, REGION, SUBSTANCE_CLASS, TRIAGE_LEVEL
 from bot.language import language_of, normalise, other_language_reply

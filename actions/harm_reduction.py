@@ -43,7 +43,12 @@ from rasa_sdk.events import EventType
 
 from actions.conversation import message_asked, questions_in
 from actions.guidance import person_of, render, without_replaced
-from actions.knowledge_base import AdviceItem, KnowledgeBaseError, knowledge_base
+from actions.knowledge_base import (
+    HARM_REDUCTION_TOPICS,
+    AdviceItem,
+    KnowledgeBaseError,
+    knowledge_base,
+)
 from actions.paths import data_dir
 from actions.slots import REGION, TRIAGE_LEVEL
 from bot.language import normalise
@@ -55,47 +60,6 @@ if TYPE_CHECKING:
 # The entities that say what hurts: with one, the screen follows this answer at once.
 PAIN_ENTITIES = ("body_location", "symptom")
 
-HARM_REDUCTION_TOPICS = (
-    "using_alone",
-    "naloxone",
-    "tolerance",
-    "test_strips",
-    "mixing",
-    "precipitated",
-    "loperamide",
-    "gabapentin",
-    "methadone_clinic",
-    "pregnancy",
-    "conversion",
-    "kratom",
-    "moud",
-    "taper",
-    "thiamine",
-    "withdrawal_medicines",
-    "local_help",
-    # From the rev1 review: questions that cannot wait for a screen, and are no
-    # self-care tip (data/knowledge/questions.yml).
-    "police",
-    "helpline_privacy",
-    "ran_out",
-    "after_naloxone",
-    "watch_for",
-    # From the rev2 review: "who can see what I type?" is asked before anything else is
-    # said; low mood and someone else's diazepam are no self-care tip for a muscle
-    # (data/knowledge/questions_rev2.yml).
-    "privacy",
-    "low_mood",
-    "others_medicine",
-    # From review 4: safety facts about products, and a fear that keeps people from
-    # care (data/knowledge/questions_rev4.yml).
-    "seven_oh",
-    "codeine_products",
-    "sleep_aids",
-    "cps_fear",
-    "naloxone_use",
-    "strip_result",
-    "just_talk",
-)
 GENERAL = "harm_reduction"
 MAX_ANSWERS = 3
 """Three questions in one message get three answers; more would be a wall of text on a

@@ -31,7 +31,51 @@ from bot.lexicon import BODY_LOCATIONS
 from bot.lexicon import SUBSTANCE_CLASSES as DRUG_CLASSES
 from bot.safety.catalogue import region, regions
 
-TOPICS = (
+HARM_REDUCTION_TOPICS = (
+    "using_alone",
+    "naloxone",
+    "tolerance",
+    "test_strips",
+    "mixing",
+    "precipitated",
+    "loperamide",
+    "gabapentin",
+    "methadone_clinic",
+    "pregnancy",
+    "conversion",
+    "kratom",
+    "moud",
+    "taper",
+    "thiamine",
+    "withdrawal_medicines",
+    "local_help",
+    # From the rev1 review: questions that cannot wait for a screen, and are no
+    # self-care tip (data/knowledge/questions.yml).
+    "police",
+    "helpline_privacy",
+    "ran_out",
+    "after_naloxone",
+    "watch_for",
+    # From the rev2 review: "who can see what I type?" is asked before anything else is
+    # said; low mood and someone else's diazepam are no self-care tip for a muscle
+    # (data/knowledge/questions_rev2.yml).
+    "privacy",
+    "low_mood",
+    "others_medicine",
+    # From review 4: safety facts about products, and a fear that keeps people from
+    # care (data/knowledge/questions_rev4.yml).
+    "seven_oh",
+    "codeine_products",
+    "sleep_aids",
+    "cps_fear",
+    "naloxone_use",
+    "strip_result",
+    "just_talk",
+)
+"""Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
+screen: they cannot wait for one, and are no self-care tip."""
+
+GUIDANCE_AND_EMERGENCY_TOPICS = (
     "overview",
     "why",
     "duration",
@@ -44,49 +88,16 @@ TOPICS = (
     "hydration",
     "relaxation",
     "see_doctor",
-    # Harm reduction and the questions people who use drugs ask (harm_reduction.yml).
+    # The general harm-reduction note (harm_reduction.yml).
     "harm_reduction",
-    "naloxone",
-    "tolerance",
-    "using_alone",
-    "test_strips",
-    "mixing",
-    "moud",
-    "precipitated",
-    "loperamide",
-    "gabapentin",
-    "methadone_clinic",
-    "pregnancy",
     "pregnancy_medicine",
-    "conversion",
-    "kratom",
-    # Added for the blind guidance set (issue 13).
-    "taper",
-    "thiamine",
-    "withdrawal_medicines",
-    "local_help",
     # Added from the rev1 conversation review (questions that went unanswered).
     "sciatica",
     "protracted",
     "dizziness",
-    "police",
-    "helpline_privacy",
-    "ran_out",
-    "after_naloxone",
-    "watch_for",
     # Added from the rev2 conversation review (questions_rev2.yml).
-    "privacy",
-    "low_mood",
-    "others_medicine",
     "medicine_more",
     # Added from review 4 (questions_rev4.yml).
-    "seven_oh",
-    "codeine_products",
-    "sleep_aids",
-    "cps_fear",
-    "naloxone_use",
-    "strip_result",
-    "just_talk",
     "restless_legs",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
     "naloxone_steps",
@@ -97,6 +108,8 @@ TOPICS = (
     "what_to_tell",
     "is_it",
 )
+TOPICS = (*GUIDANCE_AND_EMERGENCY_TOPICS, *HARM_REDUCTION_TOPICS)
+"""Every topic an advice item may have."""
 # The contract's vocabularies, spelled once in bot/lexicon.py; "none" is no withdrawal.
 SUBSTANCE_CLASSES = (*DRUG_CLASSES, "none")
 MATCH_KEYS = ("substance", "substance_class", "body_location", "symptom")
