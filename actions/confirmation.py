@@ -263,7 +263,13 @@ class ActionResolveConfirmation(Action):
             return done + self._escalate(flag_id)
         # Not "thank you for checking with me": the bot did the checking (a review
         # found it 12 times, read as robotic).
-        dispatcher.utter_message(text="Thanks, that's good to hear.")
+        # A No that comes with a worry or a question ("not hard. should i worry
+        # because of the warfarin?") is not "good to hear" (review 9).
+        dispatcher.utter_message(
+            text="Thanks, that helps."
+            if is_a_question(tracker.latest_message.get("text") or "")
+            else "Thanks, that's good to hear."
+        )
         # The No answers the screen's question on the same topic too: review 5 found
         # the suicide question asked four times in one conversation.
         own = topic_slot_for(flag_id)

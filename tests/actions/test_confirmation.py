@@ -45,6 +45,24 @@ async def test_a_no_after_a_symptom_message_just_carries_on(
     assert "good to hear" in dispatcher.messages[0]["text"]
 
 
+async def test_a_no_that_comes_with_a_worry_is_not_good_to_hear(
+    dispatcher, make_tracker, domain, user_said
+) -> None:
+    """Review 9: "no, it was from the fall ... should i worry because of the warfarin?"
+    got "Thanks, that's good to hear."."""
+    said = user_said("fell on my bum, its swollen", "describe_symptoms")
+    tracker = make_tracker(
+        "no, it was from the fall. should i worry because of the warfarin?",
+        "deny",
+        slots={"confirm_flag": "compartment_syndrome", "confirm_mode": "possible"},
+        events=[said],
+    )
+
+    await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    assert dispatcher.messages[0]["text"] == "Thanks, that helps."
+
+
 def test_any_other_latest_message_is_the_one_asked(make_tracker) -> None:
     tracker = make_tracker("how do i use narcan", "ask_harm_reduction")
     assert message_asked(tracker)["text"] == "how do i use narcan"

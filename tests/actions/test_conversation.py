@@ -62,3 +62,20 @@ def test_questions_reach_their_topic(text: str, topic: str) -> None:
 def test_a_comma_alone_does_not_make_a_question() -> None:
     assert "duration" not in asked("my legs hurt, it lasts all night")
     assert "duration" in asked("my legs hurt, how long does it last")
+
+
+def test_narcan_steps_during_an_emergency_only_when_asked_how() -> None:
+    """Review 7: "but HOW do i use it its the nose spray thing" went unanswered
+    during an overdose; review 9: "WHERE DO I GET MORE NARCAN" got "Give it now"."""
+
+    def asked_now(text: str) -> List[str]:
+        return questions_in(
+            {"text": text, "intent": {"name": "inform"}},
+            whole_message=True,
+            during_emergency=True,
+        )
+
+    assert "naloxone_steps" in asked_now("but HOW do i use it its the nose spray thing")
+    assert "naloxone_steps" in asked_now("do i spray it in one nostril or both??")
+    where = asked_now("WHERE DO I GET MORE NARCAN")
+    assert "naloxone" in where and "naloxone_steps" not in where
