@@ -71,6 +71,7 @@ HARM_REDUCTION_TOPICS = (
     "naloxone_use",
     "strip_result",
     "just_talk",
+    "restart_benzo",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""

@@ -138,7 +138,9 @@ SEEKING_SAFETY_TOPICS = frozenset(
     {TREATMENT_TOPIC, "using_alone", "tolerance", "test_strips", "naloxone", "mixing"}
 )
 """Topics of asking for treatment or for how to use more safely."""
-ANSWERED_FIRST_TOPICS = frozenset({"naloxone_use", "strip_result", "just_talk"})
+ANSWERED_FIRST_TOPICS = frozenset(
+    {"naloxone_use", "strip_result", "just_talk", "restart_benzo"}
+)
 """Other topics answered before anything else, whatever the intent."""
 
 

@@ -79,3 +79,10 @@ def test_narcan_steps_during_an_emergency_only_when_asked_how() -> None:
     assert "naloxone_steps" in asked_now("do i spray it in one nostril or both??")
     where = asked_now("WHERE DO I GET MORE NARCAN")
     assert "naloxone" in where and "naloxone_steps" not in where
+
+
+def test_restarting_a_benzo_on_ones_own_is_its_own_question() -> None:
+    """Review 9: "should i just take a couple xanax again??" (no doctor, no money) got
+    "I don't have a specific answer"."""
+    topics = asked("no doctor and no money. should i just take a couple xanax again??")
+    assert "restart_benzo" in topics
