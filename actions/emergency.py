@@ -24,6 +24,7 @@ from typing import (
     Collection,
     Dict,
     List,
+    Optional,
     Sequence,
     Text,
     Tuple,
@@ -154,27 +155,35 @@ def _suicide_texts() -> Dict[str, Any]:
     return load_data(SUICIDE_FILE)
 
 
+@lru_cache(maxsize=8)
+def _suicide_phrases(key: str) -> Tuple[str, ...]:
+    """A phrase list of data/safety/suicide.yml, normalised and padded once."""
+    return tuple(
+        f" {normalise(str(words))} " for words in _suicide_texts().get(key) or ()
+    )
+
+
+def _says_any(text: str, key: str) -> bool:
+    padded = f" {normalise(text)} "
+    return any(phrase in padded for phrase in _suicide_phrases(key))
+
+
 def _person_words(text: str) -> Tuple[int, int]:
     """How many words of `text` are about someone else ("my son", "he"), and how many
     about the writer ("i", "me")."""
-    texts = _suicide_texts()
     padded = f" {normalise(text)} "
 
-    def count(words: List[str]) -> int:
-        return sum(padded.count(f" {normalise(w)} ") for w in words)
+    def count(key: str) -> int:
+        return sum(padded.count(phrase) for phrase in _suicide_phrases(key))
 
-    return count(texts["others"]), count(texts["self"])
+    return count("others"), count("self")
 
 
 def says_it_is_for_someone_else(text: str) -> bool:
     """Whether the text says outright that the questions are for someone else ("asking
     for my son", "its not me, its my girlfriend"; data/safety/suicide.yml
     `for_someone_else`)."""
-    padded = f" {normalise(text)} "
-    return any(
-        f" {normalise(str(words))} " in padded
-        for words in _suicide_texts().get("for_someone_else") or ()
-    )
+    return _says_any(text, "for_someone_else")
 
 
 def about_someone_else(text: str) -> bool:
@@ -184,31 +193,27 @@ def about_someone_else(text: str) -> bool:
     return others > writer
 
 
-@lru_cache(maxsize=1)
-def _safe_now_words() -> Tuple[str, ...]:
-    """data/safety/suicide.yml `safe_now_words`, normalised once."""
-    return tuple(
-        f" {normalise(str(words))} "
-        for words in _suicide_texts().get("safe_now_words") or ()
-    )
-
-
 def says_safe_now(text: str) -> bool:
     """Whether the person says they are safe now, with no plan ("not a plan or
     anything, im safe tonight")."""
-    padded = f" {normalise(text)} "
-    return any(words in padded for words in _safe_now_words())
+    return _says_any(text, "safe_now_words")
+
+
+def first_about_someone_else(texts: Sequence[str]) -> Optional[bool]:
+    """Whom the first of `texts` that says it is about: someone else (True), the writer
+    (False), or None when none says."""
+    for text in texts:
+        others, writer = _person_words(text)
+        if others != writer:
+            return others > writer
+    return None
 
 
 def first_says_someone_else(texts: Sequence[str]) -> bool:
     """Whether the first of `texts` that says whom it is about ("he wont wake up", then
     "i called 911") is about someone else: the message that raised the alarm decides,
     not a later one about the call."""
-    for text in texts:
-        others, writer = _person_words(text)
-        if others != writer:
-            return others > writer
-    return False
+    return first_about_someone_else(texts) is True
 
 
 def _suicide_fill(place: Region) -> Dict[str, str]:

@@ -157,15 +157,11 @@ def _writes_about_self_first(texts: Sequence[str]) -> bool:
     butt aches", "im 3 days off"), and no message says outright it is for someone else
     ("asking for my son", "its not me")."""
     # Imported here: actions.emergency imports this module.
-    from actions.emergency import _person_words, says_it_is_for_someone_else
+    from actions.emergency import first_about_someone_else, says_it_is_for_someone_else
 
     if any(says_it_is_for_someone_else(text) for text in texts):
         return False
-    for text in texts:
-        others, writer = _person_words(text)
-        if others != writer:
-            return writer > others
-    return False
+    return first_about_someone_else(texts) is False
 
 
 def render(items: List[AdviceItem], region_known: bool = True) -> str:
