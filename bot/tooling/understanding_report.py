@@ -40,6 +40,7 @@ BLIND_SETS = frozenset(
         "understanding_heldout_4.yml",
         "understanding_heldout_5.yml",
         "understanding_heldout_6.yml",
+        "understanding_heldout_7.yml",
     }
 )
 """Sets still blind: their failing cases are never printed (a set whose failures were
@@ -102,6 +103,14 @@ def is_dead_end(replies: Sequence[Dict[str, Any]]) -> bool:
     return not replies or any(marker in texts for marker in FALLBACK_MARKERS)
 
 
+def expected_answer(value: Any) -> str:
+    """A set's expected answer as the reader names it: YAML 1.1 reads a bare `yes` or
+    `no` as a boolean (set 7 was written that way), which is the same answer."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 async def score_set(agent: Any, cases: Dict[str, Any]) -> UnderstandingScore:
     """Runs one set through the agent."""
     from actions.answers import read_answer
@@ -125,7 +134,7 @@ async def score_set(agent: Any, cases: Dict[str, Any]) -> UnderstandingScore:
             if found & ENTITY_TYPES:
                 result.dead_ends_with_entity.append(text)
     for case in cases.get("screen_answers") or []:
-        text, expected = str(case["text"]), str(case["expected"])
+        text, expected = str(case["text"]), expected_answer(case["expected"])
         parse = await agent.parse_message(text)
         intent = parse.get("intent") or {}
         if emergency_flags(parse.get("entities", [])):
