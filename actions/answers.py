@@ -12,7 +12,7 @@ read as not sure, and "not sure" leans to caution.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
@@ -55,6 +55,14 @@ class AnswerWords:
     """an explicit "I'm not suicidal" (see `denies_suicide`)"""
     figures_of_speech: Tuple[str, ...] = ()
     """phrases that are no answer to any question ("killing me")"""
+    complaint_words: FrozenSet[str] = frozenset()
+    """the pain the person came about ("legs", "cramps"): no other question's topic"""
+    degree_words: Tuple[str, ...] = ()
+    """"a little", "a bit": after a yes, how much, not a hedge ("yes a little")"""
+    not_hedges: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    complaint_not_an_answer: FrozenSet[str] = frozenset()
+    """questions where the person's complaint beside a "no" still makes it unclear"""
+    """per question, "not sure" phrases that answer it ("sometimes" to "every day?")"""
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +99,15 @@ def answer_words() -> AnswerWords:
         everyday_words=frozenset(phrases(document.get("everyday_words") or [])),
         denies_suicide=phrases(document.get("denies_suicide") or []),
         figures_of_speech=phrases(document.get("figures_of_speech") or []),
+        complaint_words=frozenset(phrases(document.get("complaint_words") or [])),
+        degree_words=phrases(document.get("degree_words") or []),
+        complaint_not_an_answer=frozenset(
+            str(slot) for slot in document.get("complaint_not_an_answer") or []
+        ),
+        not_hedges={
+            str(slot): phrases(items)
+            for slot, items in (document.get("not_hedges") or {}).items()
+        },
     )
 
 
@@ -201,11 +218,13 @@ def _asks_something(text: str, words: List[str], vocab: AnswerWords) -> bool:
     return asks and not opens_with_answer
 
 
-def _affirmed(words: List[str], phrases: Sequence[str], vocab: AnswerWords) -> bool:
-    """Whether a phrase stands with no negation in the three words before it
+def _affirmed(
+    words: List[str], phrases: Sequence[str], vocab: AnswerWords, reach: int = 3
+) -> bool:
+    """Whether a phrase stands with no negation in the `reach` words before it
     ("not every day" does not say "every day")."""
     return any(
-        not set(words[max(0, start - 3) : start]) & vocab.negations
+        not set(words[max(0, start - reach) : start]) & vocab.negations
         for start in _find(words, phrases)
     )
 
@@ -213,10 +232,30 @@ def _affirmed(words: List[str], phrases: Sequence[str], vocab: AnswerWords) -> b
 def _names_only_another_topic(
     words: List[str], slot: Optional[str], vocab: AnswerWords
 ) -> bool:
+    """Whether the answer speaks only of another question's topic ("No he isn't
+    confused" to the breathing question). Everyday words and the person's own
+    complaint do not count: "No. Just the leg cramps" to the fluids question and
+    "nope everything works down there" to the nerves question are answers (dev
+    set 8)."""
     present = set(words)
     own = vocab.topics.get(slot or "", frozenset())
     others = set().union(*(t for name, t in vocab.topics.items() if name != slot))
-    return not (present & own) and bool(present & (others - own))
+    telling = present - vocab.everyday_words
+    if slot not in vocab.complaint_not_an_answer:
+        telling -= vocab.complaint_words
+    return not (present & own) and bool(telling & (others - own))
+
+
+def _hedged(words: List[str], slot: Optional[str], vocab: AnswerWords) -> bool:
+    """Whether the answer holds a "not sure" phrase that is a hedge. Not one: a
+    question's own `not_hedges` ("sometimes" to "every day?") and, after an opening
+    yes, a word of degree ("yes a little, chest feels tight" has the sign)."""
+    ignored = set(vocab.not_hedges.get(slot or "", ()))
+    if _find(words[:1], vocab.yes):
+        ignored |= set(vocab.degree_words)
+    return any(
+        _find(words, [phrase]) for phrase in vocab.unsure if phrase not in ignored
+    )
 
 
 def _topic_answer(
@@ -279,7 +318,7 @@ def read_answer(
     # "no, but my leg is a bit puffy": the answer is before the "but"; what follows is
     # read for red flags like any message, by the NLU.
     head = words[: words.index("but")] if "but" in words[1:] else words
-    if head is not words and not _find(head, vocab.unsure):
+    if head is not words and not _hedged(head, slot, vocab):
         answer = _polarity(head, vocab, changed_mind)
         if answer is not None:
             return answer
@@ -307,17 +346,21 @@ def read_answer(
             answer = _polarity(said_first, vocab, False)
             if answer is not None:
                 return answer
+    described = _affirmed(words, vocab.described.get(slot or "", ()), vocab)
+    hedged = _hedged(words, slot, vocab)
     if _asks_something(text, words, vocab):
-        # "what stretches can I do at work?", "thats it?": a question, not an answer.
-        return None
-    if _find(words, vocab.unsure):
+        # "what stretches can I do at work?", "thats it?": a question, not an answer;
+        # but "my pee is brown, is that bad?" has the sign.
+        return YES if described and not hedged else None
+    if hedged:
         # Before the topic check: "not sure, my chest feels odd" to another question
         # is still not sure (caution). Reading "I don't know about his chest" as no
         # answer instead cost 4 to 7 points of the understanding sets' "not sure".
         return UNSURE
-    if _affirmed(words, vocab.described.get(slot or "", ()), vocab):
+    if described:
         return YES
-    if _find(words, vocab.reassuring.get(slot or "", ())):
+    if _affirmed(words, vocab.reassuring.get(slot or "", ()), vocab, reach=1):
+        # "yeah brownish, not normal" is no reassurance.
         return NO
     if _names_only_another_topic(words, slot, vocab):
         return None

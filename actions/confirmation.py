@@ -65,6 +65,10 @@ BUTTONS = [
 ]
 EMERGENCY_ACTION = "action_emergency"
 CORRECTION_LEAD = "Thanks for telling me, I want to get this right."
+FIRST_REPLY_LEAD = "Thanks for telling me what's going on."
+"""Before a direct question that is the bot's very first reply (review 10: "me glutes
+and hammies are cramping something shocking" got the suicide question with no word
+about the cramps)."""
 CORRECTED_CARRY_ON = (
     "Thank you, and sorry for the alarm. Let's carry on from where we were."
 )
@@ -120,6 +124,11 @@ def question_for(flag_id: str, place: Optional[str] = None) -> str:
     )
 
 
+def _bot_has_spoken(tracker: "Tracker") -> bool:
+    """Whether the bot has said anything in this conversation yet."""
+    return any(event.get("event") == "bot" for event in tracker.events)
+
+
 class ActionConfirmRedFlag(Action):
     """Asks one direct question about a possible sign or a possible false alarm."""
 
@@ -141,7 +150,12 @@ class ActionConfirmRedFlag(Action):
         corrects = mode == CORRECTION and emergency_reply_sent(
             tracker, EMERGENCY_ACTION
         )
-        lead = f"{CORRECTION_LEAD} " if corrects else ""
+        if corrects:
+            lead = f"{CORRECTION_LEAD} "
+        elif not _bot_has_spoken(tracker):
+            lead = f"{FIRST_REPLY_LEAD} "
+        else:
+            lead = ""
         question = question_for(flag_id, tracker.get_slot(REGION))
         dispatcher.utter_message(text=lead + question, buttons=BUTTONS)
         return [

@@ -100,6 +100,10 @@ GUIDANCE_AND_EMERGENCY_TOPICS = (
     "medicine_more",
     # Added from review 4 (questions_rev4.yml).
     "restless_legs",
+    # Added from review 10 (questions_rev4.yml): painkillers together, and with
+    # another medicine.
+    "painkiller_combination",
+    "medicine_interaction",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
     "naloxone_steps",
     "waiting_medicine",

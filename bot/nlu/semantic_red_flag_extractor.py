@@ -21,12 +21,14 @@ from typing import (
     Any,
     Collection,
     Dict,
+    FrozenSet,
     Iterable,
     List,
     Mapping,
     Optional,
     Sequence,
     Tuple,
+    Union,
 )
 
 import numpy as np
@@ -186,8 +188,16 @@ def without_its_words(
     """
     needs = config.get("clear_needs_concept") or {}
     present = set(concepts)
-    unsupported = {sign for sign, concept in needs.items() if concept not in present}
+    unsupported = {
+        sign for sign, needed in needs.items() if not _concept_set(needed) & present
+    }
     return _moved_to_possible(clear, possible, unsupported)
+
+
+def _concept_set(needed: Union[str, Iterable[str]]) -> FrozenSet[str]:
+    """A sign's `clear_needs_concept` entry: one concept, or a list of which any one
+    will do."""
+    return frozenset([needed]) if isinstance(needed, str) else frozenset(needed)
 
 
 def _moved_to_possible(

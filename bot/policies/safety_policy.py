@@ -70,6 +70,7 @@ from bot.language import is_mixed_language, is_other_language
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
 from bot.nlu.semantic_red_flag_extractor import (
     POSSIBLE_RED_FLAG_ENTITY,
+    SCORES_KEY,
     SemanticRedFlagExtractor,
 )
 from bot.safety.context_signs import signs_in_context
@@ -84,6 +85,7 @@ ALWAYS_ANSWERING_ACTIONS = "always_answering_actions"
 EMERGENCY_FALLBACK = "emergency_fallback_response"
 SERVICE_DOWN = "service_down_response"
 CONFIRM_ACTION = "confirm_action"
+SUICIDE_REASK_SCORE = "suicide_reask_score"
 RESOLVE_ACTION = "resolve_action"
 CONFIRM_SLOT = "confirm_slot"
 CORRECTED_SLOT = "corrected_slot"
@@ -154,6 +156,25 @@ def asks_a_question_answered_first(tracker: DialogueStateTracker) -> bool:
     message = {"text": tracker.latest_message.text or ""}
     return bool(
         (SEEKING_SAFETY_TOPICS | ANSWERED_FIRST_TOPICS) & set(questions_in(message))
+    )
+
+
+def asks_only_self_care(tracker: DialogueStateTracker) -> bool:
+    """Whether the latest message asks only about the muscles (a self-care topic) and
+    nothing a harm-reduction answer covers, whatever intent the classifier gave it:
+    "its suboxone not methadone lol. anyway what helps the restless legs at night"
+    (read as a harm-reduction question) got "I don't have a specific answer" (review
+    10)."""
+    from actions.guidance import SELF_CARE_TOPICS
+    from actions.knowledge_base import HARM_REDUCTION_TOPICS
+
+    asked = set(questions_in({"text": tracker.latest_message.text or ""}))
+    return (
+        bool(asked)
+        and not asked & set(HARM_REDUCTION_TOPICS)
+        and bool(
+            asked & (SELF_CARE_TOPICS | {"restless_legs", "sciatica", "protracted"})
+        )
     )
 
 
@@ -234,6 +255,9 @@ class SafetyPolicy(Policy):
             ],
             # The NLU heard an emergency but no sign the catalogue knows.
             UNRECOGNISED_EMERGENCY_INTENT: "report_emergency",
+            # A suicide sign heard by meaning at least this surely is asked about
+            # again after a No to the screen's question (see `_still_to_ask`).
+            SUICIDE_REASK_SCORE: 0.9,
             # The screen, resumed after a question is answered No.
             SCREEN_FORM: "triage_form",
             # The clinician summary, allowed (and final) in an escalated conversation.
@@ -422,11 +446,21 @@ class SafetyPolicy(Policy):
         """The possible signs worth the direct question. A possible (unsure) sign of
         suicidal thoughts is not asked again once the person answered the screen's
         direct question No (a review: asked again after angry words or a privacy
-        question); a clear sign still escalates, and the screen's question stands."""
+        question), unless it is heard surely: "whats the point anymore ... everyone
+        would be better off", said after a "no not really" to the screen's question,
+        got cravings tips (review 10). A clear sign still escalates, and the screen's
+        question stands."""
+        text = tracker.latest_message.text or ""
+        score = float(
+            (tracker.latest_message.parse_data.get(SCORES_KEY) or {}).get(
+                SUICIDAL_FLAG, 0.0
+            )
+        )
+        answered_no = tracker.get_slot(MOOD_SLOT) == "no"
         if (
-            tracker.get_slot(MOOD_SLOT) == "no"
+            (answered_no and score < self.config[SUICIDE_REASK_SCORE])
             or _asks_for_treatment(tracker)
-            or denies_suicide(tracker.latest_message.text or "")
+            or denies_suicide(text)
         ):
             return [flag for flag in possible if flag != SUICIDAL_FLAG]
         return possible

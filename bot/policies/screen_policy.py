@@ -39,6 +39,7 @@ from bot.language import is_other_language
 from bot.policies.safety_policy import (
     SAFETY_POLICY_PRIORITY,
     asks_a_question_answered_first,
+    asks_only_self_care,
     asks_to_talk,
 )
 from bot.safety.names import EMERGENCY
@@ -238,6 +239,13 @@ class ScreenPolicy(Policy):
                 and self._offer_just_made(tracker)
             ):
                 return self.config[OPT_IN_ACTION]
+        if intent == HARM_REDUCTION_INTENT and asks_only_self_care(tracker):
+            # A question about the muscles that the classifier heard as harm
+            # reduction: the guidance answers it once the screen is done.
+            if tracker.get_slot(self.config[TRIAGE_SLOT]) is None:
+                return self.config[FORM]
+            if tracker.get_slot(self.config[TRIAGE_SLOT]) != EMERGENCY:
+                return self.config[GUIDANCE_ACTION]
         if intent != HARM_REDUCTION_INTENT and asks_a_question_answered_first(tracker):
             # The answer first, whatever the intent; a pain named beside it is screened
             # straight after (see above).

@@ -880,6 +880,9 @@ async def test_suicidal_thoughts_after_reaching_the_crisis_line_get_a_warm_close
         "they took him away",
         "they gave him narcan",
         "my husband called an ambulance",
+        # review 10
+        "ok were leaving now for the ER",
+        "getting an uber there now",
     ],
 )
 def test_help_called_coming_or_there_is_recognised(text: str) -> None:

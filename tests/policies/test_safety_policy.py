@@ -447,6 +447,28 @@ def test_a_possible_suicide_sign_is_not_asked_again_after_a_no(
     assert decision(policy, clear) == EMERGENCY
 
 
+def test_a_surely_heard_suicide_sign_is_asked_about_even_after_a_no(
+    policy, rasa_domain
+) -> None:
+    """Review 10: after a "no not really" to the screen's question, "whats the point
+    anymore ... everyone would be better off" (heard by meaning at 1.0) got cravings
+    tips. A sign heard that surely gets the direct question again; a faint one not."""
+    possible = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    answered = [SlotSet("screen_mood", "no")]
+
+    def said_with_score(score: float) -> DialogueStateTracker:
+        event = UserUttered(
+            "whats the point anymore. everyone would be better off",
+            intent={"name": "ask_cravings", "confidence": 0.6},
+            entities=[possible],
+            parse_data={"red_flag_scores": {"suicidal": score}},
+        )
+        return conversation(rasa_domain, *answered, ActionExecuted(LISTEN), event)
+
+    assert decision(policy, said_with_score(1.0)) == CONFIRM
+    assert decision(policy, said_with_score(0.4)) is None
+
+
 def test_a_sign_heard_by_meaning_in_a_mixed_language_message_is_asked_about(
     policy, rasa_domain
 ) -> None:
