@@ -55,6 +55,8 @@ class AnswerWords:
     """an explicit "I'm not suicidal" (see `denies_suicide`)"""
     figures_of_speech: Tuple[str, ...] = ()
     """phrases that are no answer to any question ("killing me")"""
+    not_understood: Tuple[str, ...] = ()
+    """"what is numbness? I don't understand": no answer (asked again)"""
     complaint_words: FrozenSet[str] = frozenset()
     """the pain the person came about ("legs", "cramps"): no other question's topic"""
     degree_words: Tuple[str, ...] = ()
@@ -99,6 +101,7 @@ def answer_words() -> AnswerWords:
         everyday_words=frozenset(phrases(document.get("everyday_words") or [])),
         denies_suicide=phrases(document.get("denies_suicide") or []),
         figures_of_speech=phrases(document.get("figures_of_speech") or []),
+        not_understood=phrases(document.get("not_understood") or []),
         complaint_words=frozenset(phrases(document.get("complaint_words") or [])),
         degree_words=phrases(document.get("degree_words") or []),
         complaint_not_an_answer=frozenset(
@@ -253,8 +256,19 @@ def _hedged(words: List[str], slot: Optional[str], vocab: AnswerWords) -> bool:
     ignored = set(vocab.not_hedges.get(slot or "", ()))
     if _find(words[:1], vocab.yes):
         ignored |= set(vocab.degree_words)
+    # A hedge inside the description of the sign is none: "i dont know what day it
+    # is" to the confusion question describes it.
+    inside = {
+        position
+        for phrase in vocab.described.get(slot or "", ())
+        for start in _find(words, [phrase])
+        for position in range(start, start + len(phrase.split()))
+    }
     return any(
-        _find(words, [phrase]) for phrase in vocab.unsure if phrase not in ignored
+        not inside & set(range(start, start + len(phrase.split())))
+        for phrase in vocab.unsure
+        if phrase not in ignored
+        for start in _find(words, [phrase])
     )
 
 
@@ -308,6 +322,10 @@ def read_answer(
     if text.startswith("/"):
         return ANSWER_BY_INTENT.get(str(intent))
     vocab = answer_words()
+    plain = normalise(text).split()
+    if _find(plain, vocab.not_understood) and not _find(plain, vocab.unsure):
+        # "not sure what you mean by all at once" is still not sure.
+        return None
     for symbol, words in vocab.emoji.items():
         text = text.replace(symbol, f" {words} ")
     words, changed_mind = _after_last_change_of_mind(

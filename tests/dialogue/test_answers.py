@@ -55,6 +55,29 @@ BREATHING = "screen_breathing"
         # review 6: Spanish "maybe" and "none" (the intent said deny)
         ("tal vez", BREATHING, "unsure"),
         ("ninguno", BREATHING, "no"),
+        # development set 8 (session 9): the person's own complaint beside a no
+        ("No. Just the leg cramps", "screen_fluids", "no"),
+        ("nope everything works down there", "screen_nerves", "no"),
+        # a yes with a word of degree has the sign; "sometimes" answers "every day?"
+        ("yes a little, chest feels tight", BREATHING, "yes"),
+        ("not really, on and off", "screen_heavy_use", "no"),
+        ("only once or twice a week", "screen_heavy_use", "no"),
+        ("i couldnt go a day without it, loads", "screen_heavy_use", "yes"),
+        # a reassuring word negated reassures nothing; a description asked about is one
+        ("yeah brownish, not normal", "screen_urine", "yes"),
+        ("my pee is brown, is that bad?", "screen_urine", "yes"),
+        ("im peeing plenty", "screen_fluids", "no"),
+        # a hedge inside the description of the sign is none
+        ("yeah im confused, i dont know what day it is", "screen_mind", "yes"),
+        # review 10: a question not understood is no answer (it was read as No)
+        ("Sorry, what is numbness? I don't understand", "screen_nerves", None),
+        ("not sure what you mean by all at once", "screen_heavy_use", "unsure"),
+        # review 10: "yeah" to cramps that come and go, whatever the baby is doing
+        (
+            "the cramps in my belly come and go, yeah. baby is moving I think",
+            "screen_pregnancy",
+            "yes",
+        ),
     ],
 )
 def test_a_typed_answer_is_read_as_meant(
