@@ -247,8 +247,16 @@ def _without_repeats(
     return fresh, len(fresh) < len(rendered)
 
 
-TIPS_ASKED = frozenset({"what_to_do", "medicine", HARM_REDUCTION, LOCAL_HELP})
-"""Topics of a plain request for tips ("anything else i can do?")."""
+TIPS_ASKED = frozenset({"what_to_do", HARM_REDUCTION, LOCAL_HELP})
+"""Topics of a plain request for tips ("anything else i can do?"). Not the pain-relief
+question: asked again, it gets its answer again (review 10: "PAIN RELIEF MEDS" after
+the pain-relief answer got the electrolyte tip, then the relaxation tip)."""
+ASKED_AGAIN = "Sorry if I wasn't clear before. Here it is again:"
+"""Before an answer the person asks for a second time."""
+ASKED_AGAIN_TOPICS = frozenset(
+    {"medicine", "medicine_more", "painkiller_combination", "medicine_interaction"}
+)
+"""Questions answered again when asked again (see TIPS_ASKED)."""
 MORE_TIPS = ("heat_cold", "stretches", "relaxation", "hydration", "sleep")
 """What to offer next, in order, once the practical plan was given."""
 
@@ -341,6 +349,14 @@ class ActionSelfCareGuidance(Action):
             # "any tips for the back spasms tonight?" after the plan was given: the
             # next tip not yet given, not a pointer upwards (review 5).
             fresh = _next_tips(tracker, person, region_known)
+        if repeated and not fresh and set(answered) & ASKED_AGAIN_TOPICS:
+            # A specific question asked again: its answer again, not "I won't paste
+            # it again" (which read as a brush-off).
+            fresh = [
+                (topic, f"{ASKED_AGAIN}\n{text}")
+                for topic, text in rendered
+                if topic in ASKED_AGAIN_TOPICS
+            ]
         texts = _bundled(fresh) or ([ALREADY_SAID] if repeated else [])
         texts = texts or [NOTHING_SPECIFIC]
         for index, text in enumerate(texts):

@@ -42,7 +42,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
 from actions.conversation import message_asked, questions_in
-from actions.guidance import person_of, render, without_replaced
+from actions.guidance import ASKED_AGAIN, person_of, render, without_replaced
 from actions.knowledge_base import (
     HARM_REDUCTION_TOPICS,
     AdviceItem,
@@ -109,8 +109,6 @@ FOLLOW_UPS_KEY = "follow_ups"
 # next to me?" is one question, about using alone; "do strips work on pills and can i
 # mix with xanax" is two.
 QUESTION_END = re.compile(r"(?<=[?.!\n])|\s+(?:and|also|plus)\s+(?=\w+ )")
-ASKED_AGAIN = "Sorry if I wasn't clear before. Here it is again:"
-"""Before an answer the person asks for a second time."""
 
 
 @dataclass(frozen=True)

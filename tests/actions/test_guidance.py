@@ -328,3 +328,41 @@ async def test_tips_asked_again_get_the_next_tip_not_a_pointer(
 
     assert "won't paste it again" not in reply and reply not in said
     assert "heating pad" in reply  # the heat-or-cold tip for this person
+
+
+async def test_the_pain_relief_question_asked_again_gets_its_answer_again(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 10: "PAIN RELIEF MEDS", after the pain-relief answer, got the electrolyte
+    tip, and the next time the relaxation tip; a question asked again is answered
+    again."""
+    said, texts = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "ask_medicine",
+        "what can i take for the pain",
+        "PAIN RELIEF MEDS",
+    )
+
+    [reply] = texts
+    assert reply.startswith("Sorry if I wasn't clear before")
+    assert "ibuprofen" in reply and "pharmacist" in reply
+
+
+async def test_two_painkillers_together_are_answered_not_the_next_tip(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 10: "CAN I TAKE TYLENOL WITH IBUPROFIN?" after the pain-relief answer got
+    the heat-or-cold tip."""
+    said, texts = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "ask_medicine",
+        "what can i take for the pain",
+        "CAN I TAKE TYLENOL WITH IBUPROFIN? HOW MUCH",
+    )
+
+    assert any("paracetamol (Tylenol" in text for text in texts)
+    assert not any("heating pad" in text for text in texts)
