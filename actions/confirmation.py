@@ -115,13 +115,16 @@ def topic_slot_for(flag_id: str) -> Optional[str]:
     return None
 
 
-def question_for(flag_id: str, place: Optional[str] = None) -> str:
-    """The direct question about one sign (the catalogue's `confirm` text), with the
-    numbers of the person's region (`place`: the region slot) where it names one."""
+def question_for(
+    flag_id: str, place: Optional[str] = None, someone_else: bool = False
+) -> str:
+    """The direct question about one sign (the catalogue's `confirm` text, or its
+    `confirm_someone_else` for a person telling about another), with the numbers of
+    the person's region (`place`: the region slot) where it names one."""
     here = region(place)
-    return red_flag(flag_id).confirm.format(
-        crisis=here.crisis, emergency=here.emergency
-    )
+    entry = red_flag(flag_id)
+    text = (someone_else and entry.confirm_someone_else) or entry.confirm
+    return text.format(crisis=here.crisis, emergency=here.emergency)
 
 
 def _bot_has_spoken(tracker: "Tracker") -> bool:
@@ -156,7 +159,12 @@ class ActionConfirmRedFlag(Action):
             lead = f"{FIRST_REPLY_LEAD} "
         else:
             lead = ""
-        question = question_for(flag_id, tracker.get_slot(REGION))
+        from actions.emergency import first_says_someone_else
+
+        about_another = first_says_someone_else(
+            [str(tracker.latest_message.get("text") or "")]
+        )
+        question = question_for(flag_id, tracker.get_slot(REGION), about_another)
         dispatcher.utter_message(text=lead + question, buttons=BUTTONS)
         return [
             SlotSet(CONFIRM_FLAG, flag_id),

@@ -233,6 +233,13 @@ ALREADY_SAID = (
 paragraph four times in one conversation)."""
 
 
+def _plain_request(tracker: "Tracker") -> bool:
+    """Whether the latest message is a button or a short request, not a question of
+    its own about a product or a case."""
+    text = str(tracker.latest_message.get("text") or "")
+    return text.startswith("/") or len(text.split()) <= PLAIN_REQUEST_WORDS
+
+
 def _without_repeats(
     rendered: Sequence[Tuple[str, str]], tracker: "Tracker"
 ) -> Tuple[List[Tuple[str, str]], bool]:
@@ -253,6 +260,15 @@ question: asked again, it gets its answer again (review 10: "PAIN RELIEF MEDS" a
 the pain-relief answer got the electrolyte tip, then the relaxation tip)."""
 ASKED_AGAIN = "Sorry if I wasn't clear before. Here it is again:"
 """Before an answer the person asks for a second time."""
+NOT_COVERED = (
+    "I can't check that one for you here, and I'd rather not guess. A pharmacist can "
+    "tell you in a few minutes whether it's safe with everything you take and with "
+    "withdrawal: it's free, and you don't need an appointment. Tell them what you "
+    "stopped, too."
+)
+"""A medicine question the pain-relief answer, already given, does not cover."""
+PLAIN_REQUEST_WORDS = 5
+"""A typed request this short ("PAIN RELIEF MEDS") asks for the answer itself."""
 ASKED_AGAIN_TOPICS = frozenset(
     {"medicine", "medicine_more", "painkiller_combination", "medicine_interaction"}
 )
@@ -350,13 +366,19 @@ class ActionSelfCareGuidance(Action):
             # next tip not yet given, not a pointer upwards (review 5).
             fresh = _next_tips(tracker, person, region_known)
         if repeated and not fresh and set(answered) & ASKED_AGAIN_TOPICS:
-            # A specific question asked again: its answer again, not "I won't paste
-            # it again" (which read as a brush-off).
-            fresh = [
-                (topic, f"{ASKED_AGAIN}\n{text}")
-                for topic, text in rendered
-                if topic in ASKED_AGAIN_TOPICS
-            ]
+            # The plain pain-relief question asked again (a button, "PAIN RELIEF
+            # MEDS") gets its answer again; a question about something the answer
+            # does not cover ("is magnesium glycinate ok?") gets who can answer it,
+            # not the same paragraph (review 11: 13 times).
+            fresh = (
+                [
+                    (topic, f"{ASKED_AGAIN}\n{text}")
+                    for topic, text in rendered
+                    if topic in ASKED_AGAIN_TOPICS
+                ]
+                if _plain_request(tracker)
+                else [("medicine", NOT_COVERED)]
+            )
         texts = _bundled(fresh) or ([ALREADY_SAID] if repeated else [])
         texts = texts or [NOTHING_SPECIFIC]
         for index, text in enumerate(texts):

@@ -72,6 +72,8 @@ HARM_REDUCTION_TOPICS = (
     "strip_result",
     "just_talk",
     "restart_benzo",
+    # From review 11: too much paracetamol cannot wait for a screen.
+    "paracetamol_too_much",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""

@@ -141,7 +141,13 @@ SEEKING_SAFETY_TOPICS = frozenset(
 )
 """Topics of asking for treatment or for how to use more safely."""
 ANSWERED_FIRST_TOPICS = frozenset(
-    {"naloxone_use", "strip_result", "just_talk", "restart_benzo"}
+    {
+        "naloxone_use",
+        "strip_result",
+        "just_talk",
+        "restart_benzo",
+        "paracetamol_too_much",
+    }
 )
 """Other topics answered before anything else, whatever the intent."""
 

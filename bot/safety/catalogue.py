@@ -36,6 +36,9 @@ class RedFlag:
     do_now: Tuple[str, ...]
     source: str
     confirm: str = "Just to check: is this happening right now?"
+    # The same question asked of someone telling about another person, where the
+    # wording must change ("do you think they might be ..."); empty: `confirm`.
+    confirm_someone_else: str = ""
     disposition_source: str = ""
     # Entries whose "do now" steps this one's replace when both are raised: an
     # overdose's recovery position, not breathing's "sit upright".
@@ -106,6 +109,7 @@ def red_flags() -> Dict[str, RedFlag]:
             do_now=tuple(_require(entry, "do_now", where)),  # type: ignore[arg-type]
             source=str(_require(entry, "source", where)),
             confirm=str(_require(entry, "confirm", where)),
+            confirm_someone_else=str(entry.get("confirm_someone_else") or ""),
             disposition_source=str(_require(entry, "disposition_source", where)),
             replaces_steps_of=tuple(
                 str(other) for other in entry.get("replaces_steps_of") or ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rasa_sdk.events import FollowupAction
 
-from actions.confirmation import ActionResolveConfirmation
+from actions.confirmation import ActionConfirmRedFlag, ActionResolveConfirmation
 from actions.conversation import message_asked
 
 
@@ -224,3 +224,23 @@ async def test_a_sign_corrected_leaves_another_sign_standing(
     assert slots["triage_level"] == "emergency" and slots["screen_flag"] == "delirium"
     assert slots["corrected_flags"] == ["seizure"]
     assert "still needs the medical team" in dispatcher.messages[0]["text"]
+
+
+async def test_the_suicide_question_about_someone_else_is_asked_about_them(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 11: "she said 'i cant do this anymore' last night" got "are you having
+    thoughts of ending your life?", asked of her boyfriend."""
+    tracker = make_tracker(
+        "she said 'i cant do this anymore' last night and now shes in her room",
+        "describe_symptoms",
+        entities=[
+            {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+        ],
+    )
+
+    await ActionConfirmRedFlag().run(dispatcher, tracker, domain)
+
+    [asked] = [m["text"] for m in dispatcher.messages]
+    assert "do you think they might be thinking of ending their life" in asked
+    assert "are you having thoughts" not in asked

@@ -366,3 +366,21 @@ async def test_two_painkillers_together_are_answered_not_the_next_tip(
 
     assert any("paracetamol (Tylenol" in text for text in texts)
     assert not any("heating pad" in text for text in texts)
+
+
+async def test_a_new_medicine_question_after_the_answer_gets_who_can_answer_it(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 11: "Is it ok to take some magnesium glycinate for the cramps?" after the
+    pain-relief answer got the same ibuprofen paragraph "again"."""
+    said, [reply] = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "ask_medicine",
+        "what can i take for the pain",
+        "Is it ok to take some magnesium glycinate for the cramps?",
+    )
+
+    assert "pharmacist" in reply and "ibuprofen" not in reply
+    assert not reply.startswith("Sorry if I wasn't clear before")

@@ -407,3 +407,17 @@ async def test_a_typed_question_nothing_specific_answers_says_who_can(
     assert "double up" not in typed.text
     dose = await chat.says("should i double my dose to catch up?")
     assert "don't have a safe answer" in dose.text and "double up" in dose.text
+
+
+def test_too_much_paracetamol_is_its_own_question() -> None:
+    """Review 11: "16 a day, was that too much paracetamol? should i be worried about
+    my liver?" got the ibuprofen paragraph; it needs checking today."""
+    from actions.harm_reduction import topics_asked
+
+    asked = topics_asked(
+        {
+            "text": "16 a day, was that too much paracetamol? worried about my liver",
+            "intent": {"name": "ask_medicine"},
+        }
+    )
+    assert asked == ["paracetamol_too_much"]
