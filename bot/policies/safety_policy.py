@@ -262,8 +262,9 @@ class SafetyPolicy(Policy):
             # The NLU heard an emergency but no sign the catalogue knows.
             UNRECOGNISED_EMERGENCY_INTENT: "report_emergency",
             # A suicide sign heard by meaning at least this surely is asked about
-            # again after a No to the screen's question (see `_still_to_ask`).
-            SUICIDE_REASK_SCORE: 0.9,
+            # again after a No to the screen's question (see `_still_to_ask`; review
+            # 11: "honestly whats the point anymore" after a No got no question).
+            SUICIDE_REASK_SCORE: 0.7,
             # The screen, resumed after a question is answered No.
             SCREEN_FORM: "triage_form",
             # The clinician summary, allowed (and final) in an escalated conversation.
