@@ -4,7 +4,7 @@ questions are still waiting for an answer."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
 
@@ -149,6 +149,8 @@ class _Topics:
     question_words: FrozenSet[str]
     emergency_words: Dict[str, Tuple[str, ...]]
     """topic -> phrases that ask it in a question after an emergency reply only"""
+    emergency_said: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    """topic -> phrases that bring it up in any sentence after an emergency reply"""
 
 
 @lru_cache(maxsize=1)
@@ -165,9 +167,14 @@ def _topics() -> _Topics:
         said[str(topic)] = tuple(normalise(str(w)) for w in entry.get("said") or ())
         if entry.get("intent"):
             by_intent[str(entry["intent"])] = str(topic)
+    emergency = (document.get("emergency_topics") or {}).items()
     emergency_words = {
-        str(topic): tuple(normalise(str(w)) for w in entry["words"])
-        for topic, entry in (document.get("emergency_topics") or {}).items()
+        str(topic): tuple(normalise(str(w)) for w in entry.get("words") or ())
+        for topic, entry in emergency
+    }
+    emergency_said = {
+        str(topic): tuple(normalise(str(w)) for w in entry.get("said") or ())
+        for topic, entry in emergency
     }
     return _Topics(
         words,
@@ -175,6 +182,7 @@ def _topics() -> _Topics:
         by_intent,
         frozenset(map(str, document["question_words"])),
         emergency_words,
+        emergency_said,
     )
 
 
@@ -246,10 +254,14 @@ def questions_in(
         found[topics.by_intent[intent]] = None
     text = message.get("text") or ""
     emergency_words = topics.emergency_words if during_emergency else {}
+    emergency_said = topics.emergency_said if during_emergency else {}
     for sentence, asks in _sentences(text, topics.question_words):
         padded = f" {sentence} "
         for topic, phrases in emergency_words.items():
             if asks and any(f" {p} " in padded for p in phrases):
+                found[topic] = None
+        for topic, phrases in emergency_said.items():
+            if any(f" {p} " in padded for p in phrases):
                 found[topic] = None
         for topic, phrases in topics.words.items():
             if not (asks or whole_message):

@@ -112,6 +112,7 @@ GUIDANCE_AND_EMERGENCY_TOPICS = (
     "massage",
     "overdose_myths",
     "restraint",
+    "own_safety",
     "what_to_tell",
     "is_it",
 )

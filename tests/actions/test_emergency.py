@@ -1021,6 +1021,11 @@ async def test_a_new_sign_the_lexicon_hears_beside_help_words_still_counts(
         ("is this a heart attack??", "I can't tell from here"),
         ("hes trying to go outside, should i hold him down?", "don't hold them down"),
         ("can i rub it, it really hurts", "don't rub, massage"),
+        # review 11: a wife locked away from her confused, aggressive husband
+        (
+            "i'm not going back out there while he's like this. is that ok?",
+            "your safety comes first",
+        ),
     ],
 )
 async def test_questions_while_waiting_for_help_are_answered(
@@ -1035,7 +1040,7 @@ async def test_questions_while_waiting_for_help_are_answered(
     messages = await reply_to(make_tracker, domain, earlier, question)
 
     assert len(messages) == 2
-    assert expected in messages[1]["text"] and "Sources:" in messages[1]["text"]
+    assert expected in messages[1]["text"] and "Source" in messages[1]["text"]
     assert not re.search(r"\d+\s*mg\b", messages[1]["text"])
 
 
