@@ -225,14 +225,6 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
     return extras
 
 
-ALREADY_SAID = (
-    "That's the same advice I gave above, so I won't paste it again. For something "
-    "more specific, like a particular product, a pharmacist can check it for you."
-)
-"""In place of an answer sent word for word before (review 4: the same pain-relief
-paragraph four times in one conversation)."""
-
-
 def _plain_request(tracker: "Tracker") -> bool:
     """Whether the latest message is a button or a short request, not a question of
     its own about a product or a case."""
@@ -267,6 +259,12 @@ NOT_COVERED = (
     "stopped, too."
 )
 """A medicine question the pain-relief answer, already given, does not cover."""
+NOTHING_MORE = (
+    "I don't have more on that than my answer above, and I'd rather not guess. Your "
+    "doctor, a pharmacist or a drug service can answer it for your situation, and "
+    "it's always fine to ask them."
+)
+"""Another question whose answer, already given, does not cover it."""
 PLAIN_REQUEST_WORDS = 5
 """A typed request this short ("PAIN RELIEF MEDS") asks for the answer itself."""
 ASKED_AGAIN_TOPICS = frozenset(
@@ -379,7 +377,17 @@ class ActionSelfCareGuidance(Action):
                 if _plain_request(tracker)
                 else [("medicine", NOT_COVERED)]
             )
-        texts = _bundled(fresh) or ([ALREADY_SAID] if repeated else [])
+        if repeated and not fresh:
+            # Any other question asked again: its answer again when plainly asked
+            # (a button), else an honest "nothing more here" and who can answer it
+            # (review 11: "How long does a taper usually take after 6 years? I'm
+            # really frightened" got "I won't paste it again").
+            fresh = (
+                [(topic, f"{ASKED_AGAIN}\n{text}") for topic, text in rendered]
+                if _plain_request(tracker)
+                else [("", NOTHING_MORE)]
+            )
+        texts = _bundled(fresh)
         texts = texts or [NOTHING_SPECIFIC]
         for index, text in enumerate(texts):
             last = index == len(texts) - 1

@@ -295,10 +295,12 @@ async def asked_twice(
     return said, [m["text"] for m in dispatcher.messages if m.get("text")]
 
 
-async def test_an_answer_sent_before_is_not_pasted_again(
+async def test_an_answer_asked_for_again_is_sent_again_with_a_word_first(
     dispatcher, make_tracker, domain
 ) -> None:
-    """Review 4: the same pain-relief paragraph four times in one conversation."""
+    """Review 4: the same pain-relief paragraph four times in one conversation, with
+    no word that it was asked again; reviews 10 and 11: "I won't paste it again" read
+    as a brush-off. A plain request again gets the answer again, said so."""
     said, texts = await asked_twice(
         dispatcher,
         make_tracker,
@@ -309,7 +311,25 @@ async def test_an_answer_sent_before_is_not_pasted_again(
     )
 
     assert not set(texts) & set(said)
-    assert any("won't paste it again" in text for text in texts)
+    assert texts[0].startswith("Sorry if I wasn't clear before. Here it is again:")
+    assert not any("won't paste it again" in text for text in texts)
+
+
+async def test_a_new_question_on_a_topic_answered_before_gets_who_can_answer_it(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 11: "How long does a taper usually take after 6 years? I'm really
+    frightened of it." got "That's the same advice I gave above"."""
+    said, [reply] = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "ask_stretches",
+        "what stretches can I do",
+        "what stretches can I do at my desk at work without anyone noticing?",
+    )
+
+    assert "I don't have more on that" in reply and "won't paste" not in reply
 
 
 async def test_tips_asked_again_get_the_next_tip_not_a_pointer(
