@@ -103,6 +103,16 @@ NOT_ALCOHOL_AFTER = re.compile(
     r"^\s*(water|fluids?|fine|ok|okay|alright|normally|plenty|enough|lots of water|"
     r"gatorade|electrolytes?|juice|tea|coffee)\b"
 )
+# "ill read the bottle" (of ibuprofen), "the bottle says 2 every 4 hours": a medicine's
+# bottle, not drink (review 10: read as alcohol).
+NOT_ALCOHOL_BOTTLE_BEFORE = re.compile(
+    r"\b(read|reading|check|checked|checking|look at|looked at|label on|says on|"
+    r"said on|back of|on)\s+$"
+)
+NOT_ALCOHOL_BOTTLE_AFTER = re.compile(
+    r"^\s*(says|said|label|instructions|of (pills|tablets|meds|medicine|ibuprofen|"
+    r"advil|tylenol|paracetamol|aspirin|baclofen|xanax|valium))\b"
+)
 # "I STOPPED PERCOCET. NOT ALCOHOL.", "its kratom not oxy": a name denied is a
 # correction, not a second drug. "not drinking" still says alcohol was stopped.
 DENIED_BEFORE = re.compile(r"\b(not|isnt|isn't|wasnt|wasn't|never was)\s+(the\s+)?$")
@@ -129,6 +139,11 @@ def _not_the_substance(match: Any, text: str) -> bool:
     ):
         return True
     term = text[match.start_char : match.end_char].lower()
+    if term == "the bottle" and (
+        NOT_ALCOHOL_BOTTLE_BEFORE.search(text[: match.start_char].lower())
+        or NOT_ALCOHOL_BOTTLE_AFTER.match(text[match.end_char :].lower())
+    ):
+        return True
     if term.startswith("drink") and NOT_ALCOHOL_AFTER.match(
         text[match.end_char :].lower()
     ):

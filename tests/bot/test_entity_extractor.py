@@ -210,6 +210,10 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         # ... but stopping drinking is, said either way
         ("quit drinking 3 days ago", {"alcohol"}),
         ("not drinking since monday", {"alcohol"}),
+        # review 10: the ibuprofen bottle is not drink; quitting the bottle is
+        ("whatever, ill read the bottle", set()),
+        ("the bottle says two every four hours", set()),
+        ("quit the bottle cold turkey on friday", {"alcohol"}),
     ],
 )
 def test_a_denied_name_or_drinking_water_is_not_a_substance(
