@@ -71,8 +71,14 @@ FOLLOW_UPS: Mapping[str, str] = {
     "see_doctor": "When to see a doctor",
 }
 SELF_CARE_TOPICS = {*FOLLOW_UPS, "what_to_do", "hydration", "relaxation"}
-"""Topics about the muscles themselves. A first answer that only asked something else
-("heard vitamins help?") still gets the practical plan beside its answer."""
+"""Topics of self-care. A first answer that only asked something else ("heard vitamins
+help?") still gets the practical plan beside its answer."""
+HANDS_ON_TOPICS = frozenset(
+    {"what_to_do", "stretches", "heat_cold", "medicine", "hydration", "relaxation"}
+)
+"""Topics that are something to do for the muscles now. Someone who described their pain
+and asked only about sleep, how long or why ("legs cramping so bad cant sleep") gets the
+plan for the muscles too: review 12 found the sleep paragraph alone unhelpful."""
 PRACTICAL_PLAN = "what_to_do"
 LOCAL_HELP = "local_help"
 """Who can help near the person: added to the first advice for someone who said where
@@ -333,11 +339,13 @@ class ActionSelfCareGuidance(Action):
             e.get("event") == "action" and e.get("name") == self.name()
             for e in tracker.events
         )
-        if (
-            first_advice
-            and not SELF_CARE_TOPICS.intersection(topics)
-            and len(topics) < MAX_TOPICS_PER_REPLY
-        ):
+        described_pain = bool(
+            tracker.get_slot(BODY_LOCATION) or tracker.get_slot(SYMPTOM)
+        )
+        wants_plan = not (
+            HANDS_ON_TOPICS if described_pain else SELF_CARE_TOPICS
+        ).intersection(topics)
+        if first_advice and wants_plan and len(topics) < MAX_TOPICS_PER_REPLY:
             topics.append(PRACTICAL_PLAN)
         if "pregnancy" in reported_flags(tracker):
             # No anti-inflammatories in pregnancy (NHS): the pain-relief answer is the

@@ -404,3 +404,42 @@ async def test_a_new_medicine_question_after_the_answer_gets_who_can_answer_it(
 
     assert "pharmacist" in reply and "ibuprofen" not in reply
     assert not reply.startswith("Sorry if I wasn't clear before")
+
+
+@pytest.mark.parametrize("intent", ["ask_sleep", "ask_duration", "ask_why"])
+async def test_someone_who_described_pain_gets_the_plan_beside_other_answers(
+    dispatcher, make_tracker, domain, intent: str
+) -> None:
+    """ "my bum is cramping so bad i cant sleep" is answered about sleep, and the
+    person also gets something to do for the muscles now (review 12)."""
+    tracker = make_tracker(
+        "my bum is cramping so bad i cant sleep",
+        intent,
+        slots={**OPIOID_BUTTOCK, "triage_level": "self_care"},
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    said = " ".join(m["text"] for m in dispatcher.messages if m.get("text"))
+    assert "pigeon pose" in said
+
+
+async def test_a_question_with_no_pain_described_gets_only_its_answer(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Someone who only asked how long withdrawal lasts, with no pain described, is
+    not sent a stretching plan they did not ask for."""
+    tracker = make_tracker(
+        "how long does oxy withdrawal last",
+        "ask_duration",
+        slots={
+            "substance": "oxycodone",
+            "substance_class": "opioid",
+            "body_location": None,
+            "symptom": None,
+            "triage_level": "self_care",
+        },
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    said = " ".join(m["text"] for m in dispatcher.messages if m.get("text"))
+    assert "stretch" not in said.lower()
