@@ -154,6 +154,15 @@ class _Topics:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
+def answered_during_screen() -> FrozenSet[str]:
+    """Question topics answered at once inside the screen (topics.yml)."""
+    document = yaml.safe_load(
+        (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
+    )
+    return frozenset(map(str, document.get("answered_during_screen") or ()))
+
+
 def _topics() -> _Topics:
     """The topics file, normalised."""
     document = yaml.safe_load(

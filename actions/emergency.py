@@ -669,7 +669,12 @@ def _answer_topics(
     kind: str, flags: Sequence[RedFlag]
 ) -> Tuple[Collection[str], Collection[str]]:
     """The question topics a later reply of `kind` answers, and those it skips because
-    its own text covers them (the after-care reply already says naloxone wears off)."""
+    its own text covers them (the after-care reply already says naloxone wears off).
+    Beside the crisis line for thoughts of suicide, the muscles too
+    (`answered_beside_crisis` in data/safety/suicide.yml)."""
+    if flags and all(flag.flag_id == SUICIDAL for flag in flags):
+        beside = data_field(_suicide_texts(), SUICIDE_FILE, "answered_beside_crisis")
+        return (*EMERGENCY_TOPICS, *beside), ()
     if kind not in (AFTER_CARE, FOLLOW_UP):
         return EMERGENCY_TOPICS, ()
     topics = (*EMERGENCY_TOPICS, *after_care_words().answer_topics)

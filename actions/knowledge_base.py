@@ -74,6 +74,11 @@ HARM_REDUCTION_TOPICS = (
     "restart_benzo",
     # From review 11: too much paracetamol cannot wait for a screen.
     "paracetamol_too_much",
+    # From review 12 (questions_rev12.yml): what an overdose looks like, whether
+    # methadone hurts the baby, which service to ring.
+    "overdose_signs",
+    "pregnancy_baby",
+    "which_service",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""
@@ -106,6 +111,8 @@ GUIDANCE_AND_EMERGENCY_TOPICS = (
     # another medicine.
     "painkiller_combination",
     "medicine_interaction",
+    # Added from review 12 (questions_rev12.yml).
+    "magnesium",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
     "naloxone_steps",
     "waiting_medicine",

@@ -22,8 +22,14 @@ from actions.checklist import (
     read_checklist_answer,
     screen_order,
 )
-from actions.conversation import latest_flags, questions_in
+from actions.conversation import (
+    answered_during_screen,
+    latest_flags,
+    questions_in,
+)
 from actions.disposition import settle_disposition
+from actions.guidance import person_of, render, without_replaced
+from actions.knowledge_base import knowledge_base
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     URGENT_QUESTIONS,
@@ -353,6 +359,10 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             dispatcher.utter_message(text=foreign)
         elif denies_suicide(message.get("text") or ""):
             dispatcher.utter_message(response="utter_screen_heard_not_suicidal")
+        elif answers := _answers_now(tracker):
+            for text in answers:
+                dispatcher.utter_message(text=text)
+            dispatcher.utter_message(response="utter_screen_back_to_question")
         elif questions_in(tracker.latest_message):
             dispatcher.utter_message(response="utter_screen_first")
         elif intent == "bot_challenge":
@@ -430,3 +440,24 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
                 SCREEN_FLAG: QUESTIONS_BY_SLOT[slot].flag,
             }
         return {slot: value}
+
+
+def _answers_now(tracker: "Tracker") -> List[str]:
+    """The answers to the questions of the latest message that are answered at once,
+    even inside the screen (`answered_during_screen` in data/dialogue/topics.yml): how
+    to use more safely, the law, privacy, treatment. Questions about the muscles wait
+    for the screen, whose point is to rule out an emergency before any tips."""
+    asked = [
+        topic
+        for topic in without_replaced(
+            questions_in(tracker.latest_message, whole_message=True)
+        )
+        if topic in answered_during_screen()
+    ]
+    person = person_of(tracker)
+    region_known = tracker.get_slot(REGION) is not None
+    return [
+        render(items, region_known)
+        for topic in asked
+        if (items := knowledge_base().lookup(topic, person))
+    ]

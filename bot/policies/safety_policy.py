@@ -436,9 +436,15 @@ class SafetyPolicy(Policy):
         self, tracker: DialogueStateTracker, intent: Optional[Text]
     ) -> bool:
         """Whether the message may say the escalation was a misunderstanding: a
-        correction, or a plain denial of the very sign ("emergency?? no I can walk
-        ok, pee ok" after the reply about the nerves of the lower back)."""
+        correction, a plain denial of the very sign ("emergency?? no I can walk
+        ok, pee ok" after the reply about the nerves of the lower back), or words that
+        say it was a false alarm ("its not an emergency")."""
         if self._denies_the_sign(tracker, intent):
+            return True
+        if says_it_was_a_misunderstanding(tracker.latest_message.text or ""):
+            # "It's not an emergency. No chest pain, breathing is fine": whatever the
+            # intent, it asks to undo the alarm (review 12: a mother got the 911 reply
+            # three times more after saying so).
             return True
         if intent not in self.config[CORRECTION_INTENTS]:
             return False

@@ -68,7 +68,12 @@ GENERIC_RED_FLAG = RedFlag(
         "What you describe could be serious, and it is safest to be checked "
         "straight away."
     ),
-    do_now=("Stay with someone if you can, and keep your phone with you.",),
+    # Not "stay with someone": the reply's last step says that for every sign (review
+    # 12 read the two as the same bullet twice).
+    do_now=(
+        "Sit or lie down somewhere safe, and don't take anything more (drink, drugs "
+        "or medicine) until you've been checked.",
+    ),
     source="NHS: When to call 999",
     confirm=(
         "Just to check: is this happening right now, and does it feel like an "

@@ -1189,3 +1189,33 @@ async def test_safe_now_said_about_someone_else_keeps_the_helper_replies(
     events = await run(dispatcher, tracker, domain)
 
     assert SlotSet("triage_level", "emergency") in events
+
+
+async def test_a_question_about_the_cramps_is_answered_beside_the_crisis_line(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 12: "fine i texted them. now the cramps pls", then "leg cramps. what
+    helps", got the crisis line alone for seven turns. The crisis line stays first;
+    the muscles are answered under it. Medicines are not (means matter)."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "honestly i dont want to be here anymore", "suicidal"
+    ) + later(user_said, "fine i texted them, theyre getting back to me")
+
+    messages = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "leg cramps. what stretches help",
+        "ask_stretches",
+        [{"entity": "body_location", "value": "leg"}],
+    )
+
+    said = [m["text"] for m in messages]
+    assert "988" in said[0]
+    assert any("stretch" in text.lower() for text in said[1:])
+
+    messages = await reply_to(
+        make_tracker, domain, earlier, "what painkiller can i take", "ask_medicine"
+    )
+    said = " ".join(m["text"] for m in messages).lower()
+    assert "ibuprofen" not in said and "naproxen" not in said

@@ -393,3 +393,49 @@ async def test_a_place_given_mid_screen_gets_its_emergency_number(
         if m.get("response") == "utter_screen_noted_region"
     ]
     assert noted["place"] == "Ireland" and noted["emergency"] == "112 or 999"
+
+
+async def test_a_safety_question_inside_the_screen_is_answered_at_once(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 12: "where do i get test strips" got "I'll answer it right after a few
+    quick safety questions", then four questions about swelling. How to use more
+    safely is answered at once; the screen's question comes back after it."""
+    tracker = make_tracker(
+        "ok forget it. where do i get test strips",
+        "ask_harm_reduction",
+        slots={
+            "substance": "fentanyl",
+            "substance_class": "opioid",
+            "body_location": None,
+            "screen_breathing": "no",
+            "requested_slot": "screen_checklist",
+        },
+        active_loop=FORM,
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    said = [m.get("text") or m.get("response") for m in dispatcher.messages]
+    assert any("strip" in str(text).lower() for text in said[:-1])
+    assert said[-1] == "utter_screen_back_to_question"
+    assert not set(slot_values(events)) & set(SCREEN_SLOTS)
+
+
+async def test_a_question_about_the_muscles_waits_for_the_screen(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker(
+        "what stretches help my back?",
+        "ask_stretches",
+        slots={
+            "substance_class": "opioid",
+            "body_location": "lower_back",
+            "screen_breathing": "no",
+            "requested_slot": "screen_checklist",
+        },
+        active_loop=FORM,
+    )
+    await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    said = [m.get("text") or m.get("response") for m in dispatcher.messages]
+    assert said == ["utter_screen_first"]

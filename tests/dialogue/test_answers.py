@@ -19,6 +19,9 @@ BREATHING = "screen_breathing"
     ("text", "slot", "expected"),
     [
         ("nah im good", BREATHING, "no"),
+        # review 12: a "dont know" about something else is no hedge
+        ("no its not an emergency i just dont know how to help her", BREATHING, "no"),
+        ("idk if its racing", BREATHING, "unsure"),
         # review 4 and the development sets: a short answer in a sentence of its own,
         # then something else; and plain "no, <reassurance>" answers
         ("no. and i didnt stop subs, i STARTED them, i stopped fent", BREATHING, "no"),
@@ -113,6 +116,7 @@ def test_the_intent_decides_only_when_it_is_confident() -> None:
         ("not literally lol, im not gonna do anything", True),
         ("He is NOT overdosing. It was a misunderstanding.", True),
         ("sorry, wrong button", True),
+        ("It's not an emergency. No chest pain, breathing is fine.", True),
         ("i can't breathe and my chest hurts", False),
         ("what do i say to the paramedics", False),
     ],

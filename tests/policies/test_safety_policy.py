@@ -492,3 +492,23 @@ def test_a_sign_heard_by_meaning_in_a_mixed_language_message_is_asked_about(
         ),
     )
     assert decision(policy, english) == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        (
+            "It's not an emergency. No chest pain, breathing is fine. Just anxiety",
+            "report_emergency",
+        ),
+        ("please, this isnt an emergency, can i call his doctor", "ask_see_doctor"),
+    ],
+)
+def test_saying_it_is_not_an_emergency_gets_the_direct_question(
+    policy, rasa_domain, text: str, intent: str
+) -> None:
+    """Review 12: a mother said three times it was not an emergency and got the 911
+    reply each time. Whatever the intent, the words ask to undo the alarm: one direct
+    question follows, and only its explicit No de-escalates."""
+    tracker = conversation(rasa_domain, *ESCALATED, *says(text, intent))
+    assert decision(policy, tracker) == CONFIRM
