@@ -62,7 +62,7 @@ class AnswerWords:
     degree_words: Tuple[str, ...] = ()
     """"a little", "a bit": after a yes, how much, not a hedge ("yes a little")"""
     not_hedges: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
-    hedge_not_before: FrozenSet[str] = frozenset()
+    hedge_not_before: Tuple[str, ...] = ()
     complaint_not_an_answer: FrozenSet[str] = frozenset()
     """questions where the person's complaint beside a "no" still makes it unclear"""
     """per question, "not sure" phrases that answer it ("sometimes" to "every day?")"""
@@ -108,7 +108,7 @@ def answer_words() -> AnswerWords:
         complaint_not_an_answer=frozenset(
             str(slot) for slot in document.get("complaint_not_an_answer") or []
         ),
-        hedge_not_before=frozenset(document.get("hedge_not_before") or ()),
+        hedge_not_before=phrases(document.get("hedge_not_before") or []),
         not_hedges={
             str(slot): phrases(items)
             for slot, items in (document.get("not_hedges") or {}).items()
@@ -279,7 +279,10 @@ def _about_something_else(words: List[str], after: int, vocab: AnswerWords) -> b
     """Whether the "not sure" phrase ending before `after` is about something else:
     "no its not an emergency i just dont know how to help her" is a no, not a hedge
     (review 12: a 15-year-old got the 911 reply)."""
-    return after < len(words) and words[after] in vocab.hedge_not_before
+    return any(
+        words[after : after + len(phrase.split())] == phrase.split()
+        for phrase in vocab.hedge_not_before
+    )
 
 
 def _topic_answer(
