@@ -360,10 +360,13 @@ def read_answer(
         # (review 4: the question came back). What follows is read for red flags
         # like any message, by the NLU.
         said_first = normalise(first.group(1)).split()
+        # The person's own complaint after a plain "No." is no other question's
+        # topic, even for the suicide question: "No. Why you ask this? I only have
+        # pain in calf" is a No (review 12: asked again, "I just need a yes or a no").
         rest = [
             word
             for word in normalise(text.strip()[first.end() :]).split()
-            if word not in vocab.everyday_words
+            if word not in vocab.everyday_words and word not in vocab.complaint_words
         ]
         # "No. He isn't confused" to the breathing question speaks of another one.
         own = vocab.topics.get(slot or "", frozenset())

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
-from actions.after_emergency import help_is_coming
+from actions.after_emergency import data_field, help_is_coming
 from actions.answers import answer_words, read_answer
 from actions.checklist import ANSWER_SLOTS
 from actions.conversation import (
@@ -127,6 +127,18 @@ def question_for(
     return text.format(crisis=here.crisis, emergency=here.emergency)
 
 
+def _routine_suicide_question(place: Optional[str], someone_else: bool) -> str:
+    """The direct suicide question as the first reply, said as the routine question
+    it is (`routine_first_question` in data/safety/suicide.yml)."""
+    from actions.emergency import SUICIDE_FILE, _suicide_texts
+
+    texts = data_field(_suicide_texts(), SUICIDE_FILE, "routine_first_question")
+    here = region(place)
+    return str(texts["they" if someone_else else "you"]).format(
+        crisis=here.crisis, emergency=here.emergency
+    )
+
+
 def _bot_has_spoken(tracker: "Tracker") -> bool:
     """Whether the bot has said anything in this conversation yet."""
     return any(event.get("event") == "bot" for event in tracker.events)
@@ -159,12 +171,17 @@ class ActionConfirmRedFlag(Action):
             lead = f"{FIRST_REPLY_LEAD} "
         else:
             lead = ""
-        from actions.emergency import first_says_someone_else
+        from actions.emergency import SUICIDAL, first_says_someone_else
 
         about_another = first_says_someone_else(
             [str(tracker.latest_message.get("text") or "")]
         )
         question = question_for(flag_id, tracker.get_slot(REGION), about_another)
+        if flag_id == SUICIDAL and lead == f"{FIRST_REPLY_LEAD} ":
+            lead, question = (
+                "",
+                _routine_suicide_question(tracker.get_slot(REGION), about_another),
+            )
         dispatcher.utter_message(text=lead + question, buttons=BUTTONS)
         return [
             SlotSet(CONFIRM_FLAG, flag_id),

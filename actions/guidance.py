@@ -232,10 +232,23 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
 
 
 def _plain_request(tracker: "Tracker") -> bool:
-    """Whether the latest message is a button or a short request, not a question of
-    its own about a product or a case."""
+    """Whether the latest message is a button, a short request, or the same request in
+    more words ("what can i buy at walgreens for the pain": review 12 got "I can't
+    check that one"), not a question of its own about a product or a case."""
     text = str(tracker.latest_message.get("text") or "")
-    return text.startswith("/") or len(text.split()) <= PLAIN_REQUEST_WORDS
+    if text.startswith("/") or len(text.split()) <= PLAIN_REQUEST_WORDS:
+        return True
+    padded = f" {normalise(text)} "
+    return any(f" {phrase} " in padded for phrase in plain_asks())
+
+
+@lru_cache(maxsize=1)
+def plain_asks() -> Tuple[str, ...]:
+    """Phrases of asking for the same answer again in more words (topics.yml)."""
+    document = yaml.safe_load(
+        (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
+    )
+    return tuple(normalise(str(p)) for p in document.get("plain_asks") or ())
 
 
 def _without_repeats(

@@ -244,3 +244,25 @@ async def test_the_suicide_question_about_someone_else_is_asked_about_them(
     [asked] = [m["text"] for m in dispatcher.messages]
     assert "do you think they might be thinking of ending their life" in asked
     assert "are you having thoughts" not in asked
+
+
+async def test_a_first_reply_suicide_question_is_said_as_the_routine_question(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 12: "Opens with a suicide question out of nowhere" for a man a day off
+    vodka asking how to get through the night. As the first reply, the question says
+    it is one asked of everyone, and still asks it directly with the crisis line."""
+    tracker = make_tracker(
+        "stopped a bottle of vodka a day this morning, hands shaking, how do i get "
+        "through tonight",
+        "ask_what_to_do",
+        entities=[
+            {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+        ],
+    )
+
+    await ActionConfirmRedFlag().run(dispatcher, tracker, domain)
+
+    [asked] = [m["text"] for m in dispatcher.messages]
+    assert "one question I ask everyone" in asked
+    assert "thoughts of ending your life?" in asked and "988" in asked

@@ -443,3 +443,21 @@ async def test_a_question_with_no_pain_described_gets_only_its_answer(
 
     said = " ".join(m["text"] for m in dispatcher.messages if m.get("text"))
     assert "stretch" not in said.lower()
+
+
+async def test_the_same_request_in_more_words_gets_its_answer_again(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 12: "what can i buy at walgreens for the pain", after the pain-relief
+    answer, got "I can't check that one for you here"."""
+    said, [reply] = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "ask_medicine",
+        "what can i take for the pain",
+        "i didnt ask about cravings. PAIN. what can i buy at walgreens for the pain",
+    )
+
+    assert reply.startswith("Sorry if I wasn't clear before")
+    assert "ibuprofen" in reply

@@ -22,6 +22,8 @@ BREATHING = "screen_breathing"
         # review 12: a "dont know" about something else is no hedge
         ("no its not an emergency i just dont know how to help her", BREATHING, "no"),
         ("idk if its racing", BREATHING, "unsure"),
+        ("No. Why you ask this? I only have pain in calf", "screen_mood", "no"),
+        ("no. can the leg wait til monday", "screen_mood", "no"),
         # review 4 and the development sets: a short answer in a sentence of its own,
         # then something else; and plain "no, <reassurance>" answers
         ("no. and i didnt stop subs, i STARTED them, i stopped fent", BREATHING, "no"),
