@@ -155,19 +155,24 @@ class _Topics:
 
 @lru_cache(maxsize=1)
 @lru_cache(maxsize=1)
+def topics_document() -> Dict[str, Any]:
+    """data/dialogue/topics.yml as written: which topic a question is about, and the
+    lists that say how topics are answered."""
+    return dict(
+        yaml.safe_load(
+            (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
+        )
+    )
+
+
 def answered_during_screen() -> FrozenSet[str]:
     """Question topics answered at once inside the screen (topics.yml)."""
-    document = yaml.safe_load(
-        (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
-    )
-    return frozenset(map(str, document.get("answered_during_screen") or ()))
+    return frozenset(map(str, topics_document().get("answered_during_screen") or ()))
 
 
 def _topics() -> _Topics:
     """The topics file, normalised."""
-    document = yaml.safe_load(
-        (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
-    )
+    document = topics_document()
     words: Dict[str, Tuple[str, ...]] = {}
     said: Dict[str, Tuple[str, ...]] = {}
     by_intent: Dict[str, str] = {}

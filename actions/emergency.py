@@ -58,11 +58,9 @@ from actions.conversation import (
     emergency_reply_sent,
     emergency_topic_names,
     latest_flags,
-    questions_in,
     reported_flags,
 )
-from actions.guidance import person_of, render, without_replaced
-from actions.knowledge_base import knowledge_base
+from actions.guidance import answers_to_latest
 from actions.slots import (
     EMERGENCY,
     MOOD_SLOT,
@@ -645,24 +643,9 @@ def emergency_answers(
 ) -> List[str]:
     """Answers, fitted to the person, to the questions of the latest message that are
     safe and useful now (`topics`; `skip`: those the reply already answers)."""
-    asked = [
-        topic
-        # "they gave him narcan and hes awake": what happens after naloxone, not where
-        # to get it (a topic's `instead_of`).
-        for topic in without_replaced(
-            questions_in(
-                tracker.latest_message, whole_message=True, during_emergency=True
-            )
-        )
-        if topic in topics and topic not in skip
-    ]
-    person = person_of(tracker)
-    region_known = tracker.get_slot(REGION) is not None
-    return [
-        render(items, region_known)
-        for topic in asked
-        if (items := knowledge_base().lookup(topic, person))
-    ]
+    return answers_to_latest(
+        tracker, [t for t in topics if t not in skip], during_emergency=True
+    )
 
 
 def _answer_topics(

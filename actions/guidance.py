@@ -22,14 +22,17 @@ from typing import (
     Tuple,
 )
 
-import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.checkins import offer_check_in
-from actions.conversation import pending_questions, reported_flags
+from actions.conversation import (
+    pending_questions,
+    questions_in,
+    reported_flags,
+    topics_document,
+)
 from actions.knowledge_base import CONTEXTS_KEY, AdviceItem, knowledge_base
-from actions.paths import data_dir
 from actions.slots import (
     BODY_LOCATION,
     EMERGENCY,
@@ -96,9 +99,7 @@ NOTHING_SPECIFIC = (
 @lru_cache(maxsize=1)
 def _replaced_topics() -> Dict[str, FrozenSet[str]]:
     """topic -> the topics its answer replaces (`instead_of` in topics.yml)."""
-    document = yaml.safe_load(
-        (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
-    )
+    document = topics_document()
     entries = {**document["topics"], **(document.get("emergency_topics") or {})}
     return {
         str(topic): frozenset(map(str, entry.get("instead_of") or ()))
@@ -156,6 +157,32 @@ def contexts_of(tracker: "Tracker") -> FrozenSet[str]:
         # the sister is company, not the person the questions are about.
         held = held - {CARER}
     return held
+
+
+def answers_to_latest(
+    tracker: "Tracker", topics: Collection[str], during_emergency: bool = False
+) -> List[str]:
+    """The answers, fitted to the person, to the questions of the latest message among
+    `topics`, in the order asked ("they gave him narcan and hes awake": what happens
+    after naloxone, not where to get it: a topic's `instead_of`)."""
+    asked = [
+        topic
+        for topic in without_replaced(
+            questions_in(
+                tracker.latest_message,
+                whole_message=True,
+                during_emergency=during_emergency,
+            )
+        )
+        if topic in topics
+    ]
+    person = person_of(tracker)
+    region_known = tracker.get_slot(REGION) is not None
+    return [
+        render(items, region_known)
+        for topic in asked
+        if (items := knowledge_base().lookup(topic, person))
+    ]
 
 
 def _writes_about_self_first(texts: Sequence[str]) -> bool:
@@ -245,10 +272,7 @@ def _plain_request(tracker: "Tracker") -> bool:
 @lru_cache(maxsize=1)
 def plain_asks() -> Tuple[str, ...]:
     """Phrases of asking for the same answer again in more words (topics.yml)."""
-    document = yaml.safe_load(
-        (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
-    )
-    return tuple(normalise(str(p)) for p in document.get("plain_asks") or ())
+    return tuple(normalise(str(p)) for p in topics_document().get("plain_asks") or ())
 
 
 def _without_repeats(

@@ -28,8 +28,7 @@ from actions.conversation import (
     questions_in,
 )
 from actions.disposition import settle_disposition
-from actions.guidance import person_of, render, without_replaced
-from actions.knowledge_base import knowledge_base
+from actions.guidance import answers_to_latest
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     URGENT_QUESTIONS,
@@ -359,7 +358,9 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             dispatcher.utter_message(text=foreign)
         elif denies_suicide(message.get("text") or ""):
             dispatcher.utter_message(response="utter_screen_heard_not_suicidal")
-        elif answers := _answers_now(tracker):
+        elif answers := answers_to_latest(tracker, answered_during_screen()):
+            # How to use more safely, the law, privacy, treatment: answered at once
+            # (topics.yml `answered_during_screen`); the muscles wait for the screen.
             for text in answers:
                 dispatcher.utter_message(text=text)
             dispatcher.utter_message(response="utter_screen_back_to_question")
@@ -440,24 +441,3 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
                 SCREEN_FLAG: QUESTIONS_BY_SLOT[slot].flag,
             }
         return {slot: value}
-
-
-def _answers_now(tracker: "Tracker") -> List[str]:
-    """The answers to the questions of the latest message that are answered at once,
-    even inside the screen (`answered_during_screen` in data/dialogue/topics.yml): how
-    to use more safely, the law, privacy, treatment. Questions about the muscles wait
-    for the screen, whose point is to rule out an emergency before any tips."""
-    asked = [
-        topic
-        for topic in without_replaced(
-            questions_in(tracker.latest_message, whole_message=True)
-        )
-        if topic in answered_during_screen()
-    ]
-    person = person_of(tracker)
-    region_known = tracker.get_slot(REGION) is not None
-    return [
-        render(items, region_known)
-        for topic in asked
-        if (items := knowledge_base().lookup(topic, person))
-    ]
