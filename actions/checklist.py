@@ -74,8 +74,10 @@ def screen_order(tracker: "Tracker") -> List[str]:
 
 
 def questions_seen_if_all_no(tracker: "Tracker") -> int:
-    """How many questions a person answering "no" to everything will be asked."""
-    order = screen_order(tracker)
+    """How many questions a person answering "no" to everything will be asked: not
+    those already answered (a first-reply "no" to the suicide question answers the
+    screen's; review 13: told "3 quick safety questions", then asked two)."""
+    order = [slot for slot in screen_order(tracker) if tracker.get_slot(slot) is None]
     if CHECKLIST in order and tracker.get_slot(CHECKLIST) is None:
         return len([slot for slot in order if not _in_list(slot)])
     return len(order)

@@ -10,6 +10,7 @@ import pytest
 from actions.checklist import (
     CHECKLIST,
     checklist_message,
+    questions_seen_if_all_no,
     read_checklist_answer,
     screen_order,
 )
@@ -158,3 +159,20 @@ async def test_an_unread_answer_gets_the_list_again_with_a_hint(
     events = await ValidateTriageForm().run(dispatcher, tracker, domain)
     assert slot_values(events).get("requested_slot") == CHECKLIST
     assert dispatcher.messages  # a hint, not silence
+
+
+def test_the_count_of_questions_leaves_out_those_already_answered(
+    make_tracker,
+) -> None:
+    """Review 13: after a first-reply "no" to the suicide question, "3 quick safety
+    questions" was announced and two were asked (breathing, the list)."""
+    fresh = make_tracker(slots={"substance_class": "opioid", "body_location": "calf"})
+    answered = make_tracker(
+        slots={
+            "substance_class": "opioid",
+            "body_location": "calf",
+            "screen_mood": "no",
+        }
+    )
+    assert questions_seen_if_all_no(fresh) == 3
+    assert questions_seen_if_all_no(answered) == 2
