@@ -83,6 +83,10 @@ HANDS_ON_TOPICS = frozenset(
 and asked only about sleep, how long or why ("legs cramping so bad cant sleep") gets the
 plan for the muscles too: review 12 found the sleep paragraph alone unhelpful."""
 PRACTICAL_PLAN = "what_to_do"
+SUSPECTED_CLOT = "dvt"
+NOT_ON_A_CLOT = "massage"
+"""The answer for a leg that may hold a clot (while_waiting.yml `massage`): no rubbing,
+stretching, heat or new painkillers until it is checked."""
 LOCAL_HELP = "local_help"
 """Who can help near the person: added to the first advice for someone who said where
 they are and gets no staying-safe note (which carries its own regional lines)."""
@@ -384,6 +388,15 @@ class ActionSelfCareGuidance(Action):
         ).intersection(topics)
         if first_advice and wants_plan and len(topics) < MAX_TOPICS_PER_REPLY:
             topics.append(PRACTICAL_PLAN)
+        if SUSPECTED_CLOT in reported_flags(tracker):
+            # A leg that may hold a clot is not stretched, rubbed or warmed before it
+            # is checked today (review 13: heat and stretches for a swollen hot calf).
+            topics = list(
+                dict.fromkeys(
+                    NOT_ON_A_CLOT if t in HANDS_ON_TOPICS | {"massage"} else t
+                    for t in topics
+                )
+            )
         if "pregnancy" in reported_flags(tracker):
             # No anti-inflammatories in pregnancy (NHS): the pain-relief answer is the
             # pregnancy one.

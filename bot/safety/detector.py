@@ -516,6 +516,15 @@ class _Context:
         starts = [sentence_start] + [
             i + 1 for i in range(sentence_start, match_start) if norms[i] == ","
         ]
+        # "and do i need narcan": a word that joins it to what came before leaves it a
+        # question (review 13: a man asking what to know before using after two weeks
+        # clean got the overdose reply).
+        starts = [
+            start + 1
+            if start + 1 < match_start and norms[start] in QUESTION_LEAD_INS
+            else start
+            for start in starts
+        ]
         for start in starts:
             if start >= match_start or norms[start] not in QUESTION_OPENERS:
                 continue
@@ -643,6 +652,10 @@ def _first_token_index(
     for cue in cues:
         index.setdefault(cue[0], []).append(cue)
     return index
+
+
+QUESTION_LEAD_INS = frozenset({"and", "but", "so", "also", "plus", "ok", "okay", "oh"})
+"""Words before a question word that leave it a question ("and do i need narcan")."""
 
 
 def _last_cue_end(

@@ -461,3 +461,26 @@ async def test_the_same_request_in_more_words_gets_its_answer_again(
 
     assert reply.startswith("Sorry if I wasn't clear before")
     assert "ibuprofen" in reply
+
+
+async def test_a_leg_that_may_hold_a_clot_gets_no_stretching_heat_or_rubbing(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 13: a swollen, hot calf (care today) got "stretch, walk, heating pad"."""
+    tracker = make_tracker(
+        "my calf is swollen and hot, what can i do till i get seen",
+        "ask_what_to_do",
+        entities=[{"entity": "red_flag", "value": "dvt", "role": "urgent"}],
+        slots={
+            "substance": "oxycodone",
+            "substance_class": "opioid",
+            "body_location": "calf",
+            "symptom": "pain",
+            "triage_level": "urgent",
+        },
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    said = " ".join(m["text"] for m in dispatcher.messages if m.get("text"))
+    assert "don't rub, massage or stretch it" in said
+    assert "heating pad" not in said and "pigeon pose" not in said

@@ -119,6 +119,7 @@ def test_the_intent_decides_only_when_it_is_confident() -> None:
         ("He is NOT overdosing. It was a misunderstanding.", True),
         ("sorry, wrong button", True),
         ("It's not an emergency. No chest pain, breathing is fine.", True),
+        ("wtf nobody is overdosing. im asking BEFORE i use", True),
         ("i can't breathe and my chest hurts", False),
         ("what do i say to the paramedics", False),
     ],

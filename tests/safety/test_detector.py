@@ -169,6 +169,8 @@ NOT_AN_EMERGENCY = [
     # review 6: a hypothetical about someone else; ordinary snoring
     "what do i do if he has a seizure",
     "my husband snores loud every night, it drives me mad",
+    # review 13: a question joined on with "and", asked before using
+    "been clean 2 weeks, gonna use tonight. how much less? and do i need narcan",
 ]
 
 
