@@ -16,13 +16,14 @@ needs to hear; [Yes] [No] [Not sure] can be answered with a thumb.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.after_emergency import data_field, help_is_coming
-from actions.answers import answer_words, read_answer
+from actions.answers import answer_words, normalise, read_answer
 from actions.checklist import ANSWER_SLOTS
 from actions.conversation import (
     emergency_reply_sent,
@@ -125,6 +126,23 @@ def question_for(
     entry = red_flag(flag_id)
     text = (someone_else and entry.confirm_someone_else) or entry.confirm
     return text.format(crisis=here.crisis, emergency=here.emergency)
+
+
+SCARED_NO = (
+    "Thank you for telling me. It's frightening, and it makes sense to be scared. "
+    "You're not alone in this: I'm here, and help is a call away."
+)
+"""A No said with fear ("NO SEIZURE. IM SO SCARED IM GOING TO DIE") is not "good to
+hear" (review 13)."""
+SCARED_WORDS = re.compile(
+    r"(?<!not )(?<!never )\b(scared|scary|terrified|frightened|afraid|panicking|"
+    r"freaking out|going to die|gonna die|am i dying|im dying)\b"
+)
+
+
+def says_scared(text: str) -> bool:
+    """Whether the message says the person is afraid."""
+    return bool(SCARED_WORDS.search(normalise(text)))
 
 
 def _routine_suicide_question(place: Optional[str], someone_else: bool) -> str:
@@ -304,9 +322,12 @@ class ActionResolveConfirmation(Action):
         # found it 12 times, read as robotic).
         # A No that comes with a worry or a question ("not hard. should i worry
         # because of the warfarin?") is not "good to hear" (review 9).
+        said = str(tracker.latest_message.get("text") or "")
         dispatcher.utter_message(
-            text="Thanks, that helps."
-            if is_a_question(tracker.latest_message.get("text") or "")
+            text=SCARED_NO
+            if says_scared(said)
+            else "Thanks, that helps."
+            if is_a_question(said)
             else "Thanks, that's good to hear."
         )
         # The No answers the screen's question on the same topic too: review 5 found

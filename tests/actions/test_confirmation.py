@@ -266,3 +266,22 @@ async def test_a_first_reply_suicide_question_is_said_as_the_routine_question(
     [asked] = [m["text"] for m in dispatcher.messages]
     assert "one question I ask everyone" in asked
     assert "thoughts of ending your life?" in asked and "988" in asked
+
+
+async def test_a_no_said_with_fear_is_not_good_to_hear(
+    dispatcher, make_tracker, domain, user_said
+) -> None:
+    """Review 13: "NO SEIZURE. IM SO SCARED IM GOING TO DIE" got "Thanks, that's good
+    to hear"."""
+    said = user_said("shaking so bad, stopped xanax and drinking", "describe_symptoms")
+    tracker = make_tracker(
+        "NO SEIZURE. IM SO SCARED IM GOING TO DIE",
+        "deny",
+        slots={"confirm_flag": "seizure", "confirm_mode": "possible"},
+        events=[said],
+    )
+
+    await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    first = dispatcher.messages[0]["text"]
+    assert "good to hear" not in first and "scared" in first
