@@ -655,13 +655,16 @@ def _answer_topics(
     its own text covers them (the after-care reply already says naloxone wears off).
     Beside the crisis line for thoughts of suicide, the muscles too
     (`answered_beside_crisis` in data/safety/suicide.yml)."""
+    topics: Tuple[str, ...] = tuple(EMERGENCY_TOPICS)
+    skip: Collection[str] = ()
+    if kind in (AFTER_CARE, FOLLOW_UP):
+        topics = (*topics, *after_care_words().answer_topics)
+        skip = after_care_for(flags).covers if kind == AFTER_CARE else frozenset()
     if flags and all(flag.flag_id == SUICIDAL for flag in flags):
-        beside = data_field(_suicide_texts(), SUICIDE_FILE, "answered_beside_crisis")
-        return (*EMERGENCY_TOPICS, *beside), ()
-    if kind not in (AFTER_CARE, FOLLOW_UP):
-        return EMERGENCY_TOPICS, ()
-    topics = (*EMERGENCY_TOPICS, *after_care_words().answer_topics)
-    skip = after_care_for(flags).covers if kind == AFTER_CARE else frozenset()
+        texts = _suicide_texts()
+        beside = data_field(texts, SUICIDE_FILE, "answered_beside_crisis")
+        never = set(data_field(texts, SUICIDE_FILE, "not_beside_crisis"))
+        topics = tuple(t for t in (*topics, *beside) if t not in never)
     return topics, skip
 
 
