@@ -63,6 +63,7 @@ class AnswerWords:
     """"a little", "a bit": after a yes, how much, not a hedge ("yes a little")"""
     not_hedges: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     hedge_not_before: Tuple[str, ...] = ()
+    scared: Tuple[str, ...] = ()
     complaint_not_an_answer: FrozenSet[str] = frozenset()
     """questions where the person's complaint beside a "no" still makes it unclear"""
     """per question, "not sure" phrases that answer it ("sometimes" to "every day?")"""
@@ -109,6 +110,7 @@ def answer_words() -> AnswerWords:
             str(slot) for slot in document.get("complaint_not_an_answer") or []
         ),
         hedge_not_before=phrases(document.get("hedge_not_before") or []),
+        scared=phrases(document.get("scared_words") or []),
         not_hedges={
             str(slot): phrases(items)
             for slot, items in (document.get("not_hedges") or {}).items()

@@ -16,7 +16,6 @@ needs to hear; [Yes] [No] [Not sure] can be answered with a thumb.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action
@@ -134,15 +133,18 @@ SCARED_NO = (
 )
 """A No said with fear ("NO SEIZURE. IM SO SCARED IM GOING TO DIE") is not "good to
 hear" (review 13)."""
-SCARED_WORDS = re.compile(
-    r"(?<!not )(?<!never )\b(scared|scary|terrified|frightened|afraid|panicking|"
-    r"freaking out|going to die|gonna die|am i dying|im dying)\b"
-)
+NOT_SCARED_BEFORE = frozenset({"not", "never"})
 
 
 def says_scared(text: str) -> bool:
-    """Whether the message says the person is afraid."""
-    return bool(SCARED_WORDS.search(normalise(text)))
+    """Whether the message says the person is afraid ("not scared" does not)."""
+    words = normalise(text).split()
+    return any(
+        words[start : start + len(phrase)] == phrase
+        and (start == 0 or words[start - 1] not in NOT_SCARED_BEFORE)
+        for phrase in map(str.split, answer_words().scared)
+        for start in range(len(words))
+    )
 
 
 def _routine_suicide_question(place: Optional[str], someone_else: bool) -> str:
