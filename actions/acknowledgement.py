@@ -4,6 +4,8 @@ Why: a person in pain who writes "day 3 off kratom and my butt is cramping" and 
 "Before any tips, a few quick safety questions" feels unheard (a review: 14 of 32
 first replies). One line that names their pain and their drug, then the questions.
 The line never says it is not dangerous: the screen that follows checks that.
+The first question is the checklist when more than one physical question fits
+(`actions.checklist`), else the chest and breathing question alone.
 """
 
 from __future__ import annotations
@@ -16,7 +18,12 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
 from actions import checkin_scores
-from actions.checklist import questions_seen_if_all_no
+from actions.checklist import (
+    CHECKLIST,
+    checklist_message,
+    comes_first,
+    questions_seen_if_all_no,
+)
 from actions.conversation import mentioned, reported_flags
 from actions.guidance import CARER, contexts_of
 from actions.paths import data_dir
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
     from rasa_sdk.executor import CollectingDispatcher
 
 FIRST_QUESTION = "utter_ask_screen_breathing"
+FIRST_CHECKLIST = "utter_ask_screen_checklist_first"
 AGAIN = "_again"
 ACTION_NAME = "action_ask_screen_breathing"
 ASKING_FOR = "asking_for"
@@ -127,18 +135,11 @@ class ActionAskScreenBreathing(Action):
         """The acknowledgement once per conversation (not in a check-in, not when the
         question is asked again), then the question with its buttons."""
         someone_else = CARER in contexts_of(tracker)
-        asked_before = _asked_before(tracker)
+        # After the checklist's "yes", its questions come one at a time: this one
+        # without the introduction, said once already with the list.
+        asked_before = _asked_before(tracker) or tracker.get_slot(CHECKLIST) is not None
         if not checkin_scores.in_progress(tracker) and not asked_before:
-            line = acknowledgement(
-                tracker.get_slot(BODY_LOCATION),
-                tracker.get_slot(SUBSTANCE),
-                tracker.get_slot(SUBSTANCE_CLASS),
-                someone_else,
-                at_risk=same_day_sign(tracker),
-                body_locations=mentioned(tracker, BODY_LOCATION),
-            )
-            if line:
-                dispatcher.utter_message(text=line)
+            _hear_back(dispatcher, tracker, someone_else)
         # Asked again: the question alone (review 4: the whole introduction and the
         # acknowledgement came back after "i didnt stop subs, i STARTED them").
         again = AGAIN if asked_before else ""
@@ -152,6 +153,55 @@ class ActionAskScreenBreathing(Action):
             return [SlotSet(ASKING_FOR, SOMEONE_ELSE)]
         dispatcher.utter_message(response=f"{FIRST_QUESTION}{again}", count=count)
         return []
+
+
+class ActionAskScreenChecklist(Action):
+    """Asks the checklist (the form asks `action_ask_<slot>`); as the screen's first
+    question, after the line that hears the person and with the count of questions."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ask_screen_checklist"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """The list of the questions still to answer, with its three buttons."""
+        someone_else = CARER in contexts_of(tracker)
+        message = checklist_message(tracker, someone_else)
+        events: List[EventType] = (
+            [SlotSet(ASKING_FOR, SOMEONE_ELSE)] if someone_else else []
+        )
+        if not comes_first(tracker) or _asked_before(tracker, FIRST_CHECKLIST):
+            dispatcher.utter_message(**message)
+            return events
+        _hear_back(dispatcher, tracker, someone_else)
+        suffix = f"_{SOMEONE_ELSE}" if someone_else else ""
+        dispatcher.utter_message(
+            response=f"{FIRST_CHECKLIST}{suffix}",
+            count=questions_ahead(tracker),
+            checklist=message["text"],
+        )
+        return events
+
+
+def _hear_back(
+    dispatcher: "CollectingDispatcher", tracker: "Tracker", someone_else: bool
+) -> None:
+    """The line that hears back the pain and the drug, when there is one."""
+    line = acknowledgement(
+        tracker.get_slot(BODY_LOCATION),
+        tracker.get_slot(SUBSTANCE),
+        tracker.get_slot(SUBSTANCE_CLASS),
+        someone_else,
+        at_risk=same_day_sign(tracker),
+        body_locations=mentioned(tracker, BODY_LOCATION),
+    )
+    if line:
+        dispatcher.utter_message(text=line)
 
 
 def questions_ahead(tracker: "Tracker") -> int:
@@ -175,10 +225,11 @@ def same_day_sign(tracker: "Tracker") -> Optional[RedFlag]:
     return None
 
 
-def _asked_before(tracker: "Tracker") -> bool:
+def _asked_before(tracker: "Tracker", response: str = FIRST_QUESTION) -> bool:
     """Whether this conversation (since the last restart) has already been asked the
-    first question. The form runs this action inside its own, so the tracker holds
-    the question's bot message (its `utter_action`), not this action's name."""
+    first question (or the checklist as the first). The form runs this action inside
+    its own, so the tracker holds the question's bot message (its `utter_action`),
+    not this action's name."""
     asked = False
     for event in tracker.events:
         if event.get("event") == "restart":
@@ -186,7 +237,7 @@ def _asked_before(tracker: "Tracker") -> bool:
         elif (event.get("event") == "action" and event.get("name") == ACTION_NAME) or (
             event.get("event") == "bot"
             and str((event.get("metadata") or {}).get("utter_action") or "").startswith(
-                FIRST_QUESTION
+                response
             )
         ):
             asked = True

@@ -66,6 +66,11 @@ class AnswerWords:
     scared: Tuple[str, ...] = ()
     complaint_not_an_answer: FrozenSet[str] = frozenset()
     """questions where the person's complaint beside a "no" still makes it unclear"""
+    plain_no_stands: FrozenSet[str] = frozenset()
+    """questions where a plain first-sentence "No." stands whatever else follows,
+    unless the rest speaks of another person or of the question's own topic"""
+    third_person: FrozenSet[str] = frozenset()
+    """words that put the answer on someone else ("his", "my son")"""
     """per question, "not sure" phrases that answer it ("sometimes" to "every day?")"""
 
 
@@ -109,6 +114,10 @@ def answer_words() -> AnswerWords:
         complaint_not_an_answer=frozenset(
             str(slot) for slot in document.get("complaint_not_an_answer") or []
         ),
+        plain_no_stands=frozenset(
+            str(slot) for slot in document.get("plain_no_stands") or []
+        ),
+        third_person=frozenset(phrases(document.get("third_person") or [])),
         hedge_not_before=phrases(document.get("hedge_not_before") or []),
         scared=phrases(document.get("scared_words") or []),
         not_hedges={
@@ -268,9 +277,33 @@ def _hedged(words: List[str], slot: Optional[str], vocab: AnswerWords) -> bool:
         for start in _find(words, [phrase])
         for position in range(start, start + len(phrase.split()))
     }
+    # Nor one inside a longer "no" ("a little" in "not even a little"), nor a word
+    # of degree before a reassuring word ("a bit yellow, not dark"): dev set 10.
+    no_spans = [
+        (start, start + len(phrase.split()))
+        for phrase in vocab.no
+        for start in _find(words, [phrase])
+    ]
+    # Nor a hedge on how much, between a no and a reassuring word ("nah, maybe 1
+    # bar a week", "not daily, maybe twice a week" to "every day?").
+    reassuring = vocab.reassuring.get(slot or "", ())
+    reassured_at = _find(words, reassuring)
+
+    def counts(phrase: str, start: int) -> bool:
+        end = start + len(phrase.split())
+        said_no_first = any(a < start for a, _ in no_spans) or any(
+            a < start for a in reassured_at
+        )
+        return not (
+            inside & set(range(start, end))
+            or any(a <= start and end <= b and b - a > end - start for a, b in no_spans)
+            or _about_something_else(words, end, vocab)
+            or (phrase in vocab.degree_words and 0 in _find(words[end:], reassuring))
+            or (said_no_first and any(end <= a <= end + 3 for a in reassured_at))
+        )
+
     return any(
-        not inside & set(range(start, start + len(phrase.split())))
-        and not _about_something_else(words, start + len(phrase.split()), vocab)
+        counts(phrase, start)
         for phrase in vocab.unsure
         if phrase not in ignored
         for start in _find(words, [phrase])
@@ -338,8 +371,13 @@ def read_answer(
         return ANSWER_BY_INTENT.get(str(intent))
     vocab = answer_words()
     plain = normalise(text).split()
-    if _find(plain, vocab.not_understood) and not _find(plain, vocab.unsure):
-        # "not sure what you mean by all at once" is still not sure.
+    if (
+        _find(plain, vocab.not_understood)
+        and not _find(plain, vocab.unsure)
+        and not _affirmed(plain, vocab.reassuring.get(slot or "", ()), vocab, reach=1)
+    ):
+        # "not sure what you mean by all at once" is still not sure; "i know where i
+        # am, if thats what you mean" is a no (dev set 10).
         return None
     for symbol, words in vocab.emoji.items():
         text = text.replace(symbol, f" {words} ")
@@ -374,9 +412,13 @@ def read_answer(
         own = vocab.topics.get(slot or "", frozenset())
         # "no chest pain. heart still a bit quick": the rest speaks of the question's
         # own sign, so the first sentence is not the whole answer.
+        # To the suicide question, "no!! this is the third time. I'm talking about
+        # stopping ALCOHOL" is a No (review 14: asked a third time); "NO its not me
+        # its my son" is not.
+        stands = slot in vocab.plain_no_stands and not set(rest) & vocab.third_person
         if (
             len(said_first) <= FIRST_SENTENCE_WORDS
-            and not _names_only_another_topic(rest, slot, vocab)
+            and (stands or not _names_only_another_topic(rest, slot, vocab))
             and not own & set(rest)
         ):
             answer = _polarity(said_first, vocab, False)
@@ -386,8 +428,15 @@ def read_answer(
     hedged = _hedged(words, slot, vocab)
     if _asks_something(text, words, vocab):
         # "what stretches can I do at work?", "thats it?": a question, not an answer;
-        # but "my pee is brown, is that bad?" has the sign.
-        return YES if described and not hedged else None
+        # but "my pee is brown, is that bad?" has the sign, "how would i know if im
+        # confused" is not sure and "can feel everything, no problems" is a no (dev
+        # set 10).
+        if described and not hedged:
+            return YES
+        if hedged:
+            return UNSURE
+        reassured = _affirmed(words, vocab.reassuring.get(slot or "", ()), vocab, 1)
+        return NO if reassured else None
     if hedged:
         # Before the topic check: "not sure, my chest feels odd" to another question
         # is still not sure (caution). Reading "I don't know about his chest" as no

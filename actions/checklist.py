@@ -1,21 +1,22 @@
-"""The screen's checklist: the questions that fit this person, in one message.
+"""The screen's checklist: the physical questions that fit this person, in one message.
 
 Why: a person in pain was asked up to eight yes/no questions in a row before any help
-(a review: 98 of 384 replies were the fourth or later question in a row). After the
-chest and breathing question, the others that fit go in one list; a No
+(a review: 98 of 384 replies were the fourth or later question in a row), and with the
+chest question on its own before the list, still three (review 13: 31 of 36 people).
+The chest and breathing question and the others that fit go in one list; a No
 answers them all, and a "yes" or "not sure" goes through them one at a time, so each
 answer is still filed under its own question (`actions.screening`) and every sign is
-still asked about before any tip. The words are data (`data/dialogue/checklist.yml`).
+still asked about before any tip. The suicide question stays on its own, asked
+directly. The words are data (`data/dialogue/checklist.yml`).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set
 
 import yaml
-from rasa_sdk import Action
-from rasa_sdk.events import EventType
 
 from actions.answers import answer_words, read_answer
 from actions.paths import data_dir
@@ -25,7 +26,6 @@ from bot.language import normalise
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
-    from rasa_sdk.executor import CollectingDispatcher
 
 CHECKLIST = "screen_checklist"
 FIRST = "screen_breathing"
@@ -50,8 +50,8 @@ def _in_list(slot: str) -> bool:
 
 
 def members(tracker: "Tracker") -> List[str]:
-    """The questions the checklist stands for: those that fit this person, other than
-    the first and the last, not answered yet."""
+    """The questions the checklist stands for: those that fit this person and have a
+    line in the list (all but the suicide question), not answered yet."""
     return [
         slot
         for slot in questions_for(profile_of(tracker))
@@ -83,26 +83,55 @@ def questions_seen_if_all_no(tracker: "Tracker") -> int:
     return len(order)
 
 
+_CLAUSE_BREAK = re.compile(r"[.,;:!?\n]+|\b(?:but|and|though|tho|except|just)\b", re.I)
+
+
+def _signs_spoken_of(text: str, listed: List[str]) -> Set[str]:
+    """The listed signs' words the text speaks of, leaving out those in a clause that
+    denies or reassures ("no chest pain", "breathing is fine"): those are the No."""
+    vocab = answer_words()
+    ignored = set(checklist_text().get("not_sign_words") or [])
+    sign_words = set().union(*(vocab.topics.get(slot, frozenset()) for slot in listed))
+    sign_words -= ignored
+    spoken: Set[str] = set()
+    for clause in _CLAUSE_BREAK.split(text):
+        words = normalise(clause or "").split()
+        # Denied when the clause opens with the negation ("no chest pain", "not
+        # numb"): "i havent peed much" describes a sign.
+        denied = bool(words[:1] and words[0] in vocab.negations) or any(
+            " " + phrase + " " in " " + " ".join(words) + " "
+            for phrase in vocab.fine_words
+        )
+        if not denied:
+            spoken |= set(words) & sign_words
+    return spoken
+
+
 def read_checklist_answer(
     text: str, intent: Optional[str], confidence: float, listed: List[str]
 ) -> Optional[str]:
     """yes / no / not sure to the whole list. A typed "no" that also speaks of one
     of the listed signs ("not really but my leg is a bit puffy") is read as not sure,
-    so the questions are asked one at a time rather than all answered no."""
+    so the questions are asked one at a time rather than all answered no; a sign
+    denied in so many words ("no chest pain, breathing fine") is part of the No."""
     answer = read_answer(text, CHECKLIST, intent, confidence)
     if answer != NO or text.startswith("/"):
         return answer
-    vocab = answer_words()
-    ignored = set(checklist_text().get("not_sign_words") or [])
-    sign_words = set().union(*(vocab.topics.get(slot, frozenset()) for slot in listed))
-    said = set(normalise(text).split())
-    return UNSURE if said & (sign_words - ignored) else NO
+    return UNSURE if _signs_spoken_of(text, listed) else NO
 
 
-def checklist_message(tracker: "Tracker") -> Dict[str, Any]:
+def comes_first(tracker: "Tracker") -> bool:
+    """Whether the list is the screen's first question (it holds the chest and
+    breathing one), so it comes with the count of questions and how to answer."""
+    return FIRST in members(tracker)
+
+
+def checklist_message(tracker: "Tracker", someone_else: bool = False) -> Dict[str, Any]:
     """The list's text and buttons, for this person or for the one they care for."""
     text = checklist_text()
-    who = "they" if tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE else "you"
+    carer = someone_else or tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE
+    who = "they" if carer else "you"
+    intro = text["first_intro"] if comes_first(tracker) else text["intro"]
     injects = tracker.get_slot(SUBSTANCE) in set(text.get("inject_substances") or [])
     inject = text["inject"] if injects else ""
     lines = [
@@ -111,30 +140,10 @@ def checklist_message(tracker: "Tracker") -> Dict[str, Any]:
     ]
     buttons = text["buttons"]
     return {
-        "text": "\n".join(
-            [str(text["intro"][who]), *lines, str(text["question"][who])]
-        ),
+        "text": "\n".join([str(intro[who]), *lines, str(text["question"][who])]),
         "buttons": [
             {"title": buttons["some"], "payload": "/affirm"},
             {"title": buttons["none"], "payload": "/deny"},
             {"title": buttons["unsure"], "payload": "/unsure"},
         ],
     }
-
-
-class ActionAskScreenChecklist(Action):
-    """Asks the checklist (the form asks `action_ask_<slot>`)."""
-
-    def name(self) -> Text:
-        """The action's name in the domain."""
-        return "action_ask_screen_checklist"
-
-    async def run(
-        self,
-        dispatcher: "CollectingDispatcher",
-        tracker: "Tracker",
-        domain: Dict[Text, Any],
-    ) -> List[EventType]:
-        """The list of the questions still to answer, with its three buttons."""
-        dispatcher.utter_message(**checklist_message(tracker))
-        return []

@@ -80,6 +80,39 @@ async def test_the_first_question_asked_again_comes_alone(
     assert message["response"] == "utter_ask_screen_breathing_again"
 
 
+async def test_the_checklist_as_first_question_hears_the_person_and_counts_two(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 13: three questions before any tip (31 of 36 people). The list, with
+    the chest question first in it, then the suicide question: two. Asked again, the
+    list comes alone."""
+    from rasa_sdk.events import BotUttered
+
+    from actions.acknowledgement import ActionAskScreenChecklist
+
+    slots = {"substance_class": "opioid", "substance": "heroin", "body_location": "leg"}
+    first = make_tracker("day 2 off dope legs aching", "describe_symptoms", slots=slots)
+    await ActionAskScreenChecklist().run(dispatcher, first, domain)
+    heard, question = dispatcher.messages
+    assert "really common" in heard["text"]
+    assert question["response"] == "utter_ask_screen_checklist_first"
+    assert question["count"] == 2
+    lines = question["checklist"].splitlines()
+    assert "chest pain" in lines[1]
+    assert lines[-1] == "Do you have any of these right now?"
+    dispatcher.messages.clear()
+
+    asked = BotUttered(
+        "Before any tips ...",
+        metadata={"utter_action": "utter_ask_screen_checklist_first"},
+    )
+    again = make_tracker("what?", "out_of_scope", slots=slots, events=[asked])
+    await ActionAskScreenChecklist().run(dispatcher, again, domain)
+    [message] = dispatcher.messages
+    assert "response" not in message or not message["response"]
+    assert "chest pain" in message["text"] and "Before any tips" not in message["text"]
+
+
 def test_several_places_are_all_heard() -> None:
     """Review 4: "glutes and hamstrings cramping" was heard back as "Thigh cramps"."""
     line = acknowledgement(

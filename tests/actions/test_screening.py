@@ -89,8 +89,10 @@ async def test_required_slots_asks_what_is_missing_then_the_questions(
     )
     questions = questions_for(profile("opioid", "buttock"))
     assert required[:2] == ["substance_class", "body_location"]
-    # The checklist (actions/checklist.py) stands before the questions it lists.
-    assert required[2:] == [questions[0], "screen_checklist", *questions[1:]]
+    # The checklist (actions/checklist.py) stands before the questions it lists,
+    # the chest and breathing one first among them.
+    assert questions[0] == "screen_breathing"
+    assert required[2:] == ["screen_checklist", *questions]
 
 
 async def test_required_slots_is_empty_once_escalated(

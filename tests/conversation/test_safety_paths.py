@@ -172,12 +172,13 @@ async def test_typed_screen_answers_are_read_and_questions_kept(person: Person) 
         "day 3 off H, glutes cramping. why does it hurt and can i use ice?"
     )
     assert "safety questions" in first
+    assert "any of these" in first and "numbness" in first  # the checklist
     second = await person.says("nah im good")
-    # The next question, the checklist: "nah im good" was a no.
-    assert "any of these" in second and "numbness" in second
+    # The next question, the suicide one: "nah im good" was a no to the list.
+    assert "ending your life" in second
     again = await person.says("No, his breathing is fine")
-    # About the question before, not the list: not filed under it, asked again.
-    assert "yes or a no" in again and "numbness" in again
+    # About the list before, not this question: not filed under it, asked again.
+    assert "yes or a no" in again and "ending your life" in again
     for _ in range(8):
         reply = await person.says("nope")
         if "Source" in reply:

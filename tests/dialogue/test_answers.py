@@ -83,6 +83,23 @@ BREATHING = "screen_breathing"
             "screen_pregnancy",
             "yes",
         ),
+        # development set 10 (written by a helper blind to the project)
+        ("not even a little", "screen_swelling", "no"),
+        ("not rn, it passed", "screen_breathing", "no"),
+        ("can feel everything, no problems", "screen_nerves", "no"),
+        ("i know where i am, if thats what you mean", "screen_mind", "no"),
+        ("how would i even know if im confused", "screen_mind", "unsure"),
+        ("a bit yellow but nowhere near dark", "screen_urine", "no"),
+        ("nah, maybe 1 drink a week", "screen_heavy_use", "no"),
+        ("maybe once a week", "screen_heavy_use", "unsure"),
+        ("like root beer", "screen_urine", "yes"),
+        ("cant lift my leg off the bed", "screen_nerves", "yes"),
+        ("feels like an elephant on me", "screen_breathing", "yes"),
+        # review 14: a No to the suicide question, said plainly, is a No
+        ("No, I'm doing ok mentally actually, proud of myself", "screen_mood", "no"),
+        ("no!! third time. I'm talking about stopping ALCOHOL", "screen_mood", "no"),
+        ("NO its not me its my son, i asked about his legs", "screen_mood", None),
+        ("no. actually yes i think about ending it", "screen_mood", "yes"),
     ],
 )
 def test_a_typed_answer_is_read_as_meant(
