@@ -217,10 +217,17 @@ def questions_ahead(tracker: "Tracker") -> int:
 def same_day_sign(tracker: "Tracker") -> Optional[RedFlag]:
     """The first same-day (urgent) sign the person reported, pregnancy included when
     it was said in words the lexicon does not flag ("24 weeks along")."""
-    urgent = reported_flags(tracker, URGENT)
+    # Pregnant with nothing stopped is no withdrawal in pregnancy (review 14: "No, I'm
+    # pregnant, I don't take anything" was told to call an addiction service).
+    stopped_nothing = tracker.get_slot(SUBSTANCE_CLASS) == NOTHING
+    urgent = [
+        flag
+        for flag in reported_flags(tracker, URGENT)
+        if not (stopped_nothing and flag == PREGNANCY_FLAG)
+    ]
     if urgent:
         return red_flag(urgent[0])
-    if PREGNANT in contexts_of(tracker):
+    if PREGNANT in contexts_of(tracker) and not stopped_nothing:
         return red_flag(PREGNANCY_FLAG)
     return None
 

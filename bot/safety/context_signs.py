@@ -11,6 +11,7 @@ them, through this one function.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -54,6 +55,42 @@ def _detector() -> RedFlagDetector:
     return RedFlagDetector(load_project_lexicon())
 
 
+_NUMBER = re.compile(r"(?<![\d.,])(\d{2,3}(?:[.,]\d)?)(?![\d])")
+
+
+@lru_cache(maxsize=1)
+def _fever_reading() -> Dict[str, object]:
+    path = data_dir().joinpath(*CONTEXT_FILE)
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return dict(document.get("fever_reading") or {})
+
+
+def with_fever_in_words(text: str) -> str:
+    """`text` with each temperature reading that is a fever followed by the words of
+    one ("it's 38.3" -> "it's 38.3 i have a fever"): the lexicon knows "fever", not
+    numbers. Only numbers in the fever ranges of `context_signs.yml`, in a message
+    that speaks of temperature ("I am 38 years old" is no reading)."""
+    reading = _fever_reading()
+    lowered = f" {text.lower()} "
+    if not reading or not any(
+        f" {word} " in f" {normalise(text)} " or (not word.isalnum() and word in lowered)
+        for word in (str(w) for w in reading.get("with_words") or ())
+    ):
+        return text
+
+    def said(match: "re.Match[str]") -> str:
+        value = float(match.group(1).replace(",", "."))
+        celsius = float(reading["celsius_from"]) <= value <= float(reading["celsius_to"])
+        fahrenheit = (
+            float(reading["fahrenheit_from"]) <= value <= float(reading["fahrenheit_to"])
+        )
+        if celsius or fahrenheit:
+            return f"{match.group(0)} {reading['said_as']}."
+        return match.group(0)
+
+    return _NUMBER.sub(said, text)
+
+
 def signs_in_context(
     text: str, substance_class: Optional[str], earlier_flags: Sequence[str] = ()
 ) -> List[str]:
@@ -75,6 +112,7 @@ def _signs_with(text: str, context: Context) -> List[str]:
     """The emergency signs `text` makes after one earlier fact."""
     if not text.strip():
         return []
+    text = with_fever_in_words(text)
     earlier, when_said = context
     if not any(f" {word} " in f" {normalise(text)} " for word in when_said):
         return []

@@ -60,3 +60,19 @@ def test_pregnancy_said_earlier_and_a_warning_sign_now_is_an_emergency(
 )
 def test_pregnancy_and_ordinary_or_denied_words_are_not(text: str) -> None:
     assert signs_in_context(text, "opioid", ["pregnancy"]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Review 14: a fever read off the thermometer after stopping baclofen was not
+        # escalated until the person quoted the bot's rule back.
+        ("ok. I took my temperature, it's 38.3. is that a fever that matters?", True),
+        ("temp is 101.5", True),
+        ("it says 38.5°", True),
+        ("temp is 37.2, no fever", False),
+        ("I am 38 years old and my legs are stiff", False),
+    ],
+)
+def test_a_fever_read_off_the_thermometer_counts(text: str, expected: bool) -> None:
+    assert ("baclofen_severe" in signs_in_context(text, "baclofen")) is expected
