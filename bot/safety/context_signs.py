@@ -71,20 +71,18 @@ def with_fever_in_words(text: str) -> str:
     numbers. Only numbers in the fever ranges of `context_signs.yml`, in a message
     that speaks of temperature ("I am 38 years old" is no reading)."""
     reading = _fever_reading()
-    lowered = f" {text.lower()} "
+    words = f" {normalise(text)} "
     if not reading or not any(
-        f" {word} " in f" {normalise(text)} " or (not word.isalnum() and word in lowered)
+        f" {word} " in words or (not word.isalnum() and word in text)
         for word in (str(w) for w in reading.get("with_words") or ())
     ):
         return text
+    low_c, high_c = float(reading["celsius_from"]), float(reading["celsius_to"])
+    low_f, high_f = float(reading["fahrenheit_from"]), float(reading["fahrenheit_to"])
 
     def said(match: "re.Match[str]") -> str:
         value = float(match.group(1).replace(",", "."))
-        celsius = float(reading["celsius_from"]) <= value <= float(reading["celsius_to"])
-        fahrenheit = (
-            float(reading["fahrenheit_from"]) <= value <= float(reading["fahrenheit_to"])
-        )
-        if celsius or fahrenheit:
+        if low_c <= value <= high_c or low_f <= value <= high_f:
             return f"{match.group(0)} {reading['said_as']}."
         return match.group(0)
 
