@@ -36,6 +36,7 @@ from actions.knowledge_base import CONTEXTS_KEY, AdviceItem, knowledge_base
 from actions.slots import (
     BODY_LOCATION,
     EMERGENCY,
+    NO,
     PENDING_TOPIC,
     REGION,
     SUBSTANCE,
@@ -51,9 +52,12 @@ if TYPE_CHECKING:
     from rasa_sdk.executor import CollectingDispatcher
 
 DEFAULT_TOPICS = ("what_to_do", "medicine")
-CARER = "carer"  # the context of data/knowledge/contexts.yml: asking for someone else
 """The first answer after a clear screen is the practical plan and the pain-relief
 options (named without doses, "ask a pharmacist"), not an overview."""
+CARER = "carer"  # the context of data/knowledge/contexts.yml: asking for someone else
+ABRUPT_STOP_CLASSES = {"alcohol", "benzodiazepine"}
+"""Whose staying-safe note is about stopping all at once after daily use: not said to
+someone who answered No to that very question."""
 OVERVIEW = "overview"
 PREGNANCY_MEDICINE = "pregnancy_medicine"
 HARM_REDUCTION_ACTION = "action_harm_reduction"
@@ -248,7 +252,12 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
     """
     extras = []
     local_lines_given = False
-    if tracker.get_slot(SUBSTANCE_CLASS) in HARM_REDUCTION_CLASSES:
+    substance_class = tracker.get_slot(SUBSTANCE_CLASS)
+    stopped_slowly = (
+        substance_class in ABRUPT_STOP_CLASSES
+        and tracker.get_slot("screen_heavy_use") == NO
+    )
+    if substance_class in HARM_REDUCTION_CLASSES and not stopped_slowly:
         items = knowledge_base().lookup(HARM_REDUCTION, person)
         if items:
             extras.append(HARM_REDUCTION)

@@ -56,7 +56,11 @@ class LexiconEntityFinder:
             for matcher in self._matchers.values()
             for match in matcher.find(matcher.make_doc(readable))
         ]
-        matches = [m for m in matches if not _not_the_substance(m, text)]
+        matches = [
+            m
+            for m in matches
+            if not _not_the_substance(m, text) and not _denied_body_part(m, text)
+        ]
         # A drug's name is one thing: "pain pills" names no symptom.
         names = [m for m in matches if m.label.startswith(f"{SUBSTANCE}:")]
         matches = [
@@ -150,6 +154,21 @@ def _not_the_substance(match: Any, text: str) -> bool:
         return True
     return not term.endswith("ing") and bool(
         DENIED_BEFORE.search(text[: match.start_char].lower())
+    )
+
+
+# "no chest pain", "not my back, my hip": a body part denied is not where it hurts
+# (review 14: "heart going a bit fast, no chest pain. legs cramping" was heard back as
+# pain in "your hands, chest muscles and legs").
+DENIED_PART_BEFORE = re.compile(
+    r"\b(no|not|without|nor|zero)\s+(any\s+|real\s+|my\s+|the\s+|in\s+my\s+)?$"
+)
+
+
+def _denied_body_part(match: Any, text: str) -> bool:
+    """Whether a body-part match is said not to hurt."""
+    return match.label.startswith(f"{BODY_LOCATION}:") and bool(
+        DENIED_PART_BEFORE.search(text[: match.start_char].lower())
     )
 
 

@@ -484,3 +484,28 @@ async def test_a_leg_that_may_hold_a_clot_gets_no_stretching_heat_or_rubbing(
     said = " ".join(m["text"] for m in dispatcher.messages if m.get("text"))
     assert "don't rub, massage or stretch it" in said
     assert "heating pad" not in said and "pigeon pose" not in said
+
+
+async def test_no_stopping_suddenly_note_for_someone_who_did_not(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 14: a man who drank a few beers a night, and answered No to "drinking
+    heavily every day, then stopped all at once?", was told twice in one reply that
+    stopping heavy daily drinking suddenly can cause seizures."""
+    slots = {
+        "substance": "alcohol",
+        "substance_class": "alcohol",
+        "body_location": "calf",
+        "symptom": "cramp",
+        "triage_level": "self_care",
+    }
+    said = {}
+    for heavy_use in ("yes", "no"):
+        dispatcher.messages.clear()
+        tracker = make_tracker(
+            "no", "deny", slots={**slots, "screen_heavy_use": heavy_use}
+        )
+        await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+        said[heavy_use] = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "seizures" in said["yes"]
+    assert "stopping suddenly can cause seizures" not in said["no"]

@@ -220,3 +220,22 @@ def test_a_denied_name_or_drinking_water_is_not_a_substance(
     extractor: LexiconEntityExtractor, text: str, substances: Set[str]
 ) -> None:
     assert {v for e, v in found(extractor, text) if e == "substance"} == substances
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        # review 14: heard back as pain in "your hands, chest muscles and legs"
+        (
+            "hands shaky, heart a bit fast, no chest pain. legs cramping",
+            {"hand", "leg"},
+        ),
+        ("its not my back, its my hip", {"hip"}),
+        ("my back is killing me", {"back"}),
+        ("no, my back hurts", {"back"}),
+    ],
+)
+def test_a_body_part_said_not_to_hurt_is_not_where_it_hurts(
+    extractor: LexiconEntityExtractor, text: str, places: Set[str]
+) -> None:
+    assert {v for e, v in found(extractor, text) if e == "body_location"} == places
