@@ -55,6 +55,8 @@ DELETE_ACTION = "delete_action"
 DELETE_CANCELLED = "delete_cancelled"
 YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "sure", "ok", "okay", "please"})
 NO_WORDS = frozenset({"no", "nah", "nope", "naw", "not"})
+CORRECTION_MARKERS = ("i mean", "i meant", "actually", "not my", "not the", "wait")
+"""Words that take a fact back: a "no" beside them and a new fact is no decline."""
 CORRECTION_INTENT = "correct_misunderstanding"
 HARM_REDUCTION_INTENT = "ask_harm_reduction"
 OPT_IN_PAYLOAD = "/opt_in_check_in"  # the offer's Yes button (actions/checkins.py)
@@ -231,6 +233,10 @@ class ScreenPolicy(Policy):
             # taken while the offer is open (declining costs nothing); a yes only in the
             # very next message, and not a closing: "ok I'll go to urgent care" two
             # turns later, or "ok thanks man", is not a yes to a message every morning.
+            if said_no and self._corrects_a_fact(tracker):
+                # "no i mean its my HIP not my back": a correction, not a decline
+                # (review 14: check-ins stopped, the hip never answered).
+                return self.config[GUIDANCE_ACTION]
             if said_no:
                 return self.config[STOP_ACTION]
             if (
@@ -276,6 +282,14 @@ class ScreenPolicy(Policy):
         """Whether the latest message asks something (a question intent or a "?")."""
         return (intent or "").startswith("ask_") or "?" in (
             tracker.latest_message.text or ""
+        )
+
+    def _corrects_a_fact(self, tracker: DialogueStateTracker) -> bool:
+        """Whether the latest message takes back a fact ("i mean", "not my back") and
+        names the new one (a body part, a drug)."""
+        text = f" {(tracker.latest_message.text or '').lower()} "
+        return self._understood(tracker, self.config[PAIN_ENTITIES]) and any(
+            f" {marker} " in text for marker in CORRECTION_MARKERS
         )
 
     @staticmethod

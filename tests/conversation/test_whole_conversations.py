@@ -247,3 +247,20 @@ async def test_a_short_spanish_answer_in_the_screen_is_read(person: Person) -> N
     # The first question is the checklist: not sure goes through it one at a time.
     assert await person.slot("screen_checklist") == "unsure"
     assert "Lo siento" not in reply and "one at a time" in reply
+
+
+async def test_a_body_part_corrected_at_the_check_in_offer_is_no_decline(
+    person: Person,
+) -> None:
+    """Review 14: "no i mean its my HIP not my back. does that change anything" at the
+    check-in offer stopped check-ins, and the hip was never answered."""
+    await person.says("off fent 2 days, my lower back is in spasms")
+    for _ in range(4):
+        reply = await person.says("no")
+        if "check in with you" in reply:
+            break
+    assert "check in with you" in reply
+    corrected = await person.says("no i mean its my HIP not my back")
+    assert "no check-ins" not in corrected
+    assert "Source" in corrected
+    assert await person.slot("body_location") == "hip"
