@@ -6,7 +6,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, FrozenSet, Iterable, List, Optional, Tuple
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Collection,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Optional,
+    Tuple,
+)
 
 import yaml
 
@@ -154,7 +164,6 @@ class _Topics:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def topics_document() -> Dict[str, Any]:
     """data/dialogue/topics.yml as written: which topic a question is about, and the
     lists that say how topics are answered."""
@@ -170,6 +179,19 @@ def answered_during_screen() -> FrozenSet[str]:
     return frozenset(map(str, topics_document().get("answered_during_screen") or ()))
 
 
+def mentions_topic(text: str, topics: Collection[str]) -> bool:
+    """Whether `text` holds any phrase of `topics` (asked or said): "should i keep
+    running or rest?" names no medicine, whatever the intent classifier heard."""
+    padded = f" {normalise(text)} "
+    found = _topics()
+    return any(
+        f" {phrase} " in padded
+        for topic in topics
+        for phrase in (*found.words.get(topic, ()), *found.said.get(topic, ()))
+    )
+
+
+@lru_cache(maxsize=1)
 def _topics() -> _Topics:
     """The topics file, normalised."""
     document = topics_document()

@@ -27,6 +27,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions.checkins import offer_check_in
 from actions.conversation import (
+    mentions_topic,
     pending_questions,
     questions_in,
     reported_flags,
@@ -442,7 +443,14 @@ class ActionSelfCareGuidance(Action):
                     if topic in ASKED_AGAIN_TOPICS
                 ]
                 if _plain_request(tracker)
+                # The pharmacist's check only for a question that names a medicine
+                # (review 14: "should i keep running or rest?" and "i feel like a
+                # failure" got it).
                 else [("medicine", NOT_COVERED)]
+                if mentions_topic(
+                    str(tracker.latest_message.get("text") or ""), ASKED_AGAIN_TOPICS
+                )
+                else [("", NOTHING_MORE)]
             )
         if repeated and not fresh:
             # Any other question asked again: its answer again when plainly asked

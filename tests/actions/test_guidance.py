@@ -406,6 +406,24 @@ async def test_a_new_medicine_question_after_the_answer_gets_who_can_answer_it(
     assert not reply.startswith("Sorry if I wasn't clear before")
 
 
+async def test_a_question_heard_as_medicine_that_names_none_gets_no_pharmacist(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 14: "should i keep running or rest? race is in 5 weeks", heard as a
+    medicine question after the pain-relief answer, got "A pharmacist can tell you
+    ... whether it's safe with everything you take"."""
+    said, [reply] = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "ask_medicine",
+        "what can i take for the pain",
+        "but should i keep running or rest? race is in 5 weeks",
+    )
+
+    assert "pharmacist can tell you" not in reply and "ibuprofen" not in reply
+
+
 @pytest.mark.parametrize("intent", ["ask_sleep", "ask_duration", "ask_why"])
 async def test_someone_who_described_pain_gets_the_plan_beside_other_answers(
     dispatcher, make_tracker, domain, intent: str
