@@ -23,7 +23,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.after_emergency import data_field, help_is_coming
 from actions.answers import answer_words, normalise, read_answer
-from actions.checklist import ANSWER_SLOTS
+from actions.checklist import ANSWER_SLOTS, CHECKLIST
 from actions.conversation import (
     emergency_reply_sent,
     is_a_question,
@@ -32,7 +32,7 @@ from actions.conversation import (
     message_asked,
     reported_flags,
 )
-from actions.screen_questions import SCREEN_QUESTIONS
+from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_QUESTIONS
 from actions.slots import (
     CONFIRM_ASKS,
     CONFIRM_FLAG,
@@ -41,6 +41,7 @@ from actions.slots import (
     EMERGENCY,
     NO,
     REGION,
+    REQUESTED_SLOT,
     SCREEN_FLAG,
     SCREEN_REASKS,
     TRIAGE_LEVEL,
@@ -76,6 +77,7 @@ STILL_AN_EMERGENCY = (
     "Thank you, I'll take {dropped} off the list. But {still} still needs the medical "
     "team, so please keep following the steps until they take over."
 )
+MOOD_QUESTION = "screen_mood"
 CORRECTED_SCREEN_FIRST = (
     "Thank you, and sorry for the alarm. A few quick safety questions, then I'll "
     "help with what you came for."
@@ -336,7 +338,31 @@ class ActionResolveConfirmation(Action):
         # the suicide question asked four times in one conversation.
         own = topic_slot_for(flag_id)
         answered = [SlotSet(own, NO)] if own and not tracker.get_slot(own) else []
+        answered += self._open_question_answered(tracker, own)
         return done + answered + self._resume(tracker)
+
+    @staticmethod
+    def _open_question_answered(
+        tracker: "Tracker", own: Optional[str]
+    ) -> List[EventType]:
+        """After a No to "does it feel like an emergency?", raised by the answer to an
+        open screen question, that question is answered "not sure": something was
+        there, not an emergency. A single question then counts towards care today
+        (`actions.disposition`); the checklist goes one question at a time. Review
+        14: "heart going a bit fast, no chest pain" to the chest question raised the
+        check, and each No brought the chest question back, until the man typed an
+        untrue "no". Not the suicide question: its "not sure" is the crisis reply's,
+        through its own validation."""
+        open_question = tracker.get_slot(REQUESTED_SLOT)
+        if (
+            not open_question
+            or open_question in (own, MOOD_QUESTION)
+            or tracker.get_slot(open_question) is not None
+        ):
+            return []
+        if open_question in QUESTIONS_BY_SLOT or open_question == CHECKLIST:
+            return [SlotSet(open_question, UNSURE)]
+        return []
 
     @staticmethod
     def _resume(tracker: "Tracker") -> List[EventType]:

@@ -264,3 +264,18 @@ async def test_a_body_part_corrected_at_the_check_in_offer_is_no_decline(
     assert "no check-ins" not in corrected
     assert "Source" in corrected
     assert await person.slot("body_location") == "hip"
+
+
+async def test_a_no_to_the_emergency_check_moves_the_screen_on(person: Person) -> None:
+    """Review 14: "heart going a bit fast yeah but no chest pain" raised "does it feel
+    like an emergency?"; each No brought the chest question back, until the man typed
+    an untrue "no". Now the No files the open question as not sure (care today), and
+    the screen goes on."""
+    await person.says("day 2 no booze, calves cramping, was drinking a lot daily")
+    asked = await person.says("heart going a bit fast yeah but no chest pain")
+    assert "Just to check" in asked
+    await person.says("/deny")
+    await person.says("heart is a bit fast. no chest pain. breathing ok")
+    moved_on = await person.says("/deny")
+    assert "chest pain" not in moved_on
+    assert await person.slot("screen_breathing") == "unsure"
