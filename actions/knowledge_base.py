@@ -79,6 +79,8 @@ HARM_REDUCTION_TOPICS = (
     "overdose_signs",
     "pregnancy_baby",
     "which_service",
+    # From review 14: a carer who can't reach the person cannot check their symptoms.
+    "cant_reach",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""

@@ -279,3 +279,15 @@ async def test_a_no_to_the_emergency_check_moves_the_screen_on(person: Person) -
     moved_on = await person.says("/deny")
     assert "chest pain" not in moved_on
     assert await person.slot("screen_breathing") == "unsure"
+
+
+async def test_a_carer_who_cannot_reach_the_person_is_told_what_to_do_now(
+    person: Person,
+) -> None:
+    """Review 14: a carer whose methadone client was not answering got the screen's
+    questions about herself; a possible overdose got nothing until she named it."""
+    reply = await person.says(
+        "my client is on methadone and hes not answering his phone since last night. "
+        "I'm not with him, I can't check anything. should I call someone?"
+    )
+    assert "welfare check" in reply and "naloxone" in reply
