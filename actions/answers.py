@@ -66,6 +66,10 @@ class AnswerWords:
     scared: Tuple[str, ...] = ()
     complaint_not_an_answer: FrozenSet[str] = frozenset()
     """questions where the person's complaint beside a "no" still makes it unclear"""
+    rate_phrases: Tuple[str, ...] = ()
+    """phrases that give a heart rate ("pulse is at"): a description only when fast"""
+    fast_rate_from: int = 100
+    """beats a minute from which a heart rate is fast (a racing heart)"""
     plain_no_stands: FrozenSet[str] = frozenset()
     """questions where a plain first-sentence "No." stands whatever else follows,
     unless the rest speaks of another person or of the question's own topic"""
@@ -114,6 +118,8 @@ def answer_words() -> AnswerWords:
         complaint_not_an_answer=frozenset(
             str(slot) for slot in document.get("complaint_not_an_answer") or []
         ),
+        rate_phrases=phrases((document.get("heart_rate") or {}).get("phrases") or []),
+        fast_rate_from=int((document.get("heart_rate") or {}).get("fast_from") or 100),
         plain_no_stands=frozenset(
             str(slot) for slot in document.get("plain_no_stands") or []
         ),
@@ -299,6 +305,8 @@ def _hedged(words: List[str], slot: Optional[str], vocab: AnswerWords) -> bool:
             or any(a <= start and end <= b and b - a > end - start for a, b in no_spans)
             or _about_something_else(words, end, vocab)
             or (phrase in vocab.degree_words and 0 in _find(words[end:], reassuring))
+            # "didnt respond for a bit": how long, not how sure
+            or (phrase in vocab.degree_words and words[start - 1 : start] == ["for"])
             or (said_no_first and any(end <= a <= end + 3 for a in reassured_at))
         )
 
@@ -308,6 +316,16 @@ def _hedged(words: List[str], slot: Optional[str], vocab: AnswerWords) -> bool:
         if phrase not in ignored
         for start in _find(words, [phrase])
     )
+
+
+def _slow_heart_rate(words: List[str], vocab: AnswerWords) -> bool:
+    """Whether a heart rate is given beside a rate phrase ("heart rate is 72", "72
+    bpm"), and it is below the fast rate."""
+    for start in _find(words, vocab.rate_phrases):
+        for word in words[max(0, start - 1) : start + 6]:
+            if word.isdigit():
+                return int(word) < vocab.fast_rate_from
+    return False
 
 
 def _about_something_else(words: List[str], after: int, vocab: AnswerWords) -> bool:
@@ -424,7 +442,12 @@ def read_answer(
             answer = _polarity(said_first, vocab, False)
             if answer is not None:
                 return answer
-    described = _affirmed(words, vocab.described.get(slot or "", ()), vocab)
+    description = vocab.described.get(slot or "", ())
+    if _slow_heart_rate(words, vocab):
+        # "heart rate is 72 on my watch, breathing normal" is no racing heart (dev
+        # set 9: read as yes).
+        description = tuple(p for p in description if p not in vocab.rate_phrases)
+    described = _affirmed(words, description, vocab)
     hedged = _hedged(words, slot, vocab)
     if _asks_something(text, words, vocab):
         # "what stretches can I do at work?", "thats it?": a question, not an answer;

@@ -41,7 +41,9 @@ BLIND_SETS = frozenset(
         "understanding_heldout_5.yml",
         "understanding_heldout_6.yml",
         "understanding_heldout_7.yml",
-        "understanding_heldout_9.yml",
+        # Set 9 became a development set in session 11 (its misreads were read to
+        # tune the screen answers); set 11 is its blind successor.
+        "understanding_heldout_11.yml",
     }
 )
 """Sets still blind: their failing cases are never printed (a set whose failures were

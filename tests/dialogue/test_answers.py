@@ -95,6 +95,12 @@ BREATHING = "screen_breathing"
         ("like root beer", "screen_urine", "yes"),
         ("cant lift my leg off the bed", "screen_nerves", "yes"),
         ("feels like an elephant on me", "screen_breathing", "yes"),
+        # development set 9 (blind until session 11)
+        ("heart rate is 72 on my watch, breathing normal", "screen_breathing", "no"),
+        ("pulse is like 130", "screen_breathing", "yes"),
+        ("he shook all over and didnt respond for a bit", "screen_mind", "yes"),
+        ("i didnt stop, still on it", "screen_heavy_use", "no"),
+        ("threw up once but fine since", "screen_fluids", "no"),
         # review 14: a No to the suicide question, said plainly, is a No
         ("No, I'm doing ok mentally actually, proud of myself", "screen_mood", "no"),
         ("no!! third time. I'm talking about stopping ALCOHOL", "screen_mood", "no"),
