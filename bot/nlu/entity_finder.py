@@ -120,6 +120,12 @@ NOT_ALCOHOL_BOTTLE_AFTER = re.compile(
 # "I STOPPED PERCOCET. NOT ALCOHOL.", "its kratom not oxy": a name denied is a
 # correction, not a second drug. "not drinking" still says alcohol was stopped.
 DENIED_BEFORE = re.compile(r"\b(not|isnt|isn't|wasnt|wasn't|never was)\s+(the\s+)?$")
+# "I don't drink or take benzos, it's kratom": names of what the person does not use
+# (review 15: a kratom user was twice given the alcohol and benzodiazepine warning).
+NOT_USED_BEFORE = re.compile(
+    r"\b(dont|don't|do not|never|doesnt|doesn't)\s+((drink|take|use|do|touch)\s+)?"
+    r"((or|and|nor)\s+(drink|take|use|do|touch)\s+)?(any\s+)?$"
+)
 
 
 # "can a doctor give me something like subs?", "i want to get on methadone": a treatment
@@ -152,9 +158,10 @@ def _not_the_substance(match: Any, text: str) -> bool:
         text[match.end_char :].lower()
     ):
         return True
-    return not term.endswith("ing") and bool(
-        DENIED_BEFORE.search(text[: match.start_char].lower())
-    )
+    before = text[: match.start_char].lower()
+    if NOT_USED_BEFORE.search(before):
+        return True
+    return not term.endswith("ing") and bool(DENIED_BEFORE.search(before))
 
 
 # "no chest pain", "not my back, my hip": a body part denied is not where it hurts

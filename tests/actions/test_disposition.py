@@ -211,3 +211,22 @@ async def test_safe_now_after_thoughts_of_suicide_makes_the_day_urgent(
 
     assert level_set(events) == "urgent"
     assert "988" in dispatcher.messages[0]["text"]
+
+
+async def test_pregnant_with_nothing_stopped_is_no_withdrawal_in_pregnancy(
+    dispatcher, make_tracker, domain, user_said, red_flag
+) -> None:
+    """Review 15: a woman 28 weeks pregnant who takes nothing was told "Why: being
+    pregnant while in withdrawal" and sent to an addiction service."""
+    events = await decide(
+        dispatcher,
+        make_tracker,
+        domain,
+        events=[
+            user_said("28 weeks pregnant", "inform", [red_flag("pregnancy", "urgent")])
+        ],
+        substance=None,
+        substance_class="none",
+    )
+    assert level_set(events) != "urgent"
+    assert catalogue_entry("pregnancy").name not in dispatcher.messages[0]["text"]

@@ -214,6 +214,9 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         ("whatever, ill read the bottle", set()),
         ("the bottle says two every four hours", set()),
         ("quit the bottle cold turkey on friday", {"alcohol"}),
+        # review 15: a kratom user was given the alcohol and benzo warning
+        ("I don't drink or take benzos, it's kratom", {"kratom"}),
+        ("i dont want to take oxy anymore", {"oxycodone"}),
     ],
 )
 def test_a_denied_name_or_drinking_water_is_not_a_substance(

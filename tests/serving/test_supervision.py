@@ -43,7 +43,7 @@ ACTION_SERVER_COMMAND = "run\0actions"
 # technical problem instead (tests/conversation/test_action_server_down.py).
 NEEDS_AN_ACTION = "day 3 off oxy and my butt is cramping"
 SCREEN_STARTS = "safety questions"
-SECOND_SCREEN_QUESTION = "numbness between your legs"
+SECOND_SCREEN_QUESTION = "ending your life"
 RESTART_LINE = "serve: the {name} (pid {pid}) died with exit code {code}"
 
 
