@@ -99,6 +99,7 @@ BREATHING = "screen_breathing"
         ("heart rate is 72 on my watch, breathing normal", "screen_breathing", "no"),
         ("pulse is like 130", "screen_breathing", "yes"),
         ("he shook all over and didnt respond for a bit", "screen_mind", "yes"),
+        ("no confusion, I know where I am and what day it is", "screen_mind", "no"),
         ("i didnt stop, still on it", "screen_heavy_use", "no"),
         ("threw up once but fine since", "screen_fluids", "no"),
         # review 14: a No to the suicide question, said plainly, is a No
