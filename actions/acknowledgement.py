@@ -148,10 +148,13 @@ class ActionAskScreenBreathing(Action):
         if someone_else:
             # The later questions follow the slot (their "they" variants).
             dispatcher.utter_message(
-                response=f"{FIRST_QUESTION}_{SOMEONE_ELSE}{again}", count=count
+                response=f"{FIRST_QUESTION}_{SOMEONE_ELSE}{again}",
+                how_many=how_many(count),
             )
             return [SlotSet(ASKING_FOR, SOMEONE_ELSE)]
-        dispatcher.utter_message(response=f"{FIRST_QUESTION}{again}", count=count)
+        dispatcher.utter_message(
+            response=f"{FIRST_QUESTION}{again}", how_many=how_many(count)
+        )
         return []
 
 
@@ -182,7 +185,7 @@ class ActionAskScreenChecklist(Action):
         suffix = f"_{SOMEONE_ELSE}" if someone_else else ""
         dispatcher.utter_message(
             response=f"{FIRST_CHECKLIST}{suffix}",
-            count=questions_ahead(tracker),
+            how_many=how_many(questions_ahead(tracker)),
             checklist=message["text"],
         )
         return events
@@ -202,6 +205,12 @@ def _hear_back(
     )
     if line:
         dispatcher.utter_message(text=line)
+
+
+def how_many(count: int) -> str:
+    """ "1 quick safety question", "2 quick safety questions" (review 15: "1 quick
+    safety questions" to 9 of 36 people)."""
+    return f"{count} quick safety question{'' if count == 1 else 's'}"
 
 
 def questions_ahead(tracker: "Tracker") -> int:

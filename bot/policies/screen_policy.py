@@ -55,6 +55,10 @@ DELETE_ACTION = "delete_action"
 DELETE_CANCELLED = "delete_cancelled"
 YES_WORDS = frozenset({"yes", "yeah", "yep", "yup", "sure", "ok", "okay", "please"})
 NO_WORDS = frozenset({"no", "nah", "nope", "naw", "not"})
+DECLINES = ("no thanks", "no thank", "nah thanks", "no thx", "no ty")
+"""A "no" that declines the check-ins even beside a question ("no thanks. how long
+will this last?"); any other "no" with a question ("No, dear. Did you see I'm on
+warfarin?") is about the question (review 15: check-ins stopped, twice)."""
 CORRECTION_MARKERS = ("i mean", "i meant", "actually", "not my", "not the", "wait")
 """Words that take a fact back: a "no" beside them and a new fact is no decline."""
 CORRECTION_INTENT = "correct_misunderstanding"
@@ -237,7 +241,11 @@ class ScreenPolicy(Policy):
                 # "no i mean its my HIP not my back": a correction, not a decline
                 # (review 14: check-ins stopped, the hip never answered).
                 return self.config[GUIDANCE_ACTION]
-            if said_no:
+            declines = not asks or any(
+                (tracker.latest_message.text or "").lower().startswith(words)
+                for words in DECLINES
+            )
+            if said_no and declines:
                 return self.config[STOP_ACTION]
             if (
                 said_yes

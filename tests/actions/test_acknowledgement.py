@@ -96,7 +96,7 @@ async def test_the_checklist_as_first_question_hears_the_person_and_counts_two(
     heard, question = dispatcher.messages
     assert "really common" in heard["text"]
     assert question["response"] == "utter_ask_screen_checklist_first"
-    assert question["count"] == 2
+    assert question["how_many"] == "2 quick safety questions"
     lines = question["checklist"].splitlines()
     assert "chest pain" in lines[1]
     assert lines[-1] == "Do you have any of these right now?"
@@ -119,3 +119,11 @@ def test_several_places_are_all_heard() -> None:
         "thigh", "heroin", "opioid", body_locations=["buttock", "thigh"]
     )
     assert line is not None and "buttocks and thighs" in line
+
+
+def test_one_question_is_one_question() -> None:
+    """Review 15: "1 quick safety questions" to 9 of 36 people."""
+    from actions.acknowledgement import how_many
+
+    assert how_many(1) == "1 quick safety question"
+    assert how_many(2) == "2 quick safety questions"
