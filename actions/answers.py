@@ -64,6 +64,8 @@ class AnswerWords:
     not_hedges: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     hedge_not_before: Tuple[str, ...] = ()
     scared: Tuple[str, ...] = ()
+    hard_going: Tuple[str, ...] = ()
+    """words of a No said with hopelessness or frustration ("hopeless", "fed up")"""
     complaint_not_an_answer: FrozenSet[str] = frozenset()
     """questions where the person's complaint beside a "no" still makes it unclear"""
     rate_phrases: Tuple[str, ...] = ()
@@ -126,6 +128,7 @@ def answer_words() -> AnswerWords:
         third_person=frozenset(phrases(document.get("third_person") or [])),
         hedge_not_before=phrases(document.get("hedge_not_before") or []),
         scared=phrases(document.get("scared_words") or []),
+        hard_going=phrases(document.get("hard_going_words") or []),
         not_hedges={
             str(slot): phrases(items)
             for slot, items in (document.get("not_hedges") or {}).items()

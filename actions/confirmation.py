@@ -138,6 +138,16 @@ hear" (review 13)."""
 NOT_SCARED_BEFORE = frozenset({"not", "never"})
 
 
+HARD_GOING_NO = "Thank you for telling me. I'm sorry it's this hard right now."
+"""A No said with hopelessness or frustration (see `says_it_is_hard`)."""
+
+
+def says_it_is_hard(text: str) -> bool:
+    """Whether the message says it is hard going ("hopeless", "frustrating")."""
+    padded = f" {normalise(text)} "
+    return any(f" {phrase} " in padded for phrase in answer_words().hard_going)
+
+
 def says_scared(text: str) -> bool:
     """Whether the message says the person is afraid ("not scared" does not)."""
     words = normalise(text).split()
@@ -332,6 +342,8 @@ class ActionResolveConfirmation(Action):
             if says_scared(said)
             else "Thanks, that helps."
             if is_a_question(said)
+            else HARD_GOING_NO
+            if says_it_is_hard(said)
             else "Thanks, that's good to hear."
         )
         # The No answers the screen's question on the same topic too: review 5 found

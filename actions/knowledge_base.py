@@ -81,6 +81,8 @@ HARM_REDUCTION_TOPICS = (
     "which_service",
     # From review 14: a carer who can't reach the person cannot check their symptoms.
     "cant_reach",
+    # From review 15: still taking a benzo daily, waiting weeks for the doctor.
+    "keep_taking",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""

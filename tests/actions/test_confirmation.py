@@ -285,3 +285,22 @@ async def test_a_no_said_with_fear_is_not_good_to_hear(
 
     first = dispatcher.messages[0]["text"]
     assert "good to hear" not in first and "scared" in first
+
+
+async def test_a_no_said_with_hopelessness_is_not_good_to_hear(
+    dispatcher, make_tracker, domain, user_said
+) -> None:
+    """Review 15: "no, not suicidal. just really low. hopeless i guess" got "Thanks,
+    that's good to hear"."""
+    said = user_said("2 weeks off fent and i feel empty", "describe_symptoms")
+    tracker = make_tracker(
+        "no, not suicidal. just really low. hopeless i guess",
+        "deny",
+        slots={"confirm_flag": "suicidal", "confirm_mode": "possible"},
+        events=[said],
+    )
+
+    await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    first = dispatcher.messages[0]["text"]
+    assert "good to hear" not in first and "telling me" in first

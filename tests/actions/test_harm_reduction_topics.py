@@ -421,3 +421,25 @@ def test_too_much_paracetamol_is_its_own_question() -> None:
         }
     )
     assert asked == ["paracetamol_too_much"]
+
+
+def test_still_taking_a_benzo_until_the_doctor_is_not_the_after_a_break_answer() -> (
+    None
+):
+    """Review 15: "should i keep taking my normal amount until i see someone?", from a
+    man on daily Xanax, got the opioid after-a-break answer ("start with a much smaller
+    test amount")."""
+    from actions.harm_reduction import topics_asked
+    from actions.knowledge_base import knowledge_base
+
+    asked = topics_asked(
+        {
+            "text": "should i keep taking my normal amount until i see someone?",
+            "intent": {"name": "ask_medicine"},
+        }
+    )
+    assert asked == ["keep_taking"]
+    [item] = knowledge_base().lookup(
+        "keep_taking", {"substance_class": "benzodiazepine"}
+    )
+    assert "don't stop or cut down suddenly" in item.text
