@@ -171,18 +171,26 @@ async def test_typed_screen_answers_are_read_and_questions_kept(person: Person) 
     first = await person.says(
         "day 3 off H, glutes cramping. why does it hurt and can i use ice?"
     )
-    assert "safety questions" in first
+    routine_first = "one question I ask everyone" in first
+    if routine_first:
+        # The encoder heard a possible suicide sign (0.47 after session 11's last
+        # retraining): the suicide question comes first, said as the routine question
+        # it is, and its No answers the screen's.
+        first = await person.says("no")
+    assert "safety question" in first
     assert "any of these" in first and "numbness" in first  # the checklist
     second = await person.says("nah im good")
-    # The next question, the suicide one: "nah im good" was a no to the list.
-    assert "ending your life" in second
-    again = await person.says("No, his breathing is fine")
-    # About the list before, not this question: not filed under it, asked again.
-    assert "yes or a no" in again and "ending your life" in again
+    if not routine_first:
+        # The next question, the suicide one: "nah im good" was a no to the list.
+        assert "ending your life" in second
+        again = await person.says("No, his breathing is fine")
+        # About the list before, not this question: not filed under it, asked again.
+        assert "yes or a no" in again and "ending your life" in again
+    reply = second
     for _ in range(8):
-        reply = await person.says("nope")
         if "Source" in reply:
             break
+        reply = await person.says("nope")
     assert "Source" in reply and "000_" not in reply
     assert reply.count("Source") >= 2  # both questions answered, each with its source
 
