@@ -24,11 +24,11 @@ from actions.checklist import (
     comes_first,
     questions_seen_if_all_no,
 )
-from actions.conversation import mentioned, reported_flags
+from actions.conversation import mentioned, same_day_flags
 from actions.guidance import CARER, contexts_of
 from actions.paths import data_dir
 from actions.screen_questions import QUESTIONS_BY_SLOT
-from actions.slots import BODY_LOCATION, SUBSTANCE, SUBSTANCE_CLASS, URGENT
+from actions.slots import BODY_LOCATION, SUBSTANCE, SUBSTANCE_CLASS
 from bot.safety.catalogue import RedFlag, red_flag
 
 if TYPE_CHECKING:
@@ -226,17 +226,11 @@ def questions_ahead(tracker: "Tracker") -> int:
 def same_day_sign(tracker: "Tracker") -> Optional[RedFlag]:
     """The first same-day (urgent) sign the person reported, pregnancy included when
     it was said in words the lexicon does not flag ("24 weeks along")."""
-    # Pregnant with nothing stopped is no withdrawal in pregnancy (review 14: "No, I'm
-    # pregnant, I don't take anything" was told to call an addiction service).
-    stopped_nothing = tracker.get_slot(SUBSTANCE_CLASS) == NOTHING
-    urgent = [
-        flag
-        for flag in reported_flags(tracker, URGENT)
-        if not (stopped_nothing and flag == PREGNANCY_FLAG)
-    ]
+    urgent = same_day_flags(tracker)
     if urgent:
         return red_flag(urgent[0])
-    if PREGNANT in contexts_of(tracker) and not stopped_nothing:
+    stopped_something = tracker.get_slot(SUBSTANCE_CLASS) != NOTHING
+    if PREGNANT in contexts_of(tracker) and stopped_something:
         return red_flag(PREGNANCY_FLAG)
     return None
 

@@ -16,13 +16,13 @@ needs to hear; [Yes] [No] [Not sure] can be answered with a thumb.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence, Text
 
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.after_emergency import data_field, help_is_coming
-from actions.answers import answer_words, normalise, read_answer
+from actions.answers import answer_words, read_answer
 from actions.checklist import ANSWER_SLOTS, CHECKLIST
 from actions.conversation import (
     emergency_reply_sent,
@@ -49,6 +49,7 @@ from actions.slots import (
     URGENT,
     YES,
 )
+from bot.language import normalise
 from bot.safety.catalogue import GENERIC_FLAG, red_flag, region
 
 if TYPE_CHECKING:
@@ -144,17 +145,24 @@ HARD_GOING_NO = "Thank you for telling me. I'm sorry it's this hard right now."
 
 def says_it_is_hard(text: str) -> bool:
     """Whether the message says it is hard going ("hopeless", "frustrating")."""
-    padded = f" {normalise(text)} "
-    return any(f" {phrase} " in padded for phrase in answer_words().hard_going)
+    return _says(text, answer_words().hard_going)
 
 
 def says_scared(text: str) -> bool:
     """Whether the message says the person is afraid ("not scared" does not)."""
+    return _says(text, answer_words().scared, not_after=NOT_SCARED_BEFORE)
+
+
+def _says(
+    text: str, phrases: Sequence[str], not_after: FrozenSet[str] = frozenset()
+) -> bool:
+    """Whether one of `phrases` stands in `text`, not straight after a word of
+    `not_after`."""
     words = normalise(text).split()
     return any(
         words[start : start + len(phrase)] == phrase
-        and (start == 0 or words[start - 1] not in NOT_SCARED_BEFORE)
-        for phrase in map(str.split, answer_words().scared)
+        and (start == 0 or words[start - 1] not in not_after)
+        for phrase in map(str.split, phrases)
         for start in range(len(words))
     )
 

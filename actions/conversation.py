@@ -22,7 +22,7 @@ import yaml
 
 from actions.answers import normalise
 from actions.paths import data_dir
-from actions.slots import CORRECTED_FLAGS, RED_FLAG_ENTITY
+from actions.slots import CORRECTED_FLAGS, RED_FLAG_ENTITY, SUBSTANCE_CLASS, URGENT
 
 POSSIBLE_RED_FLAG_ENTITY = "possible_red_flag"
 
@@ -95,6 +95,24 @@ def reported_flags(
             if disposition is None or entity.get("role") == disposition:
                 flags[str(entity.get("value"))] = None
     return list(flags)
+
+
+STOPPED_NOTHING = "none"  # the substance_class of someone who stopped nothing
+PREGNANCY_FLAG = "pregnancy"  # withdrawal in pregnancy (data/safety/red_flags.yml)
+
+
+def same_day_flags(tracker: "Tracker") -> List[str]:
+    """The same-day (urgent) signs reported, oldest first, without pregnancy when
+    nothing was stopped: that sign is withdrawal in pregnancy (reviews 14 and 15: "No,
+    I'm pregnant, I don't take anything" was told to call an addiction service, and
+    "Why: being pregnant while in withdrawal"). The pregnancy's own warning signs are
+    still screened (`actions.screen_questions`)."""
+    stopped_nothing = tracker.get_slot(SUBSTANCE_CLASS) == STOPPED_NOTHING
+    return [
+        flag
+        for flag in reported_flags(tracker, URGENT)
+        if not (stopped_nothing and flag == PREGNANCY_FLAG)
+    ]
 
 
 def latest_flags(tracker: "Tracker", disposition: str) -> List[str]:

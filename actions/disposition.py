@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.checkin_scores import worsening
-from actions.conversation import reported_flags
+from actions.conversation import same_day_flags
 from actions.guidance import contexts_of
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_SLOTS, URGENT_QUESTIONS
 from actions.slots import (
@@ -44,23 +44,13 @@ EXPECTED_COURSE_HOURS = {
     "alcohol": 7 * 24,
 }
 SYMPTOMS_FOR_A_DOCTOR = {"numbness", "weakness"}
-NOTHING_STOPPED = "none"  # the substance_class of someone who stopped nothing
-PREGNANCY_FLAG = "pregnancy"  # withdrawal in pregnancy (data/safety/red_flags.yml)
 
 
 def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
     """The triage level and the plain-words reasons for it."""
     if tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY:
         return EMERGENCY, []
-    # Pregnant with nothing stopped is no withdrawal in pregnancy (review 15: "Why:
-    # being pregnant while in withdrawal" to a woman who takes nothing); the
-    # pregnancy's own warning signs are still screened.
-    stopped_nothing = tracker.get_slot(SUBSTANCE_CLASS) == NOTHING_STOPPED
-    urgent_reasons = [
-        red_flag(flag).name
-        for flag in reported_flags(tracker, URGENT)
-        if not (stopped_nothing and flag == PREGNANCY_FLAG)
-    ]
+    urgent_reasons = [red_flag(flag).name for flag in same_day_flags(tracker)]
     unsure = [slot for slot in SCREEN_SLOTS if tracker.get_slot(slot) == UNSURE]
     if unsure:
         urgent_reasons.append(
