@@ -400,8 +400,8 @@ def read_answer(
         # "not sure what you mean by all at once" is still not sure; "i know where i
         # am, if thats what you mean" is a no (dev set 10).
         return None
-    for symbol, words in vocab.emoji.items():
-        text = text.replace(symbol, f" {words} ")
+    for symbol, spoken in vocab.emoji.items():
+        text = text.replace(symbol, f" {spoken} ")
     words, changed_mind = _after_last_change_of_mind(
         _without_figures(normalise(text).split(), vocab), vocab, slot
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import yaml
 
@@ -59,7 +59,7 @@ _NUMBER = re.compile(r"(?<![\d.,])(\d{2,3}(?:[.,]\d)?)(?![\d])")
 
 
 @lru_cache(maxsize=1)
-def _fever_reading() -> Dict[str, object]:
+def _fever_reading() -> Dict[str, Any]:
     path = data_dir().joinpath(*CONTEXT_FILE)
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return dict(document.get("fever_reading") or {})
