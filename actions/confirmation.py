@@ -32,6 +32,7 @@ from actions.conversation import (
     message_asked,
     reported_flags,
 )
+from actions.guidance import follow_up_buttons
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_QUESTIONS
 from actions.slots import (
     CONFIRM_ASKS,
@@ -44,6 +45,7 @@ from actions.slots import (
     REQUESTED_SLOT,
     SCREEN_FLAG,
     SCREEN_REASKS,
+    SUBSTANCE_CLASS,
     TRIAGE_LEVEL,
     UNSURE,
     URGENT,
@@ -140,6 +142,7 @@ NOT_SCARED_BEFORE = frozenset({"not", "never"})
 
 
 HARD_GOING_NO = "Thank you for telling me. I'm sorry it's this hard right now."
+ANYTHING_ELSE = "Is there anything else I can help with? Tap a topic or ask me."
 """A No said with hopelessness or frustration (see `says_it_is_hard`)."""
 
 
@@ -345,8 +348,8 @@ class ActionResolveConfirmation(Action):
         # A No that comes with a worry or a question ("not hard. should i worry
         # because of the warfarin?") is not "good to hear" (review 9).
         said = str(tracker.latest_message.get("text") or "")
-        dispatcher.utter_message(
-            text=SCARED_NO
+        reply = (
+            SCARED_NO
             if says_scared(said)
             else "Thanks, that helps."
             if is_a_question(said)
@@ -354,12 +357,20 @@ class ActionResolveConfirmation(Action):
             if says_it_is_hard(said)
             else "Thanks, that's good to hear."
         )
+        resume = self._resume(tracker)
+        buttons: List[Dict[str, str]] = []
+        if not resume and tracker.get_slot(TRIAGE_LEVEL) not in (None, EMERGENCY):
+            # The advice was given and nothing is left to answer: the No alone was a
+            # dead end (review 16: a bare "Thanks, that's good to hear.").
+            reply = f"{reply} {ANYTHING_ELSE}"
+            buttons = follow_up_buttons((), tracker.get_slot(SUBSTANCE_CLASS))
+        dispatcher.utter_message(text=reply, buttons=buttons)
         # The No answers the screen's question on the same topic too: review 5 found
         # the suicide question asked four times in one conversation.
         own = topic_slot_for(flag_id)
         answered = [SlotSet(own, NO)] if own and not tracker.get_slot(own) else []
         answered += self._open_question_answered(tracker, own)
-        return done + answered + self._resume(tracker)
+        return done + answered + resume
 
     @staticmethod
     def _open_question_answered(

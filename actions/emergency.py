@@ -247,25 +247,43 @@ def suicide_later_message(key: str, place: Region, text: str, turn: int = 0) -> 
     return _in_turn(wordings, turn).format(**_suicide_fill(place))
 
 
+def ambulance_first(flags: Sequence[RedFlag]) -> List[RedFlag]:
+    """`flags` with the signs that need an ambulance before suicide warning signs:
+    "took all his pills on purpose, he's hard to wake" gets the overdose reply (the
+    call, the steps while waiting) with the crisis line beside it, not the suicide
+    reply alone, where the emergency number comes only with an "if"."""
+    return sorted(flags, key=lambda flag: flag.flag_id == SUICIDAL)
+
+
 def emergency_message(
     flags: List[RedFlag], place: Region, text: str = "", also: Sequence[Region] = ()
 ) -> str:
     """The full emergency reply for one or more red flags; `also`: regions the
     person's words hint at, whose numbers go beside the default's."""
-    lead = flags[0]
+    lead = ambulance_first(flags)[0]
     if lead.flag_id == SUICIDAL:
         return suicide_message(place, about_someone_else(text), also)
+    # Beside a sign that needs an ambulance, thoughts of suicide get their own line
+    # (`beside_emergency`), not a name and steps worded for the person themselves.
+    physical = [flag for flag in flags if flag.flag_id != SUICIDAL]
     lines = [
         call_line(lead, place, also),
-        f"You mentioned {_names(flags)}. {lead.why}",
+        f"You mentioned {_names(physical)}. {lead.why}",
         "While you wait:",
     ]
-    steps = steps_for(flags)
+    steps = steps_for(physical)
     steps.append(
         "Unlock the door, keep your phone on, and have someone stay with you "
         "if possible."
     )
     lines.extend(_bullets(steps))
+    if len(physical) < len(flags):
+        who = "for_helper" if about_someone_else(text) else "for_self"
+        lines.append(
+            str(
+                data_field(_suicide_texts(), SUICIDE_FILE, who, "beside_emergency")
+            ).format(**_suicide_fill(place))
+        )
     lines.append(
         "I can't give self-care tips for this: it needs a medical team now. "
         f"Not in {place.name}? Tell me where you are and I'll give the right number."
@@ -773,7 +791,7 @@ class ActionEmergency(Action):
             and not first_says_someone_else((*stage.texts, said))
         ):
             return self._safe_now(dispatcher, place)
-        flags = [red_flag(flag_id) for flag_id in ids]
+        flags = ambulance_first([red_flag(flag_id) for flag_id in ids])
         logger.debug("emergency reply %s for %s", kind, ids)
         if kind == FULL:
             also = (

@@ -52,7 +52,7 @@ from bot.nlu.red_flag_extractor import (
     REPAIRED_TEXT_KEY,
     SET_ASIDE_KEY,
 )
-from bot.safety.detector import ASKED_ABOUT, RedFlagDetector
+from bot.safety.detector import ASKED_ABOUT, NEGATED, RedFlagDetector
 from bot.safety.exemplar_tables import exemplars_from_lookup_tables
 from bot.safety.names import EMERGENCY, POSSIBLE_RED_FLAG_ENTITY, URGENT
 from bot.safety.semantic import (
@@ -158,6 +158,12 @@ def decide_bands(
     # Asked about ("is it normal to get breathless?") is often had: a possible sign
     # stays possible (one direct question); denied or past drops to nothing.
     asked = {s for s, r in set_aside.items() if r == ASKED_ABOUT}
+    # A sign whose denials the lexicon reads least surely keeps its question.
+    asked |= {
+        s
+        for s, r in set_aside.items()
+        if r == NEGATED and s in (config.get("denial_keeps_question") or ())
+    }
     clear, possible = clear_and_possible(
         scores,
         config["clear_thresholds"],
@@ -311,6 +317,9 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             # the lexicon's behind it, the sign is asked about directly (for suicide,
             # the ASQ's direct question, with the crisis line in it).
             "ask_first": [],
+            # Signs whose words the lexicon read as denied still get the direct
+            # question when heard by meaning (a denial drops other signs to nothing).
+            "denial_keeps_question": [],
             # Sign -> a concept of the red-flag catalogue its report always holds
             # (rhabdomyolysis: urine); heard by meaning without it, it is asked about.
             "clear_needs_concept": {},

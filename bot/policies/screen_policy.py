@@ -59,8 +59,20 @@ DECLINES = ("no thanks", "no thank", "nah thanks", "no thx", "no ty")
 """A "no" that declines the check-ins even beside a question ("no thanks. how long
 will this last?"); any other "no" with a question ("No, dear. Did you see I'm on
 warfarin?") is about the question (review 15: check-ins stopped, twice)."""
-CORRECTION_MARKERS = ("i mean", "i meant", "actually", "not my", "not the", "wait")
-"""Words that take a fact back: a "no" beside them and a new fact is no decline."""
+CORRECTION_MARKERS = (
+    "i mean",
+    "i meant",
+    "actually",
+    "not my",
+    "not the",
+    "wait",
+    "its my",
+    "it is my",
+    "did you get",
+    "did u get",
+)
+"""Words that take a fact back: a "no" beside them and a new fact is no decline
+(review 16: "did u get that its my hip tho? not back" stopped the check-ins)."""
 CORRECTION_INTENT = "correct_misunderstanding"
 HARM_REDUCTION_INTENT = "ask_harm_reduction"
 OPT_IN_PAYLOAD = "/opt_in_check_in"  # the offer's Yes button (actions/checkins.py)

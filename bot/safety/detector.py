@@ -51,6 +51,8 @@ CUES = project_cues()
 ASKED_ABOUT = "asked about, not reported"
 """Why a sign's words were set aside when a question wraps them ("is it normal to get
 breathless?"): unlike a denial or a past event, often said by someone who has it."""
+NEGATED = "negated"
+"""Why a sign's words were set aside when a negation governs them ("no chest pain")."""
 logger = logging.getLogger(__name__)
 
 NOT_A_SIGN = "not_a_sign"
@@ -190,6 +192,7 @@ class RedFlagDetector:
             for m in found
             if m.label not in markers and not hidden.intersection(range(m.start, m.end))
         ]
+        found = self._without_inner_signs(found)
         context = _Context(doc, found)
         located = [context.locate(match) for match in found]
         affirmed = [item.match for item in located if item.affirmed]
@@ -278,6 +281,27 @@ class RedFlagDetector:
                 ):
                     return list(choice)
         return []
+
+    @staticmethod
+    def _without_inner_signs(found: Sequence[TermMatch]) -> List[TermMatch]:
+        """`found` without a sign's phrase that lies inside a longer phrase of another
+        sign: "I think about not waking up" is a thought of suicide, not the overdose
+        that "not waking up" alone reports (review 16: the overdose question to it).
+        An act said in other words ("took an overdose on purpose") the semantic layer
+        still hears."""
+        signs = [m for m in found if m.label.startswith(f"{RED_FLAG}:")]
+        return [
+            m
+            for m in found
+            if not any(
+                other.label != m.label
+                and other.start <= m.start
+                and m.end <= other.end
+                and other.end - other.start > m.end - m.start
+                for other in signs
+            )
+            or not m.label.startswith(f"{RED_FLAG}:")
+        ]
 
     @staticmethod
     def _hidden_tokens(found: Sequence[TermMatch]) -> Set[int]:
@@ -403,7 +427,7 @@ class _Context:
         if kind not in (SUBSTANCE, SUBSTANCE_CLASS) and self._negated(
             match, clause_start
         ):
-            return _Located(match, False, "negated")
+            return _Located(match, False, NEGATED)
         is_question = sentence_end < len(norms) and norms[sentence_end] == "?"
         if not is_question and self._said_to_be_fine(match, clause_end):
             return _Located(match, False, "said to be fine")

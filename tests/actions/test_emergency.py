@@ -271,6 +271,26 @@ async def test_suicidal_leads_with_the_crisis_line(
     assert "distance" in reply and "alone" in reply  # concrete safety steps
 
 
+async def test_an_overdose_said_beside_suicide_signs_leads_with_the_ambulance(
+    dispatcher, make_tracker, red_flag, domain
+) -> None:
+    # Review 16's worry, the other way round: an attempt in progress is an overdose
+    # first (call now, what to do while waiting), with the crisis line kept beside it.
+    tracker = make_tracker(
+        "my brother took an overdose on purpose and hes really sleepy",
+        "report_emergency",
+        [red_flag("suicidal"), red_flag("overdose")],
+    )
+    await run(dispatcher, tracker, domain)
+
+    [reply] = texts(dispatcher)
+    assert "call 911 now" in reply.splitlines()[0].lower()
+    assert f"You mentioned {catalogue_entry('overdose').name}." in reply
+    assert "naloxone" in reply.lower()
+    assert "988" in reply  # the crisis line still there
+    assert catalogue_entry("suicidal").name not in reply  # not "your life" of a brother
+
+
 async def test_a_third_person_report_gets_guidance_for_the_helper(
     dispatcher, make_tracker, red_flag, domain
 ) -> None:

@@ -249,8 +249,15 @@ async def test_a_short_spanish_answer_in_the_screen_is_read(person: Person) -> N
     assert "Lo siento" not in reply and "one at a time" in reply
 
 
+@pytest.mark.parametrize(
+    "correction",
+    [
+        "no i mean its my HIP not my back",
+        "did u get that its my hip tho? not back",  # review 16
+    ],
+)
 async def test_a_body_part_corrected_at_the_check_in_offer_is_no_decline(
-    person: Person,
+    person: Person, correction: str
 ) -> None:
     """Review 14: "no i mean its my HIP not my back. does that change anything" at the
     check-in offer stopped check-ins, and the hip was never answered."""
@@ -260,7 +267,7 @@ async def test_a_body_part_corrected_at_the_check_in_offer_is_no_decline(
         if "check in with you" in reply:
             break
     assert "check in with you" in reply
-    corrected = await person.says("no i mean its my HIP not my back")
+    corrected = await person.says(correction)
     assert "no check-ins" not in corrected
     assert "Source" in corrected
     assert await person.slot("body_location") == "hip"

@@ -231,3 +231,22 @@ def test_reports_hidden_in_negations_and_questions_are_caught(
 ) -> None:
     hits = detector.detect(text)
     assert flag in _emergency_ids(hits), f"{text!r} should raise {flag}; hits: {hits}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i just think about not waking up sometimes",
+        "some nights im dreaming of never waking up",
+    ],
+)
+def test_a_thought_of_not_waking_up_is_suicide_risk_not_an_overdose(
+    detector: RedFlagDetector, text: str
+) -> None:
+    # Review 16: "not waking up" (an overdose when said of someone now) inside a
+    # longer phrase of another sign is that sign's: the overdose question was asked.
+    assert _emergency_ids(detector.detect(text)) == ["suicidal"]
+
+
+def test_a_sign_inside_no_longer_phrase_still_counts(detector: RedFlagDetector) -> None:
+    assert "overdose" in _emergency_ids(detector.detect("my mate is not waking up"))

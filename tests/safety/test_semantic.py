@@ -90,6 +90,20 @@ def test_a_sign_the_lexicon_set_aside_drops_one_band() -> None:
     assert [s for s, _ in possible] == ["seizure"]
 
 
+def test_a_denial_leaves_the_question_for_signs_configured_to_keep_it() -> None:
+    # "no reason to keep going": the lexicon reads a denial, the encoder hears the
+    # sign; for suicide the direct question stays (config.yml denial_keeps_question).
+    scores = {"suicidal": 0.5, "chest_pain": 0.5}
+    denied = {"suicidal": "negated", "chest_pain": "negated"}
+    _, possible = decide_bands(CONFIG, scores, denied)
+    assert possible == []
+    keeping = {**CONFIG, "denial_keeps_question": ["suicidal"]}
+    _, possible = decide_bands(keeping, scores, denied)
+    assert [s for s, _ in possible] == ["suicidal"]
+    _, possible = decide_bands(keeping, {"suicidal": 0.5}, {"suicidal": "in the past"})
+    assert possible == []
+
+
 @pytest.fixture(scope="module")
 def detector() -> RedFlagDetector:
     from bot.importer import load_project_lexicon
