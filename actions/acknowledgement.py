@@ -28,7 +28,13 @@ from actions.conversation import mentioned, same_day_flags
 from actions.guidance import CARER, contexts_of
 from actions.paths import data_dir
 from actions.screen_questions import QUESTIONS_BY_SLOT
-from actions.slots import BODY_LOCATION, SUBSTANCE, SUBSTANCE_CLASS
+from actions.slots import (
+    ASKING_FOR,
+    BODY_LOCATION,
+    SOMEONE_ELSE,
+    SUBSTANCE,
+    SUBSTANCE_CLASS,
+)
 from bot.safety.catalogue import RedFlag, red_flag
 
 if TYPE_CHECKING:
@@ -39,8 +45,6 @@ FIRST_QUESTION = "utter_ask_screen_breathing"
 FIRST_CHECKLIST = "utter_ask_screen_checklist_first"
 AGAIN = "_again"
 ACTION_NAME = "action_ask_screen_breathing"
-ASKING_FOR = "asking_for"
-SOMEONE_ELSE = "someone_else"
 PREGNANT = "pregnant"
 PREGNANCY_FLAG = "pregnancy"
 NOTHING = "none"
@@ -252,3 +256,28 @@ def _asked_before(tracker: "Tracker", response: str = FIRST_QUESTION) -> bool:
         ):
             asked = True
     return asked
+
+
+class ActionAskSubstanceClass(Action):
+    """Asks what was stopped (the form asks `action_ask_<slot>`): of "them" when the
+    person writes for someone else. Dev set 13: "im asking for my son, hes detoxing"
+    got "Have you recently stopped ...?"."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ask_substance_class"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """The question, and the slot that makes the later questions theirs."""
+        if CARER in contexts_of(tracker):
+            dispatcher.utter_message(
+                response=f"utter_ask_substance_class_{SOMEONE_ELSE}"
+            )
+            return [SlotSet(ASKING_FOR, SOMEONE_ELSE)]
+        dispatcher.utter_message(response="utter_ask_substance_class")
+        return []

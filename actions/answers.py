@@ -48,6 +48,8 @@ class AnswerWords:
     topics: Dict[str, FrozenSet[str]]
     also_covers: Dict[str, Tuple[str, ...]]
     emoji: Dict[str, str]
+    emoji_beside_words: Dict[str, str] = field(default_factory=dict)
+    """an emoji's reading when the message also has words ("no 👍": an ok, not a yes)"""
     correction_markers: Tuple[str, ...] = ()
     everyday_words: FrozenSet[str] = frozenset()
     """topic words that are also everyday words ("stopped", "end", "day")"""
@@ -110,6 +112,10 @@ def answer_words() -> AnswerWords:
             for slot, flags in (document.get("also_covers") or {}).items()
         },
         emoji={str(k): str(v) for k, v in (document.get("emoji") or {}).items()},
+        emoji_beside_words={
+            str(k): str(v)
+            for k, v in (document.get("emoji_beside_words") or {}).items()
+        },
         correction_markers=phrases(document.get("correction_markers") or []),
         everyday_words=frozenset(phrases(document.get("everyday_words") or [])),
         denies_suicide=phrases(document.get("denies_suicide") or []),
@@ -400,7 +406,10 @@ def read_answer(
         # "not sure what you mean by all at once" is still not sure; "i know where i
         # am, if thats what you mean" is a no (dev set 10).
         return None
+    has_words = any(character.isalpha() for character in text)
     for symbol, spoken in vocab.emoji.items():
+        if has_words:
+            spoken = vocab.emoji_beside_words.get(symbol, spoken)
         text = text.replace(symbol, f" {spoken} ")
     words, changed_mind = _after_last_change_of_mind(
         _without_figures(normalise(text).split(), vocab), vocab, slot

@@ -21,7 +21,7 @@ import yaml
 from actions.answers import answer_words, read_answer
 from actions.paths import data_dir
 from actions.screen_questions import SCREEN_SLOTS, profile_of, questions_for
-from actions.slots import NO, SUBSTANCE, UNSURE
+from actions.slots import ASKING_FOR, NO, SOMEONE_ELSE, SUBSTANCE, UNSURE
 from bot.language import normalise
 
 if TYPE_CHECKING:
@@ -34,8 +34,6 @@ ANSWER_SLOTS = (*SCREEN_SLOTS, CHECKLIST)
 """Every slot of the screen's answers: emptied together when the screen runs again."""
 MIN_MEMBERS = 2
 """One question left is simply asked; a list of one is no shortcut."""
-ASKING_FOR = "asking_for"
-SOMEONE_ELSE = "someone_else"
 
 
 @lru_cache(maxsize=1)

@@ -27,6 +27,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions.checkins import offer_check_in
 from actions.conversation import (
+    mentioned,
     mentions_topic,
     pending_questions,
     questions_in,
@@ -35,11 +36,13 @@ from actions.conversation import (
 )
 from actions.knowledge_base import CONTEXTS_KEY, AdviceItem, knowledge_base
 from actions.slots import (
+    ASKING_FOR,
     BODY_LOCATION,
     EMERGENCY,
     NO,
     PENDING_TOPIC,
     REGION,
+    SOMEONE_ELSE,
     SUBSTANCE,
     SUBSTANCE_CLASS,
     SYMPTOM,
@@ -97,6 +100,10 @@ LOCAL_HELP = "local_help"
 they are and gets no staying-safe note (which carries its own regional lines)."""
 CRAVING_CLASSES = {"opioid", "alcohol"}
 MAX_FOLLOW_UPS = 6
+FOR_SOMEONE_ELSE = (
+    "Here's what can help. It's written to the person going through it, so you can "
+    "read it with them or pass it on."
+)
 MAX_TOPICS_PER_REPLY = 3
 """More answers in one reply would be a wall of text on a phone."""
 NOTHING_SPECIFIC = (
@@ -240,6 +247,13 @@ def follow_up_buttons(
             continue
         buttons.append({"title": title, "payload": f"/ask_{other}"})
     return buttons[:MAX_FOLLOW_UPS]
+
+
+def complaint_topics(symptoms: Sequence[str]) -> List[str]:
+    """The topics that answer complaints the person named (topics.yml
+    `symptom_topics`): "i cant sleep" beside the cramps got no word on sleep."""
+    table = topics_document().get("symptom_topics") or {}
+    return [str(table[s]) for s in symptoms if s in table]
 
 
 def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[str]:
@@ -398,6 +412,12 @@ class ActionSelfCareGuidance(Action):
         ).intersection(topics)
         if first_advice and wants_plan and len(topics) < MAX_TOPICS_PER_REPLY:
             topics.append(PRACTICAL_PLAN)
+        if first_advice:
+            topics += [
+                topic
+                for topic in complaint_topics(mentioned(tracker, SYMPTOM))
+                if topic not in topics
+            ][: max(MAX_TOPICS_PER_REPLY - len(topics), 0)]
         if SUSPECTED_CLOT in reported_flags(tracker):
             # A leg that may hold a clot is not stretched, rubbed or warmed before it
             # is checked today (review 13: heat and stretches for a swollen hot calf).
@@ -464,6 +484,10 @@ class ActionSelfCareGuidance(Action):
             )
         texts = _bundled(fresh)
         texts = texts or [NOTHING_SPECIFIC]
+        if first_advice and tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE:
+            # The advice speaks to the person in withdrawal; a partner or a parent
+            # read "speak to your doctor" as meant for them (session 12).
+            texts[0] = f"{FOR_SOMEONE_ELSE}\n{texts[0]}"
         for index, text in enumerate(texts):
             last = index == len(texts) - 1
             buttons = (

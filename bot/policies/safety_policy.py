@@ -65,6 +65,7 @@ from actions.answers import (
 )
 from actions.confirmation import RESUME_ACTIONS, topic_slot_for
 from actions.conversation import questions_in
+from actions.emergency import says_safe_now
 from actions.slots import SAFE_NOW
 from bot.language import is_mixed_language, is_other_language
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
@@ -73,6 +74,7 @@ from bot.nlu.semantic_red_flag_extractor import (
     SCORES_KEY,
     SemanticRedFlagExtractor,
 )
+from bot.safety.catalogue import red_flags
 from bot.safety.context_signs import signs_in_context
 from bot.safety.names import URGENT as URGENT_DISPOSITION
 
@@ -92,6 +94,8 @@ CORRECTED_SLOT = "corrected_slot"
 CORRECTION_INTENTS = "correction_intents"
 CORRECTION_OPENERS = "correction_openers"
 UNRECOGNISED_EMERGENCY_INTENT = "unrecognised_emergency_intent"
+UNRECOGNISED_EMERGENCY_SCORE = "unrecognised_emergency_score"
+DESCRIPTION_ENTITIES = "description_entities"
 SCREEN_FORM = "screen_form"
 SUMMARY_ACTION = "summary_action"
 EMERGENCY = "emergency"
@@ -261,6 +265,16 @@ class SafetyPolicy(Policy):
             ],
             # The NLU heard an emergency but no sign the catalogue knows.
             UNRECOGNISED_EMERGENCY_INTENT: "report_emergency",
+            # ... asked about ("does it feel like an emergency?") only when the
+            # semantic layer gives some emergency sign at least this: "my mom is
+            # coming off alcohol and her legs cramp" (0.004) got the question. Session
+            # 12, on every safety and understanding set: near misses asked by the
+            # intent alone 188 -> 53, ordinary first messages 10 -> 6, emergencies
+            # caught by it alone 3 -> 3.
+            UNRECOGNISED_EMERGENCY_SCORE: 0.005,
+            # ... the gate applies to messages that describe something (the screen
+            # policy then starts the screen); with none of these, the intent asks.
+            DESCRIPTION_ENTITIES: ["body_location", "symptom", "substance"],
             # A suicide sign heard by meaning at least this surely is asked about
             # again after a No to the screen's question (see `_still_to_ask`; review
             # 11: "honestly whats the point anymore" after a No got no question).
@@ -418,7 +432,7 @@ class SafetyPolicy(Policy):
                 not escalated
                 and (
                     self._still_to_ask(tracker, possible_flags(entities))
-                    or intent == self.config[UNRECOGNISED_EMERGENCY_INTENT]
+                    or self._emergency_heard_by_intent(tracker, intent)
                 )
                 and not is_other_language(tracker.latest_message.text or "")
             ):
@@ -438,7 +452,19 @@ class SafetyPolicy(Policy):
         """Whether the message may say the escalation was a misunderstanding: a
         correction, a plain denial of the very sign ("emergency?? no I can walk
         ok, pee ok" after the reply about the nerves of the lower back), or words that
-        say it was a false alarm ("its not an emergency")."""
+        say it was a false alarm ("its not an emergency").
+
+        Not "no i dont have a plan, i just feel like that sometimes" after the reply
+        to thoughts of suicide: that says the person is safe now (the emergency
+        action's own reply), not that the thoughts were misheard (review 16's set-up
+        got "are you having thoughts of ending your life?" asked again)."""
+        raised = self._raised_before(tracker)
+        if (
+            raised
+            and set(raised) == {SUICIDAL_FLAG}
+            and says_safe_now(tracker.latest_message.text or "")
+        ):
+            return False
         if self._denies_the_sign(tracker, intent):
             return True
         if says_it_was_a_misunderstanding(tracker.latest_message.text or ""):
@@ -452,6 +478,31 @@ class SafetyPolicy(Policy):
             return True
         words = (tracker.latest_message.text or "").lower().split()
         return not words or words[0].strip(",.!") in self.config[CORRECTION_OPENERS]
+
+    def _emergency_heard_by_intent(
+        self, tracker: DialogueStateTracker, intent: Optional[Text]
+    ) -> bool:
+        """Whether the intent says emergency and, for a message that describes
+        something, the semantic layer half-hears one: the intent alone, on a plain
+        description of cramps, asked "does it feel like an emergency?" of a worried
+        daughter (review 16)."""
+        if intent != self.config[UNRECOGNISED_EMERGENCY_INTENT]:
+            return False
+        described = {
+            str(entity.get("entity")) for entity in tracker.latest_message.entities
+        } & set(self.config[DESCRIPTION_ENTITIES])
+        if not described:
+            # "please help, something is really wrong": nothing else to go on.
+            return True
+        scores = tracker.latest_message.parse_data.get(SCORES_KEY) or {}
+        emergency = [
+            float(score)
+            for sign, score in scores.items()
+            if sign in red_flags() and red_flags()[sign].disposition == EMERGENCY
+        ]
+        return max(emergency, default=0.0) >= float(
+            self.config[UNRECOGNISED_EMERGENCY_SCORE]
+        )
 
     def _still_to_ask(
         self, tracker: DialogueStateTracker, possible: List[Text]

@@ -134,6 +134,9 @@ class ScreenPolicy(Policy):
                 "nlu_fallback",
                 "out_of_scope",
                 "correct_misunderstanding",
+                # An emergency the safety policy neither found nor asked about (a
+                # plain description of cramps): screened like any description.
+                "report_emergency",
             ],
             # Entities that carry something the screen or the guidance uses.
             UNDERSTOOD_ENTITIES: [

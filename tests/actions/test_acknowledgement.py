@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from actions.acknowledgement import acknowledgement
 from bot.safety.catalogue import red_flag
 
@@ -127,3 +129,27 @@ def test_one_question_is_one_question() -> None:
 
     assert how_many(1) == "1 quick safety question"
     assert how_many(2) == "2 quick safety questions"
+
+
+@pytest.mark.parametrize(
+    ("text", "response"),
+    [
+        (
+            "im asking for my son, hes detoxing",
+            "utter_ask_substance_class_someone_else",
+        ),
+        ("my back hurts so bad", "utter_ask_substance_class"),
+    ],
+)
+async def test_what_was_stopped_is_asked_of_whoever_it_is_about(
+    dispatcher, make_tracker, domain, text: str, response: str
+) -> None:
+    """Dev set 13: a father writing for his son was asked what *he* had stopped."""
+    from actions.acknowledgement import ActionAskSubstanceClass
+
+    events = await ActionAskSubstanceClass().run(
+        dispatcher, make_tracker(text, "inform"), domain
+    )
+    [message] = dispatcher.messages
+    assert message["response"] == response
+    assert bool(events) is response.endswith("someone_else")

@@ -122,6 +122,36 @@ async def test_without_a_pending_topic_it_gives_a_practical_plan(
     assert note.startswith("Staying safe")
 
 
+async def test_a_complaint_named_in_the_description_gets_its_answer_too(
+    dispatcher, make_tracker, domain
+) -> None:
+    # "day 3 off oxy, my butt keeps cramping and i cant sleep": the plan came, and
+    # not a word on sleep (session 12).
+    tracker = make_tracker(
+        "no",
+        "deny",
+        slots={**OPIOID_BUTTOCK, "triage_level": "self_care"},
+        events=[
+            {
+                "event": "user",
+                "text": "day 3 off oxy, my butt keeps cramping and i cant sleep",
+                "parse_data": {
+                    "intent": {"name": "describe_symptoms"},
+                    "entities": [
+                        {"entity": "symptom", "value": "cramp"},
+                        {"entity": "symptom", "value": "insomnia"},
+                    ],
+                },
+            }
+        ],
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "stretch" in said.lower()
+    assert item("opioid_buttock_sleep").text.split(".")[0] in said
+
+
 @pytest.mark.parametrize(
     "topic", ["stretches", "heat_cold", "sleep", "duration", "why"]
 )
@@ -527,3 +557,18 @@ async def test_no_stopping_suddenly_note_for_someone_who_did_not(
         said[heavy_use] = " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert "seizures" in said["yes"]
     assert "stopping suddenly can cause seizures" not in said["no"]
+
+
+async def test_first_advice_for_someone_else_says_whom_it_speaks_to(
+    dispatcher, make_tracker, domain
+) -> None:
+    # A partner read "speak to your doctor today" as meant for them (session 12).
+    from actions.guidance import FOR_SOMEONE_ELSE
+
+    slots = {**OPIOID_BUTTOCK, "triage_level": "self_care"}
+    for asking_for, told in ((None, False), ("someone_else", True)):
+        dispatcher.messages.clear()
+        tracker = make_tracker("no", "deny", slots={**slots, "asking_for": asking_for})
+        await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+        first = dispatcher.messages[0]["text"]
+        assert first.startswith(FOR_SOMEONE_ELSE) is told

@@ -298,3 +298,15 @@ async def test_a_carer_who_cannot_reach_the_person_is_told_what_to_do_now(
         "I'm not with him, I can't check anything. should I call someone?"
     )
     assert "welfare check" in reply and "naloxone" in reply
+
+
+async def test_a_plain_description_filed_as_an_emergency_starts_the_screen(
+    person: Person,
+) -> None:
+    """Review 16: a daughter's "my mom is coming off alcohol and her legs cramp",
+    filed under report_emergency with no sign heard, got "does it feel like an
+    emergency?" first (and, with that question gated, the generic fallback)."""
+    reply = await person.says("my mom is coming off alcohol and her legs cramp")
+    assert "didn't quite get that" not in reply
+    assert "does it feel like an emergency" not in reply
+    assert "Before any tips" in reply

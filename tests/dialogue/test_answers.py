@@ -41,6 +41,9 @@ BREATHING = "screen_breathing"
         ("❌", BREATHING, "no"),
         ("👍", BREATHING, "yes"),
         ("🤷‍♀️", BREATHING, "unsure"),
+        # beside words a thumbs-up is an "ok" (dev set 13: "no 👍" read as not sure)
+        ("no 👍", BREATHING, "no"),
+        ("yes 👍", BREATHING, "yes"),
         ("breathing fine", BREATHING, "no"),
         ("no, chest and breathing are fine", BREATHING, "no"),
         ("nuh uh", BREATHING, "no"),

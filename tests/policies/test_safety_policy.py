@@ -512,3 +512,59 @@ def test_saying_it_is_not_an_emergency_gets_the_direct_question(
     question follows, and only its explicit No de-escalates."""
     tracker = conversation(rasa_domain, *ESCALATED, *says(text, intent))
     assert decision(policy, tracker) == CONFIRM
+
+
+DESCRIBED = [
+    {"entity": "substance", "value": "alcohol"},
+    {"entity": "body_location", "value": "leg"},
+    {"entity": "symptom", "value": "cramp"},
+]
+
+
+@pytest.mark.parametrize(
+    ("scores", "entities", "asked"),
+    [
+        ({"seizure": 0.004, "dvt": 0.3}, DESCRIBED, False),  # a same-day sign only
+        ({}, DESCRIBED, False),
+        ({"seizure": 0.02}, DESCRIBED, True),
+        ({}, [], True),  # nothing described: the intent is all there is
+    ],
+)
+def test_the_intent_alone_asks_only_when_an_emergency_is_half_heard(
+    policy,
+    rasa_domain,
+    scores: Dict[str, float],
+    entities: List[Dict[str, str]],
+    asked: bool,
+) -> None:
+    # Review 16: "my mom is coming off alcohol and her legs cramp", filed under
+    # report_emergency with every emergency sign near 0, got "does it feel like an
+    # emergency?" before anything else.
+    tracker = conversation(
+        rasa_domain,
+        ActionExecuted(LISTEN),
+        UserUttered(
+            "my mom is coming off alcohol and her legs cramp",
+            intent={"name": "report_emergency", "confidence": 0.43},
+            entities=entities,
+            parse_data={
+                "intent": {"name": "report_emergency", "confidence": 0.43},
+                "entities": entities,
+                "red_flag_scores": scores,
+            },
+        ),
+    )
+    assert (decision(policy, tracker) == CONFIRM) is asked
+
+
+def test_no_plan_after_the_suicide_reply_is_no_false_alarm(policy, rasa_domain) -> None:
+    # Review 16's set-up: "no i dont have a plan" got the direct question again, as
+    # if the thoughts had been misheard; the emergency action answers it (safe now).
+    tracker = conversation(
+        rasa_domain,
+        *says("i think about not waking up", "report_emergency", [flag("suicidal")]),
+        ActionExecuted(EMERGENCY),
+        SlotSet("triage_level", "emergency"),
+        *says("no i dont have a plan, i just feel like that sometimes", "deny"),
+    )
+    assert decision(policy, tracker) == EMERGENCY
