@@ -71,6 +71,16 @@ class LexiconEntityFinder:
                 n.start_char <= m.start_char and m.end_char <= n.end_char for n in names
             )
         ]
+        alone = WHOLE_MESSAGE_PARTS.get(text.strip(" .!?,").lower())
+        if alone and not matches:
+            # "back", typed alone (the answer to "where is the pain?"): the body part
+            # the lexicon leaves out of sentences ("the cramps came back").
+            start = text.lower().index(text.strip(" .!?,").lower())
+            entities.append(
+                _entity(
+                    BODY_LOCATION, alone, start, start + len(text.strip(" .!?,")), text
+                )
+            )
         for match in sorted(matches, key=lambda m: m.start_char):
             entity, _, value = match.label.partition(":")
             entities.append(
@@ -98,6 +108,10 @@ class LexiconEntityFinder:
                 )
         return entities
 
+
+# Words the body-part lexicon leaves out of sentences (data/lexicon/body_locations.yml,
+# "deliberately left out") that name the part when they are the whole message.
+WHOLE_MESSAGE_PARTS = {"back": "back", "the back": "back", "bottom": "buttock"}
 
 LETTER_THEN_STOP = re.compile(r"(?<![\w.])([A-Za-z])\.(?=\s|$)")
 

@@ -120,6 +120,10 @@ BUTTOCK = ("body_location", "buttock")
         # words that look like lexicon terms but are not
         ("the cramps came back", {("symptom", "cramp")}),
         ("went back to using", set()),
+        # ... but typed alone, the answer to "where is the pain?" (session 12)
+        ("back", {("body_location", "back")}),
+        ("Back.", {("body_location", "back")}),
+        ("its back", set()),
         ("charley horse in my calf", {("symptom", "cramp"), ("body_location", "calf")}),
         # both entities from overlapping terms
         pytest.param(
