@@ -22,7 +22,14 @@ import yaml
 
 from actions.answers import normalise
 from actions.paths import data_dir
-from actions.slots import CORRECTED_FLAGS, RED_FLAG_ENTITY, SUBSTANCE_CLASS, URGENT
+from actions.slots import (
+    CORRECTED_FLAGS,
+    MOOD_SLOT,
+    RED_FLAG_ENTITY,
+    SAFE_NOW,
+    SUBSTANCE_CLASS,
+    URGENT,
+)
 
 POSSIBLE_RED_FLAG_ENTITY = "possible_red_flag"
 
@@ -36,7 +43,8 @@ def _events_since_restart(
     events: Iterable[Dict[str, Any]], since_correction: bool = False
 ) -> List[Dict[str, Any]]:
     """Events since the last restart (and, if asked, since the last false alarm the
-    person corrected: the signs before it no longer escalate)."""
+    person corrected, or since thoughts of suicide were said to be safe now: the signs
+    before either no longer escalate, as the safety policy sees it)."""
     since: List[Dict[str, Any]] = []
     for event in events:
         if event.get("event") == "restart":
@@ -44,8 +52,13 @@ def _events_since_restart(
         elif (
             since_correction
             and event.get("event") == "slot"
-            and event.get("name") == CORRECTED_FLAGS
+            and (
+                event.get("name") == CORRECTED_FLAGS
+                or (event.get("name") == MOOD_SLOT and event.get("value") == SAFE_NOW)
+            )
         ):
+            # Review 17: after "im not gonna do anything" the direct question came
+            # back as a correction of the old alarm; its "not sure" got no reply.
             since = [event]
         else:
             since.append(event)

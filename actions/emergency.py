@@ -168,11 +168,16 @@ def _says_any(text: str, key: str) -> bool:
 
 def _person_words(text: str) -> Tuple[int, int]:
     """How many words of `text` are about someone else ("my son", "he"), and how many
-    about the writer ("i", "me")."""
+    about the writer ("i", "me"). A person named ("my son", "17 year old son") counts
+    twice: a parent tells the story in the first person ("I found foil... what do I
+    do?"), and review 17's mother was screened as the patient."""
     padded = f" {normalise(text)} "
 
     def count(key: str) -> int:
-        return sum(padded.count(phrase) for phrase in _suicide_phrases(key))
+        return sum(
+            padded.count(phrase) * (2 if " " in phrase.strip() else 1)
+            for phrase in _suicide_phrases(key)
+        )
 
     return count("others"), count("self")
 

@@ -126,6 +126,9 @@ GUIDANCE_AND_EMERGENCY_TOPICS = (
     "own_safety",
     "what_to_tell",
     "is_it",
+    "recovery_position",
+    "naloxone_benzos",
+    "keep_the_ambulance",
 )
 TOPICS = (*GUIDANCE_AND_EMERGENCY_TOPICS, *HARM_REDUCTION_TOPICS)
 """Every topic an advice item may have."""

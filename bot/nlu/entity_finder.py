@@ -142,6 +142,19 @@ NOT_USED_BEFORE = re.compile(
 )
 
 
+# "No drugs or alcohol, I'm an office worker", "not on any drugs or alcohol": none
+# taken (review 17: alcohol withdrawal for a desk worker, through three corrections);
+# but "no alcohol for 3 days", "no booze since friday" is a stop.
+NONE_TAKEN_BEFORE = re.compile(
+    r"(^|[.,;!?]\s*|\b(said|says|im on|i am on|take|taking|use|using)\s+)"
+    r"(no|zero|not on any|not any|none of the)\s+"
+    r"((drugs|meds|medication|medicine|pills|substances)\s+(or|and|nor)\s+)?$"
+)
+STOPPED_SINCE_AFTER = re.compile(
+    r"^\s*(for|since|in|now|anymore|any more|today|yesterday|this|last|\d)"
+)
+
+
 # "can a doctor give me something like subs?", "i want to get on methadone": a treatment
 # asked about is not the drug stopped (review 4: the doctor's summary said buprenorphine
 # for a man coming off fentanyl).
@@ -174,6 +187,10 @@ def _not_the_substance(match: Any, text: str) -> bool:
         return True
     before = text[: match.start_char].lower()
     if NOT_USED_BEFORE.search(before):
+        return True
+    if NONE_TAKEN_BEFORE.search(before) and not STOPPED_SINCE_AFTER.match(
+        text[match.end_char :].lower()
+    ):
         return True
     return not term.endswith("ing") and bool(DENIED_BEFORE.search(before))
 

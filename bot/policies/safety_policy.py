@@ -74,7 +74,6 @@ from bot.nlu.semantic_red_flag_extractor import (
     SCORES_KEY,
     SemanticRedFlagExtractor,
 )
-from bot.safety.catalogue import red_flags
 from bot.safety.context_signs import signs_in_context
 from bot.safety.names import URGENT as URGENT_DISPOSITION
 
@@ -94,7 +93,6 @@ CORRECTED_SLOT = "corrected_slot"
 CORRECTION_INTENTS = "correction_intents"
 CORRECTION_OPENERS = "correction_openers"
 UNRECOGNISED_EMERGENCY_INTENT = "unrecognised_emergency_intent"
-UNRECOGNISED_EMERGENCY_SCORE = "unrecognised_emergency_score"
 DESCRIPTION_ENTITIES = "description_entities"
 SCREEN_FORM = "screen_form"
 SUMMARY_ACTION = "summary_action"
@@ -266,14 +264,11 @@ class SafetyPolicy(Policy):
             # The NLU heard an emergency but no sign the catalogue knows.
             UNRECOGNISED_EMERGENCY_INTENT: "report_emergency",
             # ... asked about ("does it feel like an emergency?") only when the
-            # semantic layer gives some emergency sign at least this: "my mom is
-            # coming off alcohol and her legs cramp" (0.004) got the question. Session
-            # 12, on every safety and understanding set: near misses asked by the
-            # intent alone 188 -> 53, ordinary first messages 10 -> 6, emergencies
-            # caught by it alone 3 -> 3.
-            UNRECOGNISED_EMERGENCY_SCORE: 0.005,
-            # ... the gate applies to messages that describe something (the screen
-            # policy then starts the screen); with none of these, the intent asks.
+            # message describes nothing the screen could ask about: a description
+            # ("my mom is coming off alcohol and her legs cramp", review 16) starts
+            # the screen, whose checklist asks about every emergency sign that fits.
+            # A gate on the semantic layer's scores instead (0.005) flipped with each
+            # retraining on this very message.
             DESCRIPTION_ENTITIES: ["body_location", "symptom", "substance"],
             # A suicide sign heard by meaning at least this surely is asked about
             # again after a No to the screen's question (see `_still_to_ask`; review
@@ -467,6 +462,12 @@ class SafetyPolicy(Policy):
             return False
         if self._denies_the_sign(tracker, intent):
             return True
+        if SUICIDAL_FLAG in raised and denies_suicide(
+            tracker.latest_message.text or ""
+        ):
+            # "I'm not suicidal, I'm his MOTHER" after the crisis reply (review 17: a
+            # reminder of the crisis line came back instead of the question).
+            return True
         if says_it_was_a_misunderstanding(tracker.latest_message.text or ""):
             # "It's not an emergency. No chest pain, breathing is fine": whatever the
             # intent, it asks to undo the alarm (review 12: a mother got the 911 reply
@@ -482,27 +483,16 @@ class SafetyPolicy(Policy):
     def _emergency_heard_by_intent(
         self, tracker: DialogueStateTracker, intent: Optional[Text]
     ) -> bool:
-        """Whether the intent says emergency and, for a message that describes
-        something, the semantic layer half-hears one: the intent alone, on a plain
-        description of cramps, asked "does it feel like an emergency?" of a worried
-        daughter (review 16)."""
+        """Whether the intent says emergency about a message that describes nothing
+        the screen asks about: the intent alone, on a plain description of cramps,
+        asked "does it feel like an emergency?" of a worried daughter (review 16);
+        the screen's checklist asks about the signs instead."""
         if intent != self.config[UNRECOGNISED_EMERGENCY_INTENT]:
             return False
         described = {
             str(entity.get("entity")) for entity in tracker.latest_message.entities
         } & set(self.config[DESCRIPTION_ENTITIES])
-        if not described:
-            # "please help, something is really wrong": nothing else to go on.
-            return True
-        scores = tracker.latest_message.parse_data.get(SCORES_KEY) or {}
-        emergency = [
-            float(score)
-            for sign, score in scores.items()
-            if sign in red_flags() and red_flags()[sign].disposition == EMERGENCY
-        ]
-        return max(emergency, default=0.0) >= float(
-            self.config[UNRECOGNISED_EMERGENCY_SCORE]
-        )
+        return not described
 
     def _still_to_ask(
         self, tracker: DialogueStateTracker, possible: List[Text]

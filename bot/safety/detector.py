@@ -73,6 +73,8 @@ PSEUDO_NEGATIONS: Tuple[Tuple[str, ...], ...] = CUES.phrases("pseudo_negations")
 POST_NEGATIONS: FrozenSet[str] = CUES.words("post_negations")
 POST_NEGATION_WINDOW = 3
 POST_NEGATIONS_NEEDING_END: FrozenSet[str] = CUES.words("post_negations_needing_end")
+ANSWER_NOS: FrozenSet[str] = CUES.words("answer_nos")
+ANSWER_NO_ENDS = frozenset({".", ",", ";"})
 POST_NEGATION_FOLLOWERS: FrozenSet[str] = CUES.words("post_negation_followers")
 CLAUSE_BREAKS: FrozenSet[str] = CUES.words("clause_breaks")
 SENTENCE_BREAKS: FrozenSet[str] = CUES.words("sentence_breaks")
@@ -431,6 +433,8 @@ class _Context:
         is_question = sentence_end < len(norms) and norms[sentence_end] == "?"
         if not is_question and self._said_to_be_fine(match, clause_end):
             return _Located(match, False, "said to be fine")
+        if self._answered_no(match):
+            return _Located(match, False, NEGATED)
         if self._asked_about(match, sentence_start):
             return _Located(match, False, ASKED_ABOUT)
         if self._in_the_past(match, clause_start, clause_end, sentence_end):
@@ -470,6 +474,17 @@ class _Context:
             and end - start > match.end - match.start
             for start, end in self.negated_phrases
         )
+
+    def _answered_no(self, match: TermMatch) -> bool:
+        """A bare no straight after the sign that ends its clause ("numbness between
+        legs no. swollen no"): the sign is denied, as on a checklist."""
+        norms = self.norms
+        if match.end >= len(norms) or norms[match.end] not in ANSWER_NOS:
+            return False
+        following = norms[match.end + 1] if match.end + 1 < len(norms) else None
+        if following is not None and following not in ANSWER_NO_ENDS:
+            return False  # "no!", "no no no", "no better"
+        return not NEGATION_CUES.intersection(norms[match.start : match.end])
 
     def _said_to_be_fine(self, match: TermMatch, clause_end: int) -> bool:
         norms = self.norms

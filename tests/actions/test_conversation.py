@@ -81,6 +81,32 @@ def test_narcan_steps_during_an_emergency_only_when_asked_how() -> None:
     assert "naloxone" in where and "naloxone_steps" not in where
 
 
+def test_recovery_position_and_naloxone_for_benzos_are_answered_in_an_emergency() -> (
+    None
+):
+    """Review 17: "I SAID 911 IS ON THE PHONE. how do i do the recovery position" got
+    the reminder to call; "will narcan work if it was xanax?" got an aspirin note."""
+
+    def asked_now(text: str) -> List[str]:
+        return questions_in(
+            {"text": text, "intent": {"name": "inform"}},
+            whole_message=True,
+            during_emergency=True,
+        )
+
+    assert "recovery_position" in asked_now(
+        "I SAID 911 IS ON THE PHONE. how do i do the recovery position"
+    )
+    from actions.guidance import without_replaced
+
+    benzos = without_replaced(
+        asked_now("will narcan work if it was xanax? i dont know what the pills were")
+    )
+    assert "naloxone_benzos" in benzos
+    assert "keep_the_ambulance" in asked_now("so do i cancel the ambulance or not")
+    assert not {"waiting_medicine", "naloxone"} & set(benzos)
+
+
 def test_restarting_a_benzo_on_ones_own_is_its_own_question() -> None:
     """Review 9: "should i just take a couple xanax again??" (no doctor, no money) got
     "I don't have a specific answer"."""

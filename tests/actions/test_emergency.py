@@ -1260,3 +1260,26 @@ async def test_beside_the_crisis_line_nothing_says_how_much_a_body_can_take(
         assert "988" in said
         for advice in ("use much less", "tolerance", "not alone", "test strip"):
             assert advice not in said, (text, advice)
+
+
+@pytest.mark.parametrize(
+    ("text", "someone_else"),
+    [
+        # Review 17: a mother telling the story in the first person was screened
+        # (and asked about suicide) as the patient.
+        (
+            "My 17 year old son has been locked in his room for 2 days, shaking, "
+            "sweating, says his legs hurt so much. I found foil and a straw. I think "
+            "it's fentanyl. What do I do?",
+            True,
+        ),
+        ("i want to end my life", False),
+        ("i think my wife is right that i should stop drinking", False),
+    ],
+)
+def test_a_named_person_outweighs_the_writers_own_i(
+    text: str, someone_else: bool
+) -> None:
+    from actions.emergency import about_someone_else
+
+    assert about_someone_else(text) is someone_else

@@ -221,6 +221,13 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         # review 15: a kratom user was given the alcohol and benzo warning
         ("I don't drink or take benzos, it's kratom", {"kratom"}),
         ("i dont want to take oxy anymore", {"oxycodone"}),
+        # review 17: a desk worker got alcohol withdrawal through three corrections
+        ("No drugs or alcohol, I'm just a regular office worker lol", set()),
+        ("I said NO alcohol. I don't drink.", set()),
+        # ... but "no alcohol for 3 days" is a stop
+        ("no alcohol for 3 days", {"alcohol"}),
+        ("day 3 no alcohol, hands shaky", {"alcohol"}),
+        ("no heroin since monday", {"heroin"}),
     ],
 )
 def test_a_denied_name_or_drinking_water_is_not_a_substance(

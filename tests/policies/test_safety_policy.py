@@ -524,13 +524,12 @@ DESCRIBED = [
 @pytest.mark.parametrize(
     ("scores", "entities", "asked"),
     [
-        ({"seizure": 0.004, "dvt": 0.3}, DESCRIBED, False),  # a same-day sign only
+        ({"seizure": 0.03}, DESCRIBED, False),  # the screen's checklist asks instead
         ({}, DESCRIBED, False),
-        ({"seizure": 0.02}, DESCRIBED, True),
         ({}, [], True),  # nothing described: the intent is all there is
     ],
 )
-def test_the_intent_alone_asks_only_when_an_emergency_is_half_heard(
+def test_the_intent_alone_asks_only_about_a_message_that_describes_nothing(
     policy,
     rasa_domain,
     scores: Dict[str, float],
@@ -568,3 +567,19 @@ def test_no_plan_after_the_suicide_reply_is_no_false_alarm(policy, rasa_domain) 
         *says("no i dont have a plan, i just feel like that sometimes", "deny"),
     )
     assert decision(policy, tracker) == EMERGENCY
+
+
+def test_im_not_suicidal_after_the_crisis_reply_gets_the_direct_question(
+    policy, rasa_domain
+) -> None:
+    # Review 17: a mother screened as the patient said so and got the crisis line again.
+    tracker = conversation(
+        rasa_domain,
+        *says(
+            "my son said goodbye to everyone", "report_emergency", [flag("suicidal")]
+        ),
+        ActionExecuted(EMERGENCY),
+        SlotSet("triage_level", "emergency"),
+        *says("I'm not suicidal, I'm his MOTHER. how do i help him", "inform"),
+    )
+    assert decision(policy, tracker) == CONFIRM

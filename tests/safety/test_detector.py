@@ -250,3 +250,22 @@ def test_a_thought_of_not_waking_up_is_suicide_risk_not_an_overdose(
 
 def test_a_sign_inside_no_longer_phrase_still_counts(detector: RedFlagDetector) -> None:
     assert "overdose" in _emergency_ids(detector.detect("my mate is not waking up"))
+
+
+@pytest.mark.parametrize(
+    ("text", "flag", "raised"),
+    [
+        # Review 17: the checklist answered item by item got the cauda equina reply.
+        ("numbness between legs no. swollen no", "cauda_equina", False),
+        ("chest pain no", "chest_pain", False),
+        # ... but not a no that is part of the alarm, or that goes on.
+        ("he is not breathing, no!", "overdose", True),
+        ("hes not breathing no", "overdose", True),
+        ("i had a seizure, no idea why", "seizure", True),
+        ("chest pain no better", "chest_pain", True),
+    ],
+)
+def test_a_bare_no_after_a_sign_denies_it(
+    detector: RedFlagDetector, text: str, flag: str, raised: bool
+) -> None:
+    assert (flag in _emergency_ids(detector.detect(text))) is raised
