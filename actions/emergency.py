@@ -261,18 +261,30 @@ def ambulance_first(flags: Sequence[RedFlag]) -> List[RedFlag]:
 
 
 def emergency_message(
-    flags: List[RedFlag], place: Region, text: str = "", also: Sequence[Region] = ()
+    flags: List[RedFlag],
+    place: Region,
+    text: str = "",
+    also: Sequence[Region] = (),
+    help_called: bool = False,
 ) -> str:
     """The full emergency reply for one or more red flags; `also`: regions the
-    person's words hint at, whose numbers go beside the default's."""
+    person's words hint at, whose numbers go beside the default's; `help_called`: the
+    person said help is called or coming, so the first line says to tell them."""
     lead = ambulance_first(flags)[0]
     if lead.flag_id == SUICIDAL:
         return suicide_message(place, about_someone_else(text), also)
     # Beside a sign that needs an ambulance, thoughts of suicide get their own line
     # (`beside_emergency`), not a name and steps worded for the person themselves.
     physical = [flag for flag in flags if flag.flag_id != SUICIDAL]
+    first = (
+        str(help_arrived_document()["new_sign_after_call"]).format(
+            names=_names(physical), emergency=place.emergency
+        )
+        if help_called
+        else call_line(lead, place, also)
+    )
     lines = [
-        call_line(lead, place, also),
+        first,
         f"You mentioned {_names(physical)}. {lead.why}",
         "While you wait:",
     ]
@@ -804,7 +816,16 @@ class ActionEmergency(Action):
                 if tracker.get_slot(REGION) is None
                 else []
             )
-            dispatcher.utter_message(text=emergency_message(flags, place, said, also))
+            # "911 is on the phone. hes breathing really slow. what position": the
+            # call is made, so a new sign is told to the call handler, not "Please
+            # call 911 now" again (review 17); its steps and the answers still come.
+            called = help_is_coming(said) and emergency_reply_sent(tracker, self.name())
+            dispatcher.utter_message(
+                text=emergency_message(flags, place, said, also, help_called=called)
+            )
+            if called:
+                for answer in emergency_answers(tracker):
+                    dispatcher.utter_message(text=answer)
         else:
             turn = LaterTurn(
                 flags=tuple(flags),

@@ -246,6 +246,24 @@ async def test_the_suicide_question_about_someone_else_is_asked_about_them(
     assert "are you having thoughts" not in asked
 
 
+async def test_any_direct_question_about_someone_else_is_asked_about_them(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 17: a mother writing about her son was asked "do you have chest pain"."""
+    tracker = make_tracker(
+        "my son is shaking and sweating, says his legs hurt so much, what do I do",
+        "describe_symptoms",
+        entities=[
+            {"entity": "possible_red_flag", "value": "chest_pain", "role": "emergency"}
+        ],
+    )
+
+    await ActionConfirmRedFlag().run(dispatcher, tracker, domain)
+
+    asked = " ".join(m["text"] for m in dispatcher.messages)
+    assert "do they have chest pain" in asked and "do you have" not in asked
+
+
 async def test_a_first_reply_suicide_question_is_said_as_the_routine_question(
     dispatcher, make_tracker, domain
 ) -> None:

@@ -1283,3 +1283,26 @@ def test_a_named_person_outweighs_the_writers_own_i(
     from actions.emergency import about_someone_else
 
     assert about_someone_else(text) is someone_else
+
+
+async def test_a_new_sign_once_help_is_called_is_told_to_the_call_handler(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 17: "911 is on the phone. hes breathing but like really slow and
+    snoring. what position" got "Please call 911 now" and no answer."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "took a bunch of xanax and i cant wake him", "overdose"
+    )
+    tracker = make_tracker(
+        "911 is on the phone. hes breathing but like really slow and snoring. "
+        "what position",
+        "inform",
+        [red_flag("breathing")],
+        slots={"triage_level": "emergency"},
+        events=earlier,
+    )
+    await run(dispatcher, tracker, domain)
+    said = "\n".join(texts(dispatcher))
+    assert said.startswith("🚨 Tell the call handler now")
+    assert "Please call 911 now" not in said
+    assert "recovery position" in said and "Kneel beside them" in said
