@@ -8,6 +8,7 @@ the safety policy prevents in any turn that carries a red flag.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, Dict, List, Text
 
 from rasa_sdk.events import EventType, SlotSet
@@ -52,6 +53,12 @@ from bot.safety.catalogue import region
 from bot.safety.names import POSSIBLE_RED_FLAG_ENTITY, RED_FLAG_ENTITY
 
 NOTHING = "none"
+# What a yes to the chest, heart and breath question was about
+# (`validate_screen_breathing`).
+BREATH_WORDS = ("breath", "breathe", "breathing", "breathin", "air", "lungs", "gasp")
+HEART_WORDS = ("heart", "racing", "pounding", "pulse", "chest", "palpitat")
+DENIAL_WORDS = frozenset({"no", "not", "fine", "ok", "okay", "normal", "nope", "nah"})
+CHEST_PAIN_FLAG = "chest_pain"
 NOTHING_WORDS = frozenset(
     {
         "nothing",
@@ -388,10 +395,31 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         return [SlotSet(SCREEN_REASKS, float(reasks))]
 
     async def validate_screen_breathing(
-        self, value: Any, *args: Any
+        self,
+        value: Any,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
     ) -> Dict[Text, Any]:
-        """A "yes" escalates (see `_escalate_on_yes`)."""
-        return self._escalate_on_yes("screen_breathing", value)
+        """A "yes" escalates (see `_escalate_on_yes`), named for what was said: the
+        question holds the chest, the heart and the breath, and "racing yes, chest
+        pain no, breathing fine" was told "You mentioned trouble breathing" (review
+        18). A yes about the heart or chest alone is the chest-pain entry."""
+        events = self._escalate_on_yes("screen_breathing", value)
+        said = str(tracker.latest_message.get("text") or "")
+        # The clauses that report something: "chest pain no", "breathing fine" do not.
+        reported = " ".join(
+            f" {clause} "
+            for clause in (normalise(part) for part in re.split(r"[,.;!?]", said))
+            if not DENIAL_WORDS.intersection(clause.split())
+        )
+        if (
+            events.get(SCREEN_FLAG)
+            and not any(f" {word}" in reported for word in BREATH_WORDS)
+            and any(f" {word}" in reported for word in HEART_WORDS)
+        ):
+            events[SCREEN_FLAG] = CHEST_PAIN_FLAG
+        return events
 
     async def validate_screen_mind(self, value: Any, *args: Any) -> Dict[Text, Any]:
         """A "yes" escalates."""

@@ -441,3 +441,22 @@ async def test_a_question_about_the_muscles_waits_for_the_screen(
 
     said = [m.get("text") or m.get("response") for m in dispatcher.messages]
     assert said == ["utter_screen_first"]
+
+
+@pytest.mark.parametrize(
+    ("said", "flag"),
+    [
+        # Review 18: "You mentioned trouble breathing" to a racing heart.
+        ("racing yes, chest pain no, breathing fine", "chest_pain"),
+        ("yes my heart is pounding", "chest_pain"),
+        ("yes i cant catch my breath", "breathing"),
+        ("yes", "breathing"),
+    ],
+)
+async def test_a_yes_to_the_chest_question_is_named_for_what_was_said(
+    dispatcher, make_tracker, domain, said: str, flag: str
+) -> None:
+    validated = await ValidateTriageForm().validate_screen_breathing(
+        "yes", dispatcher, make_tracker(said, "affirm"), domain
+    )
+    assert validated["screen_flag"] == flag
