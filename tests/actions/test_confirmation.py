@@ -3,6 +3,7 @@ what the person asked in the message that raised it."""
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import FollowupAction
 
 from actions.confirmation import ActionConfirmRedFlag, ActionResolveConfirmation
@@ -226,42 +227,39 @@ async def test_a_sign_corrected_leaves_another_sign_standing(
     assert "still needs the medical team" in dispatcher.messages[0]["text"]
 
 
-async def test_the_suicide_question_about_someone_else_is_asked_about_them(
-    dispatcher, make_tracker, domain
+@pytest.mark.parametrize(
+    ("said", "flag", "theirs", "yours"),
+    [
+        # Review 11: "are you having thoughts of ending your life?", asked of her
+        # boyfriend.
+        (
+            "she said 'i cant do this anymore' last night and now shes in her room",
+            "suicidal",
+            "do you think they might be thinking of ending their life",
+            "are you having thoughts",
+        ),
+        # Review 17: a mother writing about her son was asked "do you have chest pain".
+        (
+            "my son is shaking and sweating, says his legs hurt so much, what do I do",
+            "chest_pain",
+            "do they have chest pain",
+            "do you have",
+        ),
+    ],
+)
+async def test_a_direct_question_about_someone_else_is_asked_about_them(
+    dispatcher, make_tracker, domain, said: str, flag: str, theirs: str, yours: str
 ) -> None:
-    """Review 11: "she said 'i cant do this anymore' last night" got "are you having
-    thoughts of ending your life?", asked of her boyfriend."""
     tracker = make_tracker(
-        "she said 'i cant do this anymore' last night and now shes in her room",
+        said,
         "describe_symptoms",
-        entities=[
-            {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
-        ],
-    )
-
-    await ActionConfirmRedFlag().run(dispatcher, tracker, domain)
-
-    [asked] = [m["text"] for m in dispatcher.messages]
-    assert "do you think they might be thinking of ending their life" in asked
-    assert "are you having thoughts" not in asked
-
-
-async def test_any_direct_question_about_someone_else_is_asked_about_them(
-    dispatcher, make_tracker, domain
-) -> None:
-    """Review 17: a mother writing about her son was asked "do you have chest pain"."""
-    tracker = make_tracker(
-        "my son is shaking and sweating, says his legs hurt so much, what do I do",
-        "describe_symptoms",
-        entities=[
-            {"entity": "possible_red_flag", "value": "chest_pain", "role": "emergency"}
-        ],
+        entities=[{"entity": "possible_red_flag", "value": flag, "role": "emergency"}],
     )
 
     await ActionConfirmRedFlag().run(dispatcher, tracker, domain)
 
     asked = " ".join(m["text"] for m in dispatcher.messages)
-    assert "do they have chest pain" in asked and "do you have" not in asked
+    assert theirs in asked and yours not in asked
 
 
 async def test_a_first_reply_suicide_question_is_said_as_the_routine_question(
