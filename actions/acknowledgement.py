@@ -24,13 +24,14 @@ from actions.checklist import (
     comes_first,
     questions_seen_if_all_no,
 )
-from actions.conversation import mentioned, same_day_flags
+from actions.conversation import PREGNANCY_FLAG, mentioned, same_day_flags
 from actions.guidance import CARER, contexts_of
 from actions.paths import data_dir
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
     ASKING_FOR,
     BODY_LOCATION,
+    NO_SUBSTANCE,
     SOMEONE_ELSE,
     SUBSTANCE,
     SUBSTANCE_CLASS,
@@ -46,8 +47,6 @@ FIRST_CHECKLIST = "utter_ask_screen_checklist_first"
 AGAIN = "_again"
 ACTION_NAME = "action_ask_screen_breathing"
 PREGNANT = "pregnant"
-PREGNANCY_FLAG = "pregnancy"
-NOTHING = "none"
 
 
 @lru_cache(maxsize=1)
@@ -106,7 +105,7 @@ def acknowledgement(
             what=what.lower() if what else phrases["templates"]["at_risk_what"],
         )
     pain = pain_phrase(body_locations or ([body_location] if body_location else []))
-    stopped_nothing = substance_class == NOTHING
+    stopped_nothing = substance_class == NO_SUBSTANCE
     drug = None
     if not stopped_nothing:
         drug = substance if substance and substance != substance_class else None
@@ -233,7 +232,7 @@ def same_day_sign(tracker: "Tracker") -> Optional[RedFlag]:
     urgent = same_day_flags(tracker)
     if urgent:
         return red_flag(urgent[0])
-    stopped_something = tracker.get_slot(SUBSTANCE_CLASS) != NOTHING
+    stopped_something = tracker.get_slot(SUBSTANCE_CLASS) != NO_SUBSTANCE
     if PREGNANT in contexts_of(tracker) and stopped_something:
         return red_flag(PREGNANCY_FLAG)
     return None

@@ -25,6 +25,7 @@ from actions.paths import data_dir
 from actions.slots import (
     CORRECTED_FLAGS,
     MOOD_SLOT,
+    NO_SUBSTANCE,
     RED_FLAG_ENTITY,
     SAFE_NOW,
     SUBSTANCE_CLASS,
@@ -110,7 +111,6 @@ def reported_flags(
     return list(flags)
 
 
-STOPPED_NOTHING = "none"  # the substance_class of someone who stopped nothing
 PREGNANCY_FLAG = "pregnancy"  # withdrawal in pregnancy (data/safety/red_flags.yml)
 
 
@@ -120,7 +120,7 @@ def same_day_flags(tracker: "Tracker") -> List[str]:
     I'm pregnant, I don't take anything" was told to call an addiction service, and
     "Why: being pregnant while in withdrawal"). The pregnancy's own warning signs are
     still screened (`actions.screen_questions`)."""
-    stopped_nothing = tracker.get_slot(SUBSTANCE_CLASS) == STOPPED_NOTHING
+    stopped_nothing = tracker.get_slot(SUBSTANCE_CLASS) == NO_SUBSTANCE
     return [
         flag
         for flag in reported_flags(tracker, URGENT)

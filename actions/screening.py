@@ -39,6 +39,7 @@ from actions.slots import (
     CHECKIN_ANSWER,
     EMERGENCY,
     NO,
+    NO_SUBSTANCE,
     REGION,
     REQUESTED_SLOT,
     SCREEN_FLAG,
@@ -52,7 +53,6 @@ from bot.language import language_of, other_language_reply
 from bot.safety.catalogue import region
 from bot.safety.names import POSSIBLE_RED_FLAG_ENTITY, RED_FLAG_ENTITY
 
-NOTHING = "none"
 # What a yes to the chest, heart and breath question was about
 # (`validate_screen_breathing`).
 BREATH_WORDS = ("breath", "breathe", "breathing", "breathin", "air", "lungs", "gasp")
@@ -189,7 +189,7 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             return {}
         text = normalise(tracker.latest_message.get("text") or "")
         if text in NOTHING_WORDS or read_answer(text) == NO:
-            return {slot: NOTHING}
+            return {slot: NO_SUBSTANCE}
         return {}
 
     async def extract_screen_checklist(
