@@ -335,6 +335,32 @@ def questions_in(
                 phrases = ()
             if any(f" {p} " in padded for p in (*phrases, *topics.said.get(topic, ()))):
                 found[topic] = None
+    return _without_guessed_intent(found, intent, text, topics)
+
+
+def _without_guessed_intent(
+    found: Dict[str, None], intent: Optional[str], text: str, topics: "_Topics"
+) -> List[str]:
+    """The topics found, without the intent's own when it is only the classifier's
+    nearest guess beside a specific question.
+
+    Why: "is a fast heartbeat normal in withdrawal?" was read as asking why it hurts,
+    and the answer about a racing heart came after a paragraph on why muscles ache
+    (review 18). When the message names a specific topic (one with no intent of its
+    own) and none of the intent topic's words, the specific one is what was asked.
+    """
+    guessed = topics.by_intent.get(intent or "")
+    if guessed is None or guessed not in found:
+        return list(found)
+    intent_topics = set(topics.by_intent.values())
+    specific = [t for t in found if t != guessed and t not in intent_topics]
+    padded = f" {normalise(text)} "
+    said_itself = any(
+        f" {p} " in padded
+        for p in (*topics.words.get(guessed, ()), *topics.said.get(guessed, ()))
+    )
+    if specific and not said_itself:
+        return [t for t in found if t != guessed]
     return list(found)
 
 

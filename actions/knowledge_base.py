@@ -117,6 +117,8 @@ GUIDANCE_AND_EMERGENCY_TOPICS = (
     "medicine_interaction",
     # Added from review 12 (questions_rev12.yml).
     "magnesium",
+    # Added from review 18 (questions_rev19.yml): a racing heart in withdrawal.
+    "heart_racing",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
     "naloxone_steps",
     "waiting_medicine",

@@ -112,3 +112,13 @@ def test_restarting_a_benzo_on_ones_own_is_its_own_question() -> None:
     "I don't have a specific answer"."""
     topics = asked("no doctor and no money. should i just take a couple xanax again??")
     assert "restart_benzo" in topics
+
+
+def test_a_specific_question_is_not_read_as_the_intents_guess() -> None:
+    """Review 18: "is a fast heartbeat normal" was answered with why muscles ache."""
+    text = "is a fast heartbeat normal in withdrawal? im panicking"
+    assert asked(text, "ask_why") == ["heart_racing"]
+
+
+def test_the_intents_topic_stays_when_its_own_words_are_there() -> None:
+    assert asked("why do my legs cramp and is magnesium ok?", "ask_why")[0] == "why"
