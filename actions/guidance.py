@@ -40,6 +40,7 @@ from actions.slots import (
     BODY_LOCATION,
     EMERGENCY,
     NO,
+    NO_PAIN,
     PENDING_TOPIC,
     REGION,
     SOMEONE_ELSE,
@@ -407,7 +408,12 @@ class ActionSelfCareGuidance(Action):
         described_pain = bool(
             tracker.get_slot(BODY_LOCATION) or tracker.get_slot(SYMPTOM)
         )
-        wants_plan = not (
+        # "No pain, just a question" sets the body part to none: that person asked
+        # something, and muscle tips beside the answer were noise (review 18).
+        no_pain = tracker.get_slot(BODY_LOCATION) == NO_PAIN and not tracker.get_slot(
+            SYMPTOM
+        )
+        wants_plan = not no_pain and not (
             HANDS_ON_TOPICS if described_pain else SELF_CARE_TOPICS
         ).intersection(topics)
         if first_advice and wants_plan and len(topics) < MAX_TOPICS_PER_REPLY:

@@ -28,6 +28,8 @@ SOMEONE_ELSE = "someone_else"
 """`asking_for` when the person writes for someone else ("asking for my son")."""
 
 NO_SUBSTANCE = "none"
+NO_PAIN = "none"
+"""`body_location` after "No pain, just a question" (domain/screen.yml)."""
 EMERGENCY = "emergency"
 URGENT = "urgent"
 ROUTINE = "routine"
