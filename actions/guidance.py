@@ -396,7 +396,10 @@ class ActionSelfCareGuidance(Action):
             return [SlotSet(PENDING_TOPIC, None)]
         topics = pending_questions(tracker, self.name(), HARM_REDUCTION_ACTION)
         button_topic = tracker.get_slot(PENDING_TOPIC)
-        if button_topic and button_topic not in topics:
+        if button_topic and not topics:
+            # The slot also holds the intent's guess for a typed question, which
+            # `pending_questions` may have set aside for a specific topic ("is a fast
+            # heartbeat normal?" is no question about why it hurts: review 18).
             topics.append(button_topic)
         topics = without_replaced([t for t in topics if t != OVERVIEW]) or list(
             DEFAULT_TOPICS

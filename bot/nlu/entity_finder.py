@@ -59,7 +59,7 @@ class LexiconEntityFinder:
         matches = [
             m
             for m in matches
-            if not _not_the_substance(m, text) and not _denied_body_part(m, text)
+            if not _not_the_substance(m, text) and not _denied_part_or_symptom(m, text)
         ]
         # A drug's name is one thing: "pain pills" names no symptom.
         names = [m for m in matches if m.label.startswith(f"{SUBSTANCE}:")]
@@ -203,9 +203,10 @@ DENIED_PART_BEFORE = re.compile(
 )
 
 
-def _denied_body_part(match: Any, text: str) -> bool:
-    """Whether a body-part match is said not to hurt."""
-    return match.label.startswith(f"{BODY_LOCATION}:") and bool(
+def _denied_part_or_symptom(match: Any, text: str) -> bool:
+    """Whether a body-part or symptom match is said not to be there: "No pain, just a
+    question" (the button's title, typed) recorded a pain (review 18)."""
+    return match.label.startswith((f"{BODY_LOCATION}:", f"{SYMPTOM}:")) and bool(
         DENIED_PART_BEFORE.search(text[: match.start_char].lower())
     )
 

@@ -24,11 +24,14 @@ def item(item_id: str) -> AdviceItem:
 
 
 async def guide(
-    dispatcher, make_tracker, domain, intent: str = "ask_stretches", **slots: Any
+    dispatcher,
+    make_tracker,
+    domain,
+    intent: str = "ask_stretches",
+    text: str = "what stretches can I do",
+    **slots: Any,
 ):
-    tracker = make_tracker(
-        "what stretches can I do", intent, slots={**OPIOID_BUTTOCK, **slots}
-    )
+    tracker = make_tracker(text, intent, slots={**OPIOID_BUTTOCK, **slots})
     return await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
 
 
@@ -158,8 +161,15 @@ async def test_a_complaint_named_in_the_description_gets_its_answer_too(
 async def test_follow_up_buttons_offer_other_topics_not_this_one(
     dispatcher, make_tracker, domain, topic: str
 ) -> None:
+    # The follow-up button tapped: its payload is the message.
     await guide(
-        dispatcher, make_tracker, domain, triage_level="self_care", pending_topic=topic
+        dispatcher,
+        make_tracker,
+        domain,
+        intent=f"ask_{topic}",
+        text=f"/ask_{topic}",
+        triage_level="self_care",
+        pending_topic=topic,
     )
 
     [advice] = [
