@@ -67,8 +67,33 @@ def screen_order(tracker: "Tracker") -> List[str]:
     )
     if not use_checklist or not listed:
         return questions
-    at = questions.index(listed[0])
+    spoken = _spoken_of_in_answer(tracker, listed)
+    if spoken:
+        # "yes, my leg is a bit swollen": the leg questions first, not the chest.
+        reordered = iter([*spoken, *(slot for slot in listed if slot not in spoken)])
+        questions = [next(reordered) if _in_list(q) else q for q in questions]
+    at = questions.index(next(q for q in questions if _in_list(q)))
     return [*questions[:at], CHECKLIST, *questions[at:]]
+
+
+def _spoken_of_in_answer(tracker: "Tracker", listed: List[str]) -> List[str]:
+    """The listed questions whose signs the checklist's "yes" spoke of, in order.
+
+    Why: "yes, my leg is a bit swollen" was followed by the chest question, and the
+    leg came fourth (review 18).
+    """
+    answer_text = ""
+    text = ""
+    for event in tracker.events:
+        if event.get("event") == "user":
+            text = str(event.get("text") or "")
+        elif event.get("event") == "slot" and event.get("name") == CHECKLIST:
+            answer_text = text if event.get("value") not in (None, NO) else ""
+    if not answer_text or answer_text.startswith("/"):
+        return []
+    words = _signs_spoken_of(answer_text, listed)
+    topics = answer_words().topics
+    return [slot for slot in listed if words & topics.get(slot, frozenset())]
 
 
 def questions_seen_if_all_no(tracker: "Tracker") -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 import pytest
+from rasa_sdk.events import SlotSet, UserUttered
 
 from actions.checklist import (
     CHECKLIST,
@@ -185,3 +186,30 @@ def test_the_count_of_questions_leaves_out_those_already_answered(
     )
     assert questions_seen_if_all_no(fresh) == 2
     assert questions_seen_if_all_no(answered) == 1
+
+
+def test_a_yes_that_names_its_sign_asks_about_that_sign_first(make_tracker) -> None:
+    # Review 18: "yes, my leg is a bit swollen" got the chest question first.
+    answered = [
+        UserUttered("yes, my leg is a bit swollen", parse_data={"intent": {}}),
+        SlotSet(CHECKLIST, "yes"),
+    ]
+    tracker = make_tracker(
+        "yes, my leg is a bit swollen",
+        slots={"substance_class": "opioid", "body_location": "buttock"},
+        events=answered,
+    )
+    order = screen_order(tracker)
+    assert order[:3] == [CHECKLIST, "screen_swelling", "screen_leg"]
+    assert order.index("screen_breathing") > order.index("screen_leg")
+    assert order[-1] == "screen_mood"
+
+
+def test_a_plain_yes_keeps_the_chest_question_first(make_tracker) -> None:
+    answered = [UserUttered("/affirm"), SlotSet(CHECKLIST, "yes")]
+    tracker = make_tracker(
+        "/affirm",
+        slots={"substance_class": "opioid", "body_location": "buttock"},
+        events=answered,
+    )
+    assert screen_order(tracker)[:2] == [CHECKLIST, "screen_breathing"]
