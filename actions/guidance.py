@@ -332,9 +332,9 @@ NOT_COVERED = (
 )
 """A medicine question the pain-relief answer, already given, does not cover."""
 NOTHING_MORE = (
-    "I don't have more on that than my answer above, and I'd rather not guess. Your "
-    "doctor, a pharmacist or a drug service can answer it for your situation, and "
-    "it's always fine to ask them."
+    "I don't have a trusted answer to that exact question, and I'd rather not guess. "
+    "Your doctor, a pharmacist or a drug service can answer it for your situation, "
+    "and it's always fine to ask them."
 )
 """Another question whose answer, already given, does not cover it."""
 PLAIN_REQUEST_WORDS = 5

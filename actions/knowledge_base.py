@@ -83,6 +83,8 @@ HARM_REDUCTION_TOPICS = (
     "cant_reach",
     # From review 15: still taking a benzo daily, waiting weeks for the doctor.
     "keep_taking",
+    # From review 19 (questions_rev19.yml): fentanyl left in the house.
+    "fentanyl_touch",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""
@@ -131,6 +133,7 @@ GUIDANCE_AND_EMERGENCY_TOPICS = (
     "recovery_position",
     "naloxone_benzos",
     "keep_the_ambulance",
+    "breathing_check",
 )
 TOPICS = (*GUIDANCE_AND_EMERGENCY_TOPICS, *HARM_REDUCTION_TOPICS)
 """Every topic an advice item may have."""

@@ -53,6 +53,17 @@ def test_a_harm_reduction_question_is_read_whole() -> None:
         ),
         pytest.param("negative strip = real oxy?", "strip_result", id="strip-result"),
         pytest.param("do i need to prime the narcan spray", "naloxone_use", id="prime"),
+        # review 19: a mother's question, asked three times, and "30s" from a dealer
+        pytest.param(
+            "Should I throw it out? Is it dangerous to touch?",
+            "fentanyl_touch",
+            id="fentanyl-touch",
+        ),
+        pytest.param(
+            "they're from a plug not a pharmacy, does that matter",
+            "test_strips",
+            id="from-a-plug",
+        ),
     ],
 )
 def test_questions_reach_their_topic(text: str, topic: str) -> None:
@@ -122,3 +133,9 @@ def test_a_specific_question_is_not_read_as_the_intents_guess() -> None:
 
 def test_the_intents_topic_stays_when_its_own_words_are_there() -> None:
     assert asked("why do my legs cramp and is magnesium ok?", "ask_why")[0] == "why"
+
+
+def test_how_to_check_breathing_is_asked_during_an_emergency() -> None:
+    """Review 19: "what does too slow breathing look like" got the overdose block."""
+    message = {"text": "what does too slow breathing look like", "intent": {}}
+    assert questions_in(message, during_emergency=True)[0] == "breathing_check"
