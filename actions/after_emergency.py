@@ -123,6 +123,10 @@ class HelpWords:
     what_now: Tuple[str, ...]
     what_now_intents: FrozenSet[str]
     refusals: Tuple["re.Pattern[str]", ...]
+    past: Tuple[str, ...]
+    """words that put a sentence in an earlier time ("last time i went to the er")"""
+    not_arranged: Tuple[str, ...]
+    """help is not called or not coming ("nobody is coming", "i didnt call anyone")"""
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +155,18 @@ def help_words() -> HelpWords:
             data_field(document, HELP_ARRIVED_FILE, "refusals"),
             f"File '{where}': refusals",
         ),
+        past=tuple(_words(data_field(document, HELP_ARRIVED_FILE, "past"))),
+        not_arranged=tuple(
+            _words(data_field(document, HELP_ARRIVED_FILE, "not_arranged"))
+        ),
     )
+
+
+def says_help_is_not_coming(text: str) -> bool:
+    """Whether the person says nobody was called or is coming ("THERE IS NO TEAM.
+    nobody is coming": review 19 was told "until the team takes over" five times)."""
+    padded = f" {normalise(text)} "
+    return any(f" {phrase} " in padded for phrase in help_words().not_arranged)
 
 
 def refuses_help(text: str) -> bool:
@@ -171,6 +186,9 @@ def help_is_coming(text: str) -> bool:
     for sentence in _SENTENCE_BREAK.split(text):
         normalised = normalise(sentence)
         if not normalised or normalised.split()[0] in words.question_openers:
+            continue
+        if any(f" {word} " in f" {normalised} " for word in words.past):
+            # "last time i went to the ER they treated me like shit" (review 19).
             continue
         if _said(words.said, normalised, words.not_after):
             return True

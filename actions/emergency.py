@@ -14,6 +14,7 @@ module composes the replies.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,6 +49,7 @@ from actions.after_emergency import (
     refuses_help,
     says_crisis_over,
     says_goodbye,
+    says_help_is_not_coming,
     says_seen,
     says_worse,
 )
@@ -421,6 +423,8 @@ def stage_of(tracker: "Tracker", action_name: str) -> Stage:
         if help_is_coming(text):
             arranged = True
             news += 1
+        elif says_help_is_not_coming(text):
+            arranged = False
     return Stage(arranged, over, news, closes, tuple(texts))
 
 
@@ -440,6 +444,12 @@ def later_reply_kind(
     """
     help_now = help_is_coming(said)
     over_now = says_crisis_over(said)
+    if says_help_is_not_coming(said) and not help_now:
+        # "THERE IS NO TEAM. nobody is coming" (review 19): not "until the team
+        # takes over", but the way to a medical team.
+        stage = dataclasses.replace(stage, help_arranged=False)
+        if not repeated_sign:
+            return REFUSAL if may_refuse else REMINDER
     if repeated_sign:
         if over_now:
             # "they gave him narcan and hes awake now": the lexicon reads an overdose.

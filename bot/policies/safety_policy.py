@@ -64,7 +64,7 @@ from actions.answers import (
     says_it_was_a_misunderstanding,
 )
 from actions.confirmation import RESUME_ACTIONS, topic_slot_for
-from actions.conversation import questions_in
+from actions.conversation import is_a_question, questions_in
 from actions.emergency import says_safe_now
 from actions.slots import SAFE_NOW
 from bot.language import is_mixed_language, is_other_language
@@ -500,10 +500,10 @@ class SafetyPolicy(Policy):
         """The possible signs worth the direct question. A possible (unsure) sign of
         suicidal thoughts is not asked again once the person answered the screen's
         direct question No (a review: asked again after angry words or a privacy
-        question), unless it is heard surely: "whats the point anymore ... everyone
-        would be better off", said after a "no not really" to the screen's question,
-        got cravings tips (review 10). A clear sign still escalates, and the screen's
-        question stands."""
+        question), unless it is heard surely and is no question about something else:
+        "whats the point anymore ... everyone would be better off", said after a "no
+        not really" to the screen's question, got cravings tips (review 10). A clear
+        sign still escalates, and the screen's question stands."""
         text = tracker.latest_message.text or ""
         score = float(
             (tracker.latest_message.parse_data.get(SCORES_KEY) or {}).get(
@@ -511,8 +511,15 @@ class SafetyPolicy(Policy):
             )
         )
         answered_no = tracker.get_slot(MOOD_SLOT) == "no"
+        # After a No to the direct question, a question about something else is not
+        # a new disclosure, however the encoder scores it: "step by step?" scored 1.0
+        # and "melatonin, yes or no?" 0.87 (review 19: asked 12 times in 10
+        # conversations, of a mother and of people correcting the bot).
         if (
-            (answered_no and score < self.config[SUICIDE_REASK_SCORE])
+            (
+                answered_no
+                and (score < self.config[SUICIDE_REASK_SCORE] or is_a_question(text))
+            )
             or _asks_for_treatment(tracker)
             or denies_suicide(text)
         ):

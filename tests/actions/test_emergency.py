@@ -372,12 +372,52 @@ async def test_someone_who_called_for_help_is_helped_to_hand_over(
         "going to sleep now",
         "what if im calling for nothing",
         "my head is in a car crash of pain",
+        # review 19: an earlier visit is no help on its way
+        "last time i went to the ER they treated me like shit cuz of my track marks",
     ],
 )
 def test_asking_about_or_refusing_help_is_not_help_on_its_way(text: str) -> None:
     from actions.after_emergency import help_is_coming
 
     assert not help_is_coming(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cant i just get antibiotics from like a clinic",
+        "urgent care instead?",
+        "im asking if a syringe program can treat it instead of the ER",
+    ],
+)
+def test_asking_for_another_way_than_the_er_is_a_refusal(text: str) -> None:
+    """Review 19: these got "keep following the steps until the team takes over"."""
+    from actions.after_emergency import refuses_help
+
+    assert refuses_help(text)
+
+
+async def test_nobody_coming_undoes_help_on_its_way(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 19: "THERE IS NO TEAM. nobody is coming" was told "until the team
+    takes over" again."""
+    earlier = [
+        *after_the_emergency_reply(
+            user_said, red_flag, "hot red lump on my butt and a fever", "infection"
+        ),
+        user_said("ok i called 911"),
+    ]
+    tracker = make_tracker(
+        "i didnt call anyone. nobody is coming",
+        "inform",
+        slots={"triage_level": "emergency"},
+        events=earlier,
+    )
+    await run(dispatcher, tracker, domain)
+
+    reply = " ".join(texts(dispatcher))
+    assert "takes over" not in reply and "team is with you" not in reply
 
 
 def test_a_later_message_about_suicidal_thoughts_gets_a_warm_reply_not_the_block() -> (

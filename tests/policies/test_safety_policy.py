@@ -469,6 +469,27 @@ def test_a_surely_heard_suicide_sign_is_asked_about_even_after_a_no(
     assert decision(policy, said_with_score(0.4)) is None
 
 
+def test_a_question_about_something_else_is_not_asked_about_after_a_no(
+    policy, rasa_domain
+) -> None:
+    """Review 19: "that doesnt explain how to do it. step by step?" scored 1.0 for
+    suicide risk, and a person who had answered No was asked again."""
+    possible = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    event = UserUttered(
+        "that doesnt explain how to do it. step by step?",
+        intent={"name": "ask_stretches", "confidence": 0.6},
+        entities=[possible],
+        parse_data={"red_flag_scores": {"suicidal": 1.0}},
+    )
+    answered_no = conversation(
+        rasa_domain, SlotSet("screen_mood", "no"), ActionExecuted(LISTEN), event
+    )
+    not_asked_yet = conversation(rasa_domain, ActionExecuted(LISTEN), event)
+
+    assert decision(policy, answered_no) is None
+    assert decision(policy, not_asked_yet) == CONFIRM
+
+
 def test_a_sign_heard_by_meaning_in_a_mixed_language_message_is_asked_about(
     policy, rasa_domain
 ) -> None:
