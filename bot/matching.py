@@ -84,8 +84,9 @@ PROTECTED_WORDS: FrozenSet[str] = frozenset(
     crashing crate crimp dairy doses dozes drugging drugs drunk drying dunes dyeing
     easing eaten excepting failing faster father feeding feeds fewer fighting filling
     filth fitter fitting fiver fleeing flash flood floors flour flush font foods force
-    forget forming fresh frost fuels gland glowing grant halving heading healing heals
-    heard hears heating hells hitting hoarse house houses hunting hunts hurls immediate
+    forget forming fresh frost fuels gland glowing grant halving having heading healing
+    heals heard hearing hears heating hells hitting hoarse house houses hunting hunts
+    hurls immediate
     informed insect insects keeping keeps lacking later layer laser leaving likes linger
     lined liner links liver lives locks looked looking loops loser lover loving lumps
     masks matches meddle messed minute misses missing mowing muddle nerds never nights

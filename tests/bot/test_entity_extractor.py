@@ -253,3 +253,22 @@ def test_a_body_part_said_not_to_hurt_is_not_where_it_hurts(
     extractor: LexiconEntityExtractor, text: str, places: Set[str]
 ) -> None:
     assert {v for e, v in found(extractor, text) if e == "body_location"} == places
+
+
+@pytest.mark.parametrize(
+    ("text", "symptoms"),
+    [
+        # review 18: the button's title, typed, recorded a pain
+        ("No pain, just a question", set()),
+        ("no cramps now but my back is stiff", {"stiffness"}),
+        # review 19: "having" and "hearing" were repaired to "heaving" (nausea), and
+        # the summary for the paramedics said nausea
+        ("MY HUSBAND IS HAVING A SEIZURE", set()),
+        ("i keep hearing my name when nobody is there", set()),
+        ("dry heeving all night", {"nausea"}),
+    ],
+)
+def test_symptoms_are_what_was_said(
+    extractor: LexiconEntityExtractor, text: str, symptoms: Set[str]
+) -> None:
+    assert {v for e, v in found(extractor, text) if e == "symptom"} == symptoms
