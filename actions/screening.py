@@ -9,8 +9,10 @@ the safety policy prevents in any turn that carries a red flag.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Dict, List, Text
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Dict, List, Text, Tuple
 
+import yaml
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
 
@@ -30,6 +32,7 @@ from actions.conversation import (
 )
 from actions.disposition import settle_disposition
 from actions.guidance import answers_to_latest
+from actions.paths import data_dir
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     URGENT_QUESTIONS,
@@ -59,6 +62,30 @@ BREATH_WORDS = ("breath", "breathe", "breathing", "breathin", "air", "lungs", "g
 HEART_WORDS = ("heart", "racing", "pounding", "pulse", "chest", "palpitat")
 DENIAL_WORDS = frozenset({"no", "not", "fine", "ok", "okay", "normal", "nope", "nah"})
 CHEST_PAIN_FLAG = "chest_pain"
+
+
+@lru_cache(maxsize=1)
+def _nothing_taken_phrases() -> Tuple[str, ...]:
+    """Ways of saying no drug, medicine or alcohol is involved (answers.yml)."""
+    path = data_dir() / "dialogue" / "answers.yml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return tuple(normalise(str(p)) for p in document.get("nothing_taken") or ())
+
+
+_STOP_TIME_AFTER = re.compile(r"^\s*(for|since|in|anymore|any more|today|\d)\b")
+
+
+def says_nothing_taken(text: str) -> bool:
+    """Whether the (normalised) text says no drug, medicine or alcohol is involved;
+    not "no drugs for 3 days", which is a stop."""
+    padded = f" {text} "
+    for phrase in _nothing_taken_phrases():
+        at = padded.find(f" {phrase} ")
+        if at >= 0 and not _STOP_TIME_AFTER.match(padded[at + len(phrase) + 1 :]):
+            return True
+    return False
+
+
 NOTHING_WORDS = frozenset(
     {
         "nothing",
@@ -185,9 +212,19 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
 
     @staticmethod
     def _nothing_for(slot: str, tracker: "Tracker") -> Dict[Text, Any]:
-        if tracker.get_slot(REQUESTED_SLOT) != slot or tracker.get_slot(slot):
+        if tracker.get_slot(slot):
             return {}
         text = normalise(tracker.latest_message.get("text") or "")
+        if tracker.get_slot(REQUESTED_SLOT) != slot:
+            # Said before it was asked: "I take nothing, no drugs. What I do?" was
+            # then asked what was stopped (review 19).
+            named = any(
+                e.get("entity") == SUBSTANCE_CLASS
+                for e in tracker.latest_message.get("entities") or []
+            )
+            if slot == SUBSTANCE_CLASS and not named and says_nothing_taken(text):
+                return {slot: NO_SUBSTANCE}
+            return {}
         if text in NOTHING_WORDS or read_answer(text) == NO:
             return {slot: NO_SUBSTANCE}
         return {}

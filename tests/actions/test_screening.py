@@ -460,3 +460,25 @@ async def test_a_yes_to_the_chest_question_is_named_for_what_was_said(
         "yes", dispatcher, make_tracker(said, "affirm"), domain
     )
     assert validated["screen_flag"] == flag
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # review 19: asked what was stopped right after saying so
+        (
+            "I fall on the stairs on my bottom. I take nothing, no drugs. What I do?",
+            "none",
+        ),
+        ("office worker, no drugs or alcohol, butt hurts from sitting", "none"),
+        ("no drugs for 3 days now and my legs cramp", None),
+    ],
+)
+async def test_nothing_taken_said_before_the_question_answers_it(
+    dispatcher, make_tracker, domain, text: str, expected: Any
+) -> None:
+    tracker = make_tracker(text, "describe_symptoms", active_loop="triage_form")
+    events = await ValidateTriageForm().extract_substance_class(
+        dispatcher, tracker, domain
+    )
+    assert events.get("substance_class") == expected
