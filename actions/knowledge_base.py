@@ -83,8 +83,10 @@ HARM_REDUCTION_TOPICS = (
     "cant_reach",
     # From review 15: still taking a benzo daily, waiting weeks for the doctor.
     "keep_taking",
-    # From review 19 (questions_rev19.yml): fentanyl left in the house.
+    # From review 19 (questions_rev19.yml): fentanyl left in the house; when to start
+    # buprenorphine.
     "fentanyl_touch",
+    "starting_buprenorphine",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""

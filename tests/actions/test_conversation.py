@@ -60,6 +60,11 @@ def test_a_harm_reduction_question_is_read_whole() -> None:
             id="fentanyl-touch",
         ),
         pytest.param(
+            "when should i start suboxone after fentanyl",
+            "starting_buprenorphine",
+            id="start-bupe",
+        ),
+        pytest.param(
             "they're from a plug not a pharmacy, does that matter",
             "test_strips",
             id="from-a-plug",
