@@ -105,6 +105,35 @@ def test_a_fall_on_a_blood_thinner_is_same_day_care(
     assert not detector.detect("i take warfarin, my back aches from withdrawal")
 
 
+# Daily use and a sudden stop said in shorthand (review 18: a partner off "~4 mg/day
+# street Xanax" was told nothing was urgent). Kept here, not in the development cases,
+# for the reason above: the lexicon hears these, and the semantic layer's boundary
+# moved when they joined its training data (the gate fell from 632 to 629 of 640).
+ABRUPT_STOPS_IN_SHORTHAND = [
+    "partner off ~4 mg/day street Xanax 3 days, legs cramping bad",
+    "i drank a fifth every day and stopped monday, calves cramping",
+    "2mg a day of valium for ages, been off it 4 days",
+]
+NOT_A_STOP = [
+    "i take xanax every day and it wears off by night, my back hurts",
+    "on and off xanax for years, back hurts",
+]
+
+
+@pytest.mark.parametrize("text", ABRUPT_STOPS_IN_SHORTHAND)
+def test_daily_use_and_a_sudden_stop_in_shorthand_is_same_day_care(
+    detector: RedFlagDetector, text: str
+) -> None:
+    assert [(h.flag_id, h.disposition) for h in detector.detect(text)] == [
+        ("abrupt_stop", "urgent")
+    ]
+
+
+@pytest.mark.parametrize("text", NOT_A_STOP)
+def test_a_dose_wearing_off_is_no_stop(detector: RedFlagDetector, text: str) -> None:
+    assert not detector.detect(text)
+
+
 def test_over_triage_of_near_misses_is_at_most_five_percent(
     detector: RedFlagDetector,
 ) -> None:
