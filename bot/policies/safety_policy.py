@@ -57,6 +57,7 @@ from rasa.shared.nlu.constants import (
     EXTRACTOR,
 )
 
+from actions.after_emergency import says_help_is_not_coming
 from actions.answers import (
     NO,
     denies_suicide,
@@ -454,6 +455,10 @@ class SafetyPolicy(Policy):
         action's own reply), not that the thoughts were misheard (review 16's set-up
         got "are you having thoughts of ending your life?" asked again)."""
         raised = self._raised_before(tracker)
+        if says_help_is_not_coming(tracker.latest_message.text or ""):
+            # "THERE IS NO TEAM. nobody is coming" is no denial of the sign (review
+            # 19): the emergency action answers it with the way to a medical team.
+            return False
         if (
             raised
             and set(raised) == {SUICIDAL_FLAG}

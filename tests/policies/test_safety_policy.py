@@ -604,3 +604,16 @@ def test_im_not_suicidal_after_the_crisis_reply_gets_the_direct_question(
         *says("I'm not suicidal, I'm his MOTHER. how do i help him", "inform"),
     )
     assert decision(policy, tracker) == CONFIRM
+
+
+def test_nobody_coming_is_no_correction(policy, rasa_domain) -> None:
+    """Review 19: "THERE IS NO TEAM. nobody is coming" after the emergency reply got
+    the direct question, as if it denied the sign."""
+    tracker = conversation(
+        rasa_domain,
+        *says("hot red lump on my butt and a fever", "inform", [flag("infection")]),
+        SlotSet("triage_level", "emergency"),
+        ActionExecuted("action_emergency_escalation"),
+        *says("THERE IS NO TEAM. nobody is coming", "deny"),
+    )
+    assert decision(policy, tracker) == EMERGENCY
