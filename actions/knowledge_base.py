@@ -123,6 +123,8 @@ GUIDANCE_AND_EMERGENCY_TOPICS = (
     "magnesium",
     # Added from review 18 (questions_rev19.yml): a racing heart in withdrawal.
     "heart_racing",
+    # Added from review 19: how to do the stretch the answers name.
+    "stretch_how",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
     "naloxone_steps",
     "waiting_medicine",

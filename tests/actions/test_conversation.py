@@ -60,6 +60,12 @@ def test_a_harm_reduction_question_is_read_whole() -> None:
             id="fentanyl-touch",
         ),
         pytest.param(
+            "that doesnt explain how to do it. step by step?",
+            "stretch_how",
+            id="step-by-step",
+        ),
+        pytest.param("figure four how", "stretch_how", id="figure-four"),
+        pytest.param(
             "when should i start suboxone after fentanyl",
             "starting_buprenorphine",
             id="start-bupe",
