@@ -291,8 +291,12 @@ def emergency_message(
         "While you wait:",
     ]
     steps = steps_for(physical)
+    # A parent or a partner is the someone who stays (review 19: "have someone stay
+    # with you" to a mother about her son).
     steps.append(
-        "Unlock the door, keep your phone on, and have someone stay with you "
+        "Unlock the door, keep your phone on, and stay with them."
+        if about_someone_else(text)
+        else "Unlock the door, keep your phone on, and have someone stay with you "
         "if possible."
     )
     lines.extend(_bullets(steps))

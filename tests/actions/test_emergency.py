@@ -1346,3 +1346,20 @@ async def test_a_new_sign_once_help_is_called_is_told_to_the_call_handler(
     assert said.startswith("🚨 Tell the call handler now")
     assert "Please call 911 now" not in said
     assert "recovery position" in said and "Kneel beside them" in said
+
+
+@pytest.mark.parametrize(
+    ("said", "step"),
+    [
+        ("crushing pain in my chest", "have someone stay with you"),
+        ("my son cant keep any water down since this morning", "stay with them."),
+    ],
+)
+def test_the_first_reply_speaks_to_the_person_writing(said: str, step: str) -> None:
+    """Review 19: a mother was told to "have someone stay with you"."""
+    from actions.emergency import emergency_message
+    from bot.safety.catalogue import region
+
+    flag = "chest_pain" if "chest" in said else "dehydration"
+    reply = emergency_message([catalogue_entry(flag)], region("us"), said)
+    assert step in reply
