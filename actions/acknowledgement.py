@@ -35,6 +35,7 @@ from actions.slots import (
     SOMEONE_ELSE,
     SUBSTANCE,
     SUBSTANCE_CLASS,
+    SYMPTOM,
 )
 from bot.safety.catalogue import RedFlag, red_flag
 
@@ -69,11 +70,24 @@ def _several_places() -> str:
     return str(_document()["several_places"])
 
 
-def pain_phrase(body_locations: Sequence[str]) -> Optional[str]:
+def pain_phrase(
+    body_locations: Sequence[str], symptoms: Sequence[str] = ()
+) -> Optional[str]:
     """The pain heard back: the place's own phrase, or for several places all of
-    them ("Pain and cramps in your buttocks and thighs")."""
+    them ("Pain and cramps in your buttocks and thighs"); a symptom that is no pain,
+    with its places ("Shaking in your hands": review 19 heard "hands shaking" back as
+    "Hand cramps")."""
     places = _phrases()["places"]
     named = [places[b] for b in dict.fromkeys(body_locations) if b in places]
+    own: Dict[str, Dict[str, str]] = _document().get("symptoms") or {}
+    symptom = next((s for s in reversed(symptoms) if s in own), None)
+    if symptom and named:
+        listed = (
+            ", ".join(named[:-1]) + " and " + named[-1] if len(named) > 1 else named[0]
+        )
+        return str(own[symptom]["with_places"]).format(places=listed)
+    if symptom and not body_locations:
+        return str(own[symptom]["alone"])
     if len(named) >= 2:
         listed = ", ".join(named[:-1]) + " and " + named[-1]
         return _several_places().format(places=listed)
@@ -89,6 +103,7 @@ def acknowledgement(
     someone_else: bool = False,
     at_risk: Optional[RedFlag] = None,
     body_locations: Sequence[str] = (),
+    symptoms: Sequence[str] = (),
 ) -> Optional[str]:
     """One line that hears back the pain and the drug, or None when nothing was said;
     for someone asking about another person, a line for the one watching it; for
@@ -104,7 +119,9 @@ def acknowledgement(
             do_now=at_risk.do_now[0] if at_risk.do_now else "",
             what=what.lower() if what else phrases["templates"]["at_risk_what"],
         )
-    pain = pain_phrase(body_locations or ([body_location] if body_location else []))
+    pain = pain_phrase(
+        body_locations or ([body_location] if body_location else []), symptoms
+    )
     stopped_nothing = substance_class == NO_SUBSTANCE
     drug = None
     if not stopped_nothing:
@@ -205,6 +222,7 @@ def _hear_back(
         someone_else,
         at_risk=same_day_sign(tracker),
         body_locations=mentioned(tracker, BODY_LOCATION),
+        symptoms=mentioned(tracker, SYMPTOM),
     )
     if line:
         dispatcher.utter_message(text=line)

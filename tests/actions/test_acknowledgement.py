@@ -153,3 +153,20 @@ async def test_what_was_stopped_is_asked_of_whoever_it_is_about(
     [message] = dispatcher.messages
     assert message["response"] == response
     assert bool(events) is response.endswith("someone_else")
+
+
+def test_shaking_is_heard_back_as_shaking_not_cramps() -> None:
+    """Review 19: "my hands are shaking" after stopping alcohol was heard back as
+    "Hand cramps"."""
+    line = acknowledgement(
+        "hand", "alcohol", "alcohol", body_locations=["hand"], symptoms=["tremor"]
+    )
+    assert line is not None and "Shaking in your hands" in line
+    assert "cramps" not in line.lower()
+
+
+def test_numbness_is_never_called_common() -> None:
+    line = acknowledgement(
+        "leg", "heroin", "opioid", body_locations=["leg"], symptoms=["numbness"]
+    )
+    assert line is not None and "numb" not in line.lower()
