@@ -78,6 +78,15 @@ _PREGNANT_BEFORE = re.compile(
     r"\b(?:pregnant|pregnancy|expecting)\s*(?:,|at|about|around|now|with)?\s*$",
     re.IGNORECASE,
 )
+# "the clinic wont take me back for 30 days", "have to wait 2 weeks", "appointment in
+# 3 days": a time ahead, not the last use (review 19: "last use 30 days ago"). Not a
+# bare "in" or "until": "havent used in 3 days", "until 2 days ago" are the last use.
+_AHEAD_BEFORE = re.compile(
+    r"\b(?:wont|won't|will not|not until|wait|waiting|another|next|appointment"
+    r"|booked|take me back)\b[^.!?,]{0,20}?"
+    r"(?:for\s+)?(?:another\s+|the next\s+)?$",
+    re.IGNORECASE,
+)
 _SINCE_WEEKDAY = re.compile(
     rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE
 )
@@ -168,6 +177,8 @@ def _durations(text: str, today: dt.date) -> Iterator[Found]:
             text[: match.start()]
         ):
             continue  # "20 weeks pregnant", "pregnant, 20 wks": not the last use
+        if _AHEAD_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
         yield Found(round(amount * _UNIT_HOURS[unit]), match.start(), match.end())
     for match in _SINCE_WEEKDAY.finditer(text):
         days = (today.weekday() - WEEKDAYS.index(match.group(1).lower())) % 7 or 7

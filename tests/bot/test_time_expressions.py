@@ -116,3 +116,17 @@ def test_weeks_of_a_pregnancy_are_no_time_since_stopping(
     """A review: "20 weeks pregnant" became "last use about 140 days ago"."""
     found = hours_since_stop(text, WEDNESDAY)
     assert (found.value if found else None) == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        # review 19: the summary said the last use was 30 days ago
+        ("the clinic wont take me back for 30 days", None),
+        ("my appointment is in 3 days", None),
+        ("havent used in 3 days", 72),
+    ],
+)
+def test_a_time_ahead_is_not_the_last_use(text: str, hours: int | None) -> None:
+    found = hours_since_stop(text)
+    assert (found.value if found else None) == hours
