@@ -48,7 +48,6 @@ from actions.slots import (
     SUBSTANCE_CLASS,
     SYMPTOM,
     TRIAGE_LEVEL,
-    YES,
 )
 from bot.language import normalise
 from bot.safety.catalogue import region
@@ -66,8 +65,6 @@ ABRUPT_STOP_CLASSES = {"alcohol", "benzodiazepine"}
 someone who answered No to that very question."""
 OVERVIEW = "overview"
 PREGNANCY_MEDICINE = "pregnancy_medicine"
-ABRUPT_STOP = "abrupt_stop"
-"""The same-day sign of stopping daily benzodiazepines or heavy drinking at once."""
 HARM_REDUCTION_ACTION = "action_harm_reduction"
 """Answers harm-reduction questions at once: what it answered is not asked again."""
 HARM_REDUCTION = "harm_reduction"
@@ -276,17 +273,7 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
         substance_class in ABRUPT_STOP_CLASSES
         and tracker.get_slot("screen_heavy_use") == NO
     )
-    # Told already, as the same-day disposition: "please get medical care today" came
-    # three times in one reply to a partner (review 19).
-    told_same_day = substance_class in ABRUPT_STOP_CLASSES and (
-        ABRUPT_STOP in reported_flags(tracker)
-        or tracker.get_slot("screen_heavy_use") == YES
-    )
-    if (
-        substance_class in HARM_REDUCTION_CLASSES
-        and not stopped_slowly
-        and not told_same_day
-    ):
+    if substance_class in HARM_REDUCTION_CLASSES and not stopped_slowly:
         items = knowledge_base().lookup(HARM_REDUCTION, person)
         if items:
             extras.append(HARM_REDUCTION)

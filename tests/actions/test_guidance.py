@@ -584,25 +584,3 @@ async def test_first_advice_for_someone_else_says_whom_it_speaks_to(
         first = dispatcher.messages[0]["text"]
         assert first.startswith(FOR_SOMEONE_ELSE) is told
 
-
-async def test_the_same_day_reason_is_not_said_again_in_the_staying_safe_note(
-    dispatcher, make_tracker, domain
-) -> None:
-    """Review 19: "get medical care today" came three times in one reply to a
-    partner whose boyfriend stopped a bottle of vodka a day."""
-    tracker = make_tracker(
-        "no",
-        "deny",
-        slots={
-            "substance_class": "alcohol",
-            "substance": "alcohol",
-            "body_location": "calf",
-            "triage_level": "urgent",
-            "screen_heavy_use": "yes",
-        },
-    )
-    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
-
-    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
-    assert said, "no advice"
-    assert "a doctor, urgent care or a detox service should help you stop" not in said
