@@ -583,4 +583,3 @@ async def test_first_advice_for_someone_else_says_whom_it_speaks_to(
         await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
         first = dispatcher.messages[0]["text"]
         assert first.startswith(FOR_SOMEONE_ELSE) is told
-
