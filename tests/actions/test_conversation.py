@@ -65,6 +65,17 @@ def test_a_harm_reduction_question_is_read_whole() -> None:
             id="step-by-step",
         ),
         pytest.param("figure four how", "stretch_how", id="figure-four"),
+        # review 20
+        pytest.param(
+            "should I stay the night with her, yes or no?",
+            "stay_with_them",
+            id="stay-the-night",
+        ),
+        pytest.param(
+            "is better he drink little beer again so he no shake?",
+            "mixing",
+            id="little-beer",
+        ),
         pytest.param(
             "when should i start suboxone after fentanyl",
             "starting_buprenorphine",
@@ -150,3 +161,20 @@ def test_how_to_check_breathing_is_asked_during_an_emergency() -> None:
     """Review 19: "what does too slow breathing look like" got the overdose block."""
     message = {"text": "what does too slow breathing look like", "intent": {}}
     assert questions_in(message, during_emergency=True)[0] == "breathing_check"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # review 20: a second naloxone dose, asked twice, got "call 911 again"
+        ("hes nodding off again should i give the 2nd narcan", "naloxone_steps"),
+        # review 20: after a seizure, "hes breathing, snoring kind of" got no word
+        # about his side
+        ("it stopped. hes breathing, snoring kind of", "recovery_position"),
+    ],
+)
+def test_what_is_said_during_an_emergency_reaches_its_answer(
+    text: str, topic: str
+) -> None:
+    message = {"text": text, "intent": {}}
+    assert topic in questions_in(message, during_emergency=True)

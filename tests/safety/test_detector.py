@@ -134,6 +134,33 @@ def test_a_dose_wearing_off_is_no_stop(detector: RedFlagDetector, text: str) -> 
     assert not detector.detect(text)
 
 
+CHILD_INGESTIONS = [
+    # review 20: got "Hand cramps after stopping fentanyl"
+    "if my 4 year old touched the bag and licked his fingers what do i do",
+    "my toddler got into my methadone",
+    "my baby ate the pill i dropped",
+]
+NOT_AN_INGESTION = [
+    "my son is 3 days off fent and hasnt eaten all day",
+    "my 19 year old son is detoxing off fent and ate nothing",
+    "my kids are driving me crazy, 3 days off fent",
+]
+
+
+@pytest.mark.parametrize("text", CHILD_INGESTIONS)
+def test_a_young_child_and_a_drug_in_the_mouth_is_an_emergency(
+    detector: RedFlagDetector, text: str
+) -> None:
+    assert _emergency_ids(detector.detect(text)) == ["overdose"]
+
+
+@pytest.mark.parametrize("text", NOT_AN_INGESTION)
+def test_a_parent_writing_about_withdrawal_is_no_ingestion(
+    detector: RedFlagDetector, text: str
+) -> None:
+    assert not _emergency_ids(detector.detect(text))
+
+
 def test_over_triage_of_near_misses_is_at_most_five_percent(
     detector: RedFlagDetector,
 ) -> None:
