@@ -329,7 +329,29 @@ def read_as_typed(text: str, on_offer: Collection[str] = ()) -> str:
     while stripped.startswith(INTENT_PREFIX):
         stripped = stripped.lstrip(INTENT_PREFIX).strip()
     logger.debug("A typed '/' message is read as text, not as an intent.")
-    return stripped
+    return _payload_as_words(stripped)
+
+
+_PAYLOAD = re.compile(r"^([a-z_]+)\s*(\{.*\})\s*$", re.DOTALL)
+
+
+def _payload_as_words(text: str) -> str:
+    """A button payload no longer on offer, as the words it stands for: its entity
+    values ("/describe_symptoms{"body_location": "buttock"}" is "buttock"), or its
+    intent's words ("ask harm reduction"). Review 20: a greeting button tapped in a
+    new conversation was read as "describe_symptoms{...}" and answered with an empty
+    summary for the doctor. Anything that is no payload stays as it is."""
+    match = _PAYLOAD.match(text)
+    if match is None:
+        return text.replace("_", " ") if re.fullmatch(r"[a-z_]+", text) else text
+    try:
+        values = json.loads(match.group(2))
+    except ValueError:
+        return text
+    if not isinstance(values, dict):
+        return text
+    words = [str(v).replace("_", " ") for v in values.values() if isinstance(v, str)]
+    return " ".join(words) or match.group(1).replace("_", " ")
 
 
 async def prepare_for_rasa(

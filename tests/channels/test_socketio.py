@@ -267,7 +267,7 @@ class OneConversationStore:
         ("/deny", "/deny"),  # the button on offer
         ("/greet", "/greet"),  # the widget's silent greeting
         ("/affirm", "affirm"),  # no such button on offer: read as a word
-        ('/inform{"triage_level": "self_care"}', 'inform{"triage_level": "self_care"}'),
+        ('/inform{"triage_level": "self_care"}', "self care"),
         ("/greet i cant breathe", "greet i cant breathe"),
         ("no but now i cant breathe", "no but now i cant breathe"),
     ],

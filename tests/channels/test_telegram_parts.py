@@ -121,7 +121,7 @@ def test_malformed_updates_are_refused(raw: bytes) -> None:
         ("/start@UnitBot", "/greet"),
         ("/restart", "/restart"),
         ("/deny", "deny"),
-        ('/inform{"substance_class": "none"}', 'inform{"substance_class": "none"}'),
+        ('/inform{"substance_class": "none"}', "none"),
         ("  day 3 off oxy  ", "day 3 off oxy"),
     ],
 )
