@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
-from actions.after_emergency import data_field, help_is_coming
+from actions.after_emergency import data_field, help_is_coming, load_data
 from actions.answers import answer_words, read_answer
 from actions.checklist import ANSWER_SLOTS, CHECKLIST
 from actions.conversation import (
@@ -73,17 +73,33 @@ FIRST_REPLY_LEAD = "Thanks for telling me what's going on."
 """Before a direct question that is the bot's very first reply (review 10: "me glutes
 and hammies are cramping something shocking" got the suicide question with no word
 about the cramps)."""
-CORRECTED_CARRY_ON = (
-    "Thank you, and sorry for the alarm. Let's carry on from where we were."
-)
+CORRECTED_LEAD = "Thank you, and sorry for the alarm."
+CORRECTED_CARRY_ON = f"{CORRECTED_LEAD} Let's carry on from where we were."
+SUICIDAL_FLAG = "suicidal"
+SUICIDE_FILE = ("safety", "suicide.yml")
+
+
+def _suicide_text(key: str) -> str:
+    return str(data_field(load_data(SUICIDE_FILE), SUICIDE_FILE, key))
+
+
+def _no_only_for_now(flag_id: str, text: str) -> bool:
+    """Whether a No about thoughts of suicide holds only for now ("not right now")."""
+    if flag_id != SUICIDAL_FLAG:
+        return False
+    padded = f" {normalise(text)} "
+    phrases = load_data(SUICIDE_FILE).get("not_a_clear_no") or ()
+    return any(f" {normalise(str(p))} " in padded for p in phrases)
+
+
 STILL_AN_EMERGENCY = (
     "Thank you, I'll take {dropped} off the list. But {still} still needs the medical "
     "team, so please keep following the steps until they take over."
 )
 MOOD_QUESTION = "screen_mood"
 CORRECTED_SCREEN_FIRST = (
-    "Thank you, and sorry for the alarm. A few quick safety questions, then I'll "
-    "help with what you came for."
+    f"{CORRECTED_LEAD} A few quick safety questions, then I'll help with what you "
+    "came for."
 )
 
 
@@ -306,16 +322,26 @@ class ActionResolveConfirmation(Action):
                     SlotSet(SCREEN_FLAG, still[0]),
                     SlotSet(TRIAGE_LEVEL, EMERGENCY),
                 ]
+            if answer == NO and _no_only_for_now(flag_id, message.get("text") or ""):
+                # "not right now" about thoughts of suicide keeps the crisis reply.
+                return done
             if answer == NO:
                 kept = self._answers_kept(tracker, flag_id)
                 answered_before = any(
                     tracker.get_slot(slot) == NO for slot in ANSWER_SLOTS
                 )
-                dispatcher.utter_message(
-                    text=CORRECTED_CARRY_ON
-                    if answered_before
-                    else CORRECTED_SCREEN_FIRST
+                carry_on = (
+                    CORRECTED_CARRY_ON if answered_before else CORRECTED_SCREEN_FIRST
                 )
+                if flag_id == SUICIDAL_FLAG:
+                    # No "sorry for the alarm" after thoughts of suicide were said.
+                    carry_on = carry_on.replace(
+                        CORRECTED_LEAD,
+                        _suicide_text("no_after_asking").format(
+                            crisis=region(tracker.get_slot(REGION)).crisis
+                        ),
+                    )
+                dispatcher.utter_message(text=carry_on)
                 return done + self._de_escalate(tracker, flag_id, kept)
             # Any other answer keeps the escalation: the safety policy repeats the
             # emergency advice next.

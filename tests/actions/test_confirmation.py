@@ -320,3 +320,26 @@ async def test_a_no_said_with_hopelessness_is_not_good_to_hear(
 
     first = dispatcher.messages[0]["text"]
     assert "good to hear" not in first and "telling me" in first
+
+
+async def test_no_for_now_about_suicide_keeps_the_crisis_reply(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 20: "not right now, im texting with them" from someone with pills
+    saved up got "Thank you, and sorry for the alarm" and the screen again."""
+    slots = {
+        "confirm_flag": "suicidal",
+        "confirm_mode": "correction",
+        "triage_level": "emergency",
+    }
+    for_now = make_tracker("not right now, im texting with them", "deny", slots=slots)
+    events = await ActionResolveConfirmation().run(dispatcher, for_now, domain)
+
+    assert not [e for e in events if e.get("name") == "triage_level"]
+    assert not dispatcher.messages
+
+    clear_no = make_tracker("no", "deny", slots=slots)
+    await ActionResolveConfirmation().run(dispatcher, clear_no, domain)
+
+    [reply] = [m["text"] for m in dispatcher.messages]
+    assert "sorry for the alarm" not in reply and "988" in reply
