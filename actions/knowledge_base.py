@@ -87,8 +87,10 @@ HARM_REDUCTION_TOPICS = (
     # buprenorphine.
     "fentanyl_touch",
     "starting_buprenorphine",
-    # From review 20: whether to stay the night with someone who will use.
+    # From review 20: whether to stay the night with someone who will use; whether
+    # the crisis line tells parents.
     "stay_with_them",
+    "crisis_line_privacy",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""

@@ -72,6 +72,9 @@ def test_a_harm_reduction_question_is_read_whole() -> None:
             id="stay-the-night",
         ),
         pytest.param(
+            "will 988 tell my parents?", "crisis_line_privacy", id="988-parents"
+        ),
+        pytest.param(
             "is better he drink little beer again so he no shake?",
             "mixing",
             id="little-beer",
