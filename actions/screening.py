@@ -225,7 +225,11 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             if slot == SUBSTANCE_CLASS and not named and says_nothing_taken(text):
                 return {slot: NO_SUBSTANCE}
             return {}
-        if text in NOTHING_WORDS or read_answer(text) == NO:
+        if (
+            text in NOTHING_WORDS
+            or read_answer(text) == NO
+            or (slot == SUBSTANCE_CLASS and says_nothing_taken(text))
+        ):
             return {slot: NO_SUBSTANCE}
         return {}
 
@@ -389,6 +393,11 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             # a restart, a deletion; the screen resumes after.
             return []
         if any(e.get("event") == "slot" and e.get("name") == asked for e in events):
+            # An answer that also asks what cannot wait ("he hasnt stopped anything,
+            # hes drunk ... SHOULD I STAY WITH HIM": review 21 got "Where is the
+            # pain?"): the answer, then the next question.
+            for text in answers_to_latest(tracker, answered_during_screen()):
+                dispatcher.utter_message(text=text)
             return []
         if answered_a_direct_question(tracker):
             # The form asks its question again; no hint, the message was an answer.

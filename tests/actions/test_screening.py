@@ -482,3 +482,22 @@ async def test_nothing_taken_said_before_the_question_answers_it(
         dispatcher, tracker, domain
     )
     assert events.get("substance_class") == expected
+
+
+async def test_an_answer_that_also_asks_what_cannot_wait_gets_both(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 21: "he hasnt stopped anything ... SHOULD I STAY WITH HIM", given to
+    the question about what was stopped, got "Where is the pain?" and no answer."""
+    tracker = make_tracker(
+        "he hasnt stopped anything, hes drunk right now and wants to use heroin "
+        "later. SHOULD I STAY WITH HIM",
+        "inform",
+        slots={"requested_slot": "substance_class"},
+        active_loop="triage_form",
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "stay if you can" in said
+    assert slot_values(events).get("substance_class") == "none"
