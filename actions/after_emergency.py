@@ -190,6 +190,9 @@ def help_is_coming(text: str) -> bool:
         if any(f" {word} " in f" {normalised} " for word in words.past):
             # "last time i went to the ER they treated me like shit" (review 19).
             continue
+        if " if " in f" {normalised} ":
+            # "i call 911 if it gets worse?": a plan for later, not help called.
+            continue
         if _said(words.said, normalised, words.not_after):
             return True
     return False

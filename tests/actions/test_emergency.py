@@ -374,6 +374,7 @@ async def test_someone_who_called_for_help_is_helped_to_hand_over(
         "my head is in a car crash of pain",
         # review 19: an earlier visit is no help on its way
         "last time i went to the ER they treated me like shit cuz of my track marks",
+        "i call 911 if it gets worse?",
     ],
 )
 def test_asking_about_or_refusing_help_is_not_help_on_its_way(text: str) -> None:
@@ -940,6 +941,8 @@ async def test_suicidal_thoughts_after_reaching_the_crisis_line_get_a_warm_close
         "they took him away",
         "they gave him narcan",
         "my husband called an ambulance",
+        # review 21: non-native English
+        "Ok I call 112. Thank you",
         # review 10
         "ok were leaving now for the ER",
         "getting an uber there now",
