@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
-from actions.after_emergency import data_field, help_is_coming, load_data
+from actions.after_emergency import data_field, help_is_coming
 from actions.answers import answer_words, read_answer
 from actions.checklist import ANSWER_SLOTS, CHECKLIST
 from actions.conversation import (
@@ -32,6 +32,7 @@ from actions.conversation import (
     message_asked,
     reported_flags,
 )
+from actions.emergency import SUICIDAL, says_no_only_for_now, suicide_text
 from actions.guidance import follow_up_buttons
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_QUESTIONS
 from actions.slots import (
@@ -75,21 +76,6 @@ and hammies are cramping something shocking" got the suicide question with no wo
 about the cramps)."""
 CORRECTED_LEAD = "Thank you, and sorry for the alarm."
 CORRECTED_CARRY_ON = f"{CORRECTED_LEAD} Let's carry on from where we were."
-SUICIDAL_FLAG = "suicidal"
-SUICIDE_FILE = ("safety", "suicide.yml")
-
-
-def _suicide_text(key: str) -> str:
-    return str(data_field(load_data(SUICIDE_FILE), SUICIDE_FILE, key))
-
-
-def _no_only_for_now(flag_id: str, text: str) -> bool:
-    """Whether a No about thoughts of suicide holds only for now ("not right now")."""
-    if flag_id != SUICIDAL_FLAG:
-        return False
-    padded = f" {normalise(text)} "
-    phrases = load_data(SUICIDE_FILE).get("not_a_clear_no") or ()
-    return any(f" {normalise(str(p))} " in padded for p in phrases)
 
 
 STILL_AN_EMERGENCY = (
@@ -322,7 +308,11 @@ class ActionResolveConfirmation(Action):
                     SlotSet(SCREEN_FLAG, still[0]),
                     SlotSet(TRIAGE_LEVEL, EMERGENCY),
                 ]
-            if answer == NO and _no_only_for_now(flag_id, message.get("text") or ""):
+            if (
+                answer == NO
+                and flag_id == SUICIDAL
+                and says_no_only_for_now(message.get("text") or "")
+            ):
                 # "not right now" about thoughts of suicide keeps the crisis reply.
                 return done
             if answer == NO:
@@ -333,11 +323,11 @@ class ActionResolveConfirmation(Action):
                 carry_on = (
                     CORRECTED_CARRY_ON if answered_before else CORRECTED_SCREEN_FIRST
                 )
-                if flag_id == SUICIDAL_FLAG:
+                if flag_id == SUICIDAL:
                     # No "sorry for the alarm" after thoughts of suicide were said.
                     carry_on = carry_on.replace(
                         CORRECTED_LEAD,
-                        _suicide_text("no_after_asking").format(
+                        suicide_text("no_after_asking").format(
                             crisis=region(tracker.get_slot(REGION)).crisis
                         ),
                     )

@@ -168,6 +168,17 @@ def _says_any(text: str, key: str) -> bool:
     return any(phrase in padded for phrase in _suicide_phrases(key))
 
 
+def says_no_only_for_now(text: str) -> bool:
+    """Whether a No about thoughts of suicide holds only for now ("not right now"):
+    no clear No (`not_a_clear_no` in data/safety/suicide.yml)."""
+    return _says_any(text, "not_a_clear_no")
+
+
+def suicide_text(key: str) -> str:
+    """A text of data/safety/suicide.yml, or an error naming the field."""
+    return str(data_field(_suicide_texts(), SUICIDE_FILE, key))
+
+
 def _person_words(text: str) -> Tuple[int, int]:
     """How many words of `text` are about someone else ("my son", "he"), and how many
     about the writer ("i", "me"). A person named ("my son", "17 year old son") counts
