@@ -78,6 +78,8 @@ class AnswerWords:
     """questions where a plain first-sentence "No." stands whatever else follows,
     unless the rest speaks of another person or of the question's own topic"""
     third_person: FrozenSet[str] = frozenset()
+    nothing_taken: Tuple[str, ...] = ()
+    """ways of saying no drug, medicine or alcohol is involved ("i take nothing")"""
     """words that put the answer on someone else ("his", "my son")"""
     """per question, "not sure" phrases that answer it ("sometimes" to "every day?")"""
 
@@ -132,6 +134,7 @@ def answer_words() -> AnswerWords:
             str(slot) for slot in document.get("plain_no_stands") or []
         ),
         third_person=frozenset(phrases(document.get("third_person") or [])),
+        nothing_taken=phrases(document.get("nothing_taken") or []),
         hedge_not_before=phrases(document.get("hedge_not_before") or []),
         scared=phrases(document.get("scared_words") or []),
         hard_going=phrases(document.get("hard_going_words") or []),

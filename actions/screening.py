@@ -9,15 +9,13 @@ the safety policy prevents in any turn that carries a red flag.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, List, Text, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Text
 
-import yaml
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
 
 from actions import checkin_scores
-from actions.answers import denies_suicide, normalise, read_answer
+from actions.answers import answer_words, denies_suicide, normalise, read_answer
 from actions.checklist import (
     CHECKLIST,
     checklist_text,
@@ -32,7 +30,6 @@ from actions.conversation import (
 )
 from actions.disposition import settle_disposition
 from actions.guidance import answers_to_latest
-from actions.paths import data_dir
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     URGENT_QUESTIONS,
@@ -64,14 +61,6 @@ DENIAL_WORDS = frozenset({"no", "not", "fine", "ok", "okay", "normal", "nope", "
 CHEST_PAIN_FLAG = "chest_pain"
 
 
-@lru_cache(maxsize=1)
-def _nothing_taken_phrases() -> Tuple[str, ...]:
-    """Ways of saying no drug, medicine or alcohol is involved (answers.yml)."""
-    path = data_dir() / "dialogue" / "answers.yml"
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return tuple(normalise(str(p)) for p in document.get("nothing_taken") or ())
-
-
 _STOP_TIME_AFTER = re.compile(r"^\s*(for|since|in|anymore|any more|today|\d)\b")
 
 
@@ -79,7 +68,7 @@ def says_nothing_taken(text: str) -> bool:
     """Whether the (normalised) text says no drug, medicine or alcohol is involved;
     not "no drugs for 3 days", which is a stop."""
     padded = f" {text} "
-    for phrase in _nothing_taken_phrases():
+    for phrase in answer_words().nothing_taken:
         at = padded.find(f" {phrase} ")
         if at >= 0 and not _STOP_TIME_AFTER.match(padded[at + len(phrase) + 1 :]):
             return True
