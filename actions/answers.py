@@ -78,10 +78,11 @@ class AnswerWords:
     """questions where a plain first-sentence "No." stands whatever else follows,
     unless the rest speaks of another person or of the question's own topic"""
     third_person: FrozenSet[str] = frozenset()
+    """words that put the answer on someone else ("his", "my son")"""
     nothing_taken: Tuple[str, ...] = ()
     """ways of saying no drug, medicine or alcohol is involved ("i take nothing")"""
-    """words that put the answer on someone else ("his", "my son")"""
-    """per question, "not sure" phrases that answer it ("sometimes" to "every day?")"""
+    retractions: Tuple[str, ...] = ()
+    """a yes taken back ("pressed yes by mistake", "wrong button, i meant no")"""
 
 
 @lru_cache(maxsize=1)
@@ -135,6 +136,7 @@ def answer_words() -> AnswerWords:
         ),
         third_person=frozenset(phrases(document.get("third_person") or [])),
         nothing_taken=phrases(document.get("nothing_taken") or []),
+        retractions=phrases(document.get("retractions") or []),
         hedge_not_before=phrases(document.get("hedge_not_before") or []),
         scared=phrases(document.get("scared_words") or []),
         hard_going=phrases(document.get("hard_going_words") or []),
@@ -389,7 +391,9 @@ def read_answer(
 ) -> Optional[str]:
     """`yes`, `no`, `unsure`, or None when the text does not answer the question.
 
-    The order of the reading is documented in `data/dialogue/answers.yml`.
+    The order of the reading is documented in `data/dialogue/answers.yml`. A yes that
+    is taken back in the same message ("pressed yes by mistake") is no answer: the
+    question is asked again (session 14: read as a yes to the suicide question).
 
     Args:
         text: what the person typed (a button's payload is read by its intent).
@@ -397,6 +401,26 @@ def read_answer(
         intent: the NLU intent of the message, the last resort.
         intent_confidence: how sure the NLU was of that intent.
     """
+    answer = _read_answer(text, slot, intent, intent_confidence)
+    if answer == YES and retracts_a_yes(text):
+        return None
+    return answer
+
+
+def retracts_a_yes(text: str) -> bool:
+    """Whether the text takes back a yes ("wrong button", "i meant no")."""
+    if text.startswith("/"):
+        return False
+    return bool(_find(normalise(text).split(), answer_words().retractions))
+
+
+def _read_answer(
+    text: str,
+    slot: Optional[str],
+    intent: Optional[str],
+    intent_confidence: float,
+) -> Optional[str]:
+    """`read_answer` before a retraction is looked for."""
     if text.startswith("/"):
         return ANSWER_BY_INTENT.get(str(intent))
     vocab = answer_words()

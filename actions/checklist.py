@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Optional, Set
 
 import yaml
 
-from actions.answers import answer_words, read_answer
+from actions.answers import answer_words, read_answer, retracts_a_yes
 from actions.paths import data_dir
 from actions.screen_questions import SCREEN_SLOTS, profile_of, questions_for
 from actions.slots import ASKING_FOR, NO, SOMEONE_ELSE, SUBSTANCE, UNSURE
@@ -141,6 +141,29 @@ def read_checklist_answer(
     if answer != NO or text.startswith("/"):
         return answer
     return UNSURE if _signs_spoken_of(text, listed) else NO
+
+
+def retracts_the_list(tracker: "Tracker") -> bool:
+    """Whether the latest message takes back the "yes" (or "not sure") that the
+    person's message before it gave the list ("oops wrong button, i meant no").
+
+    Why: the retraction was read as a No to the first sign only, and the other signs
+    were then asked one at a time (session 14). A retraction that names one of the
+    signs ("meant no, but my calf is a bit puffy") is not taken as a No to all.
+    """
+    text = str(tracker.latest_message.get("text") or "")
+    if not retracts_a_yes(text) or _signs_spoken_of(text, members(tracker)):
+        return False
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            if seen_latest:
+                return False
+            seen_latest = True
+        elif seen_latest and event.get("event") == "slot":
+            if event.get("name") == CHECKLIST:
+                return event.get("value") not in (None, NO)
+    return False
 
 
 def comes_first(tracker: "Tracker") -> bool:

@@ -21,6 +21,7 @@ from actions.checklist import (
     checklist_text,
     members,
     read_checklist_answer,
+    retracts_the_list,
     screen_order,
 )
 from actions.conversation import (
@@ -343,6 +344,9 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             or answered_a_direct_question(tracker)
         ):
             return {}
+        if slot in members(tracker) and retracts_the_list(tracker):
+            dispatcher.utter_message(text=str(checklist_text()["retracted"]))
+            return {CHECKLIST: NO, **{listed: NO for listed in members(tracker)}}
         message = tracker.latest_message
         intent = message.get("intent") or {}
         answer = read_answer(

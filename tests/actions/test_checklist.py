@@ -213,3 +213,64 @@ def test_a_plain_yes_keeps_the_chest_question_first(make_tracker) -> None:
         events=answered,
     )
     assert screen_order(tracker)[:2] == [CHECKLIST, "screen_breathing"]
+
+
+def taking_back(make_tracker, text: str, intent: str = "correct_misunderstanding"):
+    """The person said "yes" to the list, was asked its first sign, and now types
+    `text` (opioids, buttock; breathing answered no)."""
+    return make_tracker(
+        text,
+        intent,
+        slots={
+            "substance_class": "opioid",
+            "substance": "oxycodone",
+            "body_location": "buttock",
+            "screen_breathing": "no",
+            CHECKLIST: "yes",
+            "requested_slot": OPIOID_BUTTOCK_MIDDLE[0],
+        },
+        events=[UserUttered("/affirm"), SlotSet(CHECKLIST, "yes")],
+        active_loop=FORM,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["oops wrong button, i meant no", "sorry pressed yes by mistake", "misclicked lol"],
+)
+async def test_a_yes_to_the_list_taken_back_is_a_no_to_all_of_it(
+    dispatcher, make_tracker, domain, text: str
+) -> None:
+    # Session 14: "oops wrong button, i meant no" answered only the first sign, and
+    # the others were asked one by one.
+    events = await ValidateTriageForm().run(
+        dispatcher, taking_back(make_tracker, text), domain
+    )
+    values = slot_values(events)
+    assert values[CHECKLIST] == "no"
+    assert {slot: values.get(slot) for slot in OPIOID_BUTTOCK_MIDDLE} == {
+        slot: "no" for slot in OPIOID_BUTTOCK_MIDDLE
+    }
+    assert values["requested_slot"] == "screen_mood"
+    assert "changed that" in dispatcher.messages[0]["text"]
+
+
+async def test_a_retraction_that_names_a_sign_is_not_a_no_to_all(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = taking_back(
+        make_tracker, "meant no sorry, but my leg is a bit puffy and hot", "deny"
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    values = slot_values(events)
+    assert values.get(CHECKLIST) != "no"
+    assert values.get("screen_leg") is None
+
+
+async def test_a_plain_no_after_the_list_answers_only_its_own_question(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = taking_back(make_tracker, "no", "deny")
+    values = slot_values(await ValidateTriageForm().run(dispatcher, tracker, domain))
+    assert values[OPIOID_BUTTOCK_MIDDLE[0]] == "no"
+    assert values["requested_slot"] == OPIOID_BUTTOCK_MIDDLE[1]

@@ -110,6 +110,10 @@ BREATHING = "screen_breathing"
         ("no!! third time. I'm talking about stopping ALCOHOL", "screen_mood", "no"),
         ("NO its not me its my son, i asked about his legs", "screen_mood", None),
         ("no. actually yes i think about ending it", "screen_mood", "yes"),
+        # session 14: a yes taken back in the same message is asked again
+        ("pressed yes by mistake", "screen_mood", None),
+        ("oops wrong button, i meant no", BREATHING, "no"),
+        ("yes", "screen_mood", "yes"),
     ],
 )
 def test_a_typed_answer_is_read_as_meant(
