@@ -81,6 +81,8 @@ class AnswerWords:
     """words that put the answer on someone else ("his", "my son")"""
     nothing_taken: Tuple[str, ...] = ()
     """ways of saying no drug, medicine or alcohol is involved ("i take nothing")"""
+    only_now: Tuple[str, ...] = ()
+    """a No for this moment only ("not right now"): a yes after its "but" stands"""
     retractions: Tuple[str, ...] = ()
     """a yes taken back ("pressed yes by mistake", "wrong button, i meant no")"""
 
@@ -137,6 +139,7 @@ def answer_words() -> AnswerWords:
         third_person=frozenset(phrases(document.get("third_person") or [])),
         nothing_taken=phrases(document.get("nothing_taken") or []),
         retractions=phrases(document.get("retractions") or []),
+        only_now=phrases(document.get("only_now") or []),
         hedge_not_before=phrases(document.get("hedge_not_before") or []),
         scared=phrases(document.get("scared_words") or []),
         hard_going=phrases(document.get("hard_going_words") or []),
@@ -448,6 +451,12 @@ def _read_answer(
     head = words[: words.index("but")] if "but" in words[1:] else words
     if head is not words and not _hedged(head, slot, vocab):
         answer = _polarity(head, vocab, changed_mind)
+        tail = words[len(head) + 1 :]
+        if answer == NO and _find(head, vocab.only_now):
+            # "not right now but last week yes": the yes about another time stands.
+            later = _polarity(tail, vocab, False)
+            if later == YES or _find(tail, vocab.unsure):
+                return later or UNSURE
         if answer is not None:
             return answer
     first = _FIRST_SENTENCE.match(text.strip())

@@ -91,6 +91,11 @@ HARM_REDUCTION_TOPICS = (
     # the crisis line tells parents.
     "stay_with_them",
     "crisis_line_privacy",
+    # From session 14 (questions_s14.yml): going back on a prescribed opioid,
+    # saved-up doses, methadone and the heart's rhythm.
+    "restart_opioid",
+    "saved_doses",
+    "methadone_heart",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""

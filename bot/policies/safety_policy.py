@@ -150,6 +150,9 @@ ANSWERED_FIRST_TOPICS = frozenset(
         "just_talk",
         "restart_benzo",
         "paracetamol_too_much",
+        "restart_opioid",
+        "saved_doses",
+        "methadone_heart",
     }
 )
 """Other topics answered before anything else, whatever the intent."""

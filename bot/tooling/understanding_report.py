@@ -109,6 +109,10 @@ def is_dead_end(replies: Sequence[Dict[str, Any]]) -> bool:
     return not replies or any(marker in texts for marker in FALLBACK_MARKERS)
 
 
+NOT_AN_ANSWER = "none"
+"""A set's expected value for a text that answers nothing ("what do you mean?")."""
+
+
 def expected_answer(value: Any) -> str:
     """A set's expected answer as the reader names it: YAML 1.1 reads a bare `yes` or
     `no` as a boolean (set 7 was written that way), which is the same answer."""
@@ -120,6 +124,7 @@ def expected_answer(value: Any) -> str:
 async def score_set(agent: Any, cases: Dict[str, Any]) -> UnderstandingScore:
     """Runs one set through the agent."""
     from actions.answers import read_answer
+    from actions.checklist import CHECKLIST, checklist_text, read_checklist_answer
     from bot.policies.safety_policy import emergency_flags
 
     result = UnderstandingScore()
@@ -143,15 +148,19 @@ async def score_set(agent: Any, cases: Dict[str, Any]) -> UnderstandingScore:
         text, expected = str(case["text"]), expected_answer(case["expected"])
         parse = await agent.parse_message(text)
         intent = parse.get("intent") or {}
+        slot = f"screen_{case['question']}"
+        confidence = float(intent.get("confidence") or 0.0)
         if emergency_flags(parse.get("entities", [])):
             got: Optional[str] = "yes"
+        elif slot == CHECKLIST:
+            # The list of signs together ("any of these right now?"), read as the
+            # screen reads it, with every sign listed.
+            listed = list(checklist_text()["lines"])
+            got = read_checklist_answer(text, intent.get("name"), confidence, listed)
         else:
-            got = read_answer(
-                text,
-                f"screen_{case['question']}",
-                intent.get("name"),
-                float(intent.get("confidence") or 0.0),
-            )
+            got = read_answer(text, slot, intent.get("name"), confidence)
+        # "none": the text is no answer to the question (it is asked again).
+        got = got or NOT_AN_ANSWER
         result.screen_answers += 1
         counts = result.by_expected.setdefault(expected, [0, 0])
         counts[1] += 1
@@ -201,12 +210,14 @@ async def load(action_url: str) -> Any:
 def print_score(name: str, score: UnderstandingScore, verbose: bool) -> None:
     """The numbers, then what failed."""
     print(f"\n{name}")
-    print(
-        f"  dead ends      : {len(score.dead_ends)}/{score.first_messages}"
-        f"  {score.dead_end_rate:.1%}  (with an entity recognised:"
-        f" {len(score.dead_ends_with_entity)}; silent: {len(score.silent)})"
-    )
-    print(f"  intent macro-F1: {score.intent_macro_f1:.3f}")
+    if score.first_messages:
+        # A set of screen answers only (development set 16) has no first messages.
+        print(
+            f"  dead ends      : {len(score.dead_ends)}/{score.first_messages}"
+            f"  {score.dead_end_rate:.1%}  (with an entity recognised:"
+            f" {len(score.dead_ends_with_entity)}; silent: {len(score.silent)})"
+        )
+        print(f"  intent macro-F1: {score.intent_macro_f1:.3f}")
     by = ", ".join(f"{k} {c}/{t}" for k, (c, t) in sorted(score.by_expected.items()))
     print(
         f"  screen answers : {score.screen_right}/{score.screen_answers}"

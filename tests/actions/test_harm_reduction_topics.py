@@ -443,3 +443,40 @@ def test_still_taking_a_benzo_until_the_doctor_is_not_the_after_a_break_answer()
         "keep_taking", {"substance_class": "benzodiazepine"}
     )
     assert "don't stop or cut down suddenly" in item.text
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "says"),
+    [
+        # Session 14: each got an answer to another question (where the pain is, or
+        # the after-a-break answer).
+        (
+            "can i just start taking my prescribed oxycodone again to stop the "
+            "withdrawal?",
+            "restart_opioid",
+            "talk to the doctor who prescribed it",
+        ),
+        (
+            "i saved up a few of my methadone doses, can i take them to ease the "
+            "withdrawal",
+            "saved_doses",
+            "builds up in the body",
+        ),
+        (
+            "does methadone mess with your heart rhythm? someone said QT",
+            "methadone_heart",
+            "QT interval",
+        ),
+    ],
+)
+def test_questions_about_ones_own_opioid_get_their_own_answer(
+    text: str, topic: str, says: str
+) -> None:
+    from actions.harm_reduction import topics_asked
+    from actions.knowledge_base import knowledge_base
+
+    asked = topics_asked({"text": text, "intent": {"name": "ask_medicine"}})
+    assert asked == [topic]
+    [item] = knowledge_base().lookup(topic, {"substance_class": "opioid"})
+    assert says in item.text
+    assert item.sources

@@ -114,6 +114,12 @@ BREATHING = "screen_breathing"
         ("pressed yes by mistake", "screen_mood", None),
         ("oops wrong button, i meant no", BREATHING, "no"),
         ("yes", "screen_mood", "yes"),
+        # development set 16: a No for this moment only, then a yes about the weeks
+        ("not right now but last week yes", "screen_mood", "yes"),
+        ("not right now", "screen_mood", "no"),
+        ("not really keeping water down no", "screen_fluids", "yes"),
+        ("i dont know how to tell if its racing", BREATHING, "unsure"),
+        ("nie", BREATHING, "no"),
     ],
 )
 def test_a_typed_answer_is_read_as_meant(
