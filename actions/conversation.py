@@ -210,6 +210,20 @@ def answered_during_screen() -> FrozenSet[str]:
     return frozenset(map(str, topics_document().get("answered_during_screen") or ()))
 
 
+def seeking_safety_topics() -> FrozenSet[str]:
+    """Topics of asking for treatment or how to use more safely (topics.yml)."""
+    return frozenset(map(str, topics_document().get("seeking_safety") or ()))
+
+
+def answered_first_topics() -> FrozenSet[str]:
+    """Every topic answered before anything else, whatever the intent (topics.yml):
+    asking for treatment or safety, and the `answered_first` list."""
+    document = topics_document()
+    return seeking_safety_topics() | frozenset(
+        map(str, document.get("answered_first") or ())
+    )
+
+
 def mentions_topic(text: str, topics: Collection[str]) -> bool:
     """Whether `text` holds any phrase of `topics` (asked or said): "should i keep
     running or rest?" names no medicine, whatever the intent classifier heard."""

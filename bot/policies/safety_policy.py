@@ -65,7 +65,12 @@ from actions.answers import (
     says_it_was_a_misunderstanding,
 )
 from actions.confirmation import RESUME_ACTIONS, topic_slot_for
-from actions.conversation import is_a_question, questions_in
+from actions.conversation import (
+    answered_first_topics,
+    is_a_question,
+    questions_in,
+    seeking_safety_topics,
+)
 from actions.emergency import says_safe_now
 from actions.slots import SAFE_NOW
 from bot.language import is_mixed_language, is_other_language
@@ -137,27 +142,6 @@ def heard_only_by_meaning(entities: List[Dict[Text, Any]]) -> bool:
     return extractors == {SEMANTIC_EXTRACTOR}
 
 
-TREATMENT_TOPIC = "moud"
-"""The question topic (data/dialogue/topics.yml) of asking how to get into treatment."""
-SEEKING_SAFETY_TOPICS = frozenset(
-    {TREATMENT_TOPIC, "using_alone", "tolerance", "test_strips", "naloxone", "mixing"}
-)
-"""Topics of asking for treatment or for how to use more safely."""
-ANSWERED_FIRST_TOPICS = frozenset(
-    {
-        "naloxone_use",
-        "strip_result",
-        "just_talk",
-        "restart_benzo",
-        "paracetamol_too_much",
-        "restart_opioid",
-        "saved_doses",
-        "methadone_heart",
-    }
-)
-"""Other topics answered before anything else, whatever the intent."""
-
-
 def asks_a_question_answered_first(tracker: DialogueStateTracker) -> bool:
     """Whether the latest message asks (in a question, or by its `said` phrases) about
     treatment or using more safely, whatever intent the classifier gave it: "gonna
@@ -166,9 +150,7 @@ def asks_a_question_answered_first(tracker: DialogueStateTracker) -> bool:
     "can u just talk to me for a bit" (read as thanks) got "You're welcome" in review 7.
     """
     message = {"text": tracker.latest_message.text or ""}
-    return bool(
-        (SEEKING_SAFETY_TOPICS | ANSWERED_FIRST_TOPICS) & set(questions_in(message))
-    )
+    return bool(answered_first_topics() & set(questions_in(message)))
 
 
 def asks_only_self_care(tracker: DialogueStateTracker) -> bool:
@@ -205,7 +187,8 @@ def _asks_for_treatment(tracker: DialogueStateTracker) -> bool:
     first; a clear one still escalates, and the screen's direct question still comes to
     everyone."""
     message = {"text": tracker.latest_message.text or ""}
-    return bool(SEEKING_SAFETY_TOPICS & set(questions_in(message, whole_message=True)))
+    asked = set(questions_in(message, whole_message=True))
+    return bool(seeking_safety_topics() & asked)
 
 
 @DefaultV1Recipe.register(
