@@ -32,7 +32,14 @@ from actions.conversation import (
     message_asked,
     reported_flags,
 )
-from actions.emergency import SUICIDAL, says_no_only_for_now, suicide_text
+from actions.emergency import (
+    SUICIDAL,
+    SUICIDE_FILE,
+    _suicide_texts,
+    first_says_someone_else,
+    says_no_only_for_now,
+    suicide_text,
+)
 from actions.guidance import follow_up_buttons
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_QUESTIONS
 from actions.slots import (
@@ -175,8 +182,6 @@ def _says(
 def _routine_suicide_question(place: Optional[str], someone_else: bool) -> str:
     """The direct suicide question as the first reply, said as the routine question
     it is (`routine_first_question` in data/safety/suicide.yml)."""
-    from actions.emergency import SUICIDE_FILE, _suicide_texts
-
     texts = data_field(_suicide_texts(), SUICIDE_FILE, "routine_first_question")
     here = region(place)
     return str(texts["they" if someone_else else "you"]).format(
@@ -216,8 +221,6 @@ class ActionConfirmRedFlag(Action):
             lead = f"{FIRST_REPLY_LEAD} "
         else:
             lead = ""
-        from actions.emergency import SUICIDAL, first_says_someone_else
-
         about_another = first_says_someone_else(
             [str(tracker.latest_message.get("text") or "")]
         )
