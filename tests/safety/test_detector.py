@@ -325,3 +325,31 @@ def test_a_bare_no_after_a_sign_denies_it(
     detector: RedFlagDetector, text: str, flag: str, raised: bool
 ) -> None:
     assert (flag in _emergency_ids(detector.detect(text))) is raised
+
+
+# Session 14: the fear of precipitated withdrawal, asked before starting buprenorphine,
+# got the same-day-care reply meant for someone in it.
+FEARS_OF_PRECIPITATED = [
+    "im terrified of precipitated withdrawal, when can i start subs? day 1 off fent",
+    "scared of getting precipitated if i take my sub too early",
+    "worried about precip, how long do i wait",
+    "what happens if you take subs too soon",
+]
+PRECIPITATED_NOW = [
+    "took my sub too early and now im sick as hell",
+    "took a sub 2 hours ago and now im in precipitated withdrawal, so scared",
+]
+
+
+@pytest.mark.parametrize("text", FEARS_OF_PRECIPITATED)
+def test_the_fear_of_precipitated_withdrawal_is_no_sign(
+    detector: RedFlagDetector, text: str
+) -> None:
+    assert not detector.detect(text)
+
+
+@pytest.mark.parametrize("text", PRECIPITATED_NOW)
+def test_precipitated_withdrawal_said_with_fear_is_still_the_sign(
+    detector: RedFlagDetector, text: str
+) -> None:
+    assert [h.flag_id for h in detector.detect(text)] == ["precipitated_withdrawal"]
