@@ -83,6 +83,8 @@ class AnswerWords:
     """ways of saying no drug, medicine or alcohol is involved ("i take nothing")"""
     only_now: Tuple[str, ...] = ()
     """a No for this moment only ("not right now"): a yes after its "but" stands"""
+    interjections: FrozenSet[str] = frozenset()
+    """exclamations an answer opens with ("what??", "uh"), dropped before reading"""
     retractions: Tuple[str, ...] = ()
     """a yes taken back ("pressed yes by mistake", "wrong button, i meant no")"""
 
@@ -140,6 +142,7 @@ def answer_words() -> AnswerWords:
         nothing_taken=phrases(document.get("nothing_taken") or []),
         retractions=phrases(document.get("retractions") or []),
         only_now=phrases(document.get("only_now") or []),
+        interjections=frozenset(phrases(document.get("interjections") or [])),
         hedge_not_before=phrases(document.get("hedge_not_before") or []),
         scared=phrases(document.get("scared_words") or []),
         hard_going=phrases(document.get("hard_going_words") or []),
@@ -417,6 +420,18 @@ def retracts_a_yes(text: str) -> bool:
     return bool(_find(normalise(text).split(), answer_words().retractions))
 
 
+def _without_leading_interjections(text: str, vocab: AnswerWords) -> str:
+    """The text without the exclamations it opens with ("what?? no. i just have a sore
+    butt", "uh no, its from running"): review 22 asked the suicide question again after
+    both, because the first sentence, the one read as the answer, was "what??". Nothing
+    is dropped from a text that is only an exclamation."""
+    words = text.split()
+    start = 0
+    while start < len(words) - 1 and (normalise(words[start]) in vocab.interjections):
+        start += 1
+    return " ".join(words[start:]) if start else text
+
+
 def _read_answer(
     text: str,
     slot: Optional[str],
@@ -436,6 +451,7 @@ def _read_answer(
         # "not sure what you mean by all at once" is still not sure; "i know where i
         # am, if thats what you mean" is a no (dev set 10).
         return None
+    text = _without_leading_interjections(text, vocab)
     has_words = any(character.isalpha() for character in text)
     for symbol, spoken in vocab.emoji.items():
         if has_words:

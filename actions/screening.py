@@ -76,6 +76,23 @@ def says_nothing_taken(text: str) -> bool:
     return False
 
 
+def _said_nothing_taken(tracker: "Tracker") -> bool:
+    """Whether a message of this conversation (since a restart) said that no drug,
+    medicine or alcohol is involved, naming none."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "restart":
+            return False
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        named = any(
+            e.get("entity") == SUBSTANCE_CLASS for e in parse.get("entities") or []
+        )
+        if not named and says_nothing_taken(normalise(str(event.get("text") or ""))):
+            return True
+    return False
+
+
 NOTHING_WORDS = frozenset(
     {
         "nothing",
@@ -205,15 +222,13 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         if tracker.get_slot(slot):
             return {}
         text = normalise(tracker.latest_message.get("text") or "")
+        if slot == SUBSTANCE_CLASS and _said_nothing_taken(tracker):
+            # Said before it was asked, in this message or an earlier one: "I take
+            # nothing, no drugs. What I do?" (review 19) and "pain down my leg ... no
+            # drugs or anything", then a direct question, then the form (review 22)
+            # were asked what was stopped.
+            return {slot: NO_SUBSTANCE}
         if tracker.get_slot(REQUESTED_SLOT) != slot:
-            # Said before it was asked: "I take nothing, no drugs. What I do?" was
-            # then asked what was stopped (review 19).
-            named = any(
-                e.get("entity") == SUBSTANCE_CLASS
-                for e in tracker.latest_message.get("entities") or []
-            )
-            if slot == SUBSTANCE_CLASS and not named and says_nothing_taken(text):
-                return {slot: NO_SUBSTANCE}
             return {}
         if (
             text in NOTHING_WORDS

@@ -72,8 +72,9 @@ from actions.conversation import (
     seeking_safety_topics,
 )
 from actions.emergency import says_safe_now
+from actions.screening import says_nothing_taken
 from actions.slots import SAFE_NOW
-from bot.language import is_mixed_language, is_other_language
+from bot.language import is_mixed_language, is_other_language, normalise
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
 from bot.nlu.semantic_red_flag_extractor import (
     POSSIBLE_RED_FLAG_ENTITY,
@@ -513,6 +514,9 @@ class SafetyPolicy(Policy):
             )
             or _asks_for_treatment(tracker)
             or denies_suicide(text)
+            # "I said no drugs. nothing.", the answer to what was stopped, scored
+            # 0.4 and got the suicide question (review 22).
+            or says_nothing_taken(normalise(text))
         ):
             return [flag for flag in possible if flag != SUICIDAL_FLAG]
         return possible

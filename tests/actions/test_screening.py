@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUttered
 
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
@@ -482,6 +482,33 @@ async def test_nothing_taken_said_before_the_question_answers_it(
         dispatcher, tracker, domain
     )
     assert events.get("substance_class") == expected
+
+
+async def test_nothing_taken_said_in_an_earlier_message_answers_it(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 22: "pain down my leg ... no drugs or anything", a direct question, "no",
+    and then "Have you recently stopped or cut down any medicine, drug or alcohol?"."""
+    first = "pain deep in my right buttock down my leg. no drugs or anything"
+    tracker = make_tracker(
+        "no",
+        "deny",
+        events=[UserUttered(first, parse_data={"intent": {"name": "describe"}})],
+        active_loop="triage_form",
+    )
+    events = await ValidateTriageForm().extract_substance_class(
+        dispatcher, tracker, domain
+    )
+    assert events.get("substance_class") == "none"
+    named = make_tracker(
+        "no",
+        "deny",
+        events=[UserUttered("day 3 off oxy, no drugs since", parse_data={})],
+        active_loop="triage_form",
+    )
+    assert not await ValidateTriageForm().extract_substance_class(
+        dispatcher, named, domain
+    )
 
 
 async def test_an_answer_that_also_asks_what_cannot_wait_gets_both(

@@ -120,6 +120,10 @@ BREATHING = "screen_breathing"
         ("not really keeping water down no", "screen_fluids", "yes"),
         ("i dont know how to tell if its racing", BREATHING, "unsure"),
         ("nie", BREATHING, "no"),
+        # review 22: an exclamation first, then the answer
+        ("what?? no. i just have a sore butt", "screen_mood", "no"),
+        ("huh? no", BREATHING, "no"),
+        ("what", BREATHING, None),
     ],
 )
 def test_a_typed_answer_is_read_as_meant(

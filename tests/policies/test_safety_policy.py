@@ -302,6 +302,22 @@ def test_an_unsure_suicide_sign_in_a_request_for_treatment_is_not_asked_first(
     assert decision(policy, elsewhere) == CONFIRM
 
 
+def test_an_unsure_suicide_sign_in_saying_nothing_was_taken_is_not_asked(
+    policy, rasa_domain
+) -> None:
+    """Review 22: "I said no drugs. nothing.", the answer to what was stopped, scored
+    0.4 and got "are you having thoughts of ending your life?"."""
+    unsure = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    answer = conversation(
+        rasa_domain, *says("I said no drugs. nothing.", "inform", [unsure])
+    )
+    assert decision(policy, answer) != CONFIRM
+    clear = conversation(
+        rasa_domain, *says("no drugs. i just want to die", "inform", [flag("suicidal")])
+    )
+    assert decision(policy, clear) == EMERGENCY
+
+
 @pytest.mark.parametrize("intent", ["restart", "request_summary"])
 def test_restart_and_summary_pass_through_when_escalated(
     policy, rasa_domain, intent: str

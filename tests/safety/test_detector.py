@@ -353,3 +353,33 @@ def test_precipitated_withdrawal_said_with_fear_is_still_the_sign(
     detector: RedFlagDetector, text: str
 ) -> None:
     assert [h.flag_id for h in detector.detect(text)] == ["precipitated_withdrawal"]
+
+
+# Review 22: sleeping pills taken in quantity, with drink or with drowsiness, got the
+# crisis line only; lean (codeine syrup) with drowsiness got "sorry for the alarm".
+SEDATIVE_OVERDOSES = [
+    "I took a bunch of my sleeping pills with some wine because I just want to sleep",
+    "i dont want to die i just want to sleep. took maybe 6 zopiclone. feeling really "
+    "heavy now",
+    "i didnt stop anything. i drank lean. im so sleepy and keep throwing up",
+]
+NOT_SEDATIVE_OVERDOSES = [
+    "my sleeping pills dont work anymore since i stopped drinking",
+    "can i take zopiclone for withdrawal insomnia",
+    "stopped my zopiclone and cant sleep, so sleepy in the day tho",
+    "i drink half a bottle of wine a night and take a sleeping pill, is that bad",
+]
+
+
+@pytest.mark.parametrize("text", SEDATIVE_OVERDOSES)
+def test_sleeping_pills_or_lean_with_drowsiness_is_an_overdose(
+    detector: RedFlagDetector, text: str
+) -> None:
+    assert "overdose" in _emergency_ids(detector.detect(text))
+
+
+@pytest.mark.parametrize("text", NOT_SEDATIVE_OVERDOSES)
+def test_sleeping_pills_named_without_an_overdose_are_no_sign(
+    detector: RedFlagDetector, text: str
+) -> None:
+    assert "overdose" not in _emergency_ids(detector.detect(text))
