@@ -137,8 +137,15 @@ DENIED_BEFORE = re.compile(r"\b(not|isnt|isn't|wasnt|wasn't|never was)\s+(the\s+
 # "I don't drink or take benzos, it's kratom": names of what the person does not use
 # (review 15: a kratom user was twice given the alcohol and benzodiazepine warning).
 NOT_USED_BEFORE = re.compile(
-    r"\b(dont|don't|do not|never|doesnt|doesn't)\s+((drink|take|use|do|touch)\s+)?"
-    r"((or|and|nor)\s+(drink|take|use|do|touch)\s+)?(any\s+)?$"
+    r"\b(dont|don't|do not|never|doesnt|doesn't|didnt|didn't)\s+"
+    r"((drink|take|took|taken|use|used|do|did|touch|touched|had)\s+)?"
+    r"((or|and|nor)\s+(drink|take|use|do|touch)\s+)?(any\s+|the\s+|his\s+|her\s+)?$"
+)
+# "he has some valium from his mate": a drug at hand, not the one stopped (review 22:
+# the paramedics' summary said he had stopped diazepam; he had stopped alcohol).
+AT_HAND_BEFORE = re.compile(
+    r"\b(has|have|got|give (him|her|them)|gave (him|her|them)|offered (me|him|her))"
+    r"\s+some\s+$"
 )
 
 
@@ -186,7 +193,7 @@ def _not_the_substance(match: Any, text: str) -> bool:
     ):
         return True
     before = text[: match.start_char].lower()
-    if NOT_USED_BEFORE.search(before):
+    if NOT_USED_BEFORE.search(before) or AT_HAND_BEFORE.search(before):
         return True
     if NONE_TAKEN_BEFORE.search(before) and not STOPPED_SINCE_AFTER.match(
         text[match.end_char :].lower()

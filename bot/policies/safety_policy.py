@@ -60,6 +60,7 @@ from rasa.shared.nlu.constants import (
 from actions.after_emergency import says_help_is_not_coming
 from actions.answers import (
     NO,
+    answer_words,
     denies_suicide,
     read_answer,
     says_it_was_a_misunderstanding,
@@ -110,6 +111,10 @@ SCREEN_FLAG_SLOT = "screen_flag"  # the sign a Yes in the screen escalated
 SUBSTANCE_CLASS_SLOT = "substance_class"
 MOOD_SLOT = "screen_mood"  # the screen's direct question about thoughts of suicide
 SUICIDAL_FLAG = "suicidal"
+
+
+BARE_NO_WORDS = 4
+"""How long a No can be and still deny the sign without naming it ("no he's fine")."""
 
 
 def possible_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
@@ -555,10 +560,17 @@ class SafetyPolicy(Policy):
         if topic is None:
             return False
         confidence = float((tracker.latest_message.intent or {}).get("confidence") or 0)
-        answer = read_answer(
-            tracker.latest_message.text or "", topic, intent, confidence
+        text = tracker.latest_message.text or ""
+        if read_answer(text, topic, intent, confidence) != NO:
+            return False
+        # A No about something else is no denial of the sign: "i dont have narcan. im
+        # scared to call cops" about a roommate with blue lips was read as "no" to
+        # trouble breathing and got "are you struggling to breathe?" (review 22). The
+        # emergency reply asks nothing, so a denial names the sign or is a bare No.
+        words = normalise(text).split()
+        return len(words) <= BARE_NO_WORDS or bool(
+            set(words) & answer_words().topics.get(topic, frozenset())
         )
-        return answer == NO
 
     @staticmethod
     def _action_before_latest(tracker: DialogueStateTracker) -> Optional[Text]:

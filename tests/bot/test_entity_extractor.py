@@ -228,6 +228,10 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         ("no alcohol for 3 days", {"alcohol"}),
         ("day 3 no alcohol, hands shaky", {"alcohol"}),
         ("no heroin since monday", {"heroin"}),
+        # review 22: a drug at hand, and one never taken, are not what was stopped
+        ("should i give him something, he has some valium from his mate", set()),
+        ("he stopped ALCOHOL not diazepam. he never took the valium", {"alcohol"}),
+        ("i have valium withdrawal", {"diazepam"}),
     ],
 )
 def test_a_denied_name_or_drinking_water_is_not_a_substance(

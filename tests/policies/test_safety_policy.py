@@ -318,6 +318,28 @@ def test_an_unsure_suicide_sign_in_saying_nothing_was_taken_is_not_asked(
     assert decision(policy, clear) == EMERGENCY
 
 
+def test_a_no_about_something_else_does_not_deny_the_sign(policy, rasa_domain) -> None:
+    """Review 22: "i dont have narcan. im scared to call cops" about a roommate with
+    blue lips was read as a No to trouble breathing, and the caller was asked "are you
+    struggling to breathe?". A No that names the sign still gets the direct question."""
+    overdose = [
+        *says(
+            "roommate wont wake up, snoring weird and his lips look blue",
+            "report_emergency",
+            [flag("overdose"), flag("breathing")],
+        ),
+        ActionExecuted(EMERGENCY),
+        SlotSet("triage_level", "emergency"),
+    ]
+    scared = "i dont have narcan. im scared to call cops, he has stuff here"
+    tracker = conversation(rasa_domain, *overdose, *says(scared, "ask_harm_reduction"))
+    assert decision(policy, tracker) != CONFIRM
+    denial = conversation(
+        rasa_domain, *overdose, *says("no his breathing is fine now", "deny")
+    )
+    assert decision(policy, denial) == CONFIRM
+
+
 @pytest.mark.parametrize("intent", ["restart", "request_summary"])
 def test_restart_and_summary_pass_through_when_escalated(
     policy, rasa_domain, intent: str

@@ -383,3 +383,27 @@ def test_sleeping_pills_named_without_an_overdose_are_no_sign(
     detector: RedFlagDetector, text: str
 ) -> None:
     assert "overdose" not in _emergency_ids(detector.detect(text))
+
+
+# Review 22: "no bleeding and baby is kicking loads. the tightening is just a few times
+# a day, not regular" at 28 weeks got "call 911 now" (irregular tightenings are Braxton
+# Hicks, NHS); regular or strengthening ones still are the warning sign.
+@pytest.mark.parametrize(
+    ("text", "warning"),
+    [
+        (
+            "i am pregnant. no bleeding and baby is kicking loads. the tightening is "
+            "just a few times a day, not regular",
+            False,
+        ),
+        ("28 weeks pregnant, getting braxton hicks", False),
+        ("i am pregnant. tightenings every 5 minutes and its getting stronger", True),
+        ("28 weeks pregnant and having contractions", True),
+    ],
+)
+def test_irregular_tightenings_in_pregnancy_are_no_emergency(
+    detector: RedFlagDetector, text: str, warning: bool
+) -> None:
+    ids = [h.flag_id for h in detector.detect(text)]
+    assert "pregnancy" in ids
+    assert ("pregnancy_warning" in ids) is warning
