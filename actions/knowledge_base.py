@@ -147,6 +147,9 @@ GUIDANCE_AND_EMERGENCY_TOPICS = (
     "naloxone_benzos",
     "keep_the_ambulance",
     "breathing_check",
+    # Review 22: driving them in; a person who refuses help.
+    "drive_them",
+    "refuses_help",
 )
 TOPICS = (*GUIDANCE_AND_EMERGENCY_TOPICS, *HARM_REDUCTION_TOPICS)
 """Every topic an advice item may have."""

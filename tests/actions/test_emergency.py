@@ -1089,6 +1089,9 @@ async def test_a_new_sign_the_lexicon_hears_beside_help_words_still_counts(
             "i'm not going back out there while he's like this. is that ok?",
             "your safety comes first",
         ),
+        # review 22: both got the emergency reply again
+        ("should I take him to hospital myself?", "wait for the ambulance"),
+        ("SHE WON'T GO. what do I do if she refuses", "even if they say no"),
     ],
 )
 async def test_questions_while_waiting_for_help_are_answered(
