@@ -376,6 +376,27 @@ def _bundled(rendered: Sequence[Tuple[str, str]]) -> List[str]:
     return ["\n\n".join(answers), *notes]
 
 
+def also_asked_note(unanswered: Sequence[str]) -> Dict[str, Any]:
+    """The note about questions left for the next reply, with a button for each that
+    has one. Why: "You also asked about X: tap it below" came with no button for X
+    when X had none, or when the six follow-up buttons were already taken by other
+    topics (review 22, three people)."""
+    later = ", ".join(
+        FOLLOW_UPS.get(t, t.replace("_", " ")).lower() for t in unanswered
+    )
+    buttons = [
+        {"title": FOLLOW_UPS[t], "payload": f"/ask_{t}"}
+        for t in unanswered
+        if t in FOLLOW_UPS
+    ]
+    how = (
+        "tap it below or ask again"
+        if len(buttons) == len(unanswered)
+        else "ask me again and I'll answer it"
+    )
+    return {"text": f"You also asked about {later}: {how}.", "buttons": buttons}
+
+
 class ActionSelfCareGuidance(Action):
     """Answers the pending topic for this person, after a non-emergency disposition."""
 
@@ -510,10 +531,5 @@ class ActionSelfCareGuidance(Action):
             events += offer_check_in(dispatcher, tracker)
         unanswered = [t for t in topics if t not in answered]
         if unanswered:
-            later = ", ".join(
-                FOLLOW_UPS.get(t, t.replace("_", " ")).lower() for t in unanswered
-            )
-            dispatcher.utter_message(
-                text=f"You also asked about {later}: tap it below or ask again."
-            )
+            dispatcher.utter_message(**also_asked_note(unanswered))
         return events
