@@ -368,7 +368,15 @@ class ActionResolveConfirmation(Action):
         # because of the warfarin?") is not "good to hear" (review 9).
         said = str(tracker.latest_message.get("text") or "")
         reply = (
-            SCARED_NO
+            # A No to the suicide question asked after dark words ("easier if i
+            # just didnt wake up" ... "no plan. i dont want to die") keeps the crisis
+            # line in view (review 22: "Thanks, that helps.", then "Nothing you told
+            # me sounds like an emergency").
+            suicide_text("no_after_asking").format(
+                crisis=region(tracker.get_slot(REGION)).crisis
+            )
+            if flag_id == SUICIDAL
+            else SCARED_NO
             if says_scared(said)
             else "Thanks, that helps."
             if is_a_question(said)

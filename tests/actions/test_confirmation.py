@@ -186,7 +186,10 @@ async def test_a_no_to_the_direct_question_answers_the_screen_question_too(
 
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["screen_mood"] == "no"
-    assert "good to hear" in dispatcher.messages[0]["text"]
+    # Review 22: after dark words, "good to hear" and then "nothing sounds like an
+    # emergency" dropped the crisis line; it stays in view, gently.
+    said = dispatcher.messages[0]["text"]
+    assert "988" in said and "good to hear" not in said
 
 
 async def test_a_sign_corrected_leaves_another_sign_standing(
