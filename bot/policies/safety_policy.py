@@ -118,11 +118,20 @@ BARE_NO_WORDS = 4
 
 
 def possible_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
-    """Signs the semantic layer was unsure of in a message."""
+    """Signs the semantic layer was unsure of in a message, leaving out those the
+    lexicon found in the same message: "hi im 28 weeks pregnant and have this awful
+    pain in my bum cheek" was asked "are you (or the person you're asking for)
+    pregnant?" (review 22)."""
+    sure = {
+        str(entity[ENTITY_ATTRIBUTE_VALUE])
+        for entity in entities
+        if entity.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG_ENTITY
+    }
     return [
         str(entity[ENTITY_ATTRIBUTE_VALUE])
         for entity in entities
         if entity.get(ENTITY_ATTRIBUTE_TYPE) == POSSIBLE_RED_FLAG_ENTITY
+        and str(entity[ENTITY_ATTRIBUTE_VALUE]) not in sure
     ]
 
 

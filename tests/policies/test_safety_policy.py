@@ -340,6 +340,21 @@ def test_a_no_about_something_else_does_not_deny_the_sign(policy, rasa_domain) -
     assert decision(policy, denial) == CONFIRM
 
 
+def test_a_sign_the_lexicon_found_is_not_asked_about_again(policy, rasa_domain) -> None:
+    """Review 22: "hi im 28 weeks pregnant ..." got "are you pregnant?"."""
+    unsure = {"entity": "possible_red_flag", "value": "pregnancy", "role": "urgent"}
+    said = "hi im 28 weeks pregnant and my bum cheek hurts"
+    both = conversation(
+        rasa_domain,
+        *says(said, "describe_symptoms", [flag("pregnancy", "urgent"), unsure]),
+    )
+    assert decision(policy, both) != CONFIRM
+    only_unsure = conversation(
+        rasa_domain, *says("expecting, bum cheek hurts", "describe_symptoms", [unsure])
+    )
+    assert decision(policy, only_unsure) == CONFIRM
+
+
 @pytest.mark.parametrize("intent", ["restart", "request_summary"])
 def test_restart_and_summary_pass_through_when_escalated(
     policy, rasa_domain, intent: str

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Set
 
 import pytest
 import yaml
@@ -407,3 +407,26 @@ def test_irregular_tightenings_in_pregnancy_are_no_emergency(
     ids = [h.flag_id for h in detector.detect(text)]
     assert "pregnancy" in ids
     assert ("pregnancy_warning" in ids) is warning
+
+
+# Review 22: a complaint about being asked, a GP's planned taper, and a swollen calf
+# after a long flight.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("every time i ask something you ask me if im suicidal. IM NOT.", set()),
+        (
+            "my 70 year old mum has been on diazepam 10mg for 20 years. Her GP wants "
+            "to stop it.",
+            set(),
+        ),
+        ("i drink like 15 beers a night and i want to stop tonight", {"abrupt_stop"}),
+        ("sat on a plane for 14 hours and now my calf is swollen", {"dvt"}),
+    ],
+)
+def test_what_is_said_about_a_sign_is_read_in_its_setting(
+    detector: RedFlagDetector, text: str, expected: Set[str]
+) -> None:
+    assert {h.flag_id for h in detector.detect(text)} >= expected
+    if not expected:
+        assert not detector.detect(text)
