@@ -134,6 +134,8 @@ GUIDANCE_AND_EMERGENCY_TOPICS = (
     "heart_racing",
     # Added from review 19: how to do the stretch the answers name.
     "stretch_how",
+    # Added from review 22: soreness after an injection into the buttock.
+    "injection_soreness",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
     "naloxone_steps",
     "waiting_medicine",

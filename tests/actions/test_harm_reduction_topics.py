@@ -480,3 +480,18 @@ def test_questions_about_ones_own_opioid_get_their_own_answer(
     [item] = knowledge_base().lookup(topic, {"substance_class": "opioid"})
     assert says in item.text
     assert item.sources
+
+
+def test_soreness_after_an_injection_in_the_buttock_has_its_answer() -> None:
+    """Review 22: a B12 injection got the heavy-drinking vitamin answer and the
+    using-again note, never an answer to "is it normal, when should I worry?"."""
+    from actions.conversation import questions_in
+    from actions.knowledge_base import knowledge_base
+
+    text = "is it normal to be sore 3 days after an injection in the buttock?"
+    assert questions_in({"text": text, "intent": {}}) == ["injection_soreness"]
+    [item] = knowledge_base().lookup(
+        "injection_soreness", {"substance_class": "none", "body_location": "buttock"}
+    )
+    assert "fever" in item.text
+    assert not knowledge_base().lookup("thiamine", {"substance_class": "none"})
