@@ -84,7 +84,9 @@ class AnswerWords:
     only_now: Tuple[str, ...] = ()
     """a No for this moment only ("not right now"): a yes after its "but" stands"""
     interjections: FrozenSet[str] = frozenset()
-    """exclamations an answer opens with ("what??", "uh"), dropped before reading"""
+    """exclamations an answer opens with ("uh", "lol"), dropped before reading"""
+    interjections_said_alone: FrozenSet[str] = frozenset()
+    """exclamations dropped only when punctuation closes them ("what??", "huh?")"""
     retractions: Tuple[str, ...] = ()
     """a yes taken back ("pressed yes by mistake", "wrong button, i meant no")"""
 
@@ -143,6 +145,9 @@ def answer_words() -> AnswerWords:
         retractions=phrases(document.get("retractions") or []),
         only_now=phrases(document.get("only_now") or []),
         interjections=frozenset(phrases(document.get("interjections") or [])),
+        interjections_said_alone=frozenset(
+            phrases(document.get("interjections_said_alone") or [])
+        ),
         hedge_not_before=phrases(document.get("hedge_not_before") or []),
         scared=phrases(document.get("scared_words") or []),
         hard_going=phrases(document.get("hard_going_words") or []),
@@ -427,7 +432,13 @@ def _without_leading_interjections(text: str, vocab: AnswerWords) -> str:
     is dropped from a text that is only an exclamation."""
     words = text.split()
     start = 0
-    while start < len(words) - 1 and (normalise(words[start]) in vocab.interjections):
+    while start < len(words) - 1 and (
+        normalise(words[start]) in vocab.interjections
+        or (
+            normalise(words[start]) in vocab.interjections_said_alone
+            and words[start][-1:] in "?!.,"
+        )
+    ):
         start += 1
     return " ".join(words[start:]) if start else text
 
