@@ -477,7 +477,9 @@ def later_reply_kind(
     if over_now:
         return FOLLOW_UP if stage.crisis_over else AFTER_CARE
     settled = stage.help_arranged or stage.crisis_over
-    if settled and says_worse(said):
+    if (settled or help_now) and says_worse(said):
+        # "I already called. they said 40 minutes. he is getting worse, very hot now"
+        # got "if anything gets worse, call again" (review 22): it already has.
         return WORSE
     if help_now:
         return HANDOVER

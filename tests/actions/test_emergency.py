@@ -799,6 +799,28 @@ async def test_after_the_crisis_it_getting_worse_means_call_again(
     assert "call 911 again now" in message["text"]
 
 
+async def test_worse_said_with_help_on_its_way_means_call_again_now(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 22: "I already called. they said 40 minutes. he is getting worse, very
+    hot now" got "if anything gets worse before they arrive, call again"."""
+    earlier = after_the_emergency_reply(
+        user_said,
+        red_flag,
+        "my dad ran out of baclofen, confused and stiff",
+        "baclofen_severe",
+    )
+
+    messages = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "I already called. they said 40 minutes. he is getting worse, very hot now",
+    )
+
+    assert "call 911 again now" in " ".join(m["text"] for m in messages)
+
+
 async def test_after_the_crisis_a_question_gets_a_short_reply_not_the_block_again(
     make_tracker, red_flag, user_said, domain
 ) -> None:
