@@ -23,11 +23,20 @@ _NOT_WORD = re.compile(r"[^\w' ]+")
 
 
 def normalise(text: str) -> str:
-    """Lower case, punctuation and apostrophes dropped, spaces folded ("Isn't it?!" ->
-    "isnt it"): how typed answers, questions and languages are compared with their
-    word lists."""
+    """Lower case, punctuation and apostrophes dropped, spaces folded, short forms of
+    time words written out ("Isn't it?!" -> "isnt it", "3 wks" -> "3 weeks"): how typed
+    answers, questions and languages are compared with their word lists."""
     lowered = _NOT_WORD.sub(" ", text.lower().replace("’", "'")).replace("'", "")
-    return " ".join(lowered.split())
+    forms = short_forms()
+    return " ".join(forms.get(word, word) for word in lowered.split())
+
+
+@lru_cache(maxsize=1)
+def short_forms() -> Dict[str, str]:
+    """`short_forms` of `languages.yml` ("wks" -> "weeks"), loaded once."""
+    path = _data_dir() / LANGUAGES_FILE
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in (document.get("short_forms") or {}).items()}
 
 
 def _data_dir() -> Path:

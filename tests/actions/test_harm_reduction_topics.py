@@ -495,3 +495,13 @@ def test_soreness_after_an_injection_in_the_buttock_has_its_answer() -> None:
     )
     assert "fever" in item.text
     assert not knowledge_base().lookup("thiamine", {"substance_class": "none"})
+
+
+def test_a_plan_to_use_after_a_break_gets_the_tolerance_answer() -> None:
+    """Review 22: "gonna use tonight after 3 wks clean" got "Have you recently stopped
+    ...?" and no word on tolerance ("wks" was not "weeks", and a plan said as a
+    statement was no question)."""
+    from actions.conversation import questions_in
+
+    said = {"text": "gonna use tonight after 3 wks clean", "intent": {}}
+    assert "tolerance" in questions_in(said)
