@@ -87,6 +87,10 @@ class AnswerWords:
     """exclamations an answer opens with ("uh", "lol"), dropped before reading"""
     interjections_said_alone: FrozenSet[str] = frozenset()
     """exclamations dropped only when punctuation closes them ("what??", "huh?")"""
+    cannot_be_pregnant: Tuple[str, ...] = ()
+    """words of a man or of an older person ("my husband", "my grandma")"""
+    pregnancy_age_until: int = 55
+    """the age from which a pregnancy is not asked about"""
     retractions: Tuple[str, ...] = ()
     """a yes taken back ("pressed yes by mistake", "wrong button, i meant no")"""
 
@@ -143,6 +147,12 @@ def answer_words() -> AnswerWords:
         third_person=frozenset(phrases(document.get("third_person") or [])),
         nothing_taken=phrases(document.get("nothing_taken") or []),
         retractions=phrases(document.get("retractions") or []),
+        cannot_be_pregnant=phrases(
+            (document.get("not_pregnant") or {}).get("words") or []
+        ),
+        pregnancy_age_until=int(
+            (document.get("not_pregnant") or {}).get("age_from") or 55
+        ),
         only_now=phrases(document.get("only_now") or []),
         interjections=frozenset(phrases(document.get("interjections") or [])),
         interjections_said_alone=frozenset(

@@ -40,6 +40,7 @@ do in a turn this policy takes over.
 """
 
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
@@ -111,6 +112,21 @@ SCREEN_FLAG_SLOT = "screen_flag"  # the sign a Yes in the screen escalated
 SUBSTANCE_CLASS_SLOT = "substance_class"
 MOOD_SLOT = "screen_mood"  # the screen's direct question about thoughts of suicide
 SUICIDAL_FLAG = "suicidal"
+
+
+PREGNANCY_FLAG = "pregnancy"
+_AGE = re.compile(r"\b(\d{2})\s*(?:years?|yrs?|yo|y o)\b")
+
+
+def cannot_be_pregnant(text: str) -> bool:
+    """Whether the message is about a man, or someone past the age of pregnancy (words
+    and age in `data/dialogue/answers.yml`), so a pregnancy heard by meaning alone is
+    not asked about."""
+    words = answer_words()
+    plain = f" {normalise(text)} "
+    if any(f" {phrase} " in plain for phrase in words.cannot_be_pregnant):
+        return True
+    return any(int(age) >= words.pregnancy_age_until for age in _AGE.findall(plain))
 
 
 BARE_NO_WORDS = 4
@@ -532,7 +548,11 @@ class SafetyPolicy(Policy):
             # 0.4 and got the suicide question (review 22).
             or says_nothing_taken(normalise(text))
         ):
-            return [flag for flag in possible if flag != SUICIDAL_FLAG]
+            possible = [flag for flag in possible if flag != SUICIDAL_FLAG]
+        if PREGNANCY_FLAG in possible and cannot_be_pregnant(text):
+            # Review 22: "are you (or the person you're asking for) pregnant?" to the
+            # carer of a 70-year-old mother, and of men.
+            possible = [flag for flag in possible if flag != PREGNANCY_FLAG]
         return possible
 
     @staticmethod

@@ -355,6 +355,24 @@ def test_a_sign_the_lexicon_found_is_not_asked_about_again(policy, rasa_domain) 
     assert decision(policy, only_unsure) == CONFIRM
 
 
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("helping my 70 year old mum, her cramps are bad", False),
+        ("my husband is off the pills and his legs ache", False),
+        ("im 27 and feel sick every morning, legs cramping", True),
+    ],
+)
+def test_a_pregnancy_heard_by_meaning_is_not_asked_of_a_man_or_an_older_person(
+    policy, rasa_domain, text: str, asked: bool
+) -> None:
+    """Review 22: "are you (or the person you're asking for) pregnant?" to the carer
+    of a 70-year-old mother."""
+    unsure = {"entity": "possible_red_flag", "value": "pregnancy", "role": "urgent"}
+    tracker = conversation(rasa_domain, *says(text, "describe_symptoms", [unsure]))
+    assert (decision(policy, tracker) == CONFIRM) is asked
+
+
 @pytest.mark.parametrize("intent", ["restart", "request_summary"])
 def test_restart_and_summary_pass_through_when_escalated(
     policy, rasa_domain, intent: str
