@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from rasa_sdk import Tracker
 
 CHECKLIST = "screen_checklist"
+HEAVY_USE = "screen_heavy_use"
+"""Daily use then a sudden stop: a risk to ask about, not a sign that is happening."""
 FIRST = "screen_breathing"
 LAST = "screen_mood"
 ANSWER_SLOTS = (*SCREEN_SLOTS, CHECKLIST)
@@ -91,7 +93,14 @@ def _spoken_of_in_answer(tracker: "Tracker", listed: List[str]) -> List[str]:
             answer_text = text if event.get("value") not in (None, NO) else ""
     if not answer_text or answer_text.startswith("/"):
         return []
-    words = _signs_spoken_of(answer_text, listed)
+    return signs_named_in(answer_text, listed)
+
+
+def signs_named_in(text: str, listed: List[str]) -> List[str]:
+    """The listed questions whose signs `text` speaks of (not denies), in order."""
+    if text.startswith("/"):
+        return []
+    words = _signs_spoken_of(text, listed)
     topics = answer_words().topics
     return [slot for slot in listed if words & topics.get(slot, frozenset())]
 

@@ -18,11 +18,14 @@ from actions import checkin_scores
 from actions.answers import answer_words, denies_suicide, normalise, read_answer
 from actions.checklist import (
     CHECKLIST,
+    HEAVY_USE,
+    MIN_MEMBERS,
     checklist_text,
     members,
     read_checklist_answer,
     retracts_the_list,
     screen_order,
+    signs_named_in,
 )
 from actions.conversation import (
     answered_during_screen,
@@ -272,6 +275,14 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         leaves them to be asked one at a time."""
         if value == NO:
             return {CHECKLIST: NO, **{slot: NO for slot in members(tracker)}}
+        listed = members(tracker)
+        named = signs_named_in(str(tracker.latest_message.get("text") or ""), listed)
+        if named == [HEAVY_USE] and len(listed) > MIN_MEMBERS:
+            # "YES i was on klonopin every day for 2 years and just stopped" answers
+            # the daily-use line only; the signs that may be happening now are asked
+            # again as a list, not one at a time from the chest (review 22).
+            dispatcher.utter_message(text=str(checklist_text()["heavy_use_only"]))
+            return {HEAVY_USE: YES, CHECKLIST: None}
         dispatcher.utter_message(text=str(checklist_text()["one_at_a_time"]))
         return {CHECKLIST: value}
 

@@ -274,3 +274,29 @@ async def test_a_plain_no_after_the_list_answers_only_its_own_question(
     values = slot_values(await ValidateTriageForm().run(dispatcher, tracker, domain))
     assert values[OPIOID_BUTTOCK_MIDDLE[0]] == "no"
     assert values["requested_slot"] == OPIOID_BUTTOCK_MIDDLE[1]
+
+
+async def test_a_yes_that_names_only_daily_use_asks_the_other_signs_as_a_list(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 22: "YES i was on klonopin every day for 2 years and just stopped" got
+    "let's go through them one at a time", starting with chest pain."""
+    text = "YES i was on klonopin every day for 2 years and just stopped"
+    tracker = make_tracker(
+        text,
+        "affirm",
+        slots={
+            "substance_class": "benzodiazepine",
+            "substance": "clonazepam",
+            "body_location": "leg",
+            "requested_slot": CHECKLIST,
+        },
+        active_loop=FORM,
+    )
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+    values = slot_values(events)
+    assert values["screen_heavy_use"] == "yes"
+    assert values.get(CHECKLIST) is None
+    assert values["requested_slot"] == CHECKLIST
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert "one at a time" not in said and "daily use" in said
