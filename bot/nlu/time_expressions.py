@@ -87,6 +87,22 @@ _AHEAD_BEFORE = re.compile(
     r"(?:for\s+)?(?:another\s+|the next\s+)?$",
     re.IGNORECASE,
 )
+# How long the drug was taken, not how long ago it was stopped: "was prescribed for 6
+# weeks. Day 3 now" was read as six weeks since stopping, and a day-3 patient was told
+# withdrawal had gone on longer than usual (review 22).
+_USE_FOR_BEFORE = re.compile(
+    r"\b(?:prescribed|taking|taken|took|used|using|use|drinking|drank|been on|was on"
+    r"|were on|on it|on them|on oxy|on methadone|on subs)\b(?:(?!\b(?:off|stopped|"
+    r"stop|quit|clean|without|since|ago)\b)[^.!?,;]){0,25}?\bfor\s+"
+    r"(?:about\s+|like\s+|over\s+|almost\s+|nearly\s+|around\s+)?$",
+    re.IGNORECASE,
+)
+_NOT_USED_BEFORE = re.compile(
+    r"\b(?:havent|haven't|hasnt|hasn't|have not|not|didnt|didn't|dont|don't|never)"
+    r"\s+(?:\w+\s+)?(?:used|using|use|taken|took|drank|drinking|been on)\b",
+    re.IGNORECASE,
+)
+"""... unless the use is denied: "haven't used for 5 days" is a stop."""
 _SINCE_WEEKDAY = re.compile(
     rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE
 )
@@ -178,6 +194,9 @@ def _durations(text: str, today: dt.date) -> Iterator[Found]:
         ):
             continue  # "20 weeks pregnant", "pregnant, 20 wks": not the last use
         if _AHEAD_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
+            continue
+        before = text[max(0, match.start() - 50) : match.start()]
+        if _USE_FOR_BEFORE.search(before) and not _NOT_USED_BEFORE.search(before):
             continue
         yield Found(round(amount * _UNIT_HOURS[unit]), match.start(), match.end())
     for match in _SINCE_WEEKDAY.finditer(text):

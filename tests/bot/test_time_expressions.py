@@ -34,6 +34,11 @@ WEDNESDAY = dt.date(2024, 5, 15)
         ("since wednesday", 168),  # today is Wednesday: a week ago, not now
         ("stopped 3 days ago and the pain is 8/10", 72),
         ("i take it twice a day, stopped 4 days ago", 96),
+        # review 22: how long it was taken is not how long ago it was stopped
+        ("was prescribed for 6 weeks after surgery. Day 3 now", 72),
+        ("i was on it for 3 years and quit 4 days ago", 96),
+        ("haven't used for 5 days", 120),
+        ("been off for 6 weeks", 1008),
     ],
 )
 def test_time_since_stopping_in_hours(text: str, hours: int) -> None:
