@@ -43,6 +43,7 @@ from actions.emergency import (
 from actions.guidance import follow_up_buttons
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_QUESTIONS
 from actions.slots import (
+    ASKING_FOR,
     CONFIRM_ASKS,
     CONFIRM_FLAG,
     CONFIRM_MODE,
@@ -53,6 +54,7 @@ from actions.slots import (
     REQUESTED_SLOT,
     SCREEN_FLAG,
     SCREEN_REASKS,
+    SOMEONE_ELSE,
     SUBSTANCE_CLASS,
     TRIAGE_LEVEL,
     UNSURE,
@@ -189,6 +191,20 @@ def _routine_suicide_question(place: Optional[str], someone_else: bool) -> str:
     )
 
 
+def _user_texts_latest_first(tracker: "Tracker") -> List[str]:
+    """What the person typed since the last restart, the latest first."""
+    texts: List[str] = []
+    for event in tracker.events:
+        if event.get("event") == "restart":
+            texts = []
+        elif event.get("event") == "user" and event.get("text"):
+            texts.append(str(event["text"]))
+    latest = str(tracker.latest_message.get("text") or "")
+    if not texts or texts[-1] != latest:
+        texts.append(latest)
+    return texts[::-1]
+
+
 def _bot_has_spoken(tracker: "Tracker") -> bool:
     """Whether the bot has said anything in this conversation yet."""
     return any(event.get("event") == "bot" for event in tracker.events)
@@ -221,8 +237,11 @@ class ActionConfirmRedFlag(Action):
             lead = f"{FIRST_REPLY_LEAD} "
         else:
             lead = ""
-        about_another = first_says_someone_else(
-            [str(tracker.latest_message.get("text") or "")]
+        # The latest message that says whom it is about decides ("my friend has a
+        # wound on his leg", then "yes its getting black. no fever tho" was asked "do
+        # you have a fever?": review 22).
+        about_another = tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE or (
+            first_says_someone_else(_user_texts_latest_first(tracker))
         )
         question = question_for(flag_id, tracker.get_slot(REGION), about_another)
         if flag_id == SUICIDAL and lead == f"{FIRST_REPLY_LEAD} ":

@@ -185,14 +185,19 @@ def _person_words(text: str) -> Tuple[int, int]:
     twice: a parent tells the story in the first person ("I found foil... what do I
     do?"), and review 17's mother was screened as the patient."""
     padded = f" {normalise(text)} "
+    # "yes i just said its getting black", about a friend's wound: the writer telling,
+    # not the one it is about (review 22: "do you have a fever?").
+    told = padded
+    for phrase in _suicide_phrases("narrator"):
+        told = told.replace(phrase, " ")
 
-    def count(key: str) -> int:
+    def count(key: str, said: str) -> int:
         return sum(
-            padded.count(phrase) * (2 if " " in phrase.strip() else 1)
+            said.count(phrase) * (2 if " " in phrase.strip() else 1)
             for phrase in _suicide_phrases(key)
         )
 
-    return count("others"), count("self")
+    return count("others", padded), count("self", told)
 
 
 def says_it_is_for_someone_else(text: str) -> bool:

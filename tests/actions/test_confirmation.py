@@ -265,6 +265,28 @@ async def test_a_direct_question_about_someone_else_is_asked_about_them(
     assert theirs in asked and yours not in asked
 
 
+async def test_an_earlier_message_about_someone_else_keeps_the_question_on_them(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 22: "my friend has one on his leg thats getting black", then "yes i just
+    said its getting black. no fever tho" was asked "do you have a fever"."""
+    from rasa_sdk.events import UserUttered
+
+    tracker = make_tracker(
+        "yes i just said its getting black. no fever tho",
+        "affirm",
+        entities=[
+            {"entity": "possible_red_flag", "value": "infection", "role": "emergency"}
+        ],
+        events=[UserUttered("my friend has a wound on his leg thats getting black")],
+    )
+
+    await ActionConfirmRedFlag().run(dispatcher, tracker, domain)
+
+    asked = " ".join(m["text"] for m in dispatcher.messages)
+    assert " they " in asked and " you have " not in asked
+
+
 async def test_a_first_reply_suicide_question_is_said_as_the_routine_question(
     dispatcher, make_tracker, domain
 ) -> None:
