@@ -96,6 +96,8 @@ HARM_REDUCTION_TOPICS = (
     "restart_opioid",
     "saved_doses",
     "methadone_heart",
+    # From review 22: wounds from xylazine.
+    "xylazine_wounds",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""

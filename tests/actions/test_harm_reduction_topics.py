@@ -505,3 +505,15 @@ def test_a_plan_to_use_after_a_break_gets_the_tolerance_answer() -> None:
 
     said = {"text": "gonna use tonight after 3 wks clean", "intent": {}}
     assert "tolerance" in questions_in(said)
+
+
+def test_a_wound_from_xylazine_gets_wound_care_and_when_to_go_in() -> None:
+    """Review 22: "what about the wounds from tranq, my friend has one on his leg thats
+    getting black" got a question about a fever, three times."""
+    from actions.conversation import questions_in
+    from actions.knowledge_base import knowledge_base
+
+    text = "what about the wounds from tranq, my friend has one on his leg"
+    assert "xylazine_wounds" in questions_in({"text": text, "intent": {}})
+    [item] = knowledge_base().lookup("xylazine_wounds", {"substance_class": "opioid"})
+    assert "moist" in item.text and "emergency" in item.text
