@@ -96,8 +96,9 @@ HARM_REDUCTION_TOPICS = (
     "restart_opioid",
     "saved_doses",
     "methadone_heart",
-    # From review 22: wounds from xylazine.
+    # From review 22: wounds from xylazine; a baclofen pump's early warning signs.
     "xylazine_wounds",
+    "pump_warning_signs",
 )
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""

@@ -517,3 +517,21 @@ def test_a_wound_from_xylazine_gets_wound_care_and_when_to_go_in() -> None:
     assert "xylazine_wounds" in questions_in({"text": text, "intent": {}})
     [item] = knowledge_base().lookup("xylazine_wounds", {"substance_class": "opioid"})
     assert "moist" in item.text and "emergency" in item.text
+
+
+def test_a_pumps_early_warning_signs_asked_ahead_have_their_answer() -> None:
+    """Review 22: a wife asking ahead of a refill what the warning signs are was read
+    as a pump that had run out, then asked where the pain was."""
+    from actions.conversation import questions_in
+    from actions.knowledge_base import knowledge_base
+
+    text = (
+        "my husband has a baclofen pump, its due for refill next week. he's fine now, "
+        "just wondering what the warning signs are if it runs low"
+    )
+    assert questions_in({"text": text, "intent": {}}) == ["pump_warning_signs"]
+    [item] = knowledge_base().lookup(
+        "pump_warning_signs", {"substance_class": "baclofen"}
+    )
+    assert "itching" in item.text and "emergency number" in item.text
+    assert not questions_in({"text": "day 3 off heroin, early signs?", "intent": {}})
