@@ -175,6 +175,16 @@ def retracts_the_list(tracker: "Tracker") -> bool:
     return False
 
 
+def says_none_of_the_list(text: str) -> bool:
+    """Whether the text answers the whole list, not one sign ("I already said none of
+    those"; `none_of_the_list` in `data/dialogue/checklist.yml`)."""
+    plain = f" {normalise(text)} "
+    return any(
+        f" {normalise(str(phrase))} " in plain
+        for phrase in checklist_text().get("none_of_the_list") or ()
+    )
+
+
 def comes_first(tracker: "Tracker") -> bool:
     """Whether the list is the screen's first question (it holds the chest and
     breathing one), so it comes with the count of questions and how to answer."""

@@ -38,6 +38,7 @@ from actions.emergency import (
     _suicide_texts,
     first_says_someone_else,
     says_no_only_for_now,
+    says_safe_now,
     suicide_text,
 )
 from actions.guidance import follow_up_buttons
@@ -387,14 +388,14 @@ class ActionResolveConfirmation(Action):
         # because of the warfarin?") is not "good to hear" (review 9).
         said = str(tracker.latest_message.get("text") or "")
         reply = (
-            # A No to the suicide question asked after dark words ("easier if i
-            # just didnt wake up" ... "no plan. i dont want to die") keeps the crisis
-            # line in view (review 22: "Thanks, that helps.", then "Nothing you told
-            # me sounds like an emergency").
+            # A No to the suicide question that speaks of the thoughts ("no plan. i
+            # dont want to die") keeps the crisis line in view (review 22: "Thanks,
+            # that helps.", then "Nothing you told me sounds like an emergency"); a
+            # plain No does not get "if those thoughts ever come back" (review 23).
             suicide_text("no_after_asking").format(
                 crisis=region(tracker.get_slot(REGION)).crisis
             )
-            if flag_id == SUICIDAL
+            if flag_id == SUICIDAL and (says_safe_now(said) or says_it_is_hard(said))
             else SCARED_NO
             if says_scared(said)
             else "Thanks, that helps."

@@ -24,6 +24,7 @@ from actions.checklist import (
     members,
     read_checklist_answer,
     retracts_the_list,
+    says_none_of_the_list,
     screen_order,
     signs_named_in,
 )
@@ -276,7 +277,17 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         if value == NO:
             return {CHECKLIST: NO, **{slot: NO for slot in members(tracker)}}
         listed = members(tracker)
-        named = signs_named_in(str(tracker.latest_message.get("text") or ""), listed)
+        text = str(tracker.latest_message.get("text") or "")
+        named = signs_named_in(text, listed)
+        if value == UNSURE and named and read_answer(text, CHECKLIST) == NO:
+            # "no none of that, just the jerking and pain and he keeps throwing up": a
+            # No to every sign but the ones it speaks of, which are asked about (review
+            # 23: all seven were asked one at a time).
+            dispatcher.utter_message(text=str(checklist_text()["one_at_a_time"]))
+            return {
+                CHECKLIST: value,
+                **{slot: NO for slot in listed if slot not in named},
+            }
         if named == [HEAVY_USE] and len(listed) > MIN_MEMBERS:
             # "YES i was on klonopin every day for 2 years and just stopped" answers
             # the daily-use line only; the signs that may be happening now are asked
@@ -381,6 +392,14 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             intent.get("name"),
             float(intent.get("confidence") or 0.0),
         )
+        if (
+            answer == NO
+            and slot in members(tracker)
+            and says_none_of_the_list(str(message.get("text") or ""))
+        ):
+            # "NO. I already said none of those", asked the list's signs one at a
+            # time: a No to every one left (review 23: asked the next one).
+            return {listed: NO for listed in members(tracker)}
         return {slot: answer} if answer else {}
 
     @staticmethod

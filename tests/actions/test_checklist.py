@@ -300,3 +300,37 @@ async def test_a_yes_that_names_only_daily_use_asks_the_other_signs_as_a_list(
     assert values["requested_slot"] == CHECKLIST
     said = " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert "one at a time" not in said and "daily use" in said
+
+
+async def test_a_no_that_speaks_of_one_sign_asks_only_that_one(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 23: "no none of that, just the jerking and pain and he keeps throwing up"
+    was asked all seven signs one at a time."""
+    tracker = answering(
+        make_tracker,
+        "no none of that, just the jerking and pain and he keeps throwing up",
+        "deny",
+    )
+    values = slot_values(await ValidateTriageForm().run(dispatcher, tracker, domain))
+    assert values["requested_slot"] == "screen_fluids"
+    assert all(
+        values.get(slot) == "no"
+        for slot in OPIOID_BUTTOCK_MIDDLE
+        if slot != "screen_fluids"
+    )
+
+
+async def test_none_of_those_said_one_at_a_time_answers_the_rest(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 23: "NO. I already said none of those. Please just help me help him" got
+    the next sign."""
+    tracker = taking_back(
+        make_tracker, "NO. I already said none of those. Please just help me", "deny"
+    )
+    values = slot_values(await ValidateTriageForm().run(dispatcher, tracker, domain))
+    assert {slot: values.get(slot) for slot in OPIOID_BUTTOCK_MIDDLE} == {
+        slot: "no" for slot in OPIOID_BUTTOCK_MIDDLE
+    }
+    assert values["requested_slot"] == "screen_mood"

@@ -186,8 +186,22 @@ async def test_a_no_to_the_direct_question_answers_the_screen_question_too(
 
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["screen_mood"] == "no"
-    # Review 22: after dark words, "good to hear" and then "nothing sounds like an
-    # emergency" dropped the crisis line; it stays in view, gently.
+    assert "good to hear" in dispatcher.messages[0]["text"]
+
+
+async def test_a_no_that_speaks_of_the_thoughts_keeps_the_crisis_line_in_view(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 22: "no plan. i dont want to die i want the pain to stop" got "Thanks,
+    that helps." and then "Nothing you told me sounds like an emergency"."""
+    tracker = make_tracker(
+        "no plan. i dont want to die i want the pain to stop",
+        "deny",
+        slots={"confirm_flag": "suicidal", "confirm_mode": "possible"},
+    )
+
+    await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
     said = dispatcher.messages[0]["text"]
     assert "988" in said and "good to hear" not in said
 

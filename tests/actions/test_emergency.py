@@ -1101,7 +1101,7 @@ async def test_a_new_sign_the_lexicon_hears_beside_help_words_still_counts(
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("can i take an aspirin while i wait?", "Only do it if they say so"),
+        ("can i take an aspirin while i wait?", "unless the person on the emergency"),
         ("what do i tell them when they get here", "everything taken in the last"),
         ("is this a heart attack??", "I can't tell from here"),
         ("hes trying to go outside, should i hold him down?", "don't hold them down"),
