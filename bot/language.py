@@ -26,7 +26,10 @@ def normalise(text: str) -> str:
     """Lower case, punctuation and apostrophes dropped, spaces folded, short forms of
     time words written out ("Isn't it?!" -> "isnt it", "3 wks" -> "3 weeks"): how typed
     answers, questions and languages are compared with their word lists."""
-    lowered = _NOT_WORD.sub(" ", text.lower().replace("’", "'")).replace("'", "")
+    # "Valium + methadone" and "valium & methadone" are two drugs together.
+    lowered = text.lower().replace("’", "'").replace("+", " and ")
+    lowered = lowered.replace(" & ", " and ")
+    lowered = _NOT_WORD.sub(" ", lowered).replace("'", "")
     forms = short_forms()
     return " ".join(forms.get(word, word) for word in lowered.split())
 

@@ -70,6 +70,8 @@ CORRECTION_MARKERS = (
     "it is my",
     "did you get",
     "did u get",
+    "i said",
+    "i told you",
 )
 """Words that take a fact back: a "no" beside them and a new fact is no decline
 (review 16: "did u get that its my hip tho? not back" stopped the check-ins)."""
@@ -311,8 +313,12 @@ class ScreenPolicy(Policy):
         """Whether the latest message takes back a fact ("i mean", "not my back") and
         names the new one (a body part, a drug)."""
         text = f" {(tracker.latest_message.text or '').lower()} "
-        return self._understood(tracker, self.config[PAIN_ENTITIES]) and any(
-            f" {marker} " in text for marker in CORRECTION_MARKERS
+        intent = (tracker.latest_message.intent or {}).get("name")
+        # "no I said hip not butt", heard as a correction, stopped the check-ins
+        # (review 23).
+        return self._understood(tracker, self.config[PAIN_ENTITIES]) and (
+            intent == CORRECTION_INTENT
+            or any(f" {marker} " in text for marker in CORRECTION_MARKERS)
         )
 
     @staticmethod

@@ -430,3 +430,13 @@ def test_what_is_said_about_a_sign_is_read_in_its_setting(
     assert {h.flag_id for h in detector.detect(text)} >= expected
     if not expected:
         assert not detector.detect(text)
+
+
+def test_taking_the_lot_with_pills_at_hand_is_a_suicide_sign(
+    detector: RedFlagDetector,
+) -> None:
+    """Review 23: "a bottle of sleeping pills next to me, thinking of taking the lot"
+    was asked about, not answered with the crisis line at once."""
+    said = "i have a bottle of sleeping pills next to me, thinking of taking the lot"
+    assert "suicidal" in _emergency_ids(detector.detect(said))
+    assert not detector.detect("we parked in the lot and walked in")

@@ -1,0 +1,32 @@
+"""Questions people asked in review 23 that were heard as something else, or not at
+all: each is now heard as what it asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.answers import says_it_was_a_misunderstanding
+from actions.conversation import questions_in
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "during_emergency"),
+    [
+        # "+" was dropped: "valium methadone dangerous" asked nothing
+        ("Is Valium + methadone dangerous?", "mixing", False),
+        ("i heard about suboxone", "moud", False),
+        ("i dont HAVE a doctor. no insurance. what do i do", "moud", False),
+        ("not calling 911. yes or no, is it ok if she drives me", "drive_them", True),
+    ],
+)
+def test_a_question_is_heard_as_what_it_asks(
+    text: str, topic: str, during_emergency: bool
+) -> None:
+    message = {"text": text, "intent": {}}
+    assert topic in questions_in(message, during_emergency=during_emergency)
+
+
+def test_a_panic_attack_that_is_over_asks_to_undo_the_alarm() -> None:
+    said = "how do I get you to stop saying call 911. I'm fine, it was a panic attack"
+    assert says_it_was_a_misunderstanding(said)
+    assert not says_it_was_a_misunderstanding("the fit passed but hes still confused")
