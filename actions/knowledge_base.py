@@ -139,6 +139,8 @@ GUIDANCE_AND_EMERGENCY_TOPICS = (
     "stretch_how",
     # Added from review 22: soreness after an injection into the buttock.
     "injection_soreness",
+    # Added from review 23: whether to keep running.
+    "keep_running",
     # Asked during an emergency, while help is on its way (while_waiting.yml).
     "naloxone_steps",
     "waiting_medicine",

@@ -17,6 +17,7 @@ from actions.conversation import questions_in
         ("i heard about suboxone", "moud", False),
         ("i dont HAVE a doctor. no insurance. what do i do", "moud", False),
         ("not calling 911. yes or no, is it ok if she drives me", "drive_them", True),
+        ("should I keep running or rest? race is in 3 weeks", "keep_running", False),
     ],
 )
 def test_a_question_is_heard_as_what_it_asks(
