@@ -31,6 +31,7 @@ from actions.conversation import (
     latest_possible_flag,
     message_asked,
     reported_flags,
+    said_since_restart,
 )
 from actions.emergency import (
     SUICIDAL,
@@ -194,12 +195,7 @@ def _routine_suicide_question(place: Optional[str], someone_else: bool) -> str:
 
 def _user_texts_latest_first(tracker: "Tracker") -> List[str]:
     """What the person typed since the last restart, the latest first."""
-    texts: List[str] = []
-    for event in tracker.events:
-        if event.get("event") == "restart":
-            texts = []
-        elif event.get("event") == "user" and event.get("text"):
-            texts.append(str(event["text"]))
+    texts = said_since_restart(tracker)
     latest = str(tracker.latest_message.get("text") or "")
     if not texts or texts[-1] != latest:
         texts.append(latest)

@@ -205,6 +205,18 @@ def topics_document() -> Dict[str, Any]:
     )
 
 
+def said_since_restart(tracker: "Tracker", who: str = "user") -> List[str]:
+    """What the person (`who="user"`) or the bot (`"bot"`) said since the last
+    restart, oldest first."""
+    texts: List[str] = []
+    for event in tracker.events:
+        if event.get("event") == "restart":
+            texts = []
+        elif event.get("event") == who and event.get("text"):
+            texts.append(str(event["text"]))
+    return texts
+
+
 def answered_during_screen() -> FrozenSet[str]:
     """Question topics answered at once inside the screen (topics.yml)."""
     return frozenset(map(str, topics_document().get("answered_during_screen") or ()))

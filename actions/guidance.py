@@ -32,6 +32,7 @@ from actions.conversation import (
     pending_questions,
     questions_in,
     reported_flags,
+    said_since_restart,
     topics_document,
 )
 from actions.knowledge_base import CONTEXTS_KEY, AdviceItem, knowledge_base
@@ -156,12 +157,7 @@ def contexts_of(tracker: "Tracker") -> FrozenSet[str]:
     before the screen ("tramadol was from doctor for my knee", "asking for my son"),
     and it stays true.
     """
-    texts: List[str] = []
-    for event in tracker.events:
-        if event.get("event") == "restart":
-            texts = []
-        elif event.get("event") == "user" and event.get("text"):
-            texts.append(f" {normalise(str(event['text']))} ")
+    texts = [f" {normalise(text)} " for text in said_since_restart(tracker)]
     substance_class = tracker.get_slot(SUBSTANCE_CLASS)
     flags = reported_flags(tracker)
     held = frozenset(

@@ -41,7 +41,7 @@ import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
-from actions.conversation import message_asked, questions_in
+from actions.conversation import message_asked, questions_in, said_since_restart
 from actions.guidance import ASKED_AGAIN, person_of, render, without_replaced
 from actions.knowledge_base import (
     HARM_REDUCTION_TOPICS,
@@ -271,13 +271,7 @@ def _said_in(words: Sequence[str]) -> List[str]:
 
 def bot_texts(tracker: "Tracker") -> List[str]:
     """What the bot has said since the last restart."""
-    texts: List[str] = []
-    for event in tracker.events:
-        if event.get("event") == "restart":
-            texts = []
-        elif event.get("event") == "bot" and event.get("text"):
-            texts.append(str(event["text"]))
-    return texts
+    return said_since_restart(tracker, "bot")
 
 
 def already_sent(items: Sequence[AdviceItem], said: Iterable[str]) -> bool:

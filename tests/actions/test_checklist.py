@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 import pytest
 from rasa_sdk.events import SlotSet, UserUttered
@@ -30,11 +30,14 @@ def slot_values(events: List[Dict[str, Any]]) -> Dict[str, Any]:
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
-def answering(make_tracker, text: str, intent: str, **slots: Any):
+def answering(
+    make_tracker, text: str, intent: str, events: Sequence[Any] = (), **slots: Any
+):
     """The person answers the checklist (opioids, buttock; breathing answered no)."""
     return make_tracker(
         text,
         intent,
+        events=events,
         slots={
             "substance_class": "opioid",
             "substance": "oxycodone",
@@ -218,19 +221,12 @@ def test_a_plain_yes_keeps_the_chest_question_first(make_tracker) -> None:
 def taking_back(make_tracker, text: str, intent: str = "correct_misunderstanding"):
     """The person said "yes" to the list, was asked its first sign, and now types
     `text` (opioids, buttock; breathing answered no)."""
-    return make_tracker(
+    return answering(
+        make_tracker,
         text,
         intent,
-        slots={
-            "substance_class": "opioid",
-            "substance": "oxycodone",
-            "body_location": "buttock",
-            "screen_breathing": "no",
-            CHECKLIST: "yes",
-            "requested_slot": OPIOID_BUTTOCK_MIDDLE[0],
-        },
         events=[UserUttered("/affirm"), SlotSet(CHECKLIST, "yes")],
-        active_loop=FORM,
+        **{CHECKLIST: "yes", "requested_slot": OPIOID_BUTTOCK_MIDDLE[0]},
     )
 
 
