@@ -18,6 +18,13 @@ from actions.conversation import questions_in
         ("i dont HAVE a doctor. no insurance. what do i do", "moud", False),
         ("not calling 911. yes or no, is it ok if she drives me", "drive_them", True),
         ("should I keep running or rest? race is in 3 weeks", "keep_running", False),
+        ("how do I know if someone's overdosing?", "overdose_signs", False),
+        (
+            "Starting suboxone tomorrow. How long before the first one? Scared of "
+            "precipitated withdrawal",
+            "starting_buprenorphine",
+            False,
+        ),
     ],
 )
 def test_a_question_is_heard_as_what_it_asks(

@@ -232,6 +232,9 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         ("should i give him something, he has some valium from his mate", set()),
         ("he stopped ALCOHOL not diazepam. he never took the valium", {"alcohol"}),
         ("i have valium withdrawal", {"diazepam"}),
+        # review 23: a football game is no Xanax
+        ("nothing stopped, just sat on a hard bench at a football game", set()),
+        ("off blue footballs 3 days", {"alprazolam"}),
     ],
 )
 def test_a_denied_name_or_drinking_water_is_not_a_substance(
