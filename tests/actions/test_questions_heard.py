@@ -20,6 +20,12 @@ from actions.conversation import questions_in
         ("should I keep running or rest? race is in 3 weeks", "keep_running", False),
         ("how do I know if someone's overdosing?", "overdose_signs", False),
         (
+            "I haven't run out of anything. It's a PUMP. Is it safe to push the refill "
+            "date back a week?",
+            "pump_warning_signs",
+            False,
+        ),
+        (
             "Starting suboxone tomorrow. How long before the first one? Scared of "
             "precipitated withdrawal",
             "starting_buprenorphine",
