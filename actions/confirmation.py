@@ -355,6 +355,16 @@ class ActionResolveConfirmation(Action):
             # Any other answer keeps the escalation: the safety policy repeats the
             # emergency advice next.
             return done
+        said_words = set(normalise(str(message.get("text") or "")).split())
+        if (
+            answer is None
+            and flag_id == SUICIDAL
+            and said_words & set(answer_words().yes)
+        ):
+            # "ok yes ill text them later. i promise. now legs?", after "i dont see
+            # the point anymore": a yes in it is not a goodbye (review 23 got "Okay,
+            # take care"). Taken as not sure: the crisis reply, then the legs.
+            answer = UNSURE
         if answer is None and intent.get("name") in CLOSING_INTENTS:
             # "ok thanks, bye" leaves the question unanswered: no alarm for what was
             # never said (a review: 911 for a goodbye), but the way to help if it is.

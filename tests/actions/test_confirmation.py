@@ -189,6 +189,24 @@ async def test_a_no_to_the_direct_question_answers_the_screen_question_too(
     assert "good to hear" in dispatcher.messages[0]["text"]
 
 
+async def test_a_yes_said_with_a_goodbye_to_the_suicide_question_is_no_goodbye(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 23: "ok yes ill text them later. i promise. now legs?", after "i dont
+    see the point anymore", got "Okay, take care" and the screen went on."""
+    tracker = make_tracker(
+        "ok yes ill text them later. i promise. now legs?",
+        "thank",
+        slots={"confirm_flag": "suicidal", "confirm_mode": "possible"},
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots.get("triage_level") == "emergency"
+    assert "take care" not in " ".join(m.get("text") or "" for m in dispatcher.messages)
+
+
 async def test_a_no_that_speaks_of_the_thoughts_keeps_the_crisis_line_in_view(
     dispatcher, make_tracker, domain
 ) -> None:
