@@ -189,6 +189,10 @@ def answers_to_latest(
         )
         if topic in topics
     ]
+    if not asked and "what_to_do" in topics and _asks_about_a_body_part(tracker):
+        # "now legs?", beside the crisis line: what helps the legs (review 23: five
+        # times the same crisis text to a man who had promised to text Samaritans).
+        asked = ["what_to_do"]
     person = person_of(tracker)
     region_known = tracker.get_slot(REGION) is not None
     return [
@@ -196,6 +200,16 @@ def answers_to_latest(
         for topic in asked
         if (items := knowledge_base().lookup(topic, person))
     ]
+
+
+def _asks_about_a_body_part(tracker: "Tracker") -> bool:
+    """Whether the latest message is a short question naming where it hurts ("now
+    legs?", "what about my back?")."""
+    message = tracker.latest_message
+    text = str(message.get("text") or "")
+    entities = message.get("entities") or []
+    named = any(entity.get("entity") == BODY_LOCATION for entity in entities)
+    return named and "?" in text
 
 
 def _writes_about_self_first(texts: Sequence[str]) -> bool:

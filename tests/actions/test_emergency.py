@@ -558,6 +558,28 @@ async def reply_to(
     return dispatcher.messages
 
 
+async def test_a_short_question_about_the_legs_beside_the_crisis_line_is_answered(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 23: "ok yes ill text them later. i promise. now legs?" got the same
+    crisis text five times, and never a word on the legs."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "i dont see the point anymore, legs killing me", "suicidal"
+    )
+    legs = [{"entity": "body_location", "value": "leg", "start": 40, "end": 44}]
+
+    messages = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "ok ill text them later. i promise. now legs?",
+        entities=legs,
+    )
+
+    said = " ".join(m["text"] for m in messages)
+    assert "988" in said and "Source" in said
+
+
 async def test_someone_who_called_and_asks_what_to_do_gets_the_steps_not_call_now(
     make_tracker, red_flag, user_said, domain
 ) -> None:
