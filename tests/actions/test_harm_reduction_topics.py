@@ -535,3 +535,16 @@ def test_a_pumps_early_warning_signs_asked_ahead_have_their_answer() -> None:
     )
     assert "itching" in item.text and "emergency number" in item.text
     assert not questions_in({"text": "day 3 off heroin, early signs?", "intent": {}})
+
+
+def test_a_parent_asking_about_street_bars_gets_the_carers_answer() -> None:
+    """Review 23: the parent of a 16-year-old on street bars got test-strip steps
+    written for the user ("start small, don't use alone") and "keep to what you've been
+    taking"."""
+    from actions.knowledge_base import knowledge_base
+
+    carer = {"substance_class": "benzodiazepine", "contexts": ["carer"]}
+    [strips] = knowledge_base().lookup("test_strips", {**carer, "region": "us"})
+    [keep] = knowledge_base().lookup("keep_taking", carer)
+    assert "start small" not in strips.text and "naloxone" in strips.text.lower()
+    assert "seen today" in keep.text and "Keep to what" not in keep.text
