@@ -50,7 +50,7 @@ from actions.knowledge_base import (
     knowledge_base,
 )
 from actions.paths import data_dir
-from actions.slots import REGION, TRIAGE_LEVEL
+from actions.slots import BODY_LOCATION, REGION, TRIAGE_LEVEL
 from bot.language import normalise
 
 if TYPE_CHECKING:
@@ -361,9 +361,14 @@ class ActionHarmReduction(Action):
             entity.get("entity") in PAIN_ENTITIES
             for entity in tracker.latest_message.get("entities", [])
         )
-        if tracker.get_slot(TRIAGE_LEVEL) is None and not said_pain:
+        said_before = tracker.get_slot(BODY_LOCATION) or (
+            tracker.active_loop or {}
+        ).get("name")
+        if tracker.get_slot(TRIAGE_LEVEL) is None and not (said_pain or said_before):
             # A message that already said what hurts goes straight on to the screen
-            # (bot/policies/screen_policy.py): no invitation to say it again.
+            # (bot/policies/screen_policy.py): no invitation to say it again, nor to a
+            # person who said it before or is in the screen (review 23: a mother told
+            # to "tell me where" after saying his legs were jerking).
             texts.append(INVITATION)
         buttons = buttons_for(offer)
         for index, text in enumerate(texts):

@@ -548,3 +548,21 @@ def test_a_parent_asking_about_street_bars_gets_the_carers_answer() -> None:
     [keep] = knowledge_base().lookup("keep_taking", carer)
     assert "start small" not in strips.text and "naloxone" in strips.text.lower()
     assert "seen today" in keep.text and "Keep to what" not in keep.text
+
+
+@pytest.mark.parametrize(("body_location", "invited"), [(None, True), ("leg", False)])
+async def test_the_invitation_to_say_what_hurts_is_not_sent_to_who_said_it(
+    dispatcher, make_tracker, domain, body_location: str, invited: bool
+) -> None:
+    """Review 23: a mother who had said his legs were jerking was told "If you also
+    have pain, cramps or spasms, tell me where"."""
+    from actions.harm_reduction import INVITATION, ActionHarmReduction
+
+    tracker = make_tracker(
+        "where can i get narcan?",
+        "ask_harm_reduction",
+        slots={"body_location": body_location},
+    )
+    await ActionHarmReduction().run(dispatcher, tracker, domain)
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert (INVITATION in said) is invited
