@@ -531,7 +531,14 @@ class ActionSelfCareGuidance(Action):
         for index, text in enumerate(texts):
             last = index == len(texts) - 1
             buttons = (
-                follow_up_buttons(answered, tracker.get_slot(SUBSTANCE_CLASS))
+                follow_up_buttons(
+                    # A leg that may hold a clot is not stretched or warmed: no
+                    # "Stretches" button under "don't stretch it" (review 23).
+                    [*answered, *HANDS_ON_TOPICS]
+                    if SUSPECTED_CLOT in reported_flags(tracker)
+                    else answered,
+                    tracker.get_slot(SUBSTANCE_CLASS),
+                )
                 if last
                 else []
             )

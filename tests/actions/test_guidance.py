@@ -543,6 +543,9 @@ async def test_a_leg_that_may_hold_a_clot_gets_no_stretching_heat_or_rubbing(
     said = " ".join(m["text"] for m in dispatcher.messages if m.get("text"))
     assert "don't rub, massage or stretch it" in said
     assert "heating pad" not in said and "pigeon pose" not in said
+    # Review 23: a "Stretches" button right under "don't stretch it".
+    offered = {b["title"] for m in dispatcher.messages for b in m.get("buttons") or []}
+    assert not offered & {"Stretches", "Heat or cold?"}
 
 
 async def test_no_stopping_suddenly_note_for_someone_who_did_not(
