@@ -61,6 +61,7 @@ from actions.conversation import (
     emergency_topic_names,
     latest_flags,
     reported_flags,
+    said_since_restart,
 )
 from actions.guidance import answers_to_latest
 from actions.slots import (
@@ -751,15 +752,6 @@ def _earlier_flag_ids(tracker: "Tracker") -> List[str]:
     ]
 
 
-def _texts_since_restart(tracker: "Tracker") -> List[str]:
-    """Everything the person has typed since the last restart."""
-    return [
-        str(event.get("text") or "")
-        for event in _events_since_restart(tracker.events)
-        if event.get("event") == "user"
-    ]
-
-
 def _heard_only_by_meaning(message: Dict[str, Any]) -> bool:
     """Whether every emergency sign of the message came from the sentence encoder."""
     extractors = {
@@ -844,7 +836,7 @@ class ActionEmergency(Action):
         logger.debug("emergency reply %s for %s", kind, ids)
         if kind == FULL:
             also = (
-                hinted_regions(" ".join(_texts_since_restart(tracker)))
+                hinted_regions(" ".join(said_since_restart(tracker)))
                 if tracker.get_slot(REGION) is None
                 else []
             )
