@@ -79,6 +79,7 @@ from actions.slots import (
 )
 from bot.safety.catalogue import (
     GENERIC_FLAG,
+    ForSelf,
     RedFlag,
     Region,
     hinted_regions,
@@ -302,12 +303,18 @@ def emergency_message(
         if help_called
         else call_line(lead, place, also)
     )
+    for_self = _told_by_the_one_it_happens_to(lead, text)
     lines = [
         first,
-        f"You mentioned {_names(physical)}. {lead.why}",
+        f"You mentioned {_names(physical)}. {for_self.why if for_self else lead.why}",
         "While you wait:",
     ]
-    steps = steps_for(physical)
+    steps = (
+        list(for_self.do_now)
+        + steps_for([flag for flag in physical if flag is not lead])
+        if for_self
+        else steps_for(physical)
+    )
     # A parent or a partner is the someone who stays (review 19: "have someone stay
     # with you" to a mother about her son).
     steps.append(
@@ -329,6 +336,17 @@ def emergency_message(
         f"Not in {place.name}? Tell me where you are and I'll give the right number."
     )
     return "\n".join(lines)
+
+
+def _told_by_the_one_it_happens_to(lead: RedFlag, text: str) -> Optional[ForSelf]:
+    """`lead`'s reason and steps for the writer, when the entry has them and the
+    message says it is happening to the writer ("i took too many of my sleeping
+    pills"), not to someone they are with."""
+    if lead.for_self is None or about_someone_else(text):
+        return None
+    padded = f" {normalise(text)} "
+    said = any(f" {normalise(cue)} " in padded for cue in lead.for_self.cues)
+    return lead.for_self if said else None
 
 
 # Questions answered even while a conversation is escalated: each helps the person

@@ -43,6 +43,19 @@ class RedFlag:
     # Entries whose "do now" steps this one's replace when both are raised: an
     # overdose's recovery position, not breathing's "sit upright".
     replaces_steps_of: Tuple[str, ...] = ()
+    # Told by the person it is happening to ("i took too many of my sleeping pills"):
+    # the reason and steps for them, not for a bystander ("give them naloxone").
+    for_self: Optional["ForSelf"] = None
+
+
+@dataclass(frozen=True)
+class ForSelf:
+    """An entry's reason and steps for the person it is happening to, and the words
+    (`cues`, normalised as messages are) that say so."""
+
+    why: str
+    do_now: Tuple[str, ...]
+    cues: Tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -119,8 +132,21 @@ def red_flags() -> Dict[str, RedFlag]:
             replaces_steps_of=tuple(
                 str(other) for other in entry.get("replaces_steps_of") or ()
             ),
+            for_self=_for_self(entry.get("for_self"), where),
         )
     return entries
+
+
+def _for_self(block: Optional[Dict[str, Any]], where: str) -> Optional[ForSelf]:
+    """An entry's `for_self` block, checked, or None when it has none."""
+    if block is None:
+        return None
+    where = f"{where}, for_self"
+    return ForSelf(
+        why=str(_require(block, "why", where)),
+        do_now=tuple(str(s) for s in _require(block, "do_now", where)),  # type: ignore[union-attr]
+        cues=tuple(str(c) for c in _require(block, "cues", where)),  # type: ignore[union-attr]
+    )
 
 
 def red_flag(flag_id: Optional[str]) -> RedFlag:

@@ -1413,3 +1413,40 @@ def test_the_first_reply_speaks_to_the_person_writing(said: str, step: str) -> N
     flag = "chest_pain" if "chest" in said else "dehydration"
     reply = emergency_message([catalogue_entry(flag)], region("us"), said)
     assert step in reply
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "i took too many of my sleeping pills, feel really heavy",
+        "I've had too many bars and a few beers, everything is slow",
+    ],
+)
+def test_the_person_who_took_too_much_gets_steps_for_themselves(said: str) -> None:
+    """Review 23: "i took too many of my sleeping pills" got a bystander's steps ("give
+    them naloxone", "rub their breastbone"). The writer is told to take nothing more
+    and to lie on their side; naloxone is for the person with them."""
+    from actions.emergency import emergency_message
+    from bot.safety.catalogue import region
+
+    reply = emergency_message([catalogue_entry("overdose")], region("us"), said)
+
+    assert "their breastbone" not in reply
+    assert "Don't take anything more" in reply
+    assert "lie on your side" in reply
+
+
+def test_someone_reporting_a_friends_overdose_still_gets_the_bystander_steps() -> None:
+    """The steps for the writer only when it happens to the writer: a friend who
+    "took too many and won't wake up" needs naloxone and the recovery position."""
+    from actions.emergency import emergency_message
+    from bot.safety.catalogue import region
+
+    reply = emergency_message(
+        [catalogue_entry("overdose")],
+        region("us"),
+        "my friend took too many and he wont wake up",
+    )
+
+    assert "Give naloxone (Narcan) now" in reply
+    assert "Don't take anything more" not in reply
