@@ -31,133 +31,23 @@ from bot.lexicon import BODY_LOCATIONS
 from bot.lexicon import SUBSTANCE_CLASSES as DRUG_CLASSES
 from bot.safety.catalogue import region, regions
 
-HARM_REDUCTION_TOPICS = (
-    "using_alone",
-    "naloxone",
-    "tolerance",
-    "test_strips",
-    "mixing",
-    "precipitated",
-    "loperamide",
-    "gabapentin",
-    "methadone_clinic",
-    "pregnancy",
-    "conversion",
-    "kratom",
-    "moud",
-    "taper",
-    "thiamine",
-    "withdrawal_medicines",
-    "local_help",
-    # From the rev1 review: questions that cannot wait for a screen, and are no
-    # self-care tip (data/knowledge/questions.yml).
-    "police",
-    "helpline_privacy",
-    "ran_out",
-    "after_naloxone",
-    "watch_for",
-    # From the rev2 review: "who can see what I type?" is asked before anything else is
-    # said; low mood and someone else's diazepam are no self-care tip for a muscle
-    # (data/knowledge/questions_rev2.yml).
-    "privacy",
-    "low_mood",
-    "others_medicine",
-    # From review 4: safety facts about products, and a fear that keeps people from
-    # care (data/knowledge/questions_rev4.yml).
-    "seven_oh",
-    "codeine_products",
-    "sleep_aids",
-    "cps_fear",
-    "naloxone_use",
-    "strip_result",
-    "just_talk",
-    "restart_benzo",
-    # From review 11: too much paracetamol cannot wait for a screen.
-    "paracetamol_too_much",
-    # From review 12 (questions_rev12.yml): what an overdose looks like, whether
-    # methadone hurts the baby, which service to ring.
-    "overdose_signs",
-    "pregnancy_baby",
-    "which_service",
-    # From review 14: a carer who can't reach the person cannot check their symptoms.
-    "cant_reach",
-    # From review 15: still taking a benzo daily, waiting weeks for the doctor.
-    "keep_taking",
-    # From review 19 (questions_rev19.yml): fentanyl left in the house; when to start
-    # buprenorphine.
-    "fentanyl_touch",
-    "starting_buprenorphine",
-    # From review 20: whether to stay the night with someone who will use; whether
-    # the crisis line tells parents.
-    "stay_with_them",
-    "crisis_line_privacy",
-    # From session 14 (questions_s14.yml): going back on a prescribed opioid,
-    # saved-up doses, methadone and the heart's rhythm.
-    "restart_opioid",
-    "saved_doses",
-    "methadone_heart",
-    # From review 22: wounds from xylazine; a baclofen pump's early warning signs.
-    "xylazine_wounds",
-    "pump_warning_signs",
-)
+
+def _topic_kinds() -> Dict[str, Tuple[str, ...]]:
+    """data/dialogue/topics.yml `topic_kinds`: which kind of answer each advice topic
+    is. Read here, at import, because every advice item is checked against them."""
+    document = yaml.safe_load(
+        (data_dir() / "dialogue" / "topics.yml").read_text(encoding="utf-8")
+    )
+    kinds = document.get("topic_kinds") or {}
+    return {kind: tuple(str(t) for t in topics or ()) for kind, topics in kinds.items()}
+
+
+HARM_REDUCTION_TOPICS = _topic_kinds()["harm_reduction"]
 """Topics answered by the harm-reduction action (actions/harm_reduction.py) before any
 screen: they cannot wait for one, and are no self-care tip."""
+GUIDANCE_AND_EMERGENCY_TOPICS = _topic_kinds()["guidance_and_emergency"]
+"""Self-care guidance topics, and those asked while help is on its way."""
 
-GUIDANCE_AND_EMERGENCY_TOPICS = (
-    "overview",
-    "why",
-    "duration",
-    "what_to_do",
-    "stretches",
-    "heat_cold",
-    "medicine",
-    "sleep",
-    "cravings",
-    "hydration",
-    "relaxation",
-    "see_doctor",
-    # The general harm-reduction note (harm_reduction.yml).
-    "harm_reduction",
-    "pregnancy_medicine",
-    # Added from the rev1 conversation review (questions that went unanswered).
-    "sciatica",
-    "protracted",
-    "dizziness",
-    # Added from the rev2 conversation review (questions_rev2.yml).
-    "medicine_more",
-    # Added from review 4 (questions_rev4.yml).
-    "restless_legs",
-    # Added from review 10 (questions_rev4.yml): painkillers together, and with
-    # another medicine.
-    "painkiller_combination",
-    "medicine_interaction",
-    # Added from review 12 (questions_rev12.yml).
-    "magnesium",
-    # Added from review 18 (questions_rev19.yml): a racing heart in withdrawal.
-    "heart_racing",
-    # Added from review 19: how to do the stretch the answers name.
-    "stretch_how",
-    # Added from review 22: soreness after an injection into the buttock.
-    "injection_soreness",
-    # Added from review 23: whether to keep running.
-    "keep_running",
-    # Asked during an emergency, while help is on its way (while_waiting.yml).
-    "naloxone_steps",
-    "waiting_medicine",
-    "massage",
-    "overdose_myths",
-    "restraint",
-    "own_safety",
-    "what_to_tell",
-    "is_it",
-    "recovery_position",
-    "naloxone_benzos",
-    "keep_the_ambulance",
-    "breathing_check",
-    # Review 22: driving them in; a person who refuses help.
-    "drive_them",
-    "refuses_help",
-)
 TOPICS = (*GUIDANCE_AND_EMERGENCY_TOPICS, *HARM_REDUCTION_TOPICS)
 """Every topic an advice item may have."""
 # The contract's vocabularies, spelled once in bot/lexicon.py; "none" is no withdrawal.
