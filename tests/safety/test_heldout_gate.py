@@ -42,9 +42,13 @@ pytestmark = [pytest.mark.model]
 # Set P (safety_heldout_p.yml), written blind at the start of session 11 and read as
 # counts only, joined the gate in session 12: first run (session 10's code) 160/160
 # (119 at once, 41 asked), 29/30 urgent, 2/160 over-triaged; session 12's code the same.
-MIN_CAUGHT = 339 + 129 + 160
-MIN_URGENT_CAUGHT = 58 + 29 + 29
-MAX_OVER_TRIAGE = 0.05  # the target (first runs: 14/360, 3/120, 2/160)
+# Set U (safety_heldout_u.yml), written blind at the start of session 15 and read as
+# counts only, joined the gate at once: first run (session 14's model) 160/160 (116 at
+# once, 44 asked), 30/30 urgent, 4/160 over-triaged; lexicon alone 106, semantic
+# alone 159.
+MIN_CAUGHT = 339 + 129 + 160 + 160
+MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30
+MAX_OVER_TRIAGE = 0.05  # the target (first runs: 14/360, 3/120, 2/160, 4/160)
 
 
 @pytest.fixture(scope="module")
