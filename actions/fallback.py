@@ -46,9 +46,18 @@ def fallback_words() -> Dict[str, Tuple[str, ...]]:
     }
 
 
+# The same payloads as the greeting's buttons (domain/conversation.yml): a tap says where
+# it hurts. A bare "/describe_symptoms" said nothing, and early in a conversation it got
+# an empty summary for the doctor instead of the questions (review 24).
 START_BUTTONS = [
-    {"title": "Buttock pain", "payload": "/describe_symptoms"},
-    {"title": "Cramps in my legs", "payload": "/describe_symptoms"},
+    {
+        "title": "Buttock pain",
+        "payload": '/describe_symptoms{"body_location": "buttock"}',
+    },
+    {
+        "title": "Cramps in my legs",
+        "payload": '/describe_symptoms{"body_location": "leg", "symptom": "cramp"}',
+    },
     {"title": "Talk to a person", "payload": "/ask_human"},
 ]
 

@@ -55,3 +55,28 @@ async def test_thanks_or_no_check_ins_the_classifier_missed_are_understood(
     thanks = make_tracker("aight ill call them. thanks i guess", "nlu_fallback")
     await ActionFallback().run(dispatcher, thanks, domain)
     assert [m.get("response") for m in dispatcher.messages] == ["utter_thank"]
+
+
+def test_every_button_that_describes_pain_says_where() -> None:
+    """Review 24: "Buttock pain" and "Cramps in my legs" under the fallback and the
+    "tell me more" hint sent a bare /describe_symptoms, which said nothing and early in
+    a conversation got an empty summary for the doctor. Each tap names the body part,
+    as the greeting's buttons do."""
+    import re
+    from pathlib import Path
+
+    import yaml
+
+    from actions.fallback import START_BUTTONS
+
+    domain = yaml.safe_load(Path("domain/conversation.yml").read_text("utf-8"))
+    buttons = [
+        button
+        for variants in domain["responses"].values()
+        for variant in variants
+        for button in variant.get("buttons") or []
+    ] + START_BUTTONS
+    describing = [b["payload"] for b in buttons if "describe_symptoms" in b["payload"]]
+
+    assert len(describing) >= 8
+    assert all(re.search(r'"body_location": "\w+"', p) for p in describing)
