@@ -73,6 +73,10 @@ if TYPE_CHECKING:
 POSSIBLE = "possible"
 CORRECTION = "correction"
 MAX_ASKS = 2
+QUESTION_INSTEAD_OF_ANSWER = (
+    "I'll come back to your question in a moment. First I just need a yes or a no "
+    "to this one, and there's no wrong answer. "
+)
 """A question that still gets no answer after this many asks is taken as not sure."""
 BUTTONS = [
     {"title": "Yes", "payload": "/affirm"},
@@ -378,6 +382,18 @@ class ActionResolveConfirmation(Action):
             )
             return done
         asks = int(tracker.get_slot(CONFIRM_ASKS) or 1)
+        said_text = str(message.get("text") or "")
+        if answer is None and mode == POSSIBLE and is_a_question(said_text):
+            # A question instead of an answer is no "not sure" (review 24: "how do
+            # fentanyl test strips work", then "where can i get them", got the crisis
+            # reply for thoughts nobody had said). Asked again, not counted; the
+            # question waits with the others for its answer.
+            dispatcher.utter_message(
+                text=QUESTION_INSTEAD_OF_ANSWER
+                + question_for(flag_id, tracker.get_slot(REGION)),
+                buttons=BUTTONS,
+            )
+            return []
         if answer is None and asks < MAX_ASKS:
             dispatcher.utter_message(
                 text="Sorry to ask again: I just need a yes or a no to this one, "

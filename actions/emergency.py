@@ -24,6 +24,7 @@ from typing import (
     Callable,
     Collection,
     Dict,
+    FrozenSet,
     List,
     Optional,
     Sequence,
@@ -88,7 +89,7 @@ from bot.safety.catalogue import (
     steps_for,
 )
 from bot.safety.context_signs import signs_in_context
-from bot.safety.names import SEMANTIC_EXTRACTOR
+from bot.safety.names import CONCEPTS_KEY, SEMANTIC_EXTRACTOR
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -278,6 +279,25 @@ def ambulance_first(flags: Sequence[RedFlag]) -> List[RedFlag]:
     call, the steps while waiting) with the crisis line beside it, not the suicide
     reply alone, where the emergency number comes only with an "if"."""
     return sorted(flags, key=lambda flag: flag.flag_id == SUICIDAL)
+
+
+NOT_OPIOID_WITHDRAWAL = frozenset({"alcohol", "benzodiazepine", "baclofen"})
+"""Withdrawal where a seizure, not an overdose, is what leaves someone unresponsive."""
+
+
+def withdrawal_seizure_first(
+    flags: Sequence[RedFlag], substance_class: Optional[str]
+) -> List[RedFlag]:
+    """`flags` with a seizure before an overdose for someone stopping alcohol, a benzo
+    or baclofen: "shaking on the floor and not responding, he stopped drinking 2 days
+    ago" is a withdrawal seizure, and its reply and after-care lead (review 24: the
+    roommate got opioid after-care, "naloxone can wear off")."""
+    ids = [flag.flag_id for flag in flags]
+    if substance_class not in NOT_OPIOID_WITHDRAWAL or not (
+        "seizure" in ids and "overdose" in ids
+    ):
+        return list(flags)
+    return sorted(flags, key=lambda flag: flag.flag_id != "seizure")
 
 
 def emergency_message(
@@ -527,6 +547,8 @@ class LaterTurn:
     turn: int = 0
     """how many later replies came before this one"""
     stage: Stage = Stage()
+    concepts: FrozenSet[str] = frozenset()
+    """the lexicon's concepts in the latest message (its parse's `red_flag_concepts`)"""
 
     @property
     def suicidal(self) -> bool:
@@ -696,7 +718,14 @@ def reminder_message(
     return "\n".join(lines)
 
 
+MEANS_CONCEPTS = frozenset({"lethal_means", "stockpile"})
+"""Concepts of data/safety/red_flags.yml that name a means of suicide: said after the
+warning signs, the reply names them back (suicide.yml `means`)."""
+
+
 def _reminder(turn: LaterTurn) -> str:
+    if turn.suicidal and turn.concepts & MEANS_CONCEPTS:
+        return suicide_later_message("means", turn.place, turn.conversation)
     return reminder_message(
         list(turn.flags), turn.place, turn.intent, turn.conversation, turn.turn
     )
@@ -850,7 +879,12 @@ class ActionEmergency(Action):
             and not first_says_someone_else((*stage.texts, said))
         ):
             return self._safe_now(dispatcher, place)
-        flags = ambulance_first([red_flag(flag_id) for flag_id in ids])
+        flags = ambulance_first(
+            withdrawal_seizure_first(
+                [red_flag(flag_id) for flag_id in ids],
+                tracker.get_slot(SUBSTANCE_CLASS),
+            )
+        )
         logger.debug("emergency reply %s for %s", kind, ids)
         if kind == FULL:
             also = (
@@ -876,6 +910,7 @@ class ActionEmergency(Action):
                 intent=(tracker.latest_message.get("intent") or {}).get("name") or "",
                 turn=emergency_replies_sent(tracker, self.name()) - 1,
                 stage=stage,
+                concepts=frozenset(tracker.latest_message.get(CONCEPTS_KEY) or ()),
             )
             dispatcher.utter_message(
                 text=LATER_REPLIES[kind](turn),

@@ -46,8 +46,8 @@ def fallback_words() -> Dict[str, Tuple[str, ...]]:
     }
 
 
-# The same payloads as the greeting's buttons (domain/conversation.yml): a tap says where
-# it hurts. A bare "/describe_symptoms" said nothing, and early in a conversation it got
+# The payloads of the greeting's buttons (domain/conversation.yml): a tap says where it
+# hurts. A bare "/describe_symptoms" said nothing, and early in a conversation it got
 # an empty summary for the doctor instead of the questions (review 24).
 START_BUTTONS = [
     {

@@ -14,15 +14,12 @@ from bot.lexicon import Lexicon
 from bot.nlu.length_guard import SAFETY_TEXT
 from bot.nlu.lexicon_component import LexiconComponent
 from bot.safety.detector import RedFlagDetector, RedFlagHit
-from bot.safety.names import RED_FLAG_ENTITY
+from bot.safety.names import CONCEPTS_KEY, RED_FLAG_ENTITY
 
 # The disposition (`emergency` or `urgent`) travels as the entity's role, a field Rasa
 # keeps everywhere entities go (trackers, stories, the HTTP API).
 RED_FLAG_DISPOSITION = "role"
 SET_ASIDE_KEY = "red_flags_set_aside"
-CONCEPTS_KEY = "red_flag_concepts"
-"""The catalogue concepts a message holds (`Analysis.concepts`), for the semantic
-layer."""
 REPAIRED_TEXT_KEY = "red_flag_repaired_text"
 """The message as the lexicon read it (slang out, misspellings repaired), for the
 semantic layer; absent when it reads the same as typed."""

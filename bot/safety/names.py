@@ -19,3 +19,7 @@ DISPOSITIONS: Tuple[str, ...] = (EMERGENCY, URGENT)
 """Every catalogue entry's disposition is one of these (named authority beside it)."""
 SEMANTIC_EXTRACTOR = "SemanticRedFlagExtractor"
 """The `extractor` of the red flags the sentence encoder heard (no lexicon word)."""
+CONCEPTS_KEY = "red_flag_concepts"
+"""The catalogue concepts a message holds (`Analysis.concepts`), in the parse: for the
+semantic layer, and for the actions (a means of suicide said after the warning
+signs)."""

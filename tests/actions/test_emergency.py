@@ -1450,3 +1450,21 @@ def test_someone_reporting_a_friends_overdose_still_gets_the_bystander_steps() -
 
     assert "Give naloxone (Narcan) now" in reply
     assert "Don't take anything more" not in reply
+
+
+def test_a_withdrawal_seizure_leads_over_an_overdose_heard_beside_it() -> None:
+    """Review 24: "shaking on the floor and not responding, he stopped drinking 2 days
+    ago" raised an overdose and a seizure, and when he came round the roommate got the
+    opioid after-care ("naloxone can wear off"). Coming off alcohol, the seizure leads,
+    and its after-care is the seizure's."""
+    from actions.after_emergency import after_care_for
+    from actions.emergency import withdrawal_seizure_first
+
+    raised = [catalogue_entry("overdose"), catalogue_entry("seizure")]
+
+    led = withdrawal_seizure_first(raised, "alcohol")
+    care = after_care_for(led)
+
+    assert led[0].flag_id == "seizure"
+    assert "naloxone" not in " ".join(care.steps).lower()
+    assert withdrawal_seizure_first(raised, "opioid")[0].flag_id == "overdose"
