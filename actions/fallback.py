@@ -11,7 +11,7 @@ where the person is (before the screen: what hurts; after advice: the topics).
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, List, Text, Tuple
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Text, Tuple
 
 import yaml
 from rasa_sdk import Action
@@ -43,7 +43,25 @@ def fallback_words() -> Dict[str, Tuple[str, ...]]:
     return {
         key: tuple(normalise(str(words)) for words in value)
         for key, value in document.items()
+        if key not in DISTRESS_KEYS
     }
+
+
+DISTRESS_KEYS = ("distress_emoji", "distress_reply")
+
+
+@lru_cache(maxsize=1)
+def _distress() -> Tuple[FrozenSet[str], str]:
+    """fallback_words.yml's sad and crying emoji, and the reply to a message of them."""
+    path = data_dir() / "dialogue" / "fallback_words.yml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return frozenset(document["distress_emoji"]), str(document["distress_reply"])
+
+
+def only_distress_emoji(text: str) -> bool:
+    """Whether `text` has a sad or crying emoji and no words ("😭😭😭", "💔 ...")."""
+    symbols, _ = _distress()
+    return any(s in text for s in symbols) and not normalise(text).strip()
 
 
 # The payloads of the greeting's buttons (domain/conversation.yml): a tap says where it
@@ -93,6 +111,13 @@ class ActionFallback(Action):
             return [FollowupAction(HARM_REDUCTION_ACTION)]
         if topics and level not in (None, EMERGENCY):
             return [FollowupAction(GUIDANCE_ACTION)]
+        if only_distress_emoji(str(message.get("text") or "")):
+            dispatcher.utter_message(
+                text=_distress()[1].format(
+                    crisis=place.crisis, emergency=place.emergency
+                )
+            )
+            return []
         said = f" {normalise(message.get('text') or '')} "
         if any(f" {words} " in said for words in fallback_words()["no_check_ins"]):
             # "cool ty. no check in" (review 5: "didn't quite get that").

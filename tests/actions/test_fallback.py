@@ -43,6 +43,18 @@ async def test_nothing_recognisable_still_gets_the_kind_hint(
     assert dispatcher.messages[1]["buttons"]
 
 
+async def test_a_flood_of_crying_emoji_gets_a_kind_word_and_the_crisis_line(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 24: "😭😭😭😭😭😭😭😭" got "Sorry, I can only help with muscle pain"."""
+    tracker = make_tracker("😭😭😭😭😭😭😭😭", "out_of_scope")
+
+    await ActionFallback().run(dispatcher, tracker, domain)
+
+    [message] = dispatcher.messages
+    assert "really hard" in message["text"] and "988" in message["text"]
+
+
 async def test_thanks_or_no_check_ins_the_classifier_missed_are_understood(
     dispatcher, make_tracker, domain
 ) -> None:

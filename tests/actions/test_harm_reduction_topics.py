@@ -566,3 +566,28 @@ async def test_the_invitation_to_say_what_hurts_is_not_sent_to_who_said_it(
     await ActionHarmReduction().run(dispatcher, tracker, domain)
     said = " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert (INVITATION in said) is invited
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he shoved me earlier. i'm kind of scared of him right now",
+        "my boyfriend beats me when he's dopesick",
+        "i dont feel safe at home with her tonight",
+    ],
+)
+async def test_someone_not_safe_at_home_gets_help_lines_not_a_fallback(
+    chat: Chat, message: str
+) -> None:
+    """Review 24: a partner's shove, said in the middle of a conversation, got "Sorry,
+    I didn't quite get that"; the answer is the emergency number and the lines for
+    domestic abuse."""
+    assert topics_asked({"text": message}) == ["unsafe_at_home"]
+    reply = await chat.says(message)
+    assert "1-800-799-7233" in reply.text
+
+
+def test_the_withdrawal_hitting_hard_is_no_disclosure_of_abuse() -> None:
+    assert "unsafe_at_home" not in topics_asked(
+        {"text": "the cramps hit me hard last night, i'm scared of another night"}
+    )
