@@ -23,7 +23,7 @@ from typing import (
 )
 
 from rasa_sdk import Action
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.checkins import offer_check_in
 from actions.conversation import (
@@ -297,6 +297,17 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
     return extras
 
 
+HELPLINES_ACTION = "action_helplines"
+
+
+def _says_where(tracker: "Tracker") -> bool:
+    """Whether the latest message names where the person is (a `region` entity)."""
+    return any(
+        entity.get("entity") == REGION
+        for entity in tracker.latest_message.get("entities") or []
+    )
+
+
 def _plain_request(tracker: "Tracker") -> bool:
     """Whether the latest message is a button, a short request, or the same request in
     more words ("what can i buy at walgreens for the pain": review 12 got "I can't
@@ -432,12 +443,21 @@ class ActionSelfCareGuidance(Action):
             # `pending_questions` may have set aside for a specific topic ("is a fast
             # heartbeat normal?" is no question about why it hurts: review 18).
             topics.append(button_topic)
-        topics = without_replaced([t for t in topics if t != OVERVIEW]) or list(
-            DEFAULT_TOPICS
-        )
         first_advice = not any(
             e.get("event") == "action" and e.get("name") == self.name()
             for e in tracker.events
+        )
+        if not first_advice:
+            # "also im so restless my legs wont stop kicking", after the advice: the
+            # answer to that complaint, not "I don't have a trusted answer" (review 24).
+            said_now = [
+                str(e.get("value"))
+                for e in tracker.latest_message.get("entities") or []
+                if e.get("entity") == SYMPTOM
+            ]
+            topics = [t for t in complaint_topics(said_now) if t not in topics] + topics
+        topics = without_replaced([t for t in topics if t != OVERVIEW]) or list(
+            DEFAULT_TOPICS
         )
         described_pain = bool(
             tracker.get_slot(BODY_LOCATION) or tracker.get_slot(SYMPTOM)
@@ -487,6 +507,11 @@ class ActionSelfCareGuidance(Action):
             (topic, render(items, region_known)) for topic, items in found if items
         ]
         fresh, repeated = _without_repeats(rendered, tracker)
+        if repeated and not fresh and _says_where(tracker):
+            # "oh btw i'm in the UK, so who do I call if it gets bad?" after the advice:
+            # the numbers there, not "I don't have a trusted answer" or the pain-relief
+            # answer again (review 24).
+            return [SlotSet(PENDING_TOPIC, None), FollowupAction(HELPLINES_ACTION)]
         if repeated and not fresh and set(answered) <= TIPS_ASKED:
             # "any tips for the back spasms tonight?" after the plan was given: the
             # next tip not yet given, not a pointer upwards (review 5).
