@@ -150,11 +150,13 @@ def decide_bands(
     past) drops one band: clear becomes possible (one direct question), possible
     becomes nothing. The lexicon's context rules are precise; the encoder hears
     "no chest pain" close to "chest pain". An urgent sign (by `dispositions`) keeps
-    its band: it has no question to drop to, and the cost of a same-day referral
-    for "is it ok to come off while pregnant?" is small.
+    its band when asked about or past: it has no question to drop to, and the cost of
+    a same-day referral for "is it ok to come off while pregnant?" is small. Denied, it
+    drops like any other (review 24: "it's NOT swollen red or hot. it's just a sore
+    calf after a cramp" was sent for a clot check today, twice).
     """
     urgent = {s for s, d in (dispositions or {}).items() if d == URGENT}
-    set_aside = {s: r for s, r in set_aside.items() if s not in urgent}
+    set_aside = {s: r for s, r in set_aside.items() if s not in urgent or r == NEGATED}
     # Asked about ("is it normal to get breathless?") is often had: a possible sign
     # stays possible (one direct question); denied or past drops to nothing.
     asked = {s for s, r in set_aside.items() if r == ASKED_ABOUT}

@@ -150,6 +150,20 @@ def test_an_urgent_sign_set_aside_keeps_its_band() -> None:
     assert [sign for sign, _ in possible] == ["seizure"]
 
 
+def test_an_urgent_sign_denied_in_words_is_not_referred() -> None:
+    """Review 24: "it's NOT swollen red or hot. it's just a sore calf after a cramp"
+    was sent for a clot check today: the encoder hears the clot, the lexicon the
+    denial. Denied, an urgent sign drops like an emergency one does."""
+    from bot.nlu.semantic_red_flag_extractor import NEGATED
+
+    scores = {"dvt": 0.99}
+    dispositions = {"dvt": "urgent"}
+
+    clear, possible = decide_bands(CONFIG, scores, {"dvt": NEGATED}, dispositions)
+
+    assert clear == [] and possible == [("dvt", 0.99)]
+
+
 def test_a_clear_sign_nothing_in_training_resembles_is_asked_not_escalated() -> None:
     """The network can be sure far from anything it was shown; then the sign drops to
     the question band (capped under its clear threshold)."""
