@@ -38,6 +38,10 @@ class Profile:
     # Same-day signs already reported ("quit my xanax cold turkey"): their question is
     # not asked (a review: "did you stop all at once?" after "cold turkey").
     already_reported: FrozenSet[str] = frozenset()
+    # A taper the prescriber leads ("tapering off clonazepam with my doctor"): no
+    # sudden stop to ask about (review 24: asked "did you stop all at once?", then
+    # "No. I'm on a slow taper, not stopped" was gone through one question at a time).
+    doctor_taper: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,9 @@ SCREEN_QUESTIONS = (
     ScreenQuestion(
         "screen_heavy_use",
         "abrupt_stop",
-        lambda p: p.substance_class in {"benzodiazepine", "alcohol"},
+        lambda p: (
+            p.substance_class in {"benzodiazepine", "alcohol"} and not p.doctor_taper
+        ),
     ),
     # Asked of everyone, directly (NIMH ASQ: asking does not raise risk).
     ScreenQuestion("screen_mood", "suicidal", lambda p: True),
@@ -106,6 +112,10 @@ SCREEN_SLOTS = tuple(QUESTIONS_BY_SLOT)
 def profile_of(tracker: "Tracker") -> Profile:
     """The person's profile from the slots and the same-day signs reported (read from
     the conversation once: pregnancy is one of them)."""
+    # Here, not at the top: the guidance module reads the screen's questions too.
+    from actions.disposition import DOCTOR_TAPER
+    from actions.guidance import contexts_of
+
     same_day = frozenset(reported_flags(tracker, URGENT))
     return Profile(
         substance_class=tracker.get_slot(SUBSTANCE_CLASS),
@@ -114,6 +124,7 @@ def profile_of(tracker: "Tracker") -> Profile:
         severity=tracker.get_slot(SEVERITY),
         pregnant=PREGNANCY in same_day,
         already_reported=same_day,
+        doctor_taper=DOCTOR_TAPER in contexts_of(tracker),
     )
 
 

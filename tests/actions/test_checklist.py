@@ -330,3 +330,19 @@ async def test_none_of_those_said_one_at_a_time_answers_the_rest(
         slot: "no" for slot in OPIOID_BUTTOCK_MIDDLE
     }
     assert values["requested_slot"] == "screen_mood"
+
+
+def test_a_taper_the_doctor_leads_is_not_asked_about_a_sudden_stop(
+    make_tracker,
+) -> None:
+    """Review 24: "I'm tapering off clonazepam with my doctor" was asked whether they
+    had stopped all at once; a benzo stopped without saying so still is."""
+    slots = {"substance_class": "benzodiazepine", "body_location": "neck"}
+    tapering = make_tracker(
+        "I'm tapering off clonazepam with my doctor and my neck is in spasm",
+        slots=slots,
+    )
+    stopped = make_tracker("came off clonazepam and my neck is in spasm", slots=slots)
+
+    assert "screen_heavy_use" not in screen_order(tapering)
+    assert "screen_heavy_use" in screen_order(stopped)
