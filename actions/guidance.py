@@ -49,6 +49,7 @@ from actions.slots import (
     SUBSTANCE_CLASS,
     SYMPTOM,
     TRIAGE_LEVEL,
+    YES,
 )
 from bot.language import normalise
 from bot.safety.catalogue import region
@@ -69,6 +70,9 @@ PREGNANCY_MEDICINE = "pregnancy_medicine"
 HARM_REDUCTION_ACTION = "action_harm_reduction"
 """Answers harm-reduction questions at once: what it answered is not asked again."""
 HARM_REDUCTION = "harm_reduction"
+SEIZURE_WARNED_CLASSES = {"benzodiazepine"}
+"""Whose first advice (benzodiazepines.yml `what_to_do`) already says that stopping
+suddenly can lead to seizures."""
 HARM_REDUCTION_CLASSES = {"opioid", "alcohol", "benzodiazepine"}
 """Who gets the staying-safe note with their first advice: lost tolerance, naloxone and
 never using alone for opioids; why stopping suddenly needs medical help for alcohol and
@@ -279,11 +283,15 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
     extras = []
     local_lines_given = False
     substance_class = tracker.get_slot(SUBSTANCE_CLASS)
-    stopped_slowly = (
-        substance_class in ABRUPT_STOP_CLASSES
-        and tracker.get_slot("screen_heavy_use") == NO
+    # The note for alcohol and benzos is about stopping all at once after daily use:
+    # not for someone who said No to that, nor, for a benzo, for someone who said Yes,
+    # whose benzo advice already warns of seizures (review 24: three in one reply).
+    heavy_use = tracker.get_slot("screen_heavy_use")
+    note_not_needed = substance_class in ABRUPT_STOP_CLASSES and (
+        heavy_use == NO
+        or (heavy_use == YES and substance_class in SEIZURE_WARNED_CLASSES)
     )
-    if substance_class in HARM_REDUCTION_CLASSES and not stopped_slowly:
+    if substance_class in HARM_REDUCTION_CLASSES and not note_not_needed:
         items = knowledge_base().lookup(HARM_REDUCTION, person)
         if items:
             extras.append(HARM_REDUCTION)

@@ -586,3 +586,24 @@ async def test_first_advice_for_someone_else_says_whom_it_speaks_to(
         await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
         first = dispatcher.messages[0]["text"]
         assert first.startswith(FOR_SOMEONE_ELSE) is told
+
+
+async def test_a_benzo_stopped_all_at_once_hears_the_seizure_warning_once(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 24: after "yes" to stopping Xanax all at once, one reply warned of
+    seizures three times (the urgent reason, the advice, the staying-safe note)."""
+    slots = {
+        "substance": "alprazolam",
+        "substance_class": "benzodiazepine",
+        "body_location": "calf",
+        "symptom": "cramp",
+        "triage_level": "urgent",
+        "screen_heavy_use": "yes",
+    }
+    tracker = make_tracker("no", "deny", slots=slots)
+
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages).lower()
+    assert said.count("seizure") == 1
