@@ -912,16 +912,20 @@ class ActionEmergency(Action):
                 stage=stage,
                 concepts=frozenset(tracker.latest_message.get(CONCEPTS_KEY) or ()),
             )
-            dispatcher.utter_message(
-                text=LATER_REPLIES[kind](turn),
-                buttons=[SUMMARY_BUTTON]
-                if kind in WITH_SUMMARY_BUTTON and not turn.suicidal
-                else [],
-            )
             # "will they call the cops?", "the narcan can wear off, right?": questions
             # that decide whether help is called or stays, answered here too.
             topics, skip = _answer_topics(kind, flags)
-            for answer in emergency_answers(tracker, topics, skip):
+            answers = emergency_answers(tracker, topics, skip)
+            if not (answers and kind == ARRANGED and not turn.suicidal):
+                # With help on its way, the answer is the reply: "how do i do cpr"
+                # got "keep following the steps" before the CPR steps (review 24).
+                dispatcher.utter_message(
+                    text=LATER_REPLIES[kind](turn),
+                    buttons=[SUMMARY_BUTTON]
+                    if kind in WITH_SUMMARY_BUTTON and not turn.suicidal
+                    else [],
+                )
+            for answer in answers:
                 dispatcher.utter_message(text=answer)
         events: List[EventType] = [SlotSet(TRIAGE_LEVEL, EMERGENCY)]
         if tracker.active_loop.get("name"):

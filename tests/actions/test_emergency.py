@@ -1136,6 +1136,8 @@ async def test_a_new_sign_the_lexicon_hears_beside_help_words_still_counts(
         # review 22: both got the emergency reply again
         ("should I take him to hospital myself?", "wait for the ambulance"),
         ("SHE WON'T GO. what do I do if she refuses", "even if they say no"),
+        # Review 24: a brother not breathing, 911 on the line.
+        ("how do i do cpr", "start CPR now"),
     ],
 )
 async def test_questions_while_waiting_for_help_are_answered(
@@ -1149,9 +1151,11 @@ async def test_questions_while_waiting_for_help_are_answered(
 
     messages = await reply_to(make_tracker, domain, earlier, question)
 
-    assert len(messages) == 2
-    assert expected in messages[1]["text"] and "Source" in messages[1]["text"]
-    assert not re.search(r"\d+\s*mg\b", messages[1]["text"])
+    # The answer is the whole reply: review 24 found "keep following the steps until
+    # the team takes over" before the CPR steps.
+    assert len(messages) == 1
+    assert expected in messages[0]["text"] and "Source" in messages[0]["text"]
+    assert not re.search(r"\d+\s*mg\b", messages[0]["text"])
 
 
 def test_questions_for_while_waiting_are_not_read_outside_an_emergency() -> None:
