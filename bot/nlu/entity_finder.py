@@ -136,9 +136,12 @@ NOT_ALCOHOL_BOTTLE_AFTER = re.compile(
 DENIED_BEFORE = re.compile(r"\b(not|isnt|isn't|wasnt|wasn't|never was)\s+(the\s+)?$")
 # "I don't drink or take benzos, it's kratom": names of what the person does not use
 # (review 15: a kratom user was twice given the alcohol and benzodiazepine warning).
+# "I didn't stop xanax, I only took a friend's once": not what was stopped (review 24:
+# a fentanyl user was triaged for benzo withdrawal).
 NOT_USED_BEFORE = re.compile(
-    r"\b(dont|don't|do not|never|doesnt|doesn't|didnt|didn't)\s+"
-    r"((drink|take|took|taken|use|used|do|did|touch|touched|had)\s+)?"
+    r"\b(dont|don't|do not|never|doesnt|doesn't|didnt|didn't|havent|haven't)\s+"
+    r"((drink|take|took|taken|use|used|do|did|touch|touched|had|stop|stopped|quit|"
+    r"come off|came off)\s+)?"
     r"((or|and|nor)\s+(drink|take|use|do|touch)\s+)?(any\s+|the\s+|his\s+|her\s+)?$"
 )
 # "he has some valium from his mate": a drug at hand, not the one stopped (review 22:

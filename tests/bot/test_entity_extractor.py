@@ -221,6 +221,9 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         # review 15: a kratom user was given the alcohol and benzo warning
         ("I don't drink or take benzos, it's kratom", {"kratom"}),
         ("i dont want to take oxy anymore", {"oxycodone"}),
+        # review 24: a fentanyl user who took a friend's Xanax once
+        ("I didn't stop xanax, I only took a friend's once", set()),
+        ("i havent stopped the baclofen yet", set()),
         # review 17: a desk worker got alcohol withdrawal through three corrections
         ("No drugs or alcohol, I'm just a regular office worker lol", set()),
         ("I said NO alcohol. I don't drink.", set()),
