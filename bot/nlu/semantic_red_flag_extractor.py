@@ -17,6 +17,7 @@ in the model archive as plain arrays.
 from __future__ import annotations
 
 import json
+import re
 from typing import (
     Any,
     Collection,
@@ -261,18 +262,44 @@ def worth_asking(
     )
 
 
+BARE_QUESTION_WORDS = 2
+"""A message of this many words at most, ending in "?", that names a sign and says
+nothing of anyone ("seizure?", "overdose risk?") asks about it."""
+NOT_BARE = frozenset(
+    "i im me my he hes him his she shes her they them we cant cannot not no".split()
+)
+"""Words that make a short question a report: "cant breathe?", "my chest?"."""
+
+
+def is_bare_question(text: str) -> bool:
+    """Whether `text` only names something and asks ("seizure?"), as someone typing a
+    word at a time does after advice about stopping benzos (review 24: "seizure?" got
+    "call 911 now" and four turns to undo it)."""
+    stripped = text.strip()
+    words = re.findall(r"[a-z']+", stripped.lower().replace("'", ""))
+    return (
+        stripped.endswith("?")
+        and 0 < len(words) <= BARE_QUESTION_WORDS
+        and not NOT_BARE.intersection(words)
+    )
+
+
 def lexicon_in_doubt(
     config: Mapping[str, Any],
     scores: Mapping[str, float],
     dispositions: Mapping[str, str],
     lexicon_signs: Sequence[str] = (),
+    bare_question: bool = False,
 ) -> bool:
     """Whether the classifier doubts the lexicon's emergency words: it gives every
     emergency sign less than `doubt_below`, or it gives each emergency sign the
     lexicon raised less than `sign_doubt_below` ("my calf seized up" is a cramp to
     it, whatever else it half-hears). Then the words are likely an idiom, a joke or
     a past event, and one direct question settles it (a Yes or Not sure escalates).
+    A bare question naming the sign (`is_bare_question`) is asked about the same way.
     """
+    if bare_question and any(dispositions.get(s) == EMERGENCY for s in lexicon_signs):
+        return True
     # A message the classifier clearly files under some sign (a swollen calf and
     # "can't breathe" as DVT with breathlessness, a seizure after stopping baclofen)
     # is a clinical report: the lexicon's words in it are meant literally, even when
@@ -526,7 +553,13 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
                 for e in entities
                 if e.get("entity") == RED_FLAG_ENTITY
             ]
-            if lexicon_in_doubt(self._config, scores, self._dispositions, raised):
+            if lexicon_in_doubt(
+                self._config,
+                scores,
+                self._dispositions,
+                raised,
+                bare_question=is_bare_question(str(message.get(TEXT) or "")),
+            ):
                 entities = self._doubted(entities)
             new = self.entities_for(
                 scores,

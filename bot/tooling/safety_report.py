@@ -41,6 +41,7 @@ from bot.nlu.semantic_red_flag_extractor import (
     SemanticRedFlagExtractor,
     asked_first,
     decide_bands,
+    is_bare_question,
     lexicon_in_doubt,
     without_its_words,
     worth_asking,
@@ -174,7 +175,11 @@ class Judge:
                 and e.get("extractor") == LEXICON
             }
         if mode == "both" and lexicon_in_doubt(
-            self.config, scores, self.dispositions, list(lexicon_hits)
+            self.config,
+            scores,
+            self.dispositions,
+            list(lexicon_hits),
+            bare_question=is_bare_question(text),
         ):
             doubted = {s for s, d in lexicon_hits.items() if d == EMERGENCY}
             lexicon_hits = {s: d for s, d in lexicon_hits.items() if s not in doubted}

@@ -248,3 +248,36 @@ def test_a_sign_heard_without_its_words_is_asked_about() -> None:
     kept, asked = without_its_words(config, clear, [], without)
     assert kept == [("seizure", 0.95)] and asked == [("rhabdomyolysis", 0.998)]
     assert without_its_words(config, clear, [], with_urine) == (clear, [])
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("seizure?", True),
+        ("overdose risk?", True),
+        ("cant breathe?", False),
+        ("my chest?", False),
+        ("seizure", False),
+        ("is a seizure likely when you stop bars?", False),
+    ],
+)
+def test_a_bare_question_names_a_sign_and_says_nothing_of_anyone(
+    text: str, bare: bool
+) -> None:
+    """Review 24: "seizure?", typed a word at a time after the benzo advice, got "call
+    911 now"; a bare question naming a sign is asked about (one direct question)."""
+    from bot.nlu.semantic_red_flag_extractor import is_bare_question
+
+    assert is_bare_question(text) is bare
+
+
+def test_a_bare_question_puts_the_lexicons_sign_in_doubt() -> None:
+    from bot.nlu.semantic_red_flag_extractor import lexicon_in_doubt
+
+    scores = {"seizure": 0.62}
+    dispositions = {"seizure": "emergency"}
+
+    config = {**CONFIG, "doubt_below": 0.1, "sign_doubt_below": 0.2}
+
+    assert lexicon_in_doubt(config, scores, dispositions, ["seizure"], True)
+    assert not lexicon_in_doubt(config, scores, dispositions, ["seizure"], False)
