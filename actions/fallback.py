@@ -17,7 +17,7 @@ import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction
 
-from actions.conversation import questions_in
+from actions.conversation import questions_in, said_since_restart
 from actions.guidance import follow_up_buttons
 from actions.knowledge_base import HARM_REDUCTION_TOPICS
 from actions.paths import data_dir
@@ -97,7 +97,9 @@ class ActionFallback(Action):
         message = tracker.latest_message
         place = region(tracker.get_slot(REGION))
         foreign = other_language_reply(
-            language_of(message.get("text") or ""), place.emergency
+            language_of(message.get("text") or ""),
+            place.emergency,
+            said_since_restart(tracker, "bot"),
         )
         if foreign:
             dispatcher.utter_message(text=foreign)

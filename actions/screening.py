@@ -32,6 +32,7 @@ from actions.conversation import (
     answered_during_screen,
     latest_flags,
     questions_in,
+    said_since_restart,
 )
 from actions.disposition import settle_disposition
 from actions.guidance import answers_to_latest
@@ -444,6 +445,7 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         foreign = other_language_reply(
             language_of(message.get("text") or ""),
             region(tracker.get_slot(REGION)).emergency,
+            said_since_restart(tracker, "bot"),
         )
         if foreign:
             dispatcher.utter_message(text=foreign)

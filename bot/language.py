@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import Dict, FrozenSet, Optional, Sequence, Tuple
 
 import yaml
 
@@ -59,6 +59,9 @@ class Languages:
     replies: Dict[str, str]
     mixed: Dict[str, str]
     other_reply: str
+    again: Dict[str, str]
+    """the shorter reply once the full one was said (review 24: "gracias" got the
+    whole paragraph again)"""
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +84,7 @@ def languages() -> Languages:
         replies={c: e["reply"] for c, e in document["languages"].items()},
         mixed={c: e["mixed"] for c, e in document["languages"].items()},
         other_reply=str(document["other_reply"]),
+        again={c: e["again"] for c, e in document["languages"].items()},
     )
 
 
@@ -117,11 +121,17 @@ def is_mixed_language(text: str) -> bool:
     return language_of(text).endswith(MIXED_SUFFIX)
 
 
-def other_language_reply(code: str, emergency: str) -> Optional[str]:
-    """The reply for a message in another language, or None for English."""
+def other_language_reply(
+    code: str, emergency: str, said_before: Sequence[str] = ()
+) -> Optional[str]:
+    """The reply for a message in another language, or None for English; the shorter
+    one when the full reply is among `said_before` (the bot's texts so far)."""
     table = languages()
     if code == ENGLISH:
         return None
     if code.endswith(MIXED_SUFFIX):
         return table.mixed[code[: -len(MIXED_SUFFIX)]].format(emergency=emergency)
-    return table.replies.get(code, table.other_reply).format(emergency=emergency)
+    full = table.replies.get(code, table.other_reply).format(emergency=emergency)
+    if code in table.again and full in said_before:
+        return table.again[code].format(emergency=emergency)
+    return full

@@ -92,3 +92,24 @@ def test_every_button_that_describes_pain_says_where() -> None:
 
     assert len(describing) >= 8
     assert all(re.search(r'"body_location": "\w+"', p) for p in describing)
+
+
+async def test_spanish_said_again_gets_a_shorter_reply(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 24: every Spanish message, "gracias" included, got the same paragraph."""
+    first = make_tracker("hola, me duelen mucho las piernas", "nlu_fallback")
+    await ActionFallback().run(dispatcher, first, domain)
+    [full] = dispatcher.messages
+    dispatcher.messages.clear()
+
+    again = make_tracker(
+        "muchas gracias por la ayuda",
+        "nlu_fallback",
+        events=[{"event": "bot", "text": full["text"]}],
+    )
+    await ActionFallback().run(dispatcher, again, domain)
+
+    [short] = dispatcher.messages
+    assert "1-800-662-4357" in short["text"]
+    assert len(short["text"]) < len(full["text"])
