@@ -43,12 +43,14 @@ from actions.slots import (
     NO,
     NO_PAIN,
     PENDING_TOPIC,
+    RED_FLAG_ENTITY,
     REGION,
     SOMEONE_ELSE,
     SUBSTANCE,
     SUBSTANCE_CLASS,
     SYMPTOM,
     TRIAGE_LEVEL,
+    URGENT,
     YES,
 )
 from bot.language import normalise
@@ -433,6 +435,24 @@ class ActionSelfCareGuidance(Action):
         """The action's name in the domain."""
         return "action_self_care_guidance"
 
+    @staticmethod
+    def _same_day_sign_said_now(
+        dispatcher: "CollectingDispatcher", tracker: "Tracker"
+    ) -> List[EventType]:
+        """A same-day sign said after the advice ("now my left calf is swollen and red
+        too") raises the level to urgent and says so before the advice for it (review
+        25: it got the "why it hurts" text, then the clot advice with no "today")."""
+        # Here, not at the top: the disposition reads this module's contexts.
+        from actions.disposition import settle_disposition
+
+        said_now = any(
+            entity.get("entity") == RED_FLAG_ENTITY and entity.get("role") == URGENT
+            for entity in tracker.latest_message.get("entities") or []
+        )
+        if not said_now or tracker.get_slot(TRIAGE_LEVEL) in (None, EMERGENCY):
+            return []
+        return settle_disposition(dispatcher, tracker)
+
     async def run(
         self,
         dispatcher: "CollectingDispatcher",
@@ -444,6 +464,7 @@ class ActionSelfCareGuidance(Action):
         if level is None or level == EMERGENCY:
             # Defence in depth: the rules and the safety policy never get here.
             return [SlotSet(PENDING_TOPIC, None)]
+        settled = self._same_day_sign_said_now(dispatcher, tracker)
         topics = pending_questions(tracker, self.name(), HARM_REDUCTION_ACTION)
         button_topic = tracker.get_slot(PENDING_TOPIC)
         if button_topic and not topics:
@@ -576,7 +597,7 @@ class ActionSelfCareGuidance(Action):
                 else []
             )
             dispatcher.utter_message(text=text, buttons=buttons)
-        events: List[EventType] = [SlotSet(PENDING_TOPIC, None)]
+        events: List[EventType] = [*settled, SlotSet(PENDING_TOPIC, None)]
         if first_advice:
             events += offer_check_in(dispatcher, tracker)
         unanswered = [t for t in topics if t not in answered]

@@ -144,6 +144,14 @@ NOT_USED_BEFORE = re.compile(
     r"come off|came off)\s+)?"
     r"((or|and|nor)\s+(drink|take|use|do|touch)\s+)?(any\s+|the\s+|his\s+|her\s+)?$"
 )
+# "can i drink a couple beers to take the edge off", "is it ok to take a xanax": a drug
+# asked about is not the one stopped (review 24: a kratom user's summary said alcohol).
+ASKED_TO_TAKE_BEFORE = re.compile(
+    r"\b(can|could|should|may)\s+(i|he|she|we|they)\s+"
+    r"(drink|take|have|use|do|try|mix in|pop)\s+"
+    r"(a couple( of)?\s+|a few\s+|some( of)?\s+|a\s+|an\s+|one\s+|1\s+|2\s+)?"
+    r"((my|his|her|the)\s+)?((buddys|friends|mates)\s+)?$"
+)
 # "he has some valium from his mate": a drug at hand, not the one stopped (review 22:
 # the paramedics' summary said he had stopped diazepam; he had stopped alcohol).
 AT_HAND_BEFORE = re.compile(
@@ -196,7 +204,11 @@ def _not_the_substance(match: Any, text: str) -> bool:
     ):
         return True
     before = text[: match.start_char].lower()
-    if NOT_USED_BEFORE.search(before) or AT_HAND_BEFORE.search(before):
+    if (
+        NOT_USED_BEFORE.search(before)
+        or AT_HAND_BEFORE.search(before)
+        or ASKED_TO_TAKE_BEFORE.search(before)
+    ):
         return True
     if NONE_TAKEN_BEFORE.search(before) and not STOPPED_SINCE_AFTER.match(
         text[match.end_char :].lower()

@@ -607,3 +607,27 @@ async def test_a_benzo_stopped_all_at_once_hears_the_seizure_warning_once(
 
     said = " ".join(m.get("text") or "" for m in dispatcher.messages).lower()
     assert said.count("seizure") == 1
+
+
+async def test_a_same_day_sign_said_after_the_advice_raises_the_level_first(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 25: "now my left calf is swollen and red too", after the advice, got
+    "why it hurts"; then the clot advice came without "get it checked today"."""
+    tracker = make_tracker(
+        "now my left calf is swollen and red too",
+        "report_emergency",
+        entities=[{"entity": "red_flag", "value": "dvt", "role": "urgent"}],
+        slots={
+            "substance_class": "opioid",
+            "body_location": "leg",
+            "triage_level": "self_care",
+        },
+    )
+
+    events = await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    assert "medical care today" in dispatcher.messages[0]["text"]
+    assert {"event": "slot", "name": "triage_level", "value": "urgent"} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
