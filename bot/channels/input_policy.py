@@ -256,10 +256,12 @@ def safe_metadata(value: Any) -> Dict[str, Any]:
     return value
 
 
-EARLIER_TURNS_KEPT = 3
+EARLIER_TURNS_KEPT = 20
 """A button from this many of the person's messages back still works when pressed: the
 widget and Telegram keep older buttons on screen ("Yes, check in tomorrow" pressed
-after one more question). Answers are the exception (`_answers_a_question`)."""
+after one more question). Answers are the exception (`_answers_a_question`). Review 25:
+"Yes, check in tomorrow" pressed after four topic buttons was read as the words "opt in
+check in", which the classifier took for stopping check-ins."""
 
 
 def _answers_a_question(payload: str) -> bool:

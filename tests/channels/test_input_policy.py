@@ -363,5 +363,8 @@ def test_an_older_button_still_works_but_an_older_answer_does_not() -> None:
     )
     assert later == {"/opt_in_check_in"}
     assert "/deny" in offered_payloads([offer, UserUttered("q"), now])
-    far = [offer] + [UserUttered("q"), BotUttered("a")] * 4
+    # Review 25: pressed after four topic buttons, "Yes, check in tomorrow" still works.
+    after_four = [offer] + [UserUttered("q"), BotUttered("a")] * 4
+    assert offered_payloads(after_four) == {"/opt_in_check_in"}
+    far = [offer] + [UserUttered("q"), BotUttered("a")] * 21
     assert offered_payloads(far) == set()
