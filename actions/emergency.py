@@ -264,11 +264,21 @@ def suicide_message(
     return "\n".join(lines)
 
 
-def suicide_later_message(key: str, place: Region, text: str, turn: int = 0) -> str:
+def suicide_later_message(
+    key: str,
+    place: Region,
+    text: str,
+    turn: int = 0,
+    for_helper: Optional[bool] = None,
+) -> str:
     """A later reply about thoughts of suicide (`key` of data/safety/suicide.yml:
-    `reminder`, `handover`, `arranged`, `goodbye`), for the person or for someone
-    helping them, as `text` (the conversation so far) reads."""
-    who = "for_helper" if about_someone_else(text) else "for_self"
+    `reminder`, `handover`, `arranged`, `goodbye`, ...), for the person or for someone
+    helping them: `for_helper` when the caller knows (the message that raised the
+    alarm decides: "i texted my sister, she's coming" is still the person), else as
+    `text` (the conversation so far) reads."""
+    if for_helper is None:
+        for_helper = about_someone_else(text)
+    who = "for_helper" if for_helper else "for_self"
     wordings = data_field(_suicide_texts(), SUICIDE_FILE, who, key)
     return _in_turn(wordings, turn).format(**_suicide_fill(place))
 
@@ -606,7 +616,9 @@ def handover_message(turn: LaterTurn) -> str:
     the team; the steps again only if they ask what to do. Later news ("they're
     here") gets other words and no "before they arrive"."""
     if turn.suicidal:
-        return suicide_later_message("handover", turn.place, turn.conversation)
+        return suicide_later_message(
+            "handover", turn.place, turn.conversation, for_helper=not turn.for_self
+        )
     steps = _steps_if_asked(turn, "handover.wait_steps")
     if turn.stage.help_news:
         opening = _in_turn(_help_text("handover", "again"), turn.stage.help_news - 1)
@@ -626,7 +638,11 @@ def arranged_message(turn: LaterTurn) -> str:
     gets worse. The steps again only if they ask what to do."""
     if turn.suicidal:
         return suicide_later_message(
-            "arranged", turn.place, turn.conversation, turn.turn
+            "arranged",
+            turn.place,
+            turn.conversation,
+            turn.turn,
+            for_helper=not turn.for_self,
         )
     steps = _steps_if_asked(turn, "arranged_steps")
     if steps:
@@ -652,7 +668,12 @@ def worse_message(turn: LaterTurn) -> str:
     """It is getting worse after help was arranged or the crisis was over."""
     if turn.suicidal:
         return reminder_message(
-            list(turn.flags), turn.place, turn.intent, turn.conversation, turn.turn
+            list(turn.flags),
+            turn.place,
+            turn.intent,
+            turn.conversation,
+            turn.turn,
+            for_helper=not turn.for_self,
         )
     return str(_person_text(turn, "worse")).format(**turn.fill())
 
@@ -662,7 +683,11 @@ def close_message(turn: LaterTurn) -> str:
     second time."""
     if turn.suicidal:
         return suicide_later_message(
-            "goodbye", turn.place, turn.conversation, turn.stage.closes
+            "goodbye",
+            turn.place,
+            turn.conversation,
+            turn.stage.closes,
+            for_helper=not turn.for_self,
         )
     return _in_turn(_person_text(turn, "close"), turn.stage.closes).format(
         **turn.fill()
@@ -685,7 +710,11 @@ def follow_up_message(turn: LaterTurn) -> str:
     """A later message once the crisis is over: short, what to watch for."""
     if turn.suicidal:
         return suicide_later_message(
-            "reminder", turn.place, turn.conversation, turn.turn
+            "reminder",
+            turn.place,
+            turn.conversation,
+            turn.turn,
+            for_helper=not turn.for_self,
         )
     fill = turn.fill()
     watch = after_care_for(turn.flags, turn.for_self).watch.format(**fill)
@@ -693,14 +722,19 @@ def follow_up_message(turn: LaterTurn) -> str:
 
 
 def reminder_message(
-    flags: List[RedFlag], place: Region, intent: str, text: str = "", turn: int = 0
+    flags: List[RedFlag],
+    place: Region,
+    intent: str,
+    text: str = "",
+    turn: int = 0,
+    for_helper: Optional[bool] = None,
 ) -> str:
     """A shorter reply for later turns before help is arranged: the call line again,
     and the steps the first time only (a review: the same block resent turn after
     turn). Thoughts of suicide get a warm reply of their own (data/safety/suicide.yml),
     its wordings in turn (`turn`: how many later replies came before this one)."""
     if flags[0].flag_id == SUICIDAL:
-        return suicide_later_message("reminder", place, text, turn)
+        return suicide_later_message("reminder", place, text, turn, for_helper)
     texts = _help_text("reminder")
     opening = KIND_CLOSINGS.get(intent, "")
     names = _names(flags)
@@ -725,9 +759,24 @@ warning signs, the reply names them back (suicide.yml `means`)."""
 
 def _reminder(turn: LaterTurn) -> str:
     if turn.suicidal and turn.concepts & MEANS_CONCEPTS:
-        return suicide_later_message("means", turn.place, turn.conversation)
+        return suicide_later_message(
+            "means", turn.place, turn.conversation, for_helper=not turn.for_self
+        )
+    if turn.suicidal and _says_any(turn.said, "means_away_words"):
+        return suicide_later_message(
+            "means_away", turn.place, turn.conversation, for_helper=not turn.for_self
+        )
+    if turn.suicidal and _says_any(turn.said, "support_words"):
+        return suicide_later_message(
+            "support", turn.place, turn.conversation, for_helper=not turn.for_self
+        )
     return reminder_message(
-        list(turn.flags), turn.place, turn.intent, turn.conversation, turn.turn
+        list(turn.flags),
+        turn.place,
+        turn.intent,
+        turn.conversation,
+        turn.turn,
+        for_helper=not turn.for_self,
     )
 
 

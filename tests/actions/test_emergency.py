@@ -1472,3 +1472,24 @@ def test_a_withdrawal_seizure_leads_over_an_overdose_heard_beside_it() -> None:
     assert led[0].flag_id == "seizure"
     assert "naloxone" not in " ".join(care.steps).lower()
     assert withdrawal_seizure_first(raised, "opioid")[0].flag_id == "overdose"
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        ("ok i put them in my car. can you help with my back", "out of easy reach"),
+        ("i texted my sister. she's coming over", "won't be on your own"),
+    ],
+)
+async def test_after_thoughts_of_suicide_moving_the_means_or_company_is_heard(
+    make_tracker, red_flag, user_said, domain, said: str, expected: str
+) -> None:
+    """Review 25: "ok i put them in my car", "i texted my sister. she's coming over"
+    and "my sister is here now" all got the same reminder."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "everyone would be better off without me", "suicidal"
+    )
+
+    [message, *_] = await reply_to(make_tracker, domain, earlier, said)
+
+    assert expected in message["text"] and "988" in message["text"]
