@@ -55,6 +55,8 @@ class AnswerWords:
     """topic words that are also everyday words ("stopped", "end", "day")"""
     denies_suicide: Tuple[str, ...] = ()
     """an explicit "I'm not suicidal" (see `denies_suicide`)"""
+    wants_the_tips: Tuple[str, ...] = ()
+    """impatience with the questions (see `wants_the_tips`)"""
     figures_of_speech: Tuple[str, ...] = ()
     """phrases that are no answer to any question ("killing me")"""
     not_understood: Tuple[str, ...] = ()
@@ -132,6 +134,7 @@ def answer_words() -> AnswerWords:
         correction_markers=phrases(document.get("correction_markers") or []),
         everyday_words=frozenset(phrases(document.get("everyday_words") or [])),
         denies_suicide=phrases(document.get("denies_suicide") or []),
+        wants_the_tips=phrases(document.get("wants_the_tips") or []),
         figures_of_speech=phrases(document.get("figures_of_speech") or []),
         not_understood=phrases(document.get("not_understood") or []),
         complaint_words=frozenset(phrases(document.get("complaint_words") or [])),
@@ -397,6 +400,12 @@ def denies_suicide(text: str) -> bool:
     words = normalise(text).split()
     found = _find(words, answer_words().denies_suicide)
     return bool(found) and "but" not in words[min(found) :]
+
+
+def wants_the_tips(text: str) -> bool:
+    """Whether the text is impatience with the questions ("no. just give me the damn
+    tips"), not a warning sign (answers.yml `wants_the_tips`)."""
+    return bool(_find(normalise(text).split(), answer_words().wants_the_tips))
 
 
 _FIRST_SENTENCE = re.compile(r"^([^.!?;\n]+)[.!?;\n]+")

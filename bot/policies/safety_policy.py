@@ -65,6 +65,7 @@ from actions.answers import (
     denies_suicide,
     read_answer,
     says_it_was_a_misunderstanding,
+    wants_the_tips,
 )
 from actions.confirmation import RESUME_ACTIONS, topic_slot_for
 from actions.conversation import (
@@ -544,6 +545,7 @@ class SafetyPolicy(Policy):
             )
             or _asks_for_treatment(tracker)
             or denies_suicide(text)
+            or wants_the_tips(text)
             # "I said no drugs. nothing.", the answer to what was stopped, scored
             # 0.4 and got the suicide question (review 22).
             or says_nothing_taken(normalise(text))

@@ -10,7 +10,12 @@ from typing import Optional
 
 import pytest
 
-from actions.answers import denies_suicide, read_answer, says_it_was_a_misunderstanding
+from actions.answers import (
+    denies_suicide,
+    read_answer,
+    says_it_was_a_misunderstanding,
+    wants_the_tips,
+)
 
 BREATHING = "screen_breathing"
 
@@ -209,3 +214,17 @@ def test_peeing_once_all_day_is_barely_peeing() -> None:
 )
 def test_an_explicit_not_suicidal(text: str, expected: bool) -> None:
     assert denies_suicide(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # reviews 24 and 25: asked about suicide for impatience with the questions
+        ("no. just give me the damn tips", True),
+        ("WHY ALL THESE QUESTONS JUST TELL ME WHAT TO DO", True),
+        ("i just want it all to end", False),
+        ("whats the point of going on", False),
+    ],
+)
+def test_impatience_with_the_questions(text: str, expected: bool) -> None:
+    assert wants_the_tips(text) is expected
