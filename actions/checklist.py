@@ -130,13 +130,33 @@ def _signs_spoken_of(text: str, listed: List[str]) -> Set[str]:
         words = normalise(clause or "").split()
         # Denied when the clause opens with the negation ("no chest pain", "not
         # numb"): "i havent peed much" describes a sign.
-        denied = bool(words[:1] and words[0] in vocab.negations) or any(
-            " " + phrase + " " in " " + " ".join(words) + " "
-            for phrase in vocab.fine_words
+        denied = (
+            bool(words[:1] and words[0] in vocab.negations)
+            or any(
+                " " + phrase + " " in " " + " ".join(words) + " "
+                for phrase in vocab.fine_words
+            )
+            or _denied_before_its_sign(words, sign_words)
         )
         if not denied:
             spoken |= set(words) & sign_words
     return spoken
+
+
+DENYING = frozenset({"isnt", "arent", "wasnt", "werent", "not", "no", "never", "nor"})
+"""Words that deny what follows them in a clause ("my calf isnt swollen or red or
+warm", review 24: read as speaking of the swelling). Not "havent" or "cant": "i havent
+peed much" and "i cant keep water down" describe a sign."""
+
+
+def _denied_before_its_sign(words: List[str], sign_words: Set[str]) -> bool:
+    """Whether a denying word comes before the clause's first sign word."""
+    for word in words:
+        if word in sign_words:
+            return False
+        if word in DENYING:
+            return True
+    return False
 
 
 def read_checklist_answer(

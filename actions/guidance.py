@@ -603,4 +603,8 @@ class ActionSelfCareGuidance(Action):
         unanswered = [t for t in topics if t not in answered]
         if unanswered:
             dispatcher.utter_message(**also_asked_note(unanswered))
+        if not first_advice and _says_where(tracker):
+            # "oh btw i'm in the UK, so who do I call if it gets bad?": the answer, then
+            # the numbers there (review 24).
+            events.append(FollowupAction(HELPLINES_ACTION))
         return events
