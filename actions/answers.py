@@ -308,10 +308,11 @@ def _names_only_another_topic(
 
 def _hedged(words: List[str], slot: Optional[str], vocab: AnswerWords) -> bool:
     """Whether the answer holds a "not sure" phrase that is a hedge. Not one: a
-    question's own `not_hedges` ("sometimes" to "every day?") and, after an opening
-    yes, a word of degree ("yes a little, chest feels tight" has the sign)."""
+    question's own `not_hedges` ("sometimes" to "every day?") and, beside a yes, a
+    word of degree ("yes a little, chest feels tight" has the sign; so do "a bit
+    confused yes" and "kinda brown yeah", dev set 16)."""
     ignored = set(vocab.not_hedges.get(slot or "", ()))
-    if _find(words[:1], vocab.yes):
+    if _find(words, vocab.yes):
         ignored |= set(vocab.degree_words)
     # A hedge inside the description of the sign is none: "i dont know what day it
     # is" to the confusion question describes it.

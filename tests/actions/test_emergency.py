@@ -1493,3 +1493,21 @@ async def test_after_thoughts_of_suicide_moving_the_means_or_company_is_heard(
     [message, *_] = await reply_to(make_tracker, domain, earlier, said)
 
     assert expected in message["text"] and "988" in message["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "someone_else"),
+    [
+        # Review 26: she was asked about her boyfriend's welfare twice.
+        (
+            "im in withdrawal from pills and my boyfriend got angry last night and "
+            "shoved me into the wall. now my lower back and butt hurt a lot. hes at work",
+            False,
+        ),
+        ("my son is coming off heroin and his legs hurt, what do i do", True),
+    ],
+)
+def test_who_the_message_is_about(text: str, someone_else: bool) -> None:
+    from actions.emergency import about_someone_else
+
+    assert about_someone_else(text) is someone_else

@@ -228,3 +228,10 @@ def test_an_explicit_not_suicidal(text: str, expected: bool) -> None:
 )
 def test_impatience_with_the_questions(text: str, expected: bool) -> None:
     assert wants_the_tips(text) is expected
+
+
+def test_of_course_not_is_a_no() -> None:
+    """Review 26: "What? No, of course not. I mean stop the baclofen." to the suicide
+    question was read as not sure, and the crisis reply followed."""
+    said = "What? No, of course not. I mean stop the baclofen."
+    assert read_answer(said, "screen_mood", None, 0.0) == "no"
