@@ -374,11 +374,16 @@ class ActionResolveConfirmation(Action):
             # never said (a review: 911 for a goodbye), but the way to help if it is.
             place = region(tracker.get_slot(REGION))
             flag = red_flag(flag_id)
+            # A same-day sign asked about first (pregnancy) is no "call 911" matter
+            # (review 26: "If you do have being pregnant while in withdrawal, now or
+            # later, call 911", said to a thank-you).
             dispatcher.utter_message(
                 text=(
                     f"Okay, take care. If you do have {flag.name}, now or later, call "
                     f"{place.emergency} straight away. I'm here any time."
                 )
+                if flag.disposition == EMERGENCY
+                else "You're welcome, and take care. I'm here any time, day or night."
             )
             return done
         asks = int(tracker.get_slot(CONFIRM_ASKS) or 1)

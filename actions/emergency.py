@@ -392,6 +392,10 @@ EMERGENCY_TOPICS = (
 )
 
 
+LIFE_SAVING_TOPICS = ("cpr", "seizure_first_aid", "recovery_position", "naloxone_steps")
+"""Answered in the emergency reply itself, help called or not."""
+
+
 def refusal_message(place: Region) -> str:
     """The next-safest way to a medical team, for someone who won't call."""
     urgent = (
@@ -948,9 +952,13 @@ class ActionEmergency(Action):
             dispatcher.utter_message(
                 text=emergency_message(flags, place, said, also, help_called=called)
             )
-            if called:
-                for answer in emergency_answers(tracker):
-                    dispatcher.utter_message(text=answer)
+            # How to do CPR, what to do in a fit: answered beside the call line even
+            # before help is called (review 26: "hes not breathing right, like
+            # gasping. how do i do cpr" got "start CPR if you know how").
+            for answer in emergency_answers(
+                tracker, EMERGENCY_TOPICS if called else LIFE_SAVING_TOPICS
+            ):
+                dispatcher.utter_message(text=answer)
         else:
             turn = LaterTurn(
                 flags=tuple(flags),

@@ -1511,3 +1511,19 @@ def test_who_the_message_is_about(text: str, someone_else: bool) -> None:
     from actions.emergency import about_someone_else
 
     assert about_someone_else(text) is someone_else
+
+
+async def test_how_to_do_cpr_is_answered_in_the_emergency_reply_itself(
+    make_tracker, red_flag, domain
+) -> None:
+    """Review 26: "hes not breathing right, like gasping. how do i do cpr" got the
+    emergency reply with "start CPR if you know how", and the steps only after "I DONT
+    KNOW HOW"."""
+    said = "my brother isnt breathing right, like gasping. how do i do cpr"
+
+    messages = await reply_to(
+        make_tracker, domain, [], said, "report_emergency", [red_flag("breathing")]
+    )
+
+    said_back = " ".join(m["text"] for m in messages)
+    assert "911" in said_back and "start CPR now" in said_back
