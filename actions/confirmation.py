@@ -23,7 +23,12 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.after_emergency import data_field, help_is_coming
 from actions.answers import answer_words, read_answer
-from actions.checklist import ANSWER_SLOTS, CHECKLIST
+from actions.checklist import (
+    ANSWER_SLOTS,
+    CHECKLIST,
+    members,
+    read_checklist_answer,
+)
 from actions.conversation import (
     emergency_reply_sent,
     is_a_question,
@@ -465,6 +470,18 @@ class ActionResolveConfirmation(Action):
             or tracker.get_slot(open_question) is not None
         ):
             return []
+        if open_question == CHECKLIST:
+            # "No. I haven't stopped yet, I'm asking whether I can just stop." raised
+            # a question about thoughts of suicide; its plain No to the list stands
+            # (review 26: the list was then asked one question at a time).
+            users = [e for e in tracker.events if e.get("event") == "user"]
+            raising = str(users[-2].get("text") or "") if len(users) > 1 else ""
+            listed = members(tracker)
+            if raising and read_checklist_answer(raising, None, 0.0, listed) == NO:
+                return [
+                    SlotSet(CHECKLIST, NO),
+                    *(SlotSet(slot, NO) for slot in listed),
+                ]
         if open_question in QUESTIONS_BY_SLOT or open_question == CHECKLIST:
             return [SlotSet(open_question, UNSURE)]
         return []

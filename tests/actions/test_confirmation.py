@@ -400,3 +400,32 @@ async def test_no_for_now_about_suicide_keeps_the_crisis_reply(
 
     [reply] = [m["text"] for m in dispatcher.messages]
     assert "sorry for the alarm" not in reply and "988" in reply
+
+
+async def test_a_plain_no_to_the_list_stands_after_a_no_about_suicide(
+    dispatcher, make_tracker, domain, user_said
+) -> None:
+    """Review 26: "No. I haven't stopped yet, I'm asking whether I can just stop." to
+    the list raised the suicide question; after "No, of course not" the list was asked
+    one question at a time."""
+    said = user_said(
+        "No. I haven't stopped yet, I'm asking whether I can just stop.", "deny"
+    )
+    tracker = make_tracker(
+        "What? No, of course not. I mean stop the baclofen.",
+        "deny",
+        slots={
+            "confirm_flag": "suicidal",
+            "confirm_mode": "possible",
+            "requested_slot": "screen_checklist",
+            "substance_class": "baclofen",
+            "body_location": "back",
+        },
+        events=[said],
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    answered = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert answered["screen_checklist"] == "no"
+    assert answered["screen_breathing"] == "no"
