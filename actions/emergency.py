@@ -668,17 +668,22 @@ def still_message(turn: LaterTurn) -> str:
     return "\n".join(line.format(**turn.fill()) for line in lines)
 
 
+def _turn_reminder(turn: LaterTurn) -> str:
+    """The reminder for a later turn, spoken to whom the first message was about."""
+    return reminder_message(
+        list(turn.flags),
+        turn.place,
+        turn.intent,
+        turn.conversation,
+        turn.turn,
+        for_helper=not turn.for_self,
+    )
+
+
 def worse_message(turn: LaterTurn) -> str:
     """It is getting worse after help was arranged or the crisis was over."""
     if turn.suicidal:
-        return reminder_message(
-            list(turn.flags),
-            turn.place,
-            turn.intent,
-            turn.conversation,
-            turn.turn,
-            for_helper=not turn.for_self,
-        )
+        return _turn_reminder(turn)
     return str(_person_text(turn, "worse")).format(**turn.fill())
 
 
@@ -774,14 +779,7 @@ def _reminder(turn: LaterTurn) -> str:
         return suicide_later_message(
             "support", turn.place, turn.conversation, for_helper=not turn.for_self
         )
-    return reminder_message(
-        list(turn.flags),
-        turn.place,
-        turn.intent,
-        turn.conversation,
-        turn.turn,
-        for_helper=not turn.for_self,
-    )
+    return _turn_reminder(turn)
 
 
 def _refusal(turn: LaterTurn) -> str:
