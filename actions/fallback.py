@@ -17,6 +17,7 @@ import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction
 
+from actions import checkin_times
 from actions.conversation import questions_in, said_since_restart
 from actions.guidance import follow_up_buttons
 from actions.knowledge_base import HARM_REDUCTION_TOPICS
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 HARM_REDUCTION_ACTION = "action_harm_reduction"
 GUIDANCE_ACTION = "action_self_care_guidance"
 STOP_CHECK_INS_ACTION = "action_stop_check_ins"
+HELPLINES_ACTION = "action_helplines"
 
 
 @lru_cache(maxsize=1)
@@ -128,6 +130,12 @@ class ActionFallback(Action):
             # "aight ill call them. thanks i guess": a thank-you, however it is said.
             dispatcher.utter_message(response="utter_thank")
             return []
+        if any(
+            e.get("entity") == REGION for e in message.get("entities") or []
+        ) and not checkin_times.picked_time(str(message.get("text") or "")):
+            # "i'm in new york" on its own (review 26: "I can only help with muscle
+            # pain"): the numbers for where they are.
+            return [FollowupAction(HELPLINES_ACTION)]
         intent = (message.get("intent") or {}).get("name")
         if intent == "out_of_scope":
             dispatcher.utter_message(response="utter_out_of_scope")

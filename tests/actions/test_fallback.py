@@ -113,3 +113,18 @@ async def test_spanish_said_again_gets_a_shorter_reply(
     [short] = dispatcher.messages
     assert "1-800-662-4357" in short["text"]
     assert len(short["text"]) < len(full["text"])
+
+
+async def test_saying_only_where_they_are_gets_the_numbers_there(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 26: "i'm in new york" got "Sorry, I can only help with muscle pain"."""
+    tracker = make_tracker(
+        "i'm in new york",
+        "out_of_scope",
+        entities=[{"entity": "region", "value": "us"}],
+    )
+
+    events = await ActionFallback().run(dispatcher, tracker, domain)
+
+    assert FollowupAction("action_helplines") in events and not dispatcher.messages
