@@ -946,7 +946,15 @@ class ActionEmergency(Action):
             # "911 is on the phone. hes breathing really slow. what position": the
             # call is made, so a new sign is told to the call handler, not "Please
             # call 911 now" again (review 17); its steps and the answers still come.
-            called = help_is_coming(said) and emergency_reply_sent(tracker, self.name())
+            # A new sign said once help is on its way ("the pump alarm beeped
+            # yesterday", with the ambulance coming) is for the team, not a second
+            # "call 911 now" (review 26).
+            sent = emergency_reply_sent(tracker, self.name())
+            before = stage_of(tracker, self.name()) if sent else Stage()
+            called = sent and (
+                help_is_coming(said)
+                or (before.help_arranged and not before.crisis_over)
+            )
             dispatcher.utter_message(
                 text=emergency_message(flags, place, said, also, help_called=called)
             )

@@ -1527,3 +1527,25 @@ async def test_how_to_do_cpr_is_answered_in_the_emergency_reply_itself(
 
     said_back = " ".join(m["text"] for m in messages)
     assert "911" in said_back and "start CPR now" in said_back
+
+
+async def test_a_new_sign_once_the_ambulance_is_coming_is_for_the_team(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 26: "the pump alarm. it beeped yesterday", with the ambulance on its way,
+    got "🚨 Please call 911 now" again."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "my dad is really hard to wake", "overdose"
+    ) + later(user_said, "ambulance is on its way")
+
+    [message, *_] = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "the pump alarm beeped yesterday and his legs are rigid",
+        "report_emergency",
+        [red_flag("baclofen_severe")],
+    )
+
+    assert "Please call 911 now" not in message["text"]
+    assert "Tell the call handler" in message["text"]
