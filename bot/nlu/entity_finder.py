@@ -144,13 +144,15 @@ NOT_USED_BEFORE = re.compile(
     r"come off|came off)\s+)?"
     r"((or|and|nor)\s+(drink|take|use|do|touch)\s+)?(any\s+|the\s+|his\s+|her\s+)?$"
 )
-# "can i drink a couple beers to take the edge off", "is it ok to take a xanax": a drug
-# asked about is not the one stopped (review 24: a kratom user's summary said alcohol).
+# "can i take some of my buddys xanax": someone else's drug asked about is not the one
+# stopped (review 24: a fentanyl user was triaged for benzo withdrawal). A drink asked
+# about is still one ("can i have a couple beers to take the edge off": the guidance set
+# wants the answer about drinking through withdrawal).
 ASKED_TO_TAKE_BEFORE = re.compile(
     r"\b(can|could|should|may)\s+(i|he|she|we|they)\s+"
-    r"(drink|take|have|use|do|try|mix in|pop)\s+"
-    r"(a couple( of)?\s+|a few\s+|some( of)?\s+|a\s+|an\s+|one\s+|1\s+|2\s+)?"
-    r"((my|his|her|the)\s+)?((buddys|friends|mates)\s+)?$"
+    r"(take|have|use|try|pop)\s+"
+    r"(a couple( of)?\s+|a few\s+|some( of)?\s+|a\s+|an\s+|one( of)?\s+)?"
+    r"(my\s+)?(buddys|friends|mates|brothers|sisters|moms|mums|dads|someone elses)\s+$"
 )
 # "he has some valium from his mate": a drug at hand, not the one stopped (review 22:
 # the paramedics' summary said he had stopped diazepam; he had stopped alcohol).

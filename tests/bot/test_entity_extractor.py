@@ -224,7 +224,7 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         # review 24: a fentanyl user who took a friend's Xanax once
         ("I didn't stop xanax, I only took a friend's once", set()),
         ("i havent stopped the baclofen yet", set()),
-        ("can i drink a couple beers to take the edge off", set()),
+        ("can i drink a couple beers to take the edge off", {"alcohol"}),
         ("can i take some of my buddys xanax", set()),
         ("quit drinking 2 days ago, can i take ibuprofen", {"alcohol"}),
         # review 17: a desk worker got alcohol withdrawal through three corrections
