@@ -27,6 +27,7 @@ from actions.slots import (
     MOOD_SLOT,
     NO_SUBSTANCE,
     RED_FLAG_ENTITY,
+    REGION,
     SAFE_NOW,
     SUBSTANCE_CLASS,
     URGENT,
@@ -408,3 +409,11 @@ def pending_questions(tracker: "Tracker", *answered_by: str) -> List[str]:
             for topic in questions_in(message):
                 topics[topic] = None
     return list(topics)
+
+
+def names_a_region(message: Dict[str, Any]) -> bool:
+    """Whether a message (a parse, as `tracker.latest_message`) names where the person
+    is: a `region` entity ("im in the UK", "i'm in new york")."""
+    return any(
+        entity.get("entity") == REGION for entity in message.get("entities") or []
+    )

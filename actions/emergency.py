@@ -61,6 +61,7 @@ from actions.conversation import (
     emergency_reply_sent,
     emergency_topic_names,
     latest_flags,
+    names_a_region,
     reported_flags,
     said_since_restart,
 )
@@ -893,10 +894,7 @@ class ActionEmergency(Action):
         fresh_ids = [
             i for i in new_ids if i not in [*_earlier_flag_ids(tracker), screen_flag]
         ]
-        region_changed = any(
-            e.get("entity") == REGION
-            for e in tracker.latest_message.get("entities", [])
-        )
+        region_changed = names_a_region(tracker.latest_message)
         known_ids = [
             i
             for i in dict.fromkeys(

@@ -18,7 +18,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction
 
 from actions import checkin_times
-from actions.conversation import questions_in, said_since_restart
+from actions.conversation import names_a_region, questions_in, said_since_restart
 from actions.guidance import follow_up_buttons
 from actions.knowledge_base import HARM_REDUCTION_TOPICS
 from actions.paths import data_dir
@@ -130,9 +130,9 @@ class ActionFallback(Action):
             # "aight ill call them. thanks i guess": a thank-you, however it is said.
             dispatcher.utter_message(response="utter_thank")
             return []
-        if any(
-            e.get("entity") == REGION for e in message.get("entities") or []
-        ) and not checkin_times.picked_time(str(message.get("text") or "")):
+        if names_a_region(message) and not checkin_times.picked_time(
+            str(message.get("text") or "")
+        ):
             # "i'm in new york" on its own (review 26: "I can only help with muscle
             # pain"): the numbers for where they are.
             return [FollowupAction(HELPLINES_ACTION)]

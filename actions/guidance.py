@@ -29,6 +29,7 @@ from actions.checkins import offer_check_in
 from actions.conversation import (
     mentioned,
     mentions_topic,
+    names_a_region,
     pending_questions,
     questions_in,
     reported_flags,
@@ -310,14 +311,6 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
 HELPLINES_ACTION = "action_helplines"
 
 
-def _says_where(tracker: "Tracker") -> bool:
-    """Whether the latest message names where the person is (a `region` entity)."""
-    return any(
-        entity.get("entity") == REGION
-        for entity in tracker.latest_message.get("entities") or []
-    )
-
-
 def _plain_request(tracker: "Tracker") -> bool:
     """Whether the latest message is a button, a short request, or the same request in
     more words ("what can i buy at walgreens for the pain": review 12 got "I can't
@@ -536,7 +529,7 @@ class ActionSelfCareGuidance(Action):
             (topic, render(items, region_known)) for topic, items in found if items
         ]
         fresh, repeated = _without_repeats(rendered, tracker)
-        if repeated and not fresh and _says_where(tracker):
+        if repeated and not fresh and names_a_region(tracker.latest_message):
             # "oh btw i'm in the UK, so who do I call if it gets bad?" after the advice:
             # the numbers there, not "I don't have a trusted answer" or the pain-relief
             # answer again (review 24).
@@ -603,7 +596,7 @@ class ActionSelfCareGuidance(Action):
         unanswered = [t for t in topics if t not in answered]
         if unanswered:
             dispatcher.utter_message(**also_asked_note(unanswered))
-        if not first_advice and _says_where(tracker):
+        if not first_advice and names_a_region(tracker.latest_message):
             # "oh btw i'm in the UK, so who do I call if it gets bad?": the answer, then
             # the numbers there (review 24).
             events.append(FollowupAction(HELPLINES_ACTION))

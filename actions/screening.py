@@ -31,6 +31,7 @@ from actions.checklist import (
 from actions.conversation import (
     answered_during_screen,
     latest_flags,
+    names_a_region,
     questions_in,
     said_since_restart,
 )
@@ -461,7 +462,7 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             dispatcher.utter_message(response="utter_screen_first")
         elif intent == "bot_challenge":
             dispatcher.utter_message(response="utter_iamabot")
-        elif any(e.get("entity") == REGION for e in message.get("entities", [])):
+        elif names_a_region(message):
             # "im in dublin, is it 999?": the answer is the number (review 6).
             place = region(tracker.get_slot(REGION))
             dispatcher.utter_message(
