@@ -409,7 +409,11 @@ def wants_the_tips(text: str) -> bool:
     return bool(_find(normalise(text).split(), answer_words().wants_the_tips))
 
 
-_FIRST_SENTENCE = re.compile(r"^([^.!?;\n]+)[.!?;\n]+")
+_FIRST_SENTENCE = re.compile(
+    r"^([^.!?;\n]+?)(?:[.!?;\n]+|\s+(?:lol|lmao|lmfao|rofl|haha\w*)\b[.!?,]*)"
+)
+"""A first sentence, ended by a full stop or by laughter: "no lol its just a sore
+butt" is a plain No to the suicide question (review 27: asked again)."""
 FIRST_SENTENCE_WORDS = 5
 """How long a first sentence can be and still be read as the answer on its own."""
 

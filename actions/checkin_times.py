@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -140,6 +141,31 @@ def times_data() -> TimesData:
         named=tuple(sorted(named.items(), key=lambda item: -len(item[0]))),
         greetings=tuple(greetings),
     )
+
+
+@lru_cache(maxsize=1)
+def _zones() -> Tuple[Tuple[str, str], ...]:
+    """(phrase, IANA zone) of `checkin_times.yml` `zones`, longest phrase first; a
+    zone this machine's tz database lacks fails loudly."""
+    path = data_dir().joinpath(*TIMES_FILE)
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    pairs = []
+    for zone, phrases in (document.get("zones") or {}).items():
+        ZoneInfo(str(zone))  # raises for an unknown zone
+        pairs += [(normalise(str(phrase)), str(zone)) for phrase in phrases]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def named_zone_offset(texts: Iterable[str], now: dt.datetime) -> Optional[int]:
+    """The UTC offset (minutes, at `now`, UTC naive) of the first place or zone name
+    found in `texts` (latest message first), or None."""
+    for text in texts:
+        words = normalise(text)
+        for phrase, zone in _zones():
+            if _has_phrase(words, (phrase,)):
+                offset = ZoneInfo(zone).utcoffset(now)
+                return int(offset.total_seconds() // 60) if offset is not None else None
+    return None
 
 
 def _has_phrase(words: str, phrases: Iterable[str]) -> bool:

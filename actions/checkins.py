@@ -17,6 +17,7 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 
 from actions import checkin_scores, checkin_times
 from actions.checklist import ANSWER_SLOTS
+from actions.conversation import said_since_restart
 from actions.slots import (
     CHECK_INS,
     CHECKIN,
@@ -88,21 +89,47 @@ def end_check_in(tracker: "Tracker") -> List[EventType]:
     ]
 
 
+def zone_now_known(tracker: "Tracker") -> bool:
+    """Whether the latest message names the place or zone of someone whose check-ins
+    run in UTC for want of one ("what timezone is that? im in california")."""
+    if tracker.get_slot(CHECK_INS) != ACTIVE:
+        return False
+    state = checkin_scores.state_of(tracker)
+    if state.get("offset_known", True) or state.get("minute") is None:
+        return False
+    latest = str(tracker.latest_message.get("text") or "")
+    return checkin_times.named_zone_offset([latest], _now()) is not None
+
+
 UTC_OFFSET = "utc_offset_minutes"
 """Message metadata the widget and the terminal send: the person's offset from UTC."""
 
 
 def _offset(tracker: "Tracker") -> Tuple[int, bool]:
-    """The person's UTC offset in minutes, and whether their channel told it (else the
-    one kept from before, else UTC)."""
+    """The person's UTC offset in minutes, and whether it is known: from their channel,
+    else from a place they named, else the one kept from before, else UTC."""
     metadata = tracker.latest_message.get("metadata") or {}
     try:
         if metadata.get(UTC_OFFSET) is not None:
             return int(metadata[UTC_OFFSET]), True
     except (TypeError, ValueError):
         pass
-    kept = checkin_scores.state_of(tracker).get("offset")
-    return (int(kept), True) if kept is not None else (0, False)
+    # A place said in the conversation ("im in california"), the latest first.
+    named = checkin_times.named_zone_offset(
+        reversed(said_since_restart(tracker)), _now()
+    )
+    if named is not None:
+        return named, True
+    state = checkin_scores.state_of(tracker)
+    kept = state.get("offset")
+    return (
+        (int(kept), bool(state.get("offset_known", True)))
+        if kept is not None
+        else (
+            0,
+            False,
+        )
+    )
 
 
 def _confirmation(
@@ -154,6 +181,12 @@ class ActionOptInCheckIn(Action):
         confirmed = picked is not None or checkin_times.says_night_is_fine(text)
         if picked is None:
             picked = checkin_times.picked_time(text)
+        kept_minute = checkin_scores.state_of(tracker).get("minute")
+        if picked is None and kept_minute is not None:
+            # "what timezone is that? im in california" after "check in at 8pm":
+            # the same time, now in their zone, not "tomorrow morning" (review 27).
+            picked = checkin_times.PickedTime(minute=int(kept_minute))
+            confirmed = True
         if (
             picked is not None
             and checkin_times.is_night(picked.minute)
@@ -170,6 +203,8 @@ class ActionOptInCheckIn(Action):
             **checkin_scores.state_of(tracker),
             **checkin_scores.time_reference(tracker),
             "offset": offset,
+            "offset_known": offset_known,
+            **({"minute": picked.minute} if picked is not None else {}),
         }
         dispatcher.utter_message(
             text=_confirmation(picked, due, now, offset, offset_known)

@@ -47,7 +47,7 @@ from actions.emergency import (
     says_safe_now,
     suicide_text,
 )
-from actions.guidance import follow_up_buttons
+from actions.guidance import follow_up_buttons, raises_same_day_sign
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_QUESTIONS
 from actions.slots import (
     ASKING_FOR,
@@ -414,6 +414,20 @@ class ActionResolveConfirmation(Action):
             return [SlotSet(CONFIRM_ASKS, float(asks + 1))]
         if answer in (YES, UNSURE, None):
             return done + self._escalate(flag_id)
+        new_sign = latest_possible_flag(tracker)
+        if (
+            mode == POSSIBLE
+            and new_sign not in (None, flag_id, SUICIDAL)
+            and new_sign not in (tracker.get_slot(CORRECTED_FLAGS) or [])
+            and red_flag(str(new_sign)).disposition == EMERGENCY
+        ):
+            # "no lump. just my back and fever and my legs are getting weaker": a No
+            # to the question asked, and a new possible sign in the same words, which
+            # gets its own question now (review 27: "Thanks, that's good to hear.",
+            # and 911 five replies later).
+            own = topic_slot_for(flag_id)
+            answered = [SlotSet(own, NO)] if own and not tracker.get_slot(own) else []
+            return done + answered + [FollowupAction(ActionConfirmRedFlag().name())]
         # Not "thank you for checking with me": the bot did the checking (a review
         # found it 12 times, read as robotic).
         # A No that comes with a worry or a question ("not hard. should i worry
@@ -498,6 +512,12 @@ class ActionResolveConfirmation(Action):
         is_question = asked.startswith("ask_") or is_a_question(
             message.get("text") or ""
         )
+        # "it wasnt oxys it was klonopin, 2mg a day, stopped 3 days ago" raised a
+        # question about chest pain; after the No, its same-day sign (stopping a benzo
+        # all at once) and the new drug's advice come now (review 27: "Is there
+        # anything else I can help with?").
+        if follow is None and raises_same_day_sign(message):
+            is_question = True
         if follow is None and is_question and level not in (None, EMERGENCY):
             # After the advice, "is it something serious?" raised the question; once
             # it is a No, the question gets its answer (a guidance set conversation

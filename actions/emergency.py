@@ -172,6 +172,27 @@ def _says_any(text: str, key: str) -> bool:
     return any(phrase in padded for phrase in _suicide_phrases(key))
 
 
+@lru_cache(maxsize=1)
+def _feelings() -> Tuple[Tuple[str, ...], str]:
+    """The words of fear or shock and the line that answers them
+    (data/dialogue/help_arrived.yml `feelings`)."""
+    document = help_arrived_document()
+    words = data_field(document, HELP_ARRIVED_FILE, "feelings", "words")
+    lead = data_field(document, HELP_ARRIVED_FILE, "feelings", "lead")
+    return tuple(f" {normalise(str(w))} " for w in words), str(lead)
+
+
+def says_feelings(text: str) -> bool:
+    """Whether a message during an emergency says fear or shock ("im so scared")."""
+    padded = f" {normalise(text)} "
+    return any(word in padded for word in _feelings()[0])
+
+
+def feelings_lead() -> str:
+    """The line said to fear or shock before the steps."""
+    return _feelings()[1]
+
+
 def says_no_only_for_now(text: str) -> bool:
     """Whether a No about thoughts of suicide holds only for now ("not right now"):
     no clear No (`not_a_clear_no` in data/safety/suicide.yml)."""
@@ -980,8 +1001,11 @@ class ActionEmergency(Action):
             if not (answers and kind == ARRANGED and not turn.suicidal):
                 # With help on its way, the answer is the reply: "how do i do cpr"
                 # got "keep following the steps" before the CPR steps (review 24).
+                text = LATER_REPLIES[kind](turn)
+                if not turn.suicidal and says_feelings(said):
+                    text = f"{feelings_lead()} {text}"
                 dispatcher.utter_message(
-                    text=LATER_REPLIES[kind](turn),
+                    text=text,
                     buttons=[SUMMARY_BUTTON]
                     if kind in WITH_SUMMARY_BUTTON and not turn.suicidal
                     else [],

@@ -29,6 +29,7 @@ from actions.checkins import offer_check_in
 from actions.conversation import (
     mentioned,
     mentions_topic,
+    message_asked,
     names_a_region,
     pending_questions,
     questions_in,
@@ -66,6 +67,7 @@ DEFAULT_TOPICS = ("what_to_do", "medicine")
 options (named without doses, "ask a pharmacist"), not an overview."""
 CARER = "carer"  # the context of data/knowledge/contexts.yml: asking for someone else
 ABRUPT_STOP_CLASSES = {"alcohol", "benzodiazepine"}
+ABRUPT_STOP_FLAG = "abrupt_stop"  # data/safety/red_flags.yml
 """Whose staying-safe note is about stopping all at once after daily use: not said to
 someone who answered No to that very question."""
 OVERVIEW = "overview"
@@ -94,7 +96,17 @@ SELF_CARE_TOPICS = {*FOLLOW_UPS, "what_to_do", "hydration", "relaxation"}
 """Topics of self-care. A first answer that only asked something else ("heard vitamins
 help?") still gets the practical plan beside its answer."""
 HANDS_ON_TOPICS = frozenset(
-    {"what_to_do", "stretches", "heat_cold", "medicine", "hydration", "relaxation"}
+    {
+        "what_to_do",
+        "stretches",
+        "heat_cold",
+        "medicine",
+        "hydration",
+        "relaxation",
+        # A fresh tear's ice-not-heat answer stands alone: the plan's "warm compress"
+        # beside it contradicted it (review 27).
+        "muscle_injury",
+    }
 )
 """Topics that are something to do for the muscles now. Someone who described their pain
 and asked only about sleep, how long or why ("legs cramping so bad cant sleep") gets the
@@ -115,6 +127,8 @@ FOR_SOMEONE_ELSE = (
 )
 MAX_TOPICS_PER_REPLY = 3
 """More answers in one reply would be a wall of text on a phone."""
+FIRST_ADVICE_TOPICS = 2
+"""Answers in the first advice when fewer questions were asked (see `run`)."""
 NOTHING_SPECIFIC = (
     "I don't have trusted advice on that for your situation. A pharmacist or doctor "
     "can help, and it's always fine to tell them what you recently stopped or cut down."
@@ -209,6 +223,14 @@ def answers_to_latest(
     ]
 
 
+def raises_same_day_sign(message: Mapping[str, Any]) -> bool:
+    """Whether a message (a parse) raises a same-day (urgent) sign."""
+    return any(
+        entity.get("entity") == RED_FLAG_ENTITY and entity.get("role") == URGENT
+        for entity in message.get("entities") or []
+    )
+
+
 def _asks_about_a_body_part(tracker: "Tracker") -> bool:
     """Whether the latest message is a short question naming where it hurts ("now
     legs?", "what about my back?")."""
@@ -289,10 +311,14 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
     # The note for alcohol and benzos is about stopping all at once after daily use:
     # not for someone who said No to that, nor, for a benzo, for someone who said Yes,
     # whose benzo advice already warns of seizures (review 24: three in one reply).
+    # Nor after an abrupt stop said in words ("stopped xanax cold turkey, 4mg a day"),
+    # whose same-day reply already says it (review 27: seizures, taper and "a doctor
+    # today" four times in one reply).
     heavy_use = tracker.get_slot("screen_heavy_use")
     note_not_needed = substance_class in ABRUPT_STOP_CLASSES and (
         heavy_use == NO
         or (heavy_use == YES and substance_class in SEIZURE_WARNED_CLASSES)
+        or ABRUPT_STOP_FLAG in reported_flags(tracker)
     )
     if substance_class in HARM_REDUCTION_CLASSES and not note_not_needed:
         items = knowledge_base().lookup(HARM_REDUCTION, person)
@@ -347,7 +373,18 @@ TIPS_ASKED = frozenset({"what_to_do", HARM_REDUCTION, LOCAL_HELP})
 question: asked again, it gets its answer again (review 10: "PAIN RELIEF MEDS" after
 the pain-relief answer got the electrolyte tip, then the relaxation tip)."""
 ASKED_AGAIN = "Sorry if I wasn't clear before. Here it is again:"
-"""Before an answer the person asks for a second time."""
+"""Before an answer the person asks for a second time in words."""
+TAPPED_AGAIN = "Here it is again:"
+"""Before an answer whose button is tapped a second time: a tap is no complaint
+(review 27: "Sorry if I wasn't clear" after a plain button tap)."""
+
+
+def asked_again_lead(tracker: "Tracker") -> str:
+    """The line before an answer given a second time (see ASKED_AGAIN)."""
+    text = str(tracker.latest_message.get("text") or "")
+    return TAPPED_AGAIN if text.startswith("/") else ASKED_AGAIN
+
+
 NOT_COVERED = (
     "I can't check that one for you here, and I'd rather not guess. A pharmacist can "
     "tell you in a few minutes whether it's safe with everything you take and with "
@@ -355,12 +392,17 @@ NOT_COVERED = (
     "stopped, too."
 )
 """A medicine question the pain-relief answer, already given, does not cover."""
-NOTHING_MORE = (
-    "I don't have a trusted answer to that exact question, and I'd rather not guess. "
-    "Your doctor, a pharmacist or a drug service can answer it for your situation, "
-    "and it's always fine to ask them."
+ANSWER_AGAIN = "Here's what I can tell you about that:"
+"""Before an answer given before, to a new question on its topic ("what can I do to
+actually fall asleep? it's 2am" after the sleep tips)."""
+ASK_FOR_MORE = (
+    "If that doesn't cover your question, your doctor or a pharmacist can answer it "
+    "for your situation, and it's always fine to ask them."
 )
-"""Another question whose answer, already given, does not cover it."""
+"""After it: who can say more. Review 27: the bare "I don't have a trusted answer to
+that exact question" that stood here before got 8 of the worst scores ("can you just
+help with my sore butt please", "is walking good for sciatica or should i rest in
+bed", both answered by the bot's own earlier advice)."""
 PLAIN_REQUEST_WORDS = 5
 """A typed request this short ("PAIN RELIEF MEDS") asks for the answer itself."""
 ASKED_AGAIN_TOPICS = frozenset(
@@ -369,6 +411,14 @@ ASKED_AGAIN_TOPICS = frozenset(
 """Questions answered again when asked again (see TIPS_ASKED)."""
 MORE_TIPS = ("heat_cold", "stretches", "relaxation", "hydration", "sleep")
 """What to offer next, in order, once the practical plan was given."""
+
+
+def _answered_again(rendered: Sequence[Tuple[str, str]]) -> List[Tuple[str, str]]:
+    """The answers again, for a new question on their topic: what the bot knows, then
+    who can say more (`ANSWER_AGAIN`, `ASK_FOR_MORE`)."""
+    return [
+        (topic, f"{ANSWER_AGAIN}\n{text}\n{ASK_FOR_MORE}") for topic, text in rendered
+    ]
 
 
 def _next_tips(
@@ -438,10 +488,9 @@ class ActionSelfCareGuidance(Action):
         # Here, not at the top: the disposition reads this module's contexts.
         from actions.disposition import settle_disposition
 
-        said_now = any(
-            entity.get("entity") == RED_FLAG_ENTITY and entity.get("role") == URGENT
-            for entity in tracker.latest_message.get("entities") or []
-        )
+        # The message answered, not "No" to a question it raised ("it wasnt oxys it
+        # was klonopin, 2mg a day, stopped 3 days ago", then No to a chest question).
+        said_now = raises_same_day_sign(message_asked(tracker))
         if not said_now or tracker.get_slot(TRIAGE_LEVEL) in (None, EMERGENCY):
             return []
         return settle_disposition(dispatcher, tracker)
@@ -478,9 +527,8 @@ class ActionSelfCareGuidance(Action):
                 if e.get("entity") == SYMPTOM
             ]
             topics = [t for t in complaint_topics(said_now) if t not in topics] + topics
-        topics = without_replaced([t for t in topics if t != OVERVIEW]) or list(
-            DEFAULT_TOPICS
-        )
+        asked = without_replaced([t for t in topics if t != OVERVIEW])
+        topics = asked or list(DEFAULT_TOPICS)
         described_pain = bool(
             tracker.get_slot(BODY_LOCATION) or tracker.get_slot(SYMPTOM)
         )
@@ -495,11 +543,21 @@ class ActionSelfCareGuidance(Action):
         if first_advice and wants_plan and len(topics) < MAX_TOPICS_PER_REPLY:
             topics.append(PRACTICAL_PLAN)
         if first_advice:
-            topics += [
+            complaints = [
                 topic
                 for topic in complaint_topics(mentioned(tracker, SYMPTOM))
                 if topic not in topics
-            ][: max(MAX_TOPICS_PER_REPLY - len(topics), 0)]
+            ]
+            if asked:
+                topics += complaints[: max(MAX_TOPICS_PER_REPLY - len(topics), 0)]
+            else:
+                # Nothing asked: the plan, then what they said besides the pain ("i
+                # cant sleep"), before the pain-relief answer (a button otherwise).
+                topics = [
+                    *[t for t in topics if t != "medicine"],
+                    *complaints,
+                    *[t for t in topics if t == "medicine"],
+                ]
         if SUSPECTED_CLOT in reported_flags(tracker):
             # A leg that may hold a clot is not stretched, rubbed or warmed before it
             # is checked today (review 13: heat and stretches for a swollen hot calf).
@@ -514,7 +572,12 @@ class ActionSelfCareGuidance(Action):
             # pregnancy one.
             topics = [PREGNANCY_MEDICINE if t == "medicine" else t for t in topics]
         person = person_of(tracker)
-        answered = topics[:MAX_TOPICS_PER_REPLY]
+        # The first advice holds what was asked (up to three questions) or two
+        # answers: review 27 counted 5 to 8 bubbles after the screen, "Too much text,
+        # sorry my english not so good". The rest are buttons.
+        answered = topics[
+            : max(FIRST_ADVICE_TOPICS, len(asked)) if first_advice else None
+        ][:MAX_TOPICS_PER_REPLY]
         if first_advice:
             answered += [
                 extra
@@ -545,7 +608,7 @@ class ActionSelfCareGuidance(Action):
             # not the same paragraph (review 11: 13 times).
             fresh = (
                 [
-                    (topic, f"{ASKED_AGAIN}\n{text}")
+                    (topic, f"{asked_again_lead(tracker)}\n{text}")
                     for topic, text in rendered
                     if topic in ASKED_AGAIN_TOPICS
                 ]
@@ -557,7 +620,7 @@ class ActionSelfCareGuidance(Action):
                 if mentions_topic(
                     str(tracker.latest_message.get("text") or ""), ASKED_AGAIN_TOPICS
                 )
-                else [("", NOTHING_MORE)]
+                else _answered_again(rendered)
             )
         if repeated and not fresh:
             # Any other question asked again: its answer again when plainly asked
@@ -565,9 +628,12 @@ class ActionSelfCareGuidance(Action):
             # (review 11: "How long does a taper usually take after 6 years? I'm
             # really frightened" got "I won't paste it again").
             fresh = (
-                [(topic, f"{ASKED_AGAIN}\n{text}") for topic, text in rendered]
+                [
+                    (topic, f"{asked_again_lead(tracker)}\n{text}")
+                    for topic, text in rendered
+                ]
                 if _plain_request(tracker)
-                else [("", NOTHING_MORE)]
+                else _answered_again(rendered)
             )
         texts = _bundled(fresh)
         texts = texts or [NOTHING_SPECIFIC]
@@ -593,7 +659,9 @@ class ActionSelfCareGuidance(Action):
         events: List[EventType] = [*settled, SlotSet(PENDING_TOPIC, None)]
         if first_advice:
             events += offer_check_in(dispatcher, tracker)
-        unanswered = [t for t in topics if t not in answered]
+        unanswered = [
+            t for t in topics if t not in answered and (asked or not first_advice)
+        ]
         if unanswered:
             dispatcher.utter_message(**also_asked_note(unanswered))
         if not first_advice and names_a_region(tracker.latest_message):

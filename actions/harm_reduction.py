@@ -42,7 +42,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
 from actions.conversation import message_asked, questions_in, said_since_restart
-from actions.guidance import ASKED_AGAIN, person_of, render, without_replaced
+from actions.guidance import asked_again_lead, person_of, render, without_replaced
 from actions.knowledge_base import (
     HARM_REDUCTION_TOPICS,
     AdviceItem,
@@ -341,7 +341,9 @@ class ActionHarmReduction(Action):
             if (items := kb.lookup(topic, person))
         ]
         if answers:
-            texts, offer = self._specific(answers, general, person, said, region_known)
+            texts, offer = self._specific(
+                answers, general, person, said, region_known, asked_again_lead(tracker)
+            )
         else:
             texts, offer = self._general(general, person, said, region_known)
             typed = not str(tracker.latest_message.get("text") or "").startswith("/")
@@ -383,9 +385,11 @@ class ActionHarmReduction(Action):
         person: Mapping[str, Any],
         said: Sequence[str],
         region_known: bool,
+        again_lead: str,
     ) -> Tuple[List[str], List[str]]:
         """Each question's answer in the order asked, an answer already sent as a short
-        reminder; the questions beyond `MAX_ANSWERS` as buttons."""
+        reminder; the questions beyond `MAX_ANSWERS` as buttons. `again_lead`: the
+        line before an answer sent before (`asked_again_lead`)."""
         shown = answers[:MAX_ANSWERS]
         later = [topic for topic, _ in answers[MAX_ANSWERS:]]
         texts = []
@@ -397,7 +401,7 @@ class ActionHarmReduction(Action):
             repeated = already_sent(items, said)
             repeats += repeated
             text = render(items, region_known)
-            texts.append(f"{ASKED_AGAIN}\n{text}" if repeated else text)
+            texts.append(f"{again_lead}\n{text}" if repeated else text)
             # "Not in the US? Tell me where you are" once per reply is enough.
             region_known = region_known or any(item.regions for item in items)
         if later:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Dict, List, Text
 
 from rasa_sdk import Action
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 
+from actions.checkins import zone_now_known
 from actions.conversation import message_asked, questions_in
 from actions.guidance import person_of, render, without_replaced
 from actions.knowledge_base import knowledge_base
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from rasa_sdk.executor import CollectingDispatcher
 
 
+ASK_HUMAN_INTENT = "ask_human"
+OPT_IN_ACTION = "action_opt_in_check_in"
+ACTION_LISTEN = "action_listen"
 HELPLINE_TOPICS = ("using_alone", "helpline_privacy")
 """Questions about a line itself, answered beside the list when asked."""
 TREATMENT_TOPIC = {"opioid": "moud"}
@@ -44,6 +48,11 @@ class ActionHelplines(Action):
         domain: Dict[Text, Any],
     ) -> List[EventType]:
         """Sends the numbers for the person's region."""
+        if zone_now_known(tracker):
+            # The place answers the check-in's time zone: the check-ins move to
+            # that time there (review 27: helplines, treatment and "I didn't quite
+            # get that" instead).
+            return [FollowupAction(OPT_IN_ACTION)]
         place = region(tracker.get_slot(REGION))
         lines = [f"People you can talk to in {place.name}:"]
         if place.helpline:
@@ -64,9 +73,17 @@ class ActionHelplines(Action):
             )
             if t in HELPLINE_TOPICS
         ]
+        # Treatment only for someone asking who can help, not for a place named
+        # ("im in california" got the buprenorphine paragraph: review 27).
+        wants_help = (message_asked(tracker).get("intent") or {}).get("name") == (
+            ASK_HUMAN_INTENT
+        )
         treatment = TREATMENT_TOPIC.get(tracker.get_slot(SUBSTANCE_CLASS) or "")
-        for topic in asked or ([treatment] if treatment else []):
+        for topic in asked or ([treatment] if treatment and wants_help else []):
             items = knowledge_base().lookup(topic, person)
             if items:
                 dispatcher.utter_message(text=render(items))
-        return []
+        # Run as a follow-up of another action (a place named in a message the NLU
+        # called out of scope), nothing comes next: without this, the policies'
+        # low confidence added "Sorry, I didn't quite get that" (review 27).
+        return [FollowupAction(ACTION_LISTEN)]

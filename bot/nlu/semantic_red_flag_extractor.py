@@ -352,6 +352,10 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             # Sign -> a concept of the red-flag catalogue its report always holds
             # (rhabdomyolysis: urine); heard by meaning without it, it is asked about.
             "clear_needs_concept": {},
+            # The same for the lexicon's flags: sign -> concepts of which one must be
+            # in the message, else the sign is asked about (see
+            # `_asked_without_concept`).
+            "lexicon_needs_concept": {},
             # Per-sign overrides, e.g. {"suicidal": 0.5}.
             "clear_thresholds": {},
             "possible_thresholds": {},
@@ -561,6 +565,10 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
                 bare_question=is_bare_question(str(message.get(TEXT) or "")),
             ):
                 entities = self._doubted(entities)
+            else:
+                entities = self._asked_without_concept(
+                    entities, message.get(CONCEPTS_KEY) or ()
+                )
             new = self.entities_for(
                 scores,
                 entities,
@@ -616,6 +624,35 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             for sign, score in possible[:1]:
                 entities.append(self._entity(POSSIBLE_RED_FLAG_ENTITY, sign, score))
         return entities
+
+    def _asked_without_concept(
+        self, entities: List[Dict[str, Any]], concepts: Iterable[str]
+    ) -> List[Dict[str, Any]]:
+        """The lexicon's flags of the signs in `lexicon_needs_concept` turned into a
+        possible flag when none of the listed concepts is in the message: a racing
+        heart alone is asked about (chest pain, breathlessness or faintness?), not
+        escalated (NHS: Heart palpitations; review 27: "its not that fast, like 95.
+        no chest pain" got "call 911 now" twice). With a clear emergency beside it,
+        that one escalates and the question is not needed."""
+        needs = self._config.get("lexicon_needs_concept") or {}
+        present = set(concepts)
+        unsupported = [
+            e
+            for e in entities
+            if e.get("entity") == RED_FLAG_ENTITY
+            and str(e.get("value")) in needs
+            and not _concept_set(needs[str(e.get("value"))]) & present
+        ]
+        if not unsupported:
+            return entities
+        kept = [e for e in entities if e not in unsupported]
+        if any(
+            e.get("entity") == RED_FLAG_ENTITY
+            and e.get(RED_FLAG_DISPOSITION) == EMERGENCY
+            for e in kept
+        ):
+            return kept
+        return [*kept, {**unsupported[0], "entity": POSSIBLE_RED_FLAG_ENTITY}]
 
     def _doubted(self, entities: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
         """The lexicon's emergency flags turned into one possible flag."""

@@ -71,6 +71,7 @@ from actions.confirmation import RESUME_ACTIONS, topic_slot_for
 from actions.conversation import (
     answered_first_topics,
     is_a_question,
+    mentions_topic,
     questions_in,
     seeking_safety_topics,
 )
@@ -113,6 +114,8 @@ SCREEN_FLAG_SLOT = "screen_flag"  # the sign a Yes in the screen escalated
 SUBSTANCE_CLASS_SLOT = "substance_class"
 MOOD_SLOT = "screen_mood"  # the screen's direct question about thoughts of suicide
 SUICIDAL_FLAG = "suicidal"
+PRIVACY_TOPICS = ("privacy", "helpline_privacy", "crisis_line_privacy")
+"""Topics of data/dialogue/topics.yml that ask who sees what is said here."""
 
 
 PREGNANCY_FLAG = "pregnancy"
@@ -533,7 +536,12 @@ class SafetyPolicy(Policy):
                 SUICIDAL_FLAG, 0.0
             )
         )
-        answered_no = tracker.get_slot(MOOD_SLOT) == "no"
+        # A No to the direct question, said now or before: "no. are you going to tell
+        # my mom or the police?" got the question again, about "them" (review 27).
+        answered_no = tracker.get_slot(MOOD_SLOT) == "no" or (
+            tracker.get_slot("requested_slot") == MOOD_SLOT
+            and read_answer(text, MOOD_SLOT) == NO
+        )
         # After a No to the direct question, a question about something else is not
         # a new disclosure, however the encoder scores it: "step by step?" scored 1.0
         # and "melatonin, yes or no?" 0.87 (review 19: asked 12 times in 10
@@ -546,6 +554,10 @@ class SafetyPolicy(Policy):
             or _asks_for_treatment(tracker)
             or denies_suicide(text)
             or wants_the_tips(text)
+            # "before i tell you anything, do you save this chat? who can see it?" got
+            # the suicide question, twice, and no answer (review 27). The screen's own
+            # question still comes.
+            or (is_a_question(text) and mentions_topic(text, PRIVACY_TOPICS))
             # "I said no drugs. nothing.", the answer to what was stopped, scored
             # 0.4 and got the suicide question (review 22).
             or says_nothing_taken(normalise(text))

@@ -546,9 +546,25 @@ async def test_canada_lists_no_closed_service_and_each_number_once(
             "would it be ok to take a couple of my flatmate's valium, not prescribed "
             "to me, just to get some sleep?",
             {"substance": "heroin", "substance_class": "opioid"},
-            ["don't take medicine prescribed for someone else", "opioids", "alcohol"],
+            [
+                "don't take, or give, medicine prescribed for someone else",
+                "opioids",
+                "alcohol",
+            ],
             ["staying safe if you use again"],
             id="someone-elses-valium",
+        ),
+        pytest.param(
+            # Review 27: a mother's "can he take my tramadol or not" got "Thanks, that
+            # helps" and the ibuprofen paragraph.
+            "NO. i already told you no. can he take my tramadol or not",
+            {"substance": "heroin", "substance_class": "opioid"},
+            [
+                "or give, medicine prescribed for someone else",
+                "tramadol can cause fits",
+            ],
+            ["staying safe if you use again"],
+            id="a-parents-tramadol",
         ),
         pytest.param(
             "been thinking about suboxone or anything that could help me get clear "

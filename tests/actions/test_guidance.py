@@ -355,11 +355,34 @@ async def test_an_answer_asked_for_again_is_sent_again_with_a_word_first(
     assert not any("won't paste it again" in text for text in texts)
 
 
-async def test_a_new_question_on_a_topic_answered_before_gets_who_can_answer_it(
+async def test_a_button_tapped_again_gets_its_answer_without_an_apology(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 27: "Sorry if I wasn't clear before" after a plain second tap of the
+    "Stretches" button; a tap is no complaint."""
+    said, texts = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "ask_stretches",
+        "what stretches can I do",
+        "/ask_stretches",
+    )
+
+    assert texts[0].startswith("Here it is again:")
+    assert "Sorry" not in texts[0]
+    assert texts[0].split("\n", 1)[1] in said[0] or any(
+        texts[0].split("\n", 1)[1] in text for text in said
+    )
+
+
+async def test_a_new_question_on_an_answered_topic_gets_the_answer_and_who_says_more(
     dispatcher, make_tracker, domain
 ) -> None:
     """Review 11: "How long does a taper usually take after 6 years? I'm really
-    frightened of it." got "That's the same advice I gave above"."""
+    frightened of it." got "That's the same advice I gave above"; review 27: the
+    bare "I don't have a trusted answer" that replaced it read as a refusal of
+    questions the earlier answer covered."""
     said, [reply] = await asked_twice(
         dispatcher,
         make_tracker,
@@ -369,8 +392,10 @@ async def test_a_new_question_on_a_topic_answered_before_gets_who_can_answer_it(
         "what stretches can I do at my desk at work without anyone noticing?",
     )
 
-    assert "I don't have a trusted answer to that" in reply
-    assert "won't paste" not in reply
+    assert reply.startswith("Here's what I can tell you about that:")
+    assert any("figure-four" in text for text in said) and "figure-four" in reply
+    assert "doctor or a pharmacist" in reply
+    assert "trusted answer" not in reply and "won't paste" not in reply
 
 
 async def test_tips_asked_again_get_the_next_tip_not_a_pointer(

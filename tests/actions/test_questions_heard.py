@@ -18,6 +18,19 @@ from actions.conversation import questions_in
         ("i dont HAVE a doctor. no insurance. what do i do", "moud", False),
         ("not calling 911. yes or no, is it ok if she drives me", "drive_them", True),
         ("should I keep running or rest? race is in 3 weeks", "keep_running", False),
+        # Review 27: the heat answer for a fresh tear; the tramadol question got the
+        # ibuprofen paragraph.
+        (
+            "should i use ice or heat? i felt a pop when it happened and theres "
+            "bruising on the back of my thigh",
+            "muscle_injury",
+            False,
+        ),
+        (
+            "NO. i already told you no. can he take my tramadol or not",
+            "others_medicine",
+            False,
+        ),
         ("how do I know if someone's overdosing?", "overdose_signs", False),
         (
             "I haven't run out of anything. It's a PUMP. Is it safe to push the refill "

@@ -113,6 +113,9 @@ BREATHING = "screen_breathing"
         # review 14: a No to the suicide question, said plainly, is a No
         ("No, I'm doing ok mentally actually, proud of myself", "screen_mood", "no"),
         ("no!! third time. I'm talking about stopping ALCOHOL", "screen_mood", "no"),
+        # Review 27: asked the suicide question again after each.
+        ("no lol its just a sore butt", "screen_mood", "no"),
+        ("nah lmao my back just hurts", "screen_mood", "no"),
         ("NO its not me its my son, i asked about his legs", "screen_mood", None),
         ("no. actually yes i think about ending it", "screen_mood", "yes"),
         # session 14: a yes taken back in the same message is asked again

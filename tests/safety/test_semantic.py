@@ -281,3 +281,52 @@ def test_a_bare_question_puts_the_lexicons_sign_in_doubt() -> None:
 
     assert lexicon_in_doubt(config, scores, dispositions, ["seizure"], True)
     assert not lexicon_in_doubt(config, scores, dispositions, ["seizure"], False)
+
+
+def test_every_concept_the_config_names_is_in_the_catalogue() -> None:
+    """`clear_needs_concept` and `lexicon_needs_concept` (config.yml) name concepts of
+    data/safety/red_flags.yml; a misspelt one would quietly never match, and its sign
+    would always be asked about instead of escalated."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    config = yaml.safe_load((root / "config.yml").read_text(encoding="utf-8"))
+    [semantic] = [c for c in config["pipeline"] if "SemanticRedFlag" in c["name"]]
+    catalogue = yaml.safe_load(
+        (root / "data" / "safety" / "red_flags.yml").read_text(encoding="utf-8")
+    )
+    known = set(catalogue["concepts"])
+    for key in ("clear_needs_concept", "lexicon_needs_concept"):
+        for sign, needed in (semantic.get(key) or {}).items():
+            names = [needed] if isinstance(needed, str) else list(needed)
+            assert set(names) <= known, (key, sign, set(names) - known)
+    assert semantic["lexicon_needs_concept"]["chest_pain"]
+
+
+def test_a_racing_heart_alone_is_asked_about_and_with_chest_pain_escalates() -> None:
+    """NHS: Heart palpitations: 999 only with chest pain, breathlessness or fainting
+    (review 27: "my heart is kinda fast ... like 95. no chest pain" got 911 twice)."""
+    import yaml
+
+    from bot.nlu.semantic_red_flag_extractor import SemanticRedFlagExtractor
+
+    root = Path(__file__).resolve().parents[2]
+    config = yaml.safe_load((root / "config.yml").read_text(encoding="utf-8"))
+    [semantic] = [c for c in config["pipeline"] if "SemanticRedFlag" in c["name"]]
+    extractor = SemanticRedFlagExtractor(
+        {**SemanticRedFlagExtractor.get_default_config(), **semantic}, None, None
+    )
+    analyse = RedFlagDetector(load_project_lexicon()).analyse
+    raised = {"entity": "red_flag", "value": "chest_pain", "role": "emergency"}
+    alone = extractor._asked_without_concept(
+        [raised], analyse("my heart is racing and pounding").concepts
+    )
+    assert [(e["entity"], e["value"]) for e in alone] == [
+        ("possible_red_flag", "chest_pain")
+    ]
+    with_pain = extractor._asked_without_concept(
+        [raised], analyse("heart racing and my chest hurts").concepts
+    )
+    assert [(e["entity"], e["value"]) for e in with_pain] == [
+        ("red_flag", "chest_pain")
+    ]

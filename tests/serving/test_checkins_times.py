@@ -148,3 +148,25 @@ def test_the_greeting_follows_the_local_hour() -> None:
     assert checkin_times.greeting(10) == "Good morning"
     assert checkin_times.greeting(15) == "Good afternoon"
     assert checkin_times.greeting(20) == "Good evening"
+
+
+@pytest.mark.parametrize(
+    "said, offset",
+    [
+        # Review 27: "what timezone is that? im in california" (March 2: standard time).
+        (["what timezone is that? im in california"], -8 * 60),
+        (["check in at 8pm", "i live in Toronto"], -5 * 60),
+        (["im in leeds btw"], 0),
+        (["melbourne, australia"], 11 * 60),  # daylight time in March
+        (["im in texas", "actually i moved to phoenix"], -7 * 60),  # latest first
+    ],
+)
+def test_a_place_named_in_the_conversation_gives_the_time_zone(
+    said: list, offset: int
+) -> None:
+    assert checkin_times.named_zone_offset(reversed(said), MONDAY_3PM) == offset
+
+
+def test_no_zone_where_no_place_was_named() -> None:
+    said = ["check in at 8pm", "day 3 off fent, my legs ache", "no"]
+    assert checkin_times.named_zone_offset(reversed(said), MONDAY_3PM) is None
