@@ -538,7 +538,14 @@ def _read_answer(
             and (stands or not _names_only_another_topic(rest, slot, vocab))
             and not own & set(rest)
         ):
-            answer = _polarity(said_first, vocab, False)
+            # "i dont know. i just want everyone to have my things when im not
+            # around" to the suicide question is not sure, not the "no" of its
+            # "dont" (review 28: "Thanks, that's good to hear").
+            answer = (
+                UNSURE
+                if _find(said_first, vocab.unsure)
+                else _polarity(said_first, vocab, False)
+            )
             if answer is not None:
                 return answer
     description = vocab.described.get(slot or "", ())

@@ -165,6 +165,8 @@ NOT_SCARED_BEFORE = frozenset({"not", "never"})
 
 HARD_GOING_NO = "Thank you for telling me. I'm sorry it's this hard right now."
 ANYTHING_ELSE = "Is there anything else I can help with? Tap a topic or ask me."
+PLAIN_NO_WORDS = 4
+"""A No this short ("no", "nope not at all") is welcomed as good news."""
 """A No said with hopelessness or frustration (see `says_it_is_hard`)."""
 
 
@@ -449,6 +451,10 @@ class ActionResolveConfirmation(Action):
             else HARD_GOING_NO
             if says_it_is_hard(said)
             else "Thanks, that's good to hear."
+            if len(normalise(said).split()) <= PLAIN_NO_WORDS
+            # A No that says more ("no, not swollen. just numb and my foot drops when
+            # I walk") is no good news to welcome (review 28: 26 times).
+            else "Okay, thank you for telling me."
         )
         resume = self._resume(tracker)
         buttons: List[Dict[str, str]] = []

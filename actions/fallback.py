@@ -49,7 +49,15 @@ def fallback_words() -> Dict[str, Tuple[str, ...]]:
     }
 
 
-DISTRESS_KEYS = ("distress_emoji", "distress_reply")
+DISTRESS_KEYS = ("distress_emoji", "distress_reply", "shorter_reply")
+"""Keys of fallback_words.yml that are not word lists."""
+
+
+@lru_cache(maxsize=1)
+def shorter_reply() -> str:
+    """The reply to a plain "too much text" (fallback_words.yml `shorter_reply`)."""
+    path = data_dir() / "dialogue" / "fallback_words.yml"
+    return str(yaml.safe_load(path.read_text(encoding="utf-8"))["shorter_reply"])
 
 
 @lru_cache(maxsize=1)
@@ -58,6 +66,13 @@ def _distress() -> Tuple[FrozenSet[str], str]:
     path = data_dir() / "dialogue" / "fallback_words.yml"
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     return frozenset(document["distress_emoji"]), str(document["distress_reply"])
+
+
+def wants_it_shorter(text: str) -> bool:
+    """Whether `text` asks for shorter answers ("too much text"; fallback_words.yml
+    `shorter`)."""
+    padded = f" {normalise(text)} "
+    return any(f" {words} " in padded for words in fallback_words()["shorter"])
 
 
 def only_distress_emoji(text: str) -> bool:
@@ -123,6 +138,14 @@ class ActionFallback(Action):
             )
             return []
         said = f" {normalise(message.get('text') or '')} "
+        if wants_it_shorter(said) and not topics:
+            dispatcher.utter_message(
+                text=shorter_reply(),
+                buttons=follow_up_buttons((), tracker.get_slot(SUBSTANCE_CLASS))
+                if level and level != EMERGENCY
+                else START_BUTTONS,
+            )
+            return []
         if any(f" {words} " in said for words in fallback_words()["no_check_ins"]):
             # "cool ty. no check in" (review 5: "didn't quite get that").
             return [FollowupAction(STOP_CHECK_INS_ACTION)]

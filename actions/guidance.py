@@ -223,6 +223,15 @@ def answers_to_latest(
     ]
 
 
+def asked_for_short_answers(tracker: "Tracker") -> bool:
+    """Whether the person asked for shorter answers ("too much text") since the last
+    restart."""
+    # Here, not at the top: the fallback imports this module.
+    from actions.fallback import wants_it_shorter
+
+    return any(wants_it_shorter(text) for text in said_since_restart(tracker))
+
+
 def raises_same_day_sign(message: Mapping[str, Any]) -> bool:
     """Whether a message (a parse) raises a same-day (urgent) sign."""
     return any(
@@ -578,7 +587,12 @@ class ActionSelfCareGuidance(Action):
         answered = topics[
             : max(FIRST_ADVICE_TOPICS, len(asked)) if first_advice else None
         ][:MAX_TOPICS_PER_REPLY]
-        if first_advice:
+        brief = asked_for_short_answers(tracker)
+        if brief:
+            # "Too much text, sorry my english not so good" (review 27): one answer,
+            # no extra notes; the rest are buttons.
+            answered = answered[:1]
+        if first_advice and not brief:
             answered += [
                 extra
                 for extra in first_advice_extras(tracker, person)
@@ -657,7 +671,7 @@ class ActionSelfCareGuidance(Action):
             )
             dispatcher.utter_message(text=text, buttons=buttons)
         events: List[EventType] = [*settled, SlotSet(PENDING_TOPIC, None)]
-        if first_advice:
+        if first_advice and not brief:
             events += offer_check_in(dispatcher, tracker)
         unanswered = [
             t for t in topics if t not in answered and (asked or not first_advice)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, FrozenSet, List, Optional
 
-from actions.conversation import reported_flags
+from actions.conversation import mentioned, reported_flags
 from actions.slots import BODY_LOCATION, SEVERITY, SUBSTANCE_CLASS, SYMPTOM, URGENT
 
 if TYPE_CHECKING:
@@ -42,6 +42,14 @@ class Profile:
     # sudden stop to ask about (review 24: asked "did you stop all at once?", then
     # "No. I'm on a slow taper, not stopped" was gone through one question at a time).
     doctor_taper: bool = False
+    # Every place the person said hurts, not only the latest: "pain shoots from my
+    # right buttock down to my foot" was screened for a foot, without the question
+    # about numbness and bladder control (review 28).
+    also_hurts: FrozenSet[str] = frozenset()
+
+    def hurts_in(self, places: FrozenSet[str]) -> bool:
+        """Whether the latest or any earlier place that hurts is one of `places`."""
+        return self.body_location in places or bool(self.also_hurts & places)
 
 
 @dataclass(frozen=True)
@@ -60,19 +68,17 @@ SCREEN_QUESTIONS = (
         "delirium",
         lambda p: p.substance_class in {"benzodiazepine", "alcohol", "baclofen"},
     ),
-    ScreenQuestion(
-        "screen_nerves", "cauda_equina", lambda p: p.body_location in LOWER_BODY
-    ),
+    ScreenQuestion("screen_nerves", "cauda_equina", lambda p: p.hurts_in(LOWER_BODY)),
     ScreenQuestion(
         "screen_swelling",
         "hard_swelling_or_spreading_lump",
-        lambda p: p.body_location in LIMBS_AND_BUTTOCK or p.substance_class == "opioid",
+        lambda p: p.hurts_in(LIMBS_AND_BUTTOCK) or p.substance_class == "opioid",
     ),
     # Urgent (same day), not an emergency: NHS, DVT.
     ScreenQuestion(
         "screen_leg",
         "dvt",
-        lambda p: p.body_location in LIMBS_AND_BUTTOCK or p.substance_class == "opioid",
+        lambda p: p.hurts_in(LIMBS_AND_BUTTOCK) or p.substance_class == "opioid",
     ),
     ScreenQuestion(
         "screen_fluids",
@@ -125,6 +131,7 @@ def profile_of(tracker: "Tracker") -> Profile:
         pregnant=PREGNANCY in same_day,
         already_reported=same_day,
         doctor_taper=DOCTOR_TAPER in contexts_of(tracker),
+        also_hurts=frozenset(mentioned(tracker, BODY_LOCATION)),
     )
 
 

@@ -68,6 +68,10 @@ DENIAL_WORDS = frozenset({"no", "not", "fine", "ok", "okay", "normal", "nope", "
 CHEST_PAIN_FLAG = "chest_pain"
 
 
+RISKIEST_FIRST = ("benzodiazepine", "alcohol", "baclofen", "opioid")
+"""Drug classes by how dangerous stopping them all at once is: seizures after daily
+benzodiazepines or heavy drinking (FDA boxed warning; ASAM), then baclofen (FDA
+label), then opioids (miserable, rarely dangerous in itself)."""
 _STOP_TIME_AFTER = re.compile(r"^\s*(for|since|in|anymore|any more|today|\d)\b")
 
 
@@ -210,7 +214,27 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         domain: "DomainDict",
     ) -> Dict[Text, Any]:
         """A typed "nothing" / "none" / "no" to the substance question: nothing stopped
-        (the button says the same)."""
+        (the button says the same). Two drug classes stopped at once ("stopped my
+        benzos and kratom 3 days ago"): the one whose withdrawal is riskiest, so its
+        screen question and warnings come (review 28: "kratom withdrawal is usually
+        not dangerous", and no word on seizures)."""
+        said = list(
+            dict.fromkeys(
+                str(e.get("value"))
+                for e in tracker.latest_message.get("entities") or []
+                if e.get("entity") == SUBSTANCE_CLASS and e.get("value")
+            )
+        )
+        if len(said) > 1:
+            ranked = sorted(
+                said,
+                key=lambda c: (
+                    RISKIEST_FIRST.index(c)
+                    if c in RISKIEST_FIRST
+                    else len(RISKIEST_FIRST)
+                ),
+            )
+            return {SUBSTANCE_CLASS: ranked[0]}
         return self._nothing_for(SUBSTANCE_CLASS, tracker)
 
     async def extract_body_location(

@@ -28,6 +28,9 @@ from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION
 from bot.safety.names import EMERGENCY, POSSIBLE_RED_FLAG_ENTITY, RED_FLAG_ENTITY
 
 SEMANTIC_EXTRACTOR = "SemanticRedFlagExtractor"
+SURE = 0.9
+"""A possible sign scored at least this (the semantic layer's clear threshold) is kept
+whatever the intent (see `without_maybe_signs`)."""
 
 
 def _named(intent: str, names: List[str]) -> bool:
@@ -43,12 +46,16 @@ def without_maybe_signs(
     intent: Dict[str, Any],
     command_intents: List[str],
     min_confidence: float,
+    keep_sure_above: float = SURE,
 ) -> List[Dict[str, Any]]:
     """The entities without the semantic layer's possible signs when the message is
     surely a command ("stop the check ins please", "delete my conversation"): its
     words are the command's, and asking "are you having thoughts of ending your
     life?" in reply is an alarm nobody raised. A sign in the words (the lexicon's)
-    stays, and so does a sign the semantic layer is sure of."""
+    stays, and so does a sign the semantic layer is sure of (`keep_sure_above`):
+    suicide, heard surely, is still only asked about, and a farewell the classifier
+    files under "goodbye" can be one (session 16: three held-out farewells scored
+    1.0 for suicide and were dropped)."""
     name = str(intent.get("name") or "")
     if not _named(name, command_intents):
         return entities
@@ -60,6 +67,7 @@ def without_maybe_signs(
         if not (
             e.get("entity") == POSSIBLE_RED_FLAG_ENTITY
             and e.get(EXTRACTOR) == SEMANTIC_EXTRACTOR
+            and float(e.get("confidence_entity") or 0.0) < keep_sure_above
         )
     ]
 

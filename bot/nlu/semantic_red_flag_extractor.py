@@ -223,6 +223,31 @@ def without_its_words(
     return _moved_to_possible(clear, possible, unsupported)
 
 
+def faint_without_its_words(
+    config: Mapping[str, Any],
+    possible: List[Tuple[str, float]],
+    concepts: Iterable[str],
+) -> List[Tuple[str, float]]:
+    """The possible band without the signs heard faintly (a score below
+    `possible_needs_concept_below`) with none of their `clear_needs_concept` words.
+
+    Why: "Too much text, sorry my english not so good. Can he go back to the
+    methadone clinic?" scored 0.30 for breathing and got "are they struggling to
+    breathe right now?" (review 27). A faint score with none of the sign's words is
+    noise; heard more surely, or with its words, the sign is still asked about.
+    """
+    below = float(config.get("possible_needs_concept_below") or 0.0)
+    needs = config.get("clear_needs_concept") or {}
+    present = set(concepts)
+    return [
+        (sign, score)
+        for sign, score in possible
+        if not (
+            score < below and sign in needs and not _concept_set(needs[sign]) & present
+        )
+    ]
+
+
 def _concept_set(needed: Union[str, Iterable[str]]) -> FrozenSet[str]:
     """A sign's `clear_needs_concept` entry: one concept, or a list of which any one
     will do."""
@@ -356,6 +381,9 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             # in the message, else the sign is asked about (see
             # `_asked_without_concept`).
             "lexicon_needs_concept": {},
+            # A sign of `clear_needs_concept` heard below this score with none of its
+            # words is not asked about (see `faint_without_its_words`); 0: always.
+            "possible_needs_concept_below": 0.0,
             # Per-sign overrides, e.g. {"suicidal": 0.5}.
             "clear_thresholds": {},
             "possible_thresholds": {},
@@ -603,6 +631,7 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
         }
         clear, possible = asked_first(self._config, clear, possible, raised)
         clear, possible = without_its_words(self._config, clear, possible, concepts)
+        possible = faint_without_its_words(self._config, possible, concepts)
         entities: List[Dict[str, Any]] = []
         for sign, score in clear:
             if sign not in raised:

@@ -67,6 +67,7 @@ from actions.answers import (
     says_it_was_a_misunderstanding,
     wants_the_tips,
 )
+from actions.checkin_times import picked_time
 from actions.confirmation import RESUME_ACTIONS, topic_slot_for
 from actions.conversation import (
     answered_first_topics,
@@ -76,6 +77,7 @@ from actions.conversation import (
     seeking_safety_topics,
 )
 from actions.emergency import says_safe_now
+from actions.fallback import wants_it_shorter
 from actions.screening import says_nothing_taken
 from actions.slots import SAFE_NOW
 from bot.language import is_mixed_language, is_other_language, normalise
@@ -554,6 +556,11 @@ class SafetyPolicy(Policy):
             or _asks_for_treatment(tracker)
             or denies_suicide(text)
             or wants_the_tips(text)
+            # "I SAID SHORT. one tip." (review 28: the suicide question).
+            or wants_it_shorter(text)
+            # "tonight, not tomorrow. and I'm in Chicago", about the check-ins
+            # (review 28: heard as "not tomorrow").
+            or picked_time(text) is not None
             # "before i tell you anything, do you save this chat? who can see it?" got
             # the suicide question, twice, and no answer (review 27). The screen's own
             # question still comes.
@@ -563,6 +570,22 @@ class SafetyPolicy(Policy):
             or says_nothing_taken(normalise(text))
         ):
             possible = [flag for flag in possible if flag != SUICIDAL_FLAG]
+        # A sign the person already answered No to, asked about again by a later
+        # message's faint echo (review 28: a mother asked the same compartment
+        # question twice, "no its not an emergency i just want to know how to help
+        # him with the pain"). Suicide has its own rule above.
+        # Only when this message denies it again: a sign denied at the screen and
+        # described later ("my chest feels weird now") is still asked about.
+        possible = [
+            flag
+            for flag in possible
+            if flag == SUICIDAL_FLAG
+            or not (
+                (slot := topic_slot_for(flag))
+                and tracker.get_slot(slot) == NO
+                and read_answer(text, slot) == NO
+            )
+        ]
         if PREGNANCY_FLAG in possible and cannot_be_pregnant(text):
             # Review 22: "are you (or the person you're asking for) pregnant?" to the
             # carer of a 70-year-old mother, and of men.

@@ -162,6 +162,8 @@ class Judge:
             )
             if answer in ("yes", "unsure"):
                 return Verdict(escalated={SCREEN_YES}, urgent=set(), asked=set())
+        if mode == "both":
+            return self._what_the_model_said(parse)
         lexicon_hits: Dict[str, str] = {}
         scores = parse.get(SCORES_KEY) or {}
         doubted: Set[str] = set()
@@ -212,6 +214,32 @@ class Judge:
             # The one direct question: about an emergency it is a catch; about an
             # urgent sign (an `ask_first` one: "are you pregnant?") it finds that.
             sign = possible[0][0]
+            if self.dispositions.get(sign, EMERGENCY) == EMERGENCY:
+                asked = {sign}
+            else:
+                urgent.add(sign)
+        return Verdict(escalated=escalated, urgent=urgent, asked=asked)
+
+    def _what_the_model_said(self, parse: Mapping[str, Any]) -> Verdict:
+        """Both layers together, read from the model's own entities: what the bot
+        acts on (a twin of the extractor's decisions here drifted: a racing heart
+        the extractor asks about was counted as escalated)."""
+        escalated: Set[str] = set()
+        urgent: Set[str] = set()
+        possible: List[str] = []
+        for entity in parse.get("entities", []):
+            sign = str(entity.get("value"))
+            if entity.get("entity") == RED_FLAG_ENTITY:
+                disposition = str(
+                    entity.get(RED_FLAG_DISPOSITION)
+                    or self.dispositions.get(sign, EMERGENCY)
+                )
+                (urgent if disposition == URGENT else escalated).add(sign)
+            elif entity.get("entity") == POSSIBLE_RED_FLAG_ENTITY:
+                possible.append(sign)
+        asked: Set[str] = set()
+        if possible and not escalated:
+            sign = possible[0]
             if self.dispositions.get(sign, EMERGENCY) == EMERGENCY:
                 asked = {sign}
             else:

@@ -186,7 +186,20 @@ async def test_a_no_to_the_direct_question_answers_the_screen_question_too(
 
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["screen_mood"] == "no"
-    assert "good to hear" in dispatcher.messages[0]["text"]
+    # A No that says more is thanked, not welcomed as good news (review 28).
+    assert dispatcher.messages[0]["text"].startswith("Okay, thank you for telling me.")
+
+
+async def test_a_plain_no_is_good_to_hear(dispatcher, make_tracker, domain) -> None:
+    tracker = make_tracker(
+        "nope",
+        "deny",
+        slots={"confirm_flag": "seizure", "confirm_mode": "possible"},
+    )
+
+    await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    assert dispatcher.messages[0]["text"].startswith("Thanks, that's good to hear.")
 
 
 async def test_a_yes_said_with_a_goodbye_to_the_suicide_question_is_no_goodbye(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import FollowupAction
 
 from actions.fallback import ActionFallback
@@ -53,6 +54,20 @@ async def test_a_flood_of_crying_emoji_gets_a_kind_word_and_the_crisis_line(
 
     [message] = dispatcher.messages
     assert "really hard" in message["text"] and "988" in message["text"]
+
+
+@pytest.mark.parametrize(
+    "text", ["Too much text, sorry my english not so good", "muy largo. simple please"]
+)
+async def test_too_much_text_gets_an_apology_and_short_choices(
+    dispatcher, make_tracker, domain, text: str
+) -> None:
+    """Review 27: a non-native speaker and a Spanish speaker asked for less text."""
+    await ActionFallback().run(dispatcher, make_tracker(text, "nlu_fallback"), domain)
+
+    [message] = dispatcher.messages
+    assert message["text"].startswith("Sorry, that was a lot. I'll keep it short")
+    assert message["buttons"]
 
 
 async def test_thanks_or_no_check_ins_the_classifier_missed_are_understood(

@@ -634,3 +634,38 @@ async def test_a_painkiller_that_did_not_help_gets_the_next_steps_not_the_same_t
         assert words in reply
     for words in must_not:
         assert words not in reply
+
+
+async def test_after_too_much_text_the_advice_is_one_short_message(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    user_said: Any,
+) -> None:
+    """Review 27: "Too much text, sorry my english not so good" after eight bubbles;
+    the first advice is the plan alone, without the staying-safe note or the
+    check-in offer."""
+    earlier = [user_said("2 days off fent and my ass is killing me")]
+    full = await first_advice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "no",
+        earlier,
+        substance="fentanyl",
+        substance_class="opioid",
+    )
+    dispatcher.messages.clear()
+    short = await first_advice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "no",
+        [*earlier, user_said("too much text, my english not so good")],
+        substance="fentanyl",
+        substance_class="opioid",
+    )
+    assert "1-800-484-3731" in full and "check in" in full
+    assert "1-800-484-3731" not in short and "check in" not in short
+    assert "figure-four" in short
+    assert len(short) < len(full) / 2

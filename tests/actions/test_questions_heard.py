@@ -18,6 +18,10 @@ from actions.conversation import questions_in
         ("i dont HAVE a doctor. no insurance. what do i do", "moud", False),
         ("not calling 911. yes or no, is it ok if she drives me", "drive_them", True),
         ("should I keep running or rest? race is in 3 weeks", "keep_running", False),
+        # Review 28: each got an earlier answer again.
+        ("you didnt answer. is melatonin ok or not", "melatonin", False),
+        ("is the fast heart thing normal in withdrawal?", "heart_racing", False),
+        ("my doctor isnt open til monday. who do i call today", "which_service", False),
         # Review 27: the heat answer for a fresh tear; the tramadol question got the
         # ibuprofen paragraph.
         (

@@ -528,3 +528,21 @@ async def test_an_answer_that_also_asks_what_cannot_wait_gets_both(
     said = " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert "stay if you can" in said
     assert slot_values(events).get("substance_class") == "none"
+
+
+async def test_two_drugs_stopped_at_once_are_screened_for_the_riskier(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 28: "stopped my benzos and kratom 3 days ago" was screened and advised
+    as kratom alone ("usually not dangerous"), with no word on seizures."""
+    entities = [
+        {"entity": "substance_class", "value": "opioid"},
+        {"entity": "substance_class", "value": "benzodiazepine"},
+    ]
+    tracker = make_tracker(
+        "stopped kratom and my benzos 3 days ago", "inform", entities=entities
+    )
+    extracted = await ValidateTriageForm().extract_substance_class(
+        dispatcher, tracker, domain
+    )
+    assert extracted == {"substance_class": "benzodiazepine"}

@@ -113,6 +113,12 @@ BREATHING = "screen_breathing"
         # review 14: a No to the suicide question, said plainly, is a No
         ("No, I'm doing ok mentally actually, proud of myself", "screen_mood", "no"),
         ("no!! third time. I'm talking about stopping ALCOHOL", "screen_mood", "no"),
+        # Review 28: read as No ("dont"), and "Thanks, that's good to hear".
+        (
+            "i dont know. i just want everyone to have my things when im not around",
+            "screen_mood",
+            "unsure",
+        ),
         # Review 27: asked the suicide question again after each.
         ("no lol its just a sore butt", "screen_mood", "no"),
         ("nah lmao my back just hurts", "screen_mood", "no"),

@@ -688,3 +688,50 @@ def test_nobody_coming_is_no_correction(policy, rasa_domain) -> None:
         *says("THERE IS NO TEAM. nobody is coming", "deny"),
     )
     assert decision(policy, tracker) == EMERGENCY
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # Review 28: each got "are you having thoughts of ending your life?".
+        "I SAID SHORT. one tip.",
+        "tonight, not tomorrow. and I'm in Chicago",
+        "no. are you going to tell my mom or the police?",
+    ],
+)
+def test_an_unsure_suicide_sign_in_words_about_something_else_is_not_asked(
+    policy, rasa_domain, said: str
+) -> None:
+    unsure = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    asking = [SlotSet("requested_slot", "screen_mood")]
+    tracker = conversation(rasa_domain, *asking, *says(said, "inform", [unsure]))
+    assert decision(policy, tracker) != CONFIRM
+
+
+def test_a_sign_denied_again_is_not_asked_twice_but_a_new_description_is(
+    policy, rasa_domain
+) -> None:
+    """Review 28: a mother answered the compartment question No, then "no its not an
+    emergency i just want to know how to help him with the pain" got it again."""
+    unsure = {
+        "entity": "possible_red_flag",
+        "value": "compartment_syndrome",
+        "role": "emergency",
+    }
+    answered = [SlotSet("screen_swelling", "no")]
+    again = conversation(
+        rasa_domain,
+        *answered,
+        *says(
+            "no its not an emergency i just want to know how to help him with the pain",
+            "ask_what_to_do",
+            [unsure],
+        ),
+    )
+    assert decision(policy, again) != CONFIRM
+    described = conversation(
+        rasa_domain,
+        *answered,
+        *says("now his bum is swollen and really hard", "describe_symptoms", [unsure]),
+    )
+    assert decision(policy, described) == CONFIRM
