@@ -346,6 +346,22 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
 HELPLINES_ACTION = "action_helplines"
 
 
+def _says_not_answered(tracker: "Tracker") -> bool:
+    """Whether the latest message says the earlier answer missed the question
+    (topics.yml `not_answered`)."""
+    padded = f" {normalise(str(tracker.latest_message.get('text') or ''))} "
+    phrases = topics_document().get("not_answered") or ()
+    return any(f" {normalise(str(p))} " in padded for p in phrases)
+
+
+NOT_ANSWERED = (
+    "Sorry, I don't have a better answer to that exact question, and I'd rather not "
+    "guess. A pharmacist can answer it in a few minutes for free, or your doctor or a "
+    "drug service can; it's always fine to ask them."
+)
+"""The reply to "you didnt answer" when nothing new fits (see `_says_not_answered`)."""
+
+
 def _plain_request(tracker: "Tracker") -> bool:
     """Whether the latest message is a button, a short request, or the same request in
     more words ("what can i buy at walgreens for the pain": review 12 got "I can't
@@ -615,6 +631,8 @@ class ActionSelfCareGuidance(Action):
             # "any tips for the back spasms tonight?" after the plan was given: the
             # next tip not yet given, not a pointer upwards (review 5).
             fresh = _next_tips(tracker, person, region_known)
+        if repeated and not fresh and _says_not_answered(tracker):
+            fresh = [("", NOT_ANSWERED)]
         if repeated and not fresh and set(answered) & ASKED_AGAIN_TOPICS:
             # The plain pain-relief question asked again (a button, "PAIN RELIEF
             # MEDS") gets its answer again; a question about something the answer

@@ -238,12 +238,15 @@ def faint_without_its_words(
     """
     below = float(config.get("possible_needs_concept_below") or 0.0)
     needs = config.get("clear_needs_concept") or {}
+    below_for = config.get("possible_needs_concept_below_for") or {}
     present = set(concepts)
     return [
         (sign, score)
         for sign, score in possible
         if not (
-            score < below and sign in needs and not _concept_set(needs[sign]) & present
+            score < float(below_for.get(sign, below))
+            and sign in needs
+            and not _concept_set(needs[sign]) & present
         )
     ]
 
@@ -384,6 +387,8 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             # A sign of `clear_needs_concept` heard below this score with none of its
             # words is not asked about (see `faint_without_its_words`); 0: always.
             "possible_needs_concept_below": 0.0,
+            # The same, per sign ({"pregnancy": 1.01}: never without its words).
+            "possible_needs_concept_below_for": {},
             # Per-sign overrides, e.g. {"suicidal": 0.5}.
             "clear_thresholds": {},
             "possible_thresholds": {},

@@ -656,3 +656,20 @@ async def test_a_same_day_sign_said_after_the_advice_raises_the_level_first(
     assert {"event": "slot", "name": "triage_level", "value": "urgent"} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
+
+
+async def test_you_didnt_answer_gets_an_honest_reply_not_the_same_text(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 29: "you didnt answer" got the same paragraph again, eight times."""
+    said, [reply] = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "ask_stretches",
+        "what stretches can I do",
+        "you didnt answer. what stretches for my hip",
+    )
+
+    assert reply.startswith("Sorry, I don't have a better answer")
+    assert not any(reply in text or text in reply for text in said)

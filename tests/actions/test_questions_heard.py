@@ -18,6 +18,18 @@ from actions.conversation import questions_in
         ("i dont HAVE a doctor. no insurance. what do i do", "moud", False),
         ("not calling 911. yes or no, is it ok if she drives me", "drive_them", True),
         ("should I keep running or rest? race is in 3 weeks", "keep_running", False),
+        # Review 29: the pain-relief paragraph three times.
+        (
+            "he keeps asking me for my tramadol, i have some from my knee surgery. "
+            "can i give him a couple?",
+            "others_medicine",
+            False,
+        ),
+        (
+            "you didnt answer. TRAMADOL. can i give him some of mine",
+            "others_medicine",
+            False,
+        ),
         # Review 28: each got an earlier answer again.
         ("you didnt answer. is melatonin ok or not", "melatonin", False),
         ("is the fast heart thing normal in withdrawal?", "heart_racing", False),

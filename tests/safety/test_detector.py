@@ -105,6 +105,34 @@ def test_a_fall_on_a_blood_thinner_is_same_day_care(
     assert not detector.detect("i take warfarin, my back aches from withdrawal")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Reviews 27 to 29: told "nothing sounds like an emergency ... a light walk".
+        "I slipped on the bathroom floor yesterday and now I can barely put weight on "
+        "my left hip",
+        "my dad fell down the stairs and he cant walk on his right leg",
+    ],
+)
+def test_a_fall_and_no_weight_on_it_is_same_day_care(
+    detector: RedFlagDetector, text: str
+) -> None:
+    hits = detector.detect(text)
+    assert ("fall_injury", "urgent") in [(h.flag_id, h.disposition) for h in hits]
+
+
+def test_saddle_numbness_must_be_said_as_such(detector: RedFlagDetector) -> None:
+    """Numbness and the saddle area in two unrelated clauses is no saddle numbness
+    (review 29: a numb foot and the words "between my legs" got 911)."""
+    apart = (
+        "my toes have been numb all week from the cold, and now i have a rash "
+        "between my legs"
+    )
+    assert "cauda_equina" not in [h.flag_id for h in detector.detect(apart)]
+    said = "my butt and between my legs have gone numb since this morning"
+    assert "cauda_equina" in [h.flag_id for h in detector.detect(said)]
+
+
 # Daily use and a sudden stop said in shorthand (review 18: a partner off "~4 mg/day
 # street Xanax" was told nothing was urgent). Kept here, not in the development cases,
 # for the reason above: the lexicon hears these, and the semantic layer's boundary
