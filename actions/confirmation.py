@@ -275,6 +275,14 @@ RESUME_ACTIONS: Dict[str, str] = {
 }
 
 
+def _no_to_its_screen_question(tracker: "Tracker", flag_id: str) -> List[EventType]:
+    """A No to the direct question about `flag_id` also answers the screen question
+    on its topic, if that one is still open: review 5 found the suicide question
+    asked four times in one conversation."""
+    own = topic_slot_for(flag_id)
+    return [SlotSet(own, NO)] if own and not tracker.get_slot(own) else []
+
+
 class ActionResolveConfirmation(Action):
     """Reads the answer to the direct question and acts on it."""
 
@@ -427,9 +435,11 @@ class ActionResolveConfirmation(Action):
             # to the question asked, and a new possible sign in the same words, which
             # gets its own question now (review 27: "Thanks, that's good to hear.",
             # and 911 five replies later).
-            own = topic_slot_for(flag_id)
-            answered = [SlotSet(own, NO)] if own and not tracker.get_slot(own) else []
-            return done + answered + [FollowupAction(ActionConfirmRedFlag().name())]
+            return (
+                done
+                + _no_to_its_screen_question(tracker, flag_id)
+                + [FollowupAction(ActionConfirmRedFlag().name())]
+            )
         # Not "thank you for checking with me": the bot did the checking (a review
         # found it 12 times, read as robotic).
         # A No that comes with a worry or a question ("not hard. should i worry
@@ -464,11 +474,8 @@ class ActionResolveConfirmation(Action):
             reply = f"{reply} {ANYTHING_ELSE}"
             buttons = follow_up_buttons((), tracker.get_slot(SUBSTANCE_CLASS))
         dispatcher.utter_message(text=reply, buttons=buttons)
-        # The No answers the screen's question on the same topic too: review 5 found
-        # the suicide question asked four times in one conversation.
-        own = topic_slot_for(flag_id)
-        answered = [SlotSet(own, NO)] if own and not tracker.get_slot(own) else []
-        answered += self._open_question_answered(tracker, own)
+        answered = _no_to_its_screen_question(tracker, flag_id)
+        answered += self._open_question_answered(tracker, topic_slot_for(flag_id))
         return done + answered + resume
 
     @staticmethod

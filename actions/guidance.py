@@ -350,8 +350,13 @@ def _says_not_answered(tracker: "Tracker") -> bool:
     """Whether the latest message says the earlier answer missed the question
     (topics.yml `not_answered`)."""
     padded = f" {normalise(str(tracker.latest_message.get('text') or ''))} "
-    phrases = topics_document().get("not_answered") or ()
-    return any(f" {normalise(str(p))} " in padded for p in phrases)
+    return any(f" {phrase} " in padded for phrase in not_answered_phrases())
+
+
+@lru_cache(maxsize=1)
+def not_answered_phrases() -> Tuple[str, ...]:
+    """Phrases of "you didn't answer" (topics.yml `not_answered`), normalised."""
+    return tuple(normalise(str(p)) for p in topics_document().get("not_answered") or ())
 
 
 NOT_ANSWERED = (
