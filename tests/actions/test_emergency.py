@@ -389,6 +389,9 @@ def test_asking_about_or_refusing_help_is_not_help_on_its_way(text: str) -> None
         "cant i just get antibiotics from like a clinic",
         "urgent care instead?",
         "im asking if a syringe program can treat it instead of the ER",
+        # review 29: got "call 911 now" again
+        "i dont want cops showing up. can i just take the bus to the ER?",
+        "can i just get a ride to the ER",
     ],
 )
 def test_asking_for_another_way_than_the_er_is_a_refusal(text: str) -> None:

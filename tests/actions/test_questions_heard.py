@@ -30,6 +30,11 @@ from actions.conversation import questions_in
             "others_medicine",
             False,
         ),
+        (
+            "but is ibuprofen ok while BREASTFEEDING? i had a c-section",
+            "breastfeeding_medicine",
+            False,
+        ),
         # Review 28: each got an earlier answer again.
         ("you didnt answer. is melatonin ok or not", "melatonin", False),
         ("is the fast heart thing normal in withdrawal?", "heart_racing", False),
