@@ -116,6 +116,11 @@ SUSPECTED_CLOT = "dvt"
 NOT_ON_A_CLOT = "massage"
 """The answer for a leg that may hold a clot (while_waiting.yml `massage`): no rubbing,
 stretching, heat or new painkillers until it is checked."""
+HANDS_OFF_UNTIL_CHECKED = {SUSPECTED_CLOT: NOT_ON_A_CLOT, "fall_injury": "fall_rest"}
+"""Same-day signs whose limb is not stretched, walked on, rubbed or warmed before it is
+checked, and the answer given instead of those tips (review 13: heat and stretches for
+a swollen hot calf; session 16: "take a short, light walk" after a fall and "can barely
+put weight on my leg")."""
 LOCAL_HELP = "local_help"
 """Who can help near the person: added to the first advice for someone who said where
 they are and gets no staying-safe note (which carries its own regional lines)."""
@@ -221,6 +226,16 @@ def answers_to_latest(
         for topic in asked
         if (items := knowledge_base().lookup(topic, person))
     ]
+
+
+def hands_off_answer(tracker: "Tracker") -> Optional[str]:
+    """The topic answered instead of hands-on tips when a same-day sign of
+    `HANDS_OFF_UNTIL_CHECKED` was reported, or None."""
+    flags = reported_flags(tracker)
+    for flag, instead in HANDS_OFF_UNTIL_CHECKED.items():
+        if flag in flags:
+            return instead
+    return None
 
 
 def asked_for_short_answers(tracker: "Tracker") -> bool:
@@ -588,12 +603,11 @@ class ActionSelfCareGuidance(Action):
                     *complaints,
                     *[t for t in topics if t == "medicine"],
                 ]
-        if SUSPECTED_CLOT in reported_flags(tracker):
-            # A leg that may hold a clot is not stretched, rubbed or warmed before it
-            # is checked today (review 13: heat and stretches for a swollen hot calf).
+        hands_off = hands_off_answer(tracker)
+        if hands_off:
             topics = list(
                 dict.fromkeys(
-                    NOT_ON_A_CLOT if t in HANDS_ON_TOPICS | {"massage"} else t
+                    hands_off if t in HANDS_ON_TOPICS | {"massage"} else t
                     for t in topics
                 )
             )
@@ -684,9 +698,7 @@ class ActionSelfCareGuidance(Action):
                 follow_up_buttons(
                     # A leg that may hold a clot is not stretched or warmed: no
                     # "Stretches" button under "don't stretch it" (review 23).
-                    [*answered, *HANDS_ON_TOPICS]
-                    if SUSPECTED_CLOT in reported_flags(tracker)
-                    else answered,
+                    [*answered, *HANDS_ON_TOPICS] if hands_off else answered,
                     tracker.get_slot(SUBSTANCE_CLASS),
                 )
                 if last

@@ -669,3 +669,25 @@ async def test_after_too_much_text_the_advice_is_one_short_message(
     assert "1-800-484-3731" not in short and "check in" not in short
     assert "figure-four" in short
     assert len(short) < len(full) / 2
+
+
+async def test_after_a_fall_with_no_weight_on_the_leg_the_advice_is_rest(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    user_said: Any,
+) -> None:
+    """Session 16: "take a short, light walk" after "I slipped ... can barely put
+    weight on my right leg" (reviews 27 to 29 met the same person)."""
+    fall = {"entity": "red_flag", "value": "fall_injury", "role": "urgent"}
+    reply = await first_advice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "no",
+        [user_said("slipped and now i can barely put weight on my leg", None, [fall])],
+        body_location="hip",
+        substance_class="none",
+    )
+    assert "don't try to walk it off" in reply
+    assert "light walk" not in reply and "ibuprofen" not in reply.lower()
