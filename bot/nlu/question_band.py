@@ -28,6 +28,10 @@ from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION
 from bot.safety.names import EMERGENCY, POSSIBLE_RED_FLAG_ENTITY, RED_FLAG_ENTITY
 
 SEMANTIC_EXTRACTOR = "SemanticRedFlagExtractor"
+FAREWELL_INTENTS = frozenset({"goodbye"})
+"""Commands that can be a suicide warning sign themselves (saying goodbye): a sure
+maybe-sign in them is kept. In others ("stop the check ins please" scored 0.9 for
+suicide) it is dropped whatever its score."""
 SURE = 0.9
 """A possible sign scored at least this (the semantic layer's clear threshold) is kept
 whatever the intent (see `without_maybe_signs`)."""
@@ -52,10 +56,10 @@ def without_maybe_signs(
     surely a command ("stop the check ins please", "delete my conversation"): its
     words are the command's, and asking "are you having thoughts of ending your
     life?" in reply is an alarm nobody raised. A sign in the words (the lexicon's)
-    stays, and so does a sign the semantic layer is sure of (`keep_sure_above`):
-    suicide, heard surely, is still only asked about, and a farewell the classifier
-    files under "goodbye" can be one (session 16: three held-out farewells scored
-    1.0 for suicide and were dropped)."""
+    stays, and in a farewell (`FAREWELL_INTENTS`) so does a sign the semantic layer
+    is sure of (`keep_sure_above`): suicide, heard surely, is still only asked about,
+    and a farewell the classifier files under "goodbye" can be one (session 16:
+    three held-out farewells scored 1.0 for suicide and were dropped)."""
     name = str(intent.get("name") or "")
     if not _named(name, command_intents):
         return entities
@@ -67,7 +71,10 @@ def without_maybe_signs(
         if not (
             e.get("entity") == POSSIBLE_RED_FLAG_ENTITY
             and e.get(EXTRACTOR) == SEMANTIC_EXTRACTOR
-            and float(e.get("confidence_entity") or 0.0) < keep_sure_above
+            and not (
+                name in FAREWELL_INTENTS
+                and float(e.get("confidence_entity") or 0.0) >= keep_sure_above
+            )
         )
     ]
 
