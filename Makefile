@@ -25,7 +25,8 @@ export SANIC_HOST ?= 127.0.0.1
 
 # Only what goes into the model: data, config, domain and the graph components. Channels,
 # serving and tooling run beside the model, so editing them retrains nothing.
-TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' 2>/dev/null) \
+# The folders too: a file deleted from one changes its time, and the model is retrained.
+TRAINING_INPUTS := config.yml $(shell find domain data -name '*.yml' -o -type d 2>/dev/null) \
                    $(wildcard bot/*.py) $(shell find bot/nlu bot/policies bot/safety -name '*.py')
 
 .PHONY: help install train serve chat test test-deps lint safety-report understanding-report guidance-report nlu-report bench clean

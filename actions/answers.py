@@ -64,6 +64,9 @@ class AnswerWords:
     complaint_words: FrozenSet[str] = frozenset()
     """the pain the person came about ("legs", "cramps"): no other question's topic"""
     degree_words: Tuple[str, ...] = ()
+    plain_closings: Tuple[str, ...] = ()
+    yes_im_fine: Tuple[str, ...] = ()
+    yes_im_fine_not_for: FrozenSet[str] = frozenset()
     """"a little", "a bit": after a yes, how much, not a hedge ("yes a little")"""
     not_hedges: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     hedge_not_before: Tuple[str, ...] = ()
@@ -139,6 +142,16 @@ def answer_words() -> AnswerWords:
         not_understood=phrases(document.get("not_understood") or []),
         complaint_words=frozenset(phrases(document.get("complaint_words") or [])),
         degree_words=phrases(document.get("degree_words") or []),
+        plain_closings=tuple(
+            sorted(
+                phrases(document.get("plain_closings") or []),
+                key=lambda phrase: -len(phrase.split()),
+            )
+        ),
+        yes_im_fine=phrases(document.get("yes_im_fine") or []),
+        yes_im_fine_not_for=frozenset(
+            str(slot) for slot in document.get("yes_im_fine_not_for") or []
+        ),
         complaint_not_an_answer=frozenset(
             str(slot) for slot in document.get("complaint_not_an_answer") or []
         ),
@@ -312,7 +325,9 @@ def _hedged(words: List[str], slot: Optional[str], vocab: AnswerWords) -> bool:
     word of degree ("yes a little, chest feels tight" has the sign; so do "a bit
     confused yes" and "kinda brown yeah", dev set 16)."""
     ignored = set(vocab.not_hedges.get(slot or "", ()))
-    if _find(words, vocab.yes):
+    if _find(words, vocab.yes) or _topic_answer(words, slot, vocab) == YES:
+        # Beside the question's own words said plainly, too: "a little numb around
+        # my bum", "kind of dark, like tea" describe the sign (dev set 19).
         ignored |= set(vocab.degree_words)
     # A hedge inside the description of the sign is none: "i dont know what day it
     # is" to the confusion question describes it.
@@ -409,6 +424,17 @@ def wants_the_tips(text: str) -> bool:
     return bool(_find(normalise(text).split(), answer_words().wants_the_tips))
 
 
+def is_plain_closing(text: str) -> bool:
+    """Whether the text is made only of everyday closing words ("Never mind. Good
+    day.", "ok thats actually useful. finally"; answers.yml `plain_closings`)."""
+    words = normalise(text).split()
+    for phrase in answer_words().plain_closings:
+        length = len(phrase.split())
+        for start in sorted(_find(words, [phrase]), reverse=True):
+            words = words[:start] + words[start + length :]
+    return bool(normalise(text)) and not words
+
+
 _FIRST_SENTENCE = re.compile(
     r"^([^.!?;\n]+?)(?:[.!?;\n]+|\s+(?:lol|lmao|lmfao|rofl|haha\w*)\b[.!?,]*)"
 )
@@ -497,6 +523,9 @@ def _read_answer(
     )
     if not words:
         return None
+    if 0 in _find(words, vocab.yes_im_fine) and slot not in vocab.yes_im_fine_not_for:
+        # "yes im fine, had 2 litres": nothing is wrong (dev set 19).
+        return NO
     # "no, but my leg is a bit puffy": the answer is before the "but"; what follows is
     # read for red flags like any message, by the NLU.
     head = words[: words.index("but")] if "but" in words[1:] else words

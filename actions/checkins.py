@@ -17,7 +17,8 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 
 from actions import checkin_scores, checkin_times
 from actions.checklist import ANSWER_SLOTS
-from actions.conversation import said_since_restart
+from actions.conversation import mentions_topic, said_since_restart
+from actions.knowledge_base import knowledge_base
 from actions.slots import (
     CHECK_INS,
     CHECKIN,
@@ -30,6 +31,7 @@ from actions.slots import (
     TRIAGE_LEVEL,
 )
 from bot import checkins
+from bot.language import normalise
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -159,6 +161,33 @@ def _confirmation(
     )
 
 
+HOW_CHECKINS_WORK = "checkin_how"
+"""The topic (data/dialogue/topics.yml) and answer (questions_s17.yml) of how a
+check-in reaches the person."""
+
+
+HOW_DOES_IT_WORK = (
+    "how does that work",
+    "how does it work",
+    "how would that work",
+    "how will that work",
+    "how does this work",
+    "how do they work",
+)
+"""Said with a request for check-ins, these ask about the check-ins themselves ("can
+you check in on me? how does that work": review 30)."""
+
+
+def asks_how_checkins_work(text: str) -> bool:
+    """Whether a typed message asks how check-ins work rather than opting in."""
+    if text.startswith("/"):
+        return False
+    padded = f" {normalise(text)} "
+    return mentions_topic(text, [HOW_CHECKINS_WORK]) or any(
+        f" {phrase} " in padded for phrase in HOW_DOES_IT_WORK
+    )
+
+
 class ActionOptInCheckIn(Action):
     """Schedules daily check-ins: tomorrow morning, or at the time the person picks
     ("check in at 8pm"), in their time zone; a night time is asked about first."""
@@ -177,6 +206,16 @@ class ActionOptInCheckIn(Action):
         time picked is at night and the person has not said night is fine."""
         offset, offset_known = _offset(tracker)
         text = str(tracker.latest_message.get("text") or "")
+        if asks_how_checkins_work(text):
+            # "what are check-ins?", "do you text me?": a question, not a yes
+            # (review 30: signed up twice, and never told how they arrive).
+            from actions.guidance import render  # guidance reads check-ins too
+
+            dispatcher.utter_message(
+                text=render(knowledge_base().lookup(HOW_CHECKINS_WORK, {})),
+                buttons=OFFER_BUTTONS,
+            )
+            return []
         picked = checkin_times.from_button(tracker.latest_message.get("entities") or [])
         confirmed = picked is not None or checkin_times.says_night_is_fine(text)
         if picked is None:

@@ -116,10 +116,14 @@ WHOLE_MESSAGE_PARTS = {"back": "back", "the back": "back", "bottom": "buttock"}
 LETTER_THEN_STOP = re.compile(r"(?<![\w.])([A-Za-z])\.(?=\s|$)")
 
 # "drinking water", "drinking fine": drinking, but not alcohol (a review: a person who
-# said "no i can keep water down, drinking fine" was given alcohol advice).
+# said "no i can keep water down, drinking fine" was given alcohol advice; review 30:
+# a mother's "he's drinking a bit of water" made her son's heroin withdrawal alcohol's).
 NOT_ALCOHOL_AFTER = re.compile(
-    r"^\s*(water|fluids?|fine|ok|okay|alright|normally|plenty|enough|lots of water|"
-    r"gatorade|electrolytes?|juice|tea|coffee)\b"
+    r"^\s*((a (little )?bit of|a little|some|a few sips of|small sips of|sips of|"
+    r"little sips of|a lot of|lots of|loads of|more|only|just|enough)\s+)?"
+    r"(water|fluids?|fine|ok|okay|alright|normally|plenty|enough|lots of water|"
+    r"gatorade|electrolytes?|juice|tea|coffee|milk|soup|broth|pedialyte|squash|"
+    r"smoothies?|sips)\b"
 )
 # "ill read the bottle" (of ibuprofen), "the bottle says 2 every 4 hours": a medicine's
 # bottle, not drink (review 10: read as alcohol).

@@ -63,11 +63,13 @@ from actions.answers import (
     NO,
     answer_words,
     denies_suicide,
+    is_plain_closing,
     read_answer,
     says_it_was_a_misunderstanding,
     wants_the_tips,
 )
 from actions.checkin_times import picked_time
+from actions.checkins import asks_how_checkins_work
 from actions.confirmation import RESUME_ACTIONS, topic_slot_for
 from actions.conversation import (
     answered_first_topics,
@@ -551,7 +553,11 @@ class SafetyPolicy(Policy):
         if (
             (
                 answered_no
-                and (score < self.config[SUICIDE_REASK_SCORE] or is_a_question(text))
+                and (
+                    score < self.config[SUICIDE_REASK_SCORE]
+                    or is_a_question(text)
+                    or is_plain_closing(text)
+                )
             )
             or _asks_for_treatment(tracker)
             or denies_suicide(text)
@@ -565,6 +571,9 @@ class SafetyPolicy(Policy):
             # the suicide question, twice, and no answer (review 27). The screen's own
             # question still comes.
             or (is_a_question(text) and mentions_topic(text, PRIVACY_TOPICS))
+            # "can you check in on me? how does that work" (review 30): a request
+            # for support, answered, not a warning sign.
+            or asks_how_checkins_work(text)
             # "I said no drugs. nothing.", the answer to what was stopped, scored
             # 0.4 and got the suicide question (review 22).
             or says_nothing_taken(normalise(text))

@@ -12,6 +12,7 @@ import pytest
 
 from actions.answers import (
     denies_suicide,
+    is_plain_closing,
     read_answer,
     says_it_was_a_misunderstanding,
     wants_the_tips,
@@ -244,3 +245,43 @@ def test_of_course_not_is_a_no() -> None:
     question was read as not sure, and the crisis reply followed."""
     said = "What? No, of course not. I mean stop the baclofen."
     assert read_answer(said, "screen_mood", None, 0.0) == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Never mind. Good day.", True),
+        ("ok thats actually useful. finally", True),
+        ("ok ill try the bath. yeah check on me tomorrow", True),
+        # A farewell can be a warning sign: never a plain closing.
+        ("bye", False),
+        ("goodbye everyone", False),
+        ("thanks for everything", False),
+        ("ok. i wont be needing anything after tonight", False),
+        ("", False),
+    ],
+)
+def test_plain_closings(text: str, expected: bool) -> None:
+    assert is_plain_closing(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "slot", "expected"),
+    [
+        # Development set 19 (tests/dev/understanding_dev_19.yml).
+        ("kept down soup and tea", "screen_fluids", "no"),
+        ("nahh keeping stuff down", "screen_fluids", "no"),
+        ("bladder and bowels same as always", "screen_nerves", "no"),
+        ("yes im fine, had 2 litres", "screen_fluids", "no"),
+        ("a little numb around my bum", "screen_nerves", "yes"),
+        ("kind of dark, like tea", "screen_urine", "yes"),
+        ("can't say i have", "screen_mind", "no"),
+        # To the suicide question a yes stays a yes, and a non-native No is a No.
+        ("yes im fine", "screen_mood", "unsure"),
+        ("No. I am not want die. Only pain in legs.", "screen_mood", "no"),
+    ],
+)
+def test_hard_answers_of_development_set_19(
+    text: str, slot: str, expected: str
+) -> None:
+    assert read_answer(text, slot) == expected
