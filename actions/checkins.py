@@ -17,7 +17,11 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 
 from actions import checkin_scores, checkin_times
 from actions.checklist import ANSWER_SLOTS
-from actions.conversation import mentions_topic, said_since_restart
+from actions.conversation import (
+    answered_first_topics,
+    mentions_topic,
+    said_since_restart,
+)
 from actions.knowledge_base import knowledge_base
 from actions.slots import (
     CHECK_INS,
@@ -273,7 +277,15 @@ class ActionStopCheckIns(Action):
                 "day or night."
             )
         )
-        return [SlotSet(CHECK_INS, STOPPED), *end_check_in(tracker)]
+        events: List[EventType] = [SlotSet(CHECK_INS, STOPPED), *end_check_in(tracker)]
+        text = str(tracker.latest_message.get("text") or "")
+        if not text.startswith("/") and mentions_topic(text, answered_first_topics()):
+            # "NO. the WOUNDS. black in the middle. on my shins", to the offer: the
+            # wounds are answered too (review 30: only the check-ins were stopped).
+            from actions.fallback import GUIDANCE_ACTION  # fallback reads check-ins
+
+            events.append(FollowupAction(GUIDANCE_ACTION))
+        return events
 
 
 class ActionSkipCheckIn(Action):
