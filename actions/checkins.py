@@ -19,6 +19,7 @@ from actions import checkin_scores, checkin_times
 from actions.checklist import ANSWER_SLOTS
 from actions.conversation import (
     answered_first_topics,
+    is_a_question,
     mentions_topic,
     said_since_restart,
 )
@@ -180,6 +181,20 @@ HOW_DOES_IT_WORK = (
 )
 """Said with a request for check-ins, these ask about the check-ins themselves ("can
 you check in on me? how does that work": review 30)."""
+CHECKIN_WORDS = ("check in", "check ins", "checkin", "checkins", "check-in")
+ASKING_HOW = (
+    "how",
+    "what",
+    "whats",
+    "text",
+    "texts",
+    "message me",
+    "messages",
+    "email",
+    "phone",
+)
+"""A question naming check-ins and one of these asks how they work ("no I mean the
+check-in thing you offer. do you message me?": review 31, asked seven ways)."""
 
 
 def asks_how_checkins_work(text: str) -> bool:
@@ -187,8 +202,24 @@ def asks_how_checkins_work(text: str) -> bool:
     if text.startswith("/"):
         return False
     padded = f" {normalise(text)} "
-    return mentions_topic(text, [HOW_CHECKINS_WORK]) or any(
+    if mentions_topic(text, [HOW_CHECKINS_WORK]) or any(
         f" {phrase} " in padded for phrase in HOW_DOES_IT_WORK
+    ):
+        return True
+    return (
+        is_a_question(text)
+        and any(f" {normalise(word)} " in padded for word in CHECKIN_WORDS)
+        and any(f" {word} " in padded for word in ASKING_HOW)
+    )
+
+
+def explain_checkins(dispatcher: "CollectingDispatcher") -> None:
+    """How check-ins work (questions_s17.yml), with the offer's buttons."""
+    from actions.guidance import render  # guidance reads check-ins too
+
+    dispatcher.utter_message(
+        text=render(knowledge_base().lookup(HOW_CHECKINS_WORK, {})),
+        buttons=OFFER_BUTTONS,
     )
 
 
@@ -213,12 +244,7 @@ class ActionOptInCheckIn(Action):
         if asks_how_checkins_work(text):
             # "what are check-ins?", "do you text me?": a question, not a yes
             # (review 30: signed up twice, and never told how they arrive).
-            from actions.guidance import render  # guidance reads check-ins too
-
-            dispatcher.utter_message(
-                text=render(knowledge_base().lookup(HOW_CHECKINS_WORK, {})),
-                buttons=OFFER_BUTTONS,
-            )
+            explain_checkins(dispatcher)
             return []
         picked = checkin_times.from_button(tracker.latest_message.get("entities") or [])
         confirmed = picked is not None or checkin_times.says_night_is_fine(text)

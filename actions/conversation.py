@@ -193,6 +193,8 @@ class _Topics:
     """topic -> phrases that ask it in a question after an emergency reply only"""
     emergency_said: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     """topic -> phrases that bring it up in any sentence after an emergency reply"""
+    together: Dict[str, Tuple[Tuple[str, ...], ...]] = field(default_factory=dict)
+    """topic -> groups of phrases, one of each group said anywhere in the message"""
 
 
 @lru_cache(maxsize=1)
@@ -270,6 +272,13 @@ def _topics() -> _Topics:
         str(topic): tuple(normalise(str(w)) for w in entry.get("said") or ())
         for topic, entry in emergency
     }
+    together = {
+        str(topic): tuple(
+            tuple(normalise(str(w)) for w in group) for group in entry["together"]
+        )
+        for topic, entry in document["topics"].items()
+        if entry.get("together")
+    }
     return _Topics(
         words,
         said,
@@ -277,6 +286,7 @@ def _topics() -> _Topics:
         frozenset(map(str, document["question_words"])),
         emergency_words,
         emergency_said,
+        together,
     )
 
 
@@ -362,6 +372,12 @@ def questions_in(
                 phrases = ()
             if any(f" {p} " in padded for p in (*phrases, *topics.said.get(topic, ()))):
                 found[topic] = None
+    whole = f" {normalise(text)} "
+    for topic, groups in topics.together.items():
+        # "I take warfarin for my heart. Can I take ibuprofen for the pain?"
+        # (review 31): two sentences, one question.
+        if all(any(f" {p} " in whole for p in group) for group in groups):
+            found[topic] = None
     return _without_guessed_intent(found, intent, text, topics)
 
 

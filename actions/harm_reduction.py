@@ -41,6 +41,7 @@ import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
+from actions.checkins import asks_how_checkins_work, explain_checkins
 from actions.conversation import message_asked, questions_in, said_since_restart
 from actions.guidance import asked_again_lead, person_of, render, without_replaced
 from actions.knowledge_base import (
@@ -328,6 +329,11 @@ class ActionHarmReduction(Action):
     ) -> List[EventType]:
         """The matching answers with their sources, each question in order; then,
         before any screen, an invitation to say what hurts."""
+        if asks_how_checkins_work(str(tracker.latest_message.get("text") or "")):
+            # "How do the check-ins work? Will you send me texts? I share a phone"
+            # (review 31: the staying-safe note).
+            explain_checkins(dispatcher)
+            return []
         kb = knowledge_base()
         person = person_of(tracker)
         region_known = tracker.get_slot(REGION) is not None

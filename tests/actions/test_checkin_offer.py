@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+from actions.checkins import asks_how_checkins_work
+
 
 def test_no_check_ins_are_offered_when_nothing_was_stopped(
     dispatcher, make_tracker
@@ -17,3 +21,21 @@ def test_no_check_ins_are_offered_when_nothing_was_stopped(
     stopped = make_tracker("thanks", "thank", slots={"substance_class": "alcohol"})
     assert offer_check_in(dispatcher, stopped)
     assert "check in" in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Reviews 30 and 31: how check-ins reach the person, asked many ways.
+        ("can you check in on me? how does that work", True),
+        ("How do the check-ins work? Will you send me texts?", True),
+        ("no I mean the check-in thing you offer. do you message me?", True),
+        ("what are check-ins", True),
+        # Requests, not questions about them.
+        ("can you check in on me tomorrow at 8?", False),
+        ("yes check in tomorrow", False),
+        ("/opt_in_check_in", False),
+    ],
+)
+def test_a_question_about_check_ins_is_no_opt_in(text: str, expected: bool) -> None:
+    assert asks_how_checkins_work(text) is expected

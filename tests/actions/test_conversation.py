@@ -181,3 +181,20 @@ def test_what_is_said_during_an_emergency_reaches_its_answer(
 ) -> None:
     message = {"text": text, "intent": {}}
     assert topic in questions_in(message, during_emergency=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Review 31: the blood thinner said in one sentence, the question in the next.
+        ("I take warfarin for my heart. Can I take ibuprofen for the pain?", True),
+        ("is naproxen ok with my blood thinners?", True),
+        ("can i take ibuprofen for my back?", False),
+        ("I take warfarin for my heart.", False),
+    ],
+)
+def test_a_painkiller_and_a_blood_thinner_in_one_message(
+    text: str, expected: bool
+) -> None:
+    found = questions_in({"text": text, "intent": {"name": "ask_medicine"}})
+    assert ("painkiller_blood_thinner" in found) is expected
