@@ -65,6 +65,7 @@ class AnswerWords:
     """the pain the person came about ("legs", "cramps"): no other question's topic"""
     degree_words: Tuple[str, ...] = ()
     plain_closings: Tuple[str, ...] = ()
+    yes_not_before: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     yes_im_fine: Tuple[str, ...] = ()
     yes_im_fine_not_for: FrozenSet[str] = frozenset()
     """"a little", "a bit": after a yes, how much, not a hedge ("yes a little")"""
@@ -142,6 +143,10 @@ def answer_words() -> AnswerWords:
         not_understood=phrases(document.get("not_understood") or []),
         complaint_words=frozenset(phrases(document.get("complaint_words") or [])),
         degree_words=phrases(document.get("degree_words") or []),
+        yes_not_before={
+            normalise(str(phrase)): phrases(after)
+            for phrase, after in (document.get("yes_not_before") or {}).items()
+        },
         plain_closings=tuple(
             sorted(
                 phrases(document.get("plain_closings") or []),
@@ -267,7 +272,11 @@ def _polarity(words: List[str], vocab: AnswerWords, last_wins: bool) -> Optional
         s
         for p in vocab.yes
         for s in _find(words, [p])
-        if s < reach and not any(a <= s < b for a, b in no_spans)
+        if s < reach
+        and not any(a <= s < b for a, b in no_spans)
+        # "I am a nurse. Please just tell me the evidence" is no yes (review 31).
+        and words[s + len(p.split()) : s + len(p.split()) + 1]
+        not in [[after] for after in vocab.yes_not_before.get(p, ())]
     ]
     if yes_hits and no_spans:
         if not last_wins:

@@ -285,3 +285,11 @@ def test_hard_answers_of_development_set_19(
     text: str, slot: str, expected: str
 ) -> None:
     assert read_answer(text, slot) == expected
+
+
+def test_i_am_a_nurse_is_no_yes() -> None:
+    """Review 31: "I am a nurse. Please just tell me the evidence for heat and
+    stretching" to the numbness question got "call 911 now"; "i am" alone is a yes."""
+    text = "I am a nurse. Please just tell me the evidence for heat and stretching"
+    assert read_answer(text, "screen_nerves") != "yes"
+    assert read_answer("i am", "screen_pregnancy") == "yes"
