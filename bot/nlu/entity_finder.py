@@ -159,10 +159,12 @@ ASKED_TO_TAKE_BEFORE = re.compile(
     r"(my\s+)?(buddys|friends|mates|brothers|sisters|moms|mums|dads|someone elses)\s+$"
 )
 # "he has some valium from his mate": a drug at hand, not the one stopped (review 22:
-# the paramedics' summary said he had stopped diazepam; he had stopped alcohol).
+# the paramedics' summary said he had stopped diazepam; he had stopped alcohol). Nor
+# "can I give him some of my diazepam" (review 31: the A&E summary said so).
 AT_HAND_BEFORE = re.compile(
-    r"\b(has|have|got|give (him|her|them)|gave (him|her|them)|offered (me|him|her))"
-    r"\s+some\s+$"
+    r"\b((has|have|got)\s+some\s+((of\s+)?(my|his|her|their|the)\s+)?"
+    r"|(give|gave|offered|offer)\s+(him|her|them|me)\s+"
+    r"((some|a few|one|a couple|a bit)\s+(of\s+)?)?((my|his|her|their|the)\s+)?)$"
 )
 
 

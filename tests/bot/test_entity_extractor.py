@@ -241,6 +241,11 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         # review 23: a football game is no Xanax
         ("nothing stopped, just sat on a hard bench at a football game", set()),
         ("off blue footballs 3 days", {"alprazolam"}),
+        # review 30: a mother's "he's drinking a bit of water" made it alcohol
+        ("No I dont think so. Hes drinking a bit of water but not eating much", set()),
+        # review 31: the A&E summary said he had stopped the mother's diazepam
+        ("Can I give him some of my diazepam to help him sleep?", set()),
+        ("stopped diazepam 3 days ago", {"diazepam"}),
     ],
 )
 def test_a_denied_name_or_drinking_water_is_not_a_substance(
