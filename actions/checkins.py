@@ -10,6 +10,7 @@ or three escalates exactly as in a first message.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Dict, List, Text, Tuple
 
 from rasa_sdk import Action
@@ -22,6 +23,7 @@ from actions.conversation import (
     is_a_question,
     mentions_topic,
     said_since_restart,
+    topics_document,
 )
 from actions.knowledge_base import knowledge_base
 from actions.slots import (
@@ -171,30 +173,14 @@ HOW_CHECKINS_WORK = "checkin_how"
 check-in reaches the person."""
 
 
-HOW_DOES_IT_WORK = (
-    "how does that work",
-    "how does it work",
-    "how would that work",
-    "how will that work",
-    "how does this work",
-    "how do they work",
-)
-"""Said with a request for check-ins, these ask about the check-ins themselves ("can
-you check in on me? how does that work": review 30)."""
-CHECKIN_WORDS = ("check in", "check ins", "checkin", "checkins", "check-in")
-ASKING_HOW = (
-    "how",
-    "what",
-    "whats",
-    "text",
-    "texts",
-    "message me",
-    "messages",
-    "email",
-    "phone",
-)
-"""A question naming check-ins and one of these asks how they work ("no I mean the
-check-in thing you offer. do you message me?": review 31, asked seven ways)."""
+@lru_cache(maxsize=1)
+def _checkin_questions() -> Dict[str, Tuple[str, ...]]:
+    """topics.yml `checkin_questions`, normalised, read once."""
+    document = topics_document().get("checkin_questions") or {}
+    return {
+        str(key): tuple(normalise(str(phrase)) for phrase in phrases)
+        for key, phrases in document.items()
+    }
 
 
 def asks_how_checkins_work(text: str) -> bool:
@@ -202,15 +188,14 @@ def asks_how_checkins_work(text: str) -> bool:
     if text.startswith("/"):
         return False
     padded = f" {normalise(text)} "
-    if mentions_topic(text, [HOW_CHECKINS_WORK]) or any(
-        f" {phrase} " in padded for phrase in HOW_DOES_IT_WORK
-    ):
+    words = _checkin_questions()
+
+    def says(key: str) -> bool:
+        return any(f" {phrase} " in padded for phrase in words.get(key, ()))
+
+    if mentions_topic(text, [HOW_CHECKINS_WORK]) or says("how_it_works"):
         return True
-    return (
-        is_a_question(text)
-        and any(f" {normalise(word)} " in padded for word in CHECKIN_WORDS)
-        and any(f" {word} " in padded for word in ASKING_HOW)
-    )
+    return is_a_question(text) and says("checkin_words") and says("asking_how")
 
 
 def explain_checkins(dispatcher: "CollectingDispatcher") -> None:
