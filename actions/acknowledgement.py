@@ -11,7 +11,7 @@ The first question is the checklist when more than one physical question fits
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Text
+from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence, Text
 
 import yaml
 from rasa_sdk import Action
@@ -64,6 +64,11 @@ def _phrases() -> Dict[str, Dict[str, str]]:
         for key, value in _document().items()
         if isinstance(value, dict)
     }
+
+
+def felt_all_over() -> FrozenSet[str]:
+    """Symptoms that, named with no place, are felt all over (acknowledgements.yml)."""
+    return frozenset(map(str, _document().get("felt_all_over") or ()))
 
 
 def _several_places() -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.checkin_scores import worsening
-from actions.conversation import same_day_flags
+from actions.conversation import said_since_restart, same_day_flags
 from actions.guidance import contexts_of
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_SLOTS, URGENT_QUESTIONS
 from actions.slots import (
@@ -27,7 +27,7 @@ from actions.slots import (
     URGENT,
     YES,
 )
-from bot.safety.catalogue import red_flag, region
+from bot.safety.catalogue import Region, hinted_regions, red_flag, region
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -119,6 +119,26 @@ def disposition_message(
     return f"Thank you. Nothing you told me sounds like an emergency. {watch}"
 
 
+def emergency_numbers(tracker: "Tracker", place: Region) -> str:
+    """The emergency number to call if things change, with the numbers of the regions
+    the person's words hint at until they say where they are ("911 (999 in the UK)").
+
+    Why: "my GP took me off co-codamol" was told "call 911 straight away" after the
+    screen (session 18); the emergency reply already adds hinted numbers the same way.
+    """
+    if tracker.get_slot(REGION) is not None:
+        return place.emergency
+    others = [
+        other
+        for other in hinted_regions(" ".join(said_since_restart(tracker)))
+        if other.emergency != place.emergency
+    ]
+    if not others:
+        return place.emergency
+    beside = ", ".join(f"{other.emergency} in {other.name}" for other in others)
+    return f"{place.emergency} ({beside})"
+
+
 def settle_disposition(
     dispatcher: "CollectingDispatcher", tracker: "Tracker"
 ) -> List[EventType]:
@@ -136,6 +156,8 @@ def settle_disposition(
     if level != previous:
         place = region(tracker.get_slot(REGION))
         dispatcher.utter_message(
-            text=disposition_message(level, reasons, place.emergency, place.urgent)
+            text=disposition_message(
+                level, reasons, emergency_numbers(tracker, place), place.urgent
+            )
         )
     return [SlotSet(TRIAGE_LEVEL, level)]

@@ -15,6 +15,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
 
 from actions import checkin_scores
+from actions.acknowledgement import felt_all_over
 from actions.answers import answer_words, denies_suicide, normalise, read_answer
 from actions.checklist import (
     CHECKLIST,
@@ -31,6 +32,7 @@ from actions.checklist import (
 from actions.conversation import (
     answered_during_screen,
     latest_flags,
+    mentioned,
     names_a_region,
     questions_in,
     said_since_restart,
@@ -52,8 +54,10 @@ from actions.slots import (
     SCREEN_FLAG,
     SCREEN_REASKS,
     SUBSTANCE_CLASS,
+    SYMPTOM,
     TRIAGE_LEVEL,
     UNSURE,
+    WHOLE_BODY,
     YES,
 )
 from bot.language import language_of, other_language_reply
@@ -244,7 +248,12 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         domain: "DomainDict",
     ) -> Dict[Text, Any]:
         """A typed "no" / "nowhere" / "no pain" to the body question: no pain, just a
-        question (the button says the same)."""
+        question (the button says the same). The shakes with no place named are felt
+        all over: not asked where the pain is."""
+        if not tracker.get_slot(BODY_LOCATION) and felt_all_over() & set(
+            mentioned(tracker, SYMPTOM)
+        ):
+            return {BODY_LOCATION: WHOLE_BODY}
         return self._nothing_for(BODY_LOCATION, tracker)
 
     @staticmethod

@@ -166,6 +166,18 @@ async def test_uk_person_is_told_to_call_999_if_things_change(
     assert "999" in text and "911" not in text
 
 
+async def test_words_that_hint_at_the_uk_add_999_until_the_region_is_said(
+    dispatcher, make_tracker, domain, user_said
+) -> None:
+    """Session 18: "my GP took me off co-codamol" was told "call 911 straight away"."""
+    hint = [user_said("my GP took me off co-codamol and my bum is killing me")]
+    await decide(dispatcher, make_tracker, domain, events=hint)
+    assert "call 911 (999 in the UK) straight away" in dispatcher.messages[0]["text"]
+    dispatcher.messages.clear()
+    await decide(dispatcher, make_tracker, domain, events=hint, region="us")
+    assert "(999" not in dispatcher.messages[0]["text"]
+
+
 @pytest.mark.parametrize(
     "region, line",
     [("uk", "NHS 111"), ("ca", "811"), ("au", "1800 022 222"), ("nz", "0800 611 116")],

@@ -465,6 +465,29 @@ async def test_questions_the_review_left_unanswered_get_an_answer_after_the_scre
             [],
             id="carer-watch-for-opioid",
         ),
+        # Session 18: "I don't have a specific answer to that one here".
+        pytest.param(
+            "can i go back on methadone?",
+            {"substance": "methadone", "substance_class": "opioid"},
+            ["good, safe choice", "don't take your old amount"],
+            ["i don't have a specific answer"],
+            id="going-back-on-methadone",
+        ),
+        # Session 18: five days off methadone, told a doctor should restart the benzo.
+        pytest.param(
+            "is it safe to take a xanax to help me sleep",
+            {"substance": "methadone", "substance_class": "opioid"},
+            ["slow your breathing", "naloxone"],
+            ["restart the medicine"],
+            id="xanax-to-sleep-off-methadone",
+        ),
+        pytest.param(
+            "is it safe to take a xanax to help me sleep",
+            {"substance": "alprazolam", "substance_class": "benzodiazepine"},
+            ["restart the medicine"],
+            ["methadone and buprenorphine included"],
+            id="xanax-to-sleep-off-xanax",
+        ),
     ],
 )
 async def test_questions_that_cannot_wait_are_answered_at_once(

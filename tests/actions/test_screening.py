@@ -546,3 +546,31 @@ async def test_two_drugs_stopped_at_once_are_screened_for_the_riskier(
         dispatcher, tracker, domain
     )
     assert extracted == {"substance_class": "benzodiazepine"}
+
+
+async def test_the_shakes_with_no_place_named_are_felt_all_over(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Session 18: "stopped drinking 2 days ago the shakes are bad" was asked "Where is
+    the pain or spasm mostly?"; shaking hands are still the hands."""
+    shakes = [{"entity": "symptom", "value": "tremor"}]
+    tracker = make_tracker(
+        "stopped drinking 2 days ago the shakes are bad",
+        "describe_symptoms",
+        entities=shakes,
+        active_loop="triage_form",
+    )
+    events = await ValidateTriageForm().extract_body_location(
+        dispatcher, tracker, domain
+    )
+    assert events == {"body_location": "whole_body"}
+    hands = make_tracker(
+        "my hands are shaking since i quit drinking",
+        "describe_symptoms",
+        entities=shakes,
+        slots={"body_location": "hand"},
+        active_loop="triage_form",
+    )
+    assert not await ValidateTriageForm().extract_body_location(
+        dispatcher, hands, domain
+    )
