@@ -49,7 +49,7 @@ def fallback_words() -> Dict[str, Tuple[str, ...]]:
     }
 
 
-DISTRESS_KEYS = ("distress_emoji", "distress_reply", "shorter_reply")
+DISTRESS_KEYS = ("distress_emoji", "distress_reply", "shorter_reply", "complaint_reply")
 """Keys of fallback_words.yml that are not word lists."""
 
 
@@ -75,6 +75,28 @@ def wants_it_shorter(text: str) -> bool:
     return any(f" {words} " in padded for words in fallback_words()["shorter"])
 
 
+def only_complains(message: Dict[str, Any]) -> bool:
+    """Whether the message only says the bot is not helping ("this is useless", "that
+    didnt help"; fallback_words.yml `complaints`): no question in it, nothing asked by
+    its words. "useless. how long does this last?" asks, and is answered; "the
+    ibuprofen didnt help" is about the ibuprofen."""
+    text = str(message.get("text") or "")
+    padded = f" {normalise(text)} "
+    complaints = [w for w in fallback_words()["complaints"] if f" {w} " in padded]
+    if "?" in text or not complaints:
+        return False
+    for words in complaints:  # "that didnt help" is no question about painkillers
+        padded = padded.replace(f" {words} ", " ")
+    return not questions_in({"text": padded, "intent": {}}, whole_message=True)
+
+
+@lru_cache(maxsize=1)
+def complaint_reply() -> str:
+    """The answer to a message that only complains (fallback_words.yml)."""
+    path = data_dir() / "dialogue" / "fallback_words.yml"
+    return str(yaml.safe_load(path.read_text(encoding="utf-8"))["complaint_reply"])
+
+
 def only_distress_emoji(text: str) -> bool:
     """Whether `text` has a sad or crying emoji and no words ("😭😭😭", "💔 ...")."""
     symbols, _ = _distress()
@@ -95,6 +117,10 @@ START_BUTTONS = [
     },
     {"title": "Talk to a person", "payload": "/ask_human"},
 ]
+
+
+MAX_COMPLAINT_BUTTONS = 5
+"""A person to talk to and four topics: a complaint is no time for a wall of buttons."""
 
 
 class ActionFallback(Action):
@@ -120,6 +146,19 @@ class ActionFallback(Action):
         )
         if foreign:
             dispatcher.utter_message(text=foreign)
+            return []
+        # A complaint first: "that didnt help" names no question, whatever topic
+        # its words touch ("didnt help" after a painkiller asks for something else).
+        if only_complains(message):
+            dispatcher.utter_message(
+                text=complaint_reply().format(
+                    helpline=place.helpline or "a pharmacist or your doctor"
+                ),
+                buttons=[
+                    START_BUTTONS[-1],
+                    *follow_up_buttons((), tracker.get_slot(SUBSTANCE_CLASS)),
+                ][:MAX_COMPLAINT_BUTTONS],
+            )
             return []
         # "is the samhsa line confidential?", "is a hot bath ok if i get dizzy": the
         # words name a question the bot can answer, whatever the intent classifier

@@ -364,7 +364,13 @@ HELPLINES_ACTION = "action_helplines"
 def _says_not_answered(tracker: "Tracker") -> bool:
     """Whether the latest message says the earlier answer missed the question
     (topics.yml `not_answered`)."""
-    padded = f" {normalise(str(tracker.latest_message.get('text') or ''))} "
+    return says_not_answered(str(tracker.latest_message.get("text") or ""))
+
+
+def says_not_answered(text: str) -> bool:
+    """Whether `text` says an earlier answer missed the question or was not read
+    ("you didnt answer", "did u get that"; topics.yml `not_answered`)."""
+    padded = f" {normalise(text)} "
     return any(f" {phrase} " in padded for phrase in not_answered_phrases())
 
 

@@ -59,7 +59,9 @@ class LexiconEntityFinder:
         matches = [
             m
             for m in matches
-            if not _not_the_substance(m, text) and not _denied_part_or_symptom(m, text)
+            if not _not_the_substance(m, text)
+            and not _denied_part_or_symptom(m, text)
+            and not _denied_region(m, text)
         ]
         # A drug's name is one thing: "pain pills" names no symptom.
         names = [m for m in matches if m.label.startswith(f"{SUBSTANCE}:")]
@@ -142,11 +144,15 @@ DENIED_BEFORE = re.compile(r"\b(not|isnt|isn't|wasnt|wasn't|never was)\s+(the\s+
 # (review 15: a kratom user was twice given the alcohol and benzodiazepine warning).
 # "I didn't stop xanax, I only took a friend's once": not what was stopped (review 24:
 # a fentanyl user was triaged for benzo withdrawal).
+# "I have not taken any drugs or alcohol" (review 32: a 72-year-old who does not drink
+# was given alcohol-withdrawal advice four times).
 NOT_USED_BEFORE = re.compile(
-    r"\b(dont|don't|do not|never|doesnt|doesn't|didnt|didn't|havent|haven't)\s+"
+    r"\b(dont|don't|do not|never|doesnt|doesn't|didnt|didn't|havent|haven't|"
+    r"have not|has not|hasnt|hasn't|had not|did not|does not)\s+"
     r"((drink|take|took|taken|use|used|do|did|touch|touched|had|stop|stopped|quit|"
     r"come off|came off)\s+)?"
-    r"((or|and|nor)\s+(drink|take|use|do|touch)\s+)?(any\s+|the\s+|his\s+|her\s+)?$"
+    r"((or|and|nor)\s+(drink|take|use|do|touch)\s+)?(any\s+|the\s+|his\s+|her\s+)?"
+    r"((drugs|meds|medication|medicine|pills|substances)\s+(or|and|nor)\s+)?$"
 )
 # "can i take some of my buddys xanax": someone else's drug asked about is not the one
 # stopped (review 24: a fentanyl user was triaged for benzo withdrawal). A drink asked
@@ -212,15 +218,14 @@ def _not_the_substance(match: Any, text: str) -> bool:
     ):
         return True
     before = text[: match.start_char].lower()
+    stopped_since = STOPPED_SINCE_AFTER.match(text[match.end_char :].lower())
     if (
-        NOT_USED_BEFORE.search(before)
+        (NOT_USED_BEFORE.search(before) and not stopped_since)
         or AT_HAND_BEFORE.search(before)
         or ASKED_TO_TAKE_BEFORE.search(before)
     ):
         return True
-    if NONE_TAKEN_BEFORE.search(before) and not STOPPED_SINCE_AFTER.match(
-        text[match.end_char :].lower()
-    ):
+    if NONE_TAKEN_BEFORE.search(before) and not stopped_since:
         return True
     return not term.endswith("ing") and bool(DENIED_BEFORE.search(before))
 
@@ -231,6 +236,19 @@ def _not_the_substance(match: Any, text: str) -> bool:
 DENIED_PART_BEFORE = re.compile(
     r"\b(no|not|without|nor|zero)\s+(any\s+|real\s+|my\s+|the\s+|in\s+my\s+)?$"
 )
+
+
+# "im in england not america!!" (review 32: US numbers again, right after it).
+DENIED_REGION_BEFORE = re.compile(
+    r"\b(not|nor|isnt|isn't|not in|not from|never been to|never been in)\s+(the\s+)?$"
+)
+
+
+def _denied_region(match: Any, text: str) -> bool:
+    """Whether a region match is said not to be where the person is."""
+    return match.label.startswith(f"{REGION}:") and bool(
+        DENIED_REGION_BEFORE.search(text[: match.start_char].lower())
+    )
 
 
 def _denied_part_or_symptom(match: Any, text: str) -> bool:

@@ -79,7 +79,8 @@ from actions.conversation import (
     seeking_safety_topics,
 )
 from actions.emergency import says_safe_now
-from actions.fallback import wants_it_shorter
+from actions.fallback import only_complains, wants_it_shorter
+from actions.guidance import says_not_answered
 from actions.screening import says_nothing_taken
 from actions.slots import SAFE_NOW
 from bot.language import is_mixed_language, is_other_language, normalise
@@ -557,6 +558,11 @@ class SafetyPolicy(Policy):
                     score < self.config[SUICIDE_REASK_SCORE]
                     or is_a_question(text)
                     or is_plain_closing(text)
+                    # "you didnt answer how long kratom withdrawal lasts", "did u
+                    # get that", "this is useless" (review 32: eight re-asks after
+                    # a clear No, of people correcting or cross with the bot).
+                    or says_not_answered(text)
+                    or only_complains({"text": text})
                 )
             )
             or _asks_for_treatment(tracker)

@@ -35,6 +35,7 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
 
 from actions.confirmation import CLOSING_INTENTS
+from actions.fallback import only_complains
 from bot.language import is_other_language
 from bot.policies.safety_policy import (
     SAFETY_POLICY_PRIORITY,
@@ -231,6 +232,12 @@ class ScreenPolicy(Policy):
             return self.config[FORM]
         if is_other_language(tracker.latest_message.text or ""):
             # Answered kindly in that language (the fallback), not screened in English.
+            return self.config[FALLBACK_ACTION]
+        if only_complains(
+            {"text": tracker.latest_message.text or ""}
+        ) and not self._understood(tracker):
+            # "this is useless", "that didnt help": an apology and a way on, whatever
+            # the classifier heard (a thank-you, a question about cravings).
             return self.config[FALLBACK_ACTION]
         first_word = ((tracker.latest_message.text or "").lower().split() or [""])[0]
         first_word = first_word.strip(",.!")

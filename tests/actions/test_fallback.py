@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.events import FollowupAction
 
-from actions.fallback import ActionFallback
+from actions.fallback import ActionFallback, only_complains
 
 
 async def test_a_harm_reduction_question_the_classifier_missed_is_answered(
@@ -143,3 +143,34 @@ async def test_saying_only_where_they_are_gets_the_numbers_there(
     events = await ActionFallback().run(dispatcher, tracker, domain)
 
     assert FollowupAction("action_helplines") in events and not dispatcher.messages
+
+
+@pytest.mark.parametrize(
+    ("text", "complains"),
+    [
+        ("that didnt help", True),
+        ("useless. forget it", True),
+        ("this bot is a waste of time", True),
+        ("useless. how long does this last?", False),
+        ("nothing helps", False),  # hopelessness: the safety layer's to hear
+        ("tried all that, is a hot bath ok", False),
+        ("the ibuprofen didnt help", False),
+    ],
+)
+def test_only_a_complaint_is_a_complaint(text: str, complains: bool) -> None:
+    assert only_complains({"text": text}) is complains
+
+
+async def test_a_complaint_gets_an_apology_a_person_and_the_local_line(
+    dispatcher, make_tracker, domain
+) -> None:
+    tracker = make_tracker(
+        "this is useless", "nlu_fallback", slots={"triage_level": "self_care"}
+    )
+
+    assert await ActionFallback().run(dispatcher, tracker, domain) == []
+
+    [message] = dispatcher.messages
+    assert message["text"].startswith("I'm sorry, that wasn't what you needed")
+    assert "1-800-662-4357" in message["text"]
+    assert message["buttons"][0]["payload"] == "/ask_human"

@@ -246,6 +246,13 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         # review 31: the A&E summary said he had stopped the mother's diazepam
         ("Can I give him some of my diazepam to help him sleep?", set()),
         ("stopped diazepam 3 days ago", {"diazepam"}),
+        # review 32: a 72-year-old who does not drink got alcohol advice four times
+        (
+            "I have not taken any drugs or alcohol, I dont drink. What can I take?",
+            set(),
+        ),
+        ("he has not had any alcohol since friday", {"alcohol"}),
+        ("i havent touched xanax in 3 days", {"alprazolam"}),
     ],
 )
 def test_a_denied_name_or_drinking_water_is_not_a_substance(
@@ -290,3 +297,20 @@ def test_symptoms_are_what_was_said(
     extractor: LexiconEntityExtractor, text: str, symptoms: Set[str]
 ) -> None:
     assert {v for e, v in found(extractor, text) if e == "symptom"} == symptoms
+
+
+@pytest.mark.parametrize(
+    ("text", "regions"),
+    [
+        # Review 32: US numbers again right after "im in england not america!!".
+        ("im in england not america!!", {"uk"}),
+        ("not in the us, im in toronto", {"ca"}),
+        ("im in the us", {"us"}),
+    ],
+)
+def test_a_region_said_not_to_be_theirs_is_not_taken(
+    extractor: LexiconEntityExtractor, text: str, regions: Set[str]
+) -> None:
+    assert {e["value"] for e in extractor.extract(text) if e["entity"] == "region"} == (
+        regions
+    )

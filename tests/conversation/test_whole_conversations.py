@@ -320,3 +320,31 @@ async def test_a_plain_description_filed_as_an_emergency_starts_the_screen(
     assert "didn't quite get that" not in reply
     assert "does it feel like an emergency" not in reply
     assert "Before any tips" in reply
+
+
+@pytest.mark.parametrize(
+    "complaint", ["that didnt help", "useless. forget it", "this is useless"]
+)
+async def test_a_complaint_gets_an_apology_and_a_way_on(
+    person: Person, complaint: str
+) -> None:
+    """Session 18: "that didnt help" (read as a thank-you), "useless. forget it" (read
+    as a question about cravings) and "this is useless" ("Sorry, I didn't quite get
+    that. Could you say it another way?"), after the tips."""
+    await person.says("day 3 off oxys and my butt keeps cramping")
+    await person.says("/deny")
+    await person.says("/deny")
+    reply = await person.says(complaint)
+    assert "I'm sorry, that wasn't what you needed" in reply
+    assert "[Talk to a person]" in reply
+    assert "welcome" not in reply.lower() and "cravings in opioid" not in reply.lower()
+    assert "didn't quite get that" not in reply
+
+
+async def test_a_complaint_with_a_question_gets_the_answer(person: Person) -> None:
+    await person.says("day 3 off oxys and my butt keeps cramping")
+    await person.says("/deny")
+    await person.says("/deny")
+    reply = await person.says("useless. how long does this last?")
+    assert "wasn't what you needed" not in reply
+    assert "7 to 14 days" in reply or "days" in reply

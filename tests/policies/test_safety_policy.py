@@ -540,6 +540,34 @@ def test_a_surely_heard_suicide_sign_is_asked_about_even_after_a_no(
     assert decision(policy, said_with_score(0.4)) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "you didnt answer how long kratom withdrawal lasts",
+        "did u get that",
+        "this is useless. forget it",
+    ],
+)
+def test_a_complaint_or_a_missed_answer_is_not_asked_about_after_a_no(
+    policy, rasa_domain, text: str
+) -> None:
+    """Review 32: eight re-asks of the suicide question after a clear No, set off by
+    people correcting the bot or cross with it, each heard surely by meaning."""
+    possible = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    event = UserUttered(
+        text,
+        intent={"name": "nlu_fallback", "confidence": 0.4},
+        entities=[possible],
+        parse_data={"red_flag_scores": {"suicidal": 1.0}},
+    )
+    answered_no = conversation(
+        rasa_domain, SlotSet("screen_mood", "no"), ActionExecuted(LISTEN), event
+    )
+    assert decision(policy, answered_no) is None
+    not_asked_yet = conversation(rasa_domain, ActionExecuted(LISTEN), event)
+    assert decision(policy, not_asked_yet) == CONFIRM
+
+
 def test_a_question_about_something_else_is_not_asked_about_after_a_no(
     policy, rasa_domain
 ) -> None:
