@@ -372,13 +372,20 @@ def questions_in(
                 phrases = ()
             if any(f" {p} " in padded for p in (*phrases, *topics.said.get(topic, ()))):
                 found[topic] = None
-    whole = f" {normalise(text)} "
-    for topic, groups in topics.together.items():
-        # "I take warfarin for my heart. Can I take ibuprofen for the pain?"
-        # (review 31): two sentences, one question.
-        if all(any(f" {p} " in whole for p in group) for group in groups):
-            found[topic] = None
+    found.update(dict.fromkeys(together_topics(text)))
     return _without_guessed_intent(found, intent, text, topics)
+
+
+def together_topics(text: str) -> List[str]:
+    """Topics whose `together` groups are each said somewhere in `text`: "I take
+    warfarin for my heart. Can I take ibuprofen for the pain?" (review 31) is two
+    sentences and one question."""
+    whole = f" {normalise(text)} "
+    return [
+        topic
+        for topic, groups in _topics().together.items()
+        if all(any(f" {p} " in whole for p in group) for group in groups)
+    ]
 
 
 def _without_guessed_intent(

@@ -42,7 +42,12 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
 from actions.checkins import asks_how_checkins_work, explain_checkins
-from actions.conversation import message_asked, questions_in, said_since_restart
+from actions.conversation import (
+    message_asked,
+    questions_in,
+    said_since_restart,
+    together_topics,
+)
 from actions.guidance import asked_again_lead, person_of, render, without_replaced
 from actions.knowledge_base import (
     HARM_REDUCTION_TOPICS,
@@ -231,6 +236,15 @@ def topics_asked(message: Mapping[str, Any]) -> List[str]:
             for other in cues().topics.get(topic, TopicCues()).instead_of
         }
         found.update(dict.fromkeys(t for t in here if t not in covered))
+    # Topics said across sentences ("Should I be worried about the bruise? I'm on
+    # warfarin", review 32), in place of what they cover.
+    together = together_topics(str(message.get("text") or ""))
+    replaced = {
+        other
+        for topic in together
+        for other in cues().topics.get(topic, TopicCues()).instead_of
+    }
+    found = {t: None for t in [*found, *together] if t not in replaced}
     return [
         topic
         for topic in without_replaced(list(found))

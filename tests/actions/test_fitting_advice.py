@@ -488,6 +488,32 @@ async def test_questions_the_review_left_unanswered_get_an_answer_after_the_scre
             ["methadone and buprenorphine included"],
             id="xanax-to-sleep-off-xanax",
         ),
+        # Review 32: alcohol-withdrawal advice, then "I can't check that one".
+        pytest.param(
+            "Should I be worried about the bruise? I'm on warfarin",
+            {},
+            ["anticoagulant clinic", "blood in your pee"],
+            ["alcohol"],
+            id="bruise-on-warfarin",
+        ),
+        # Review 32: the sleep tip, three times.
+        pytest.param(
+            "Unexplained weight loss and pain at night in an 80 year old - should he "
+            "see the doctor this week?",
+            {},
+            ["see a gp in the next few days"],
+            ["warm compress"],
+            id="weight-loss-and-night-pain",
+        ),
+        # Review 32: the same paragraph three times.
+        pytest.param(
+            "i'm 28 weeks, already ON methadone, the cramps start 20 hours after. "
+            "could it need upping because of the pregnancy?",
+            {"substance": "methadone", "substance_class": "opioid"},
+            ["raise the amount", "midwife"],
+            [],
+            id="methadone-in-late-pregnancy",
+        ),
     ],
 )
 async def test_questions_that_cannot_wait_are_answered_at_once(
