@@ -49,7 +49,15 @@ def fallback_words() -> Dict[str, Tuple[str, ...]]:
     }
 
 
-DISTRESS_KEYS = ("distress_emoji", "distress_reply", "shorter_reply", "complaint_reply")
+DISTRESS_KEYS = (
+    "distress_emoji",
+    "distress_reply",
+    "shorter_reply",
+    "complaint_reply",
+    "still_there_reply",
+    "thanks_emoji",
+    "complaint_emoji",
+)
 """Keys of fallback_words.yml that are not word lists."""
 
 
@@ -82,6 +90,8 @@ def only_complains(message: Dict[str, Any]) -> bool:
     ibuprofen didnt help" is about the ibuprofen."""
     text = str(message.get("text") or "")
     padded = f" {normalise(text)} "
+    if not padded.strip():
+        return any(e in text for e in _emoji_document()["complaint_emoji"])
     complaints = [w for w in fallback_words()["complaints"] if f" {w} " in padded]
     if "?" in text or not complaints:
         return False
@@ -95,6 +105,30 @@ def complaint_reply() -> str:
     """The answer to a message that only complains (fallback_words.yml)."""
     path = data_dir() / "dialogue" / "fallback_words.yml"
     return str(yaml.safe_load(path.read_text(encoding="utf-8"))["complaint_reply"])
+
+
+@lru_cache(maxsize=1)
+def _emoji_document() -> Dict[str, Any]:
+    """fallback_words.yml as written (its emoji are not normalised)."""
+    path = data_dir() / "dialogue" / "fallback_words.yml"
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def only_thanks_emoji(text: str) -> bool:
+    """Whether `text` is thanks in emoji and no words ("🙏❤️")."""
+    return not normalise(text).strip() and any(
+        e in text for e in _emoji_document()["thanks_emoji"]
+    )
+
+
+def nothing_but_marks(text: str) -> bool:
+    """Whether `text` has no word and no emoji the fallback knows ("...", "?")."""
+    return (
+        not normalise(text).strip()
+        and not only_thanks_emoji(text)
+        and not only_distress_emoji(text)
+        and not any(e in text for e in _emoji_document()["complaint_emoji"])
+    )
 
 
 def only_distress_emoji(text: str) -> bool:
@@ -176,7 +210,17 @@ class ActionFallback(Action):
                 )
             )
             return []
-        said = f" {normalise(message.get('text') or '')} "
+        raw = str(message.get("text") or "")
+        if only_thanks_emoji(raw):
+            dispatcher.utter_message(response="utter_thank")
+            return []
+        if nothing_but_marks(raw):
+            dispatcher.utter_message(
+                text=str(_emoji_document()["still_there_reply"]),
+                buttons=START_BUTTONS if not level else [],
+            )
+            return []
+        said = f" {normalise(raw)} "
         if wants_it_shorter(said) and not topics:
             dispatcher.utter_message(
                 text=shorter_reply(),

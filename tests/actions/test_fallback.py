@@ -174,3 +174,24 @@ async def test_a_complaint_gets_an_apology_a_person_and_the_local_line(
     assert message["text"].startswith("I'm sorry, that wasn't what you needed")
     assert "1-800-662-4357" in message["text"]
     assert message["buttons"][0]["payload"] == "/ask_human"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("🙏❤️", "utter_thank"),
+        ("...", "I'm here whenever you're ready"),
+        ("🙄", "I'm sorry, that wasn't what you needed"),
+    ],
+)
+async def test_emoji_and_marks_without_words_get_a_fitting_answer(
+    dispatcher, make_tracker, domain, text: str, expected: str
+) -> None:
+    """Review 32: "🙏❤️" got "I can only help with muscle pain", "🙄" and "..." got
+    "Sorry, I didn't quite get that"."""
+    tracker = make_tracker(text, "nlu_fallback", slots={"triage_level": "self_care"})
+
+    await ActionFallback().run(dispatcher, tracker, domain)
+
+    first = dispatcher.messages[0]
+    assert expected in (first.get("response") or first.get("text") or "")

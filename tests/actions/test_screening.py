@@ -472,6 +472,12 @@ async def test_a_yes_to_the_chest_question_is_named_for_what_was_said(
         ),
         ("office worker, no drugs or alcohol, butt hurts from sitting", "none"),
         ("no drugs for 3 days now and my legs cramp", None),
+        # review 32: a 72-year-old on warfarin was asked what she had stopped
+        (
+            "I am 72 and take warfarin. I have not taken any drugs or alcohol, I "
+            "dont drink.",
+            "none",
+        ),
     ],
 )
 async def test_nothing_taken_said_before_the_question_answers_it(
