@@ -80,7 +80,13 @@ def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
     if (tracker.get_slot(SEVERITY) or 0) >= SEVERE_PAIN:
         routine_reasons.append("the pain is severe")
     course = EXPECTED_COURSE_HOURS.get(tracker.get_slot(SUBSTANCE_CLASS) or "")
-    if course and (tracker.get_slot(HOURS_SINCE_STOP) or 0) > course:
+    # Not for a taper: "tapering klonopin 2mg -> 1mg over 3 weeks" has not stopped
+    # (review 32: "gone on longer than withdrawal usually lasts" scared him).
+    if (
+        course
+        and (tracker.get_slot(HOURS_SINCE_STOP) or 0) > course
+        and DOCTOR_TAPER not in contexts_of(tracker)
+    ):
         routine_reasons.append("it has gone on longer than withdrawal usually lasts")
     if tracker.get_slot(SYMPTOM) in SYMPTOMS_FOR_A_DOCTOR:
         routine_reasons.append("numbness or weakness should be checked by a doctor")

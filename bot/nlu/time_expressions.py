@@ -207,7 +207,11 @@ def _durations(text: str, today: dt.date) -> Iterator[Found]:
 
 
 def hours_since_stop(text: str, today: Optional[dt.date] = None) -> Optional[Found]:
-    """The first time expression in `text`, as hours since the person stopped."""
+    """The time expression in `text` that says when the person stopped, as hours
+    since: the first one right after a word of stopping ("stopped on monday which is 4
+    days ago"), else the first one. Review 32: "on percs after my knee surgery like 2
+    years ago ... i stopped on monday which is 4 days ago" was taken as two years, and
+    day 4 was told it had gone on longer than withdrawal usually lasts."""
     found: List[Found] = sorted(
         _durations(text, today or dt.date.today()), key=lambda f: f.start
     )
@@ -217,7 +221,19 @@ def hours_since_stop(text: str, today: Optional[dt.date] = None) -> Optional[Fou
             item.start < other.end and other.start < item.end for other in accepted
         ):
             accepted.append(item)
-    return accepted[0] if accepted else None
+    after_a_stop = [
+        item for item in accepted if _STOP_WORD_BEFORE.search(text[: item.start])
+    ]
+    return (after_a_stop or accepted or [None])[0]
+
+
+# A word of stopping close before a time ("stopped on monday which is", "last dose").
+_STOP_WORD_BEFORE = re.compile(
+    r"\b(stop|stopped|stopping|quit|quitting|came off|come off|ran out|run out|"
+    r"last (dose|use|used|hit|shot|drink|pill|one|time)|clean|sober|off it|off them)"
+    r"\b[^.!?\n]{0,25}$",
+    re.IGNORECASE,
+)
 
 
 def severity(text: str) -> Optional[Found]:

@@ -127,6 +127,24 @@ async def test_longer_than_the_usual_course_is_routine(
     assert "longer than withdrawal usually lasts" in dispatcher.messages[0]["text"]
 
 
+async def test_a_taper_three_weeks_in_has_not_gone_on_too_long(
+    dispatcher, make_tracker, domain, user_said
+) -> None:
+    """Review 32: "been tapering klonopin 2mg -> 1mg over 3 weeks" was told it had
+    gone on longer than withdrawal usually lasts."""
+    taper = [user_said("been tapering klonopin 2mg -> 1mg over 3 weeks, twitching")]
+    events = await decide(
+        dispatcher,
+        make_tracker,
+        domain,
+        events=taper,
+        hours_since_stop=21 * 24.0,
+        substance_class="benzodiazepine",
+    )
+    assert "longer than withdrawal usually lasts" not in dispatcher.messages[0]["text"]
+    assert level_set(events) != "routine"
+
+
 @pytest.mark.parametrize(
     ("earlier_level", "kept"),
     [("urgent", "urgent"), ("routine", "routine"), ("emergency", "emergency")],

@@ -514,6 +514,14 @@ async def test_questions_the_review_left_unanswered_get_an_answer_after_the_scre
             [],
             id="methadone-in-late-pregnancy",
         ),
+        # Review 32: heat and ice.
+        pytest.param(
+            "insurnce wont cover my subs til next week. what do i do",
+            {"substance": "buprenorphine", "substance_class": "opioid"},
+            ["bridge prescription", "naloxone"],
+            ["heating pad"],
+            id="suboxone-insurance-wont-pay",
+        ),
     ],
 )
 async def test_questions_that_cannot_wait_are_answered_at_once(

@@ -39,6 +39,13 @@ WEDNESDAY = dt.date(2024, 5, 15)
         ("i was on it for 3 years and quit 4 days ago", 96),
         ("haven't used for 5 days", 120),
         ("been off for 6 weeks", 1008),
+        # review 32: day 4 was told it had gone on longer than withdrawal lasts
+        (
+            "on percs after my knee surgery like 2 years ago and then blues, i "
+            "stopped on monday which is 4 days ago",
+            48,  # monday, on a Wednesday
+        ),
+        ("surgery was 2 years ago. quit the pills 5 days ago", 120),
     ],
 )
 def test_time_since_stopping_in_hours(text: str, hours: int) -> None:
