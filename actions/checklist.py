@@ -21,7 +21,7 @@ import yaml
 from actions.answers import answer_words, read_answer, retracts_a_yes
 from actions.paths import data_dir
 from actions.screen_questions import SCREEN_SLOTS, profile_of, questions_for
-from actions.slots import ASKING_FOR, NO, SOMEONE_ELSE, SUBSTANCE, UNSURE
+from actions.slots import ASKING_FOR, NO, SOMEONE_ELSE, SUBSTANCE, UNSURE, YES
 from bot.language import normalise
 
 if TYPE_CHECKING:
@@ -94,6 +94,29 @@ def _spoken_of_in_answer(tracker: "Tracker", listed: List[str]) -> List[str]:
     if not answer_text or answer_text.startswith("/"):
         return []
     return signs_named_in(answer_text, listed)
+
+
+def rest_as_a_list(tracker: "Tracker", slot: str) -> bool:
+    """Whether, once `slot` is answered, the signs the checklist's answer did not
+    speak of are asked again as a list rather than one at a time: the answer spoke of
+    signs ("my left calf is kinda swollen and warm. no chest stuff"), this is the last
+    of them, and enough are left to list.
+
+    Why: review 32: after that answer the calf was asked about, then the chest, the
+    nerves and the fluids one at a time, and an MS patient waited ten turns for help.
+    A plain "yes" or "not sure", which says nothing of which, still goes one by one.
+    """
+    if tracker.get_slot(CHECKLIST) not in (YES, UNSURE):
+        return False
+    listed = [q for q in questions_for(profile_of(tracker)) if _in_list(q)]
+    spoken = _spoken_of_in_answer(tracker, listed)
+    if slot not in spoken:
+        return False
+    others_answered = all(
+        tracker.get_slot(other) is not None for other in spoken if other != slot
+    )
+    left = [other for other in members(tracker) if other != slot]
+    return others_answered and len(left) >= MIN_MEMBERS
 
 
 def signs_named_in(text: str, listed: List[str]) -> List[str]:
@@ -207,8 +230,17 @@ def says_none_of_the_list(text: str) -> bool:
 
 def comes_first(tracker: "Tracker") -> bool:
     """Whether the list is the screen's first question (it holds the chest and
-    breathing one), so it comes with the count of questions and how to answer."""
-    return FIRST in members(tracker)
+    breathing one), so it comes with the count of questions and how to answer; not
+    when it comes again for the signs left after those an answer spoke of."""
+    return (
+        FIRST in members(tracker)
+        and tracker.get_slot(CHECKLIST) is None
+        and not any(
+            tracker.get_slot(slot) is not None
+            for slot in questions_for(profile_of(tracker))
+            if _in_list(slot)
+        )
+    )
 
 
 def checklist_message(tracker: "Tracker", someone_else: bool = False) -> Dict[str, Any]:

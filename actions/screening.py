@@ -24,6 +24,7 @@ from actions.checklist import (
     checklist_text,
     members,
     read_checklist_answer,
+    rest_as_a_list,
     retracts_the_list,
     says_none_of_the_list,
     screen_order,
@@ -308,7 +309,10 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         domain: "DomainDict",
     ) -> Dict[Text, Any]:
         """A No to the list answers every listed question no; "yes" or "not sure"
-        leaves them to be asked one at a time."""
+        leaves them to be asked one at a time; None asks the list again (see
+        `rest_as_a_list`)."""
+        if value is None:
+            return {CHECKLIST: None}
         if value == NO:
             return {CHECKLIST: NO, **{slot: NO for slot in members(tracker)}}
         listed = members(tracker)
@@ -435,6 +439,8 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             # "NO. I already said none of those", asked the list's signs one at a
             # time: a No to every one left (review 23: asked the next one).
             return {listed: NO for listed in members(tracker)}
+        if answer and rest_as_a_list(tracker, slot):
+            return {slot: answer, CHECKLIST: None}
         return {slot: answer} if answer else {}
 
     @staticmethod

@@ -13,6 +13,7 @@ from actions.checklist import (
     checklist_message,
     questions_seen_if_all_no,
     read_checklist_answer,
+    rest_as_a_list,
     screen_order,
 )
 from actions.screening import ValidateTriageForm
@@ -346,3 +347,28 @@ def test_a_taper_the_doctor_leads_is_not_asked_about_a_sudden_stop(
 
     assert "screen_heavy_use" not in screen_order(tapering)
     assert "screen_heavy_use" in screen_order(stopped)
+
+
+def test_once_the_signs_spoken_of_are_answered_the_rest_are_listed_again(
+    make_tracker,
+) -> None:
+    """Review 32: "my left calf is kinda swollen and warm ... no chest stuff" to the
+    list; after the calf, the chest, nerves and fluids came one at a time."""
+    said = "hmm my left calf is kinda swollen and warm now that u mention it"
+    answered = [UserUttered(said, parse_data={"intent": {}}), SlotSet(CHECKLIST, "yes")]
+    person = {"substance_class": "opioid", "body_location": "buttock"}
+
+    def after(**answers: str) -> bool:
+        tracker = make_tracker(
+            "yes", slots={**person, CHECKLIST: "yes", **answers}, events=answered
+        )
+        return rest_as_a_list(tracker, "screen_leg")
+
+    assert after(screen_swelling="no")  # the leg is the last sign it spoke of
+    assert not after()  # the swelling question, also spoken of, is still to come
+    plain = make_tracker(
+        "/affirm",
+        slots={**person, CHECKLIST: "yes", "screen_swelling": "no"},
+        events=[UserUttered("/affirm"), SlotSet(CHECKLIST, "yes")],
+    )
+    assert not rest_as_a_list(plain, "screen_leg")
