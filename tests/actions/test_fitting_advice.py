@@ -59,6 +59,11 @@ async def first_advice(
             id="prescribed-tramadol",
         ),
         pytest.param(
+            "I came off tramadol 6 days ago after 2 years, aching in my buttocks",
+            {"substance": "tramadol", "substance_class": "opioid"},
+            id="tramadol-no-prescriber-named",
+        ),
+        pytest.param(
             "I'm 20 weeks pregnant and I stopped taking percocet 2 days ago",
             {"substance": "oxycodone", "substance_class": "opioid"},
             id="pregnant",
@@ -521,6 +526,21 @@ async def test_questions_the_review_left_unanswered_get_an_answer_after_the_scre
             ["bridge prescription", "naloxone"],
             ["heating pad"],
             id="suboxone-insurance-wont-pay",
+        ),
+        # Review 32: a 14-year-old got the answer for a pregnant drug user.
+        pytest.param(
+            "im in england. i meant will social services take me away from mum",
+            {},
+            ["childline"],
+            ["the baby"],
+            id="child-afraid-of-social-services",
+        ),
+        pytest.param(
+            "im 20 weeks pregnant. will cps take my baby if i go to the hospital",
+            {"substance": "heroin", "substance_class": "opioid"},
+            ["the baby", "social worker"],
+            ["childline"],
+            id="pregnant-afraid-of-cps",
         ),
     ],
 )
