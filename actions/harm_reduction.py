@@ -43,6 +43,7 @@ from rasa_sdk.events import EventType
 
 from actions.checkins import asks_how_checkins_work, explain_checkins
 from actions.conversation import (
+    is_a_question,
     message_asked,
     questions_in,
     said_since_restart,
@@ -75,6 +76,10 @@ NOTHING_FITS = (
     "I don't have trusted advice on that for your situation. A pharmacist or doctor "
     "can help, and it's always fine to tell them what you recently stopped or cut down."
 )
+SAID_NOT_ASKED = (
+    "Glad that's useful. It's all in my messages above; ask me anything else, any time."
+)
+"""To a message that names an answer already sent without asking it again."""
 GENERAL_ABOVE = (
     "The general safety points are in my message above. Ask me anything more "
     "specific, or tap one of these:"
@@ -360,6 +365,17 @@ class ActionHarmReduction(Action):
             for topic in topics_asked(message_asked(tracker))
             if (items := kb.lookup(topic, person))
         ]
+        text = str(tracker.latest_message.get("text") or "")
+        if (
+            answers
+            and all(already_sent(items, said) for _, items in answers)
+            and not text.startswith("/")
+            and not is_a_question(text)
+        ):
+            # "anyway thanks for the test strip stuff" names an answer it is not
+            # asking for again (review 32: the whole answer, "Here it is again").
+            dispatcher.utter_message(text=SAID_NOT_ASKED)
+            return []
         if answers:
             texts, offer = self._specific(
                 answers, general, person, said, region_known, asked_again_lead(tracker)

@@ -542,6 +542,14 @@ async def test_questions_the_review_left_unanswered_get_an_answer_after_the_scre
             ["childline"],
             id="pregnant-afraid-of-cps",
         ),
+        # Review 32: the painkiller paragraph again.
+        pytest.param(
+            "and the drug test? work does them",
+            {"substance": "fentanyl", "substance_class": "opioid"},
+            ["morphine and codeine", "medical review officer"],
+            ["ibuprofen"],
+            id="drug-test",
+        ),
     ],
 )
 async def test_questions_that_cannot_wait_are_answered_at_once(
@@ -768,3 +776,31 @@ async def test_after_a_fall_with_no_weight_on_the_leg_the_advice_is_rest(
     )
     assert "don't try to walk it off" in reply
     assert "light walk" not in reply and "ibuprofen" not in reply.lower()
+
+
+async def test_thanks_naming_an_answer_already_sent_is_not_sent_it_again(
+    dispatcher: CollectingDispatcher, make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    """Review 32: "i never stopped xanax wtf. anyway thanks for the test strip stuff"
+    got the whole test-strip answer again, "Here it is again"."""
+    from rasa_sdk.events import BotUttered
+
+    first = await ask(
+        ActionHarmReduction(), dispatcher, make_tracker, domain, "how do test strips work?"
+    )
+    sent = [BotUttered(m["text"]) for m in dispatcher.messages if m.get("text")]
+    dispatcher.messages.clear()
+    tracker = make_tracker(
+        "i never stopped xanax wtf. anyway thanks for the test strip stuff",
+        "ask_harm_reduction",
+        events=sent,
+    )
+    await ActionHarmReduction().run(dispatcher, tracker, domain)
+    again = said(dispatcher)
+    assert "strip" in first
+    assert "here it is again" not in again and "glad that's useful" in again
+    dispatcher.messages.clear()
+    asked = make_tracker("wait how do test strips work again?", "ask_harm_reduction")
+    asked.events[:0] = sent
+    await ActionHarmReduction().run(dispatcher, asked, domain)
+    assert "strip" in said(dispatcher)
