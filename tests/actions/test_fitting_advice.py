@@ -785,9 +785,8 @@ async def test_thanks_naming_an_answer_already_sent_is_not_sent_it_again(
     got the whole test-strip answer again, "Here it is again"."""
     from rasa_sdk.events import BotUttered
 
-    first = await ask(
-        ActionHarmReduction(), dispatcher, make_tracker, domain, "how do test strips work?"
-    )
+    question = "how do test strips work?"
+    first = await ask(ActionHarmReduction(), dispatcher, make_tracker, domain, question)
     sent = [BotUttered(m["text"]) for m in dispatcher.messages if m.get("text")]
     dispatcher.messages.clear()
     tracker = make_tracker(
