@@ -251,9 +251,24 @@ def _denied_region(match: Any, text: str) -> bool:
     )
 
 
+# "the shakes are gone", "cramps have stopped": a symptom said to be over (review 32:
+# "its day 5 and the shakes are gone" was told shakes are a sign to get care today).
+GONE_AFTER = re.compile(
+    r"^\s*((are|is|have|has|had)\s+(all\s+|completely\s+|totally\s+)?"
+    r"(gone|stopped|eased off|settled|over|went away|gone away)"
+    r"|gone|stopped(?!\s+(me|him|her|us|them)\b)|went away|eased off"
+    r"|anymore|any more)\b"
+)
+
+
 def _denied_part_or_symptom(match: Any, text: str) -> bool:
     """Whether a body-part or symptom match is said not to be there: "No pain, just a
-    question" (the button's title, typed) recorded a pain (review 18)."""
+    question" (the button's title, typed) recorded a pain (review 18); a symptom said
+    to be over ("the shakes are gone") is not there either."""
+    if match.label.startswith(f"{SYMPTOM}:") and GONE_AFTER.match(
+        text[match.end_char :].lower()
+    ):
+        return True
     return match.label.startswith((f"{BODY_LOCATION}:", f"{SYMPTOM}:")) and bool(
         DENIED_PART_BEFORE.search(text[: match.start_char].lower())
     )

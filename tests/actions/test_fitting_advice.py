@@ -803,3 +803,23 @@ async def test_thanks_naming_an_answer_already_sent_is_not_sent_it_again(
     asked.events[:0] = sent
     await ActionHarmReduction().run(dispatcher, asked, domain)
     assert "strip" in said(dispatcher)
+
+
+async def test_how_much_of_a_painkiller_is_answered_by_the_packet(
+    dispatcher: CollectingDispatcher, make_tracker: Any, domain: Dict[str, Any]
+) -> None:
+    """Review 32: "how much ibuprofen tho. its 200mg ones" at 3am got "a pharmacist
+    can tell you"; no dose is given, the packet is."""
+    tracker = make_tracker(
+        "how much ibuprofen tho. its 200mg ones",
+        "ask_medicine",
+        slots={
+            "triage_level": "self_care",
+            "body_location": "buttock",
+            "substance_class": "opioid",
+        },
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+    reply = said(dispatcher)
+    assert "go by the packet" in reply
+    assert "i can't check that one" not in reply

@@ -291,6 +291,11 @@ def test_a_body_part_said_not_to_hurt_is_not_where_it_hurts(
         ("MY HUSBAND IS HAVING A SEIZURE", set()),
         ("i keep hearing my name when nobody is there", set()),
         ("dry heeving all night", {"nausea"}),
+        # review 32: shakes said to be over were still shakes
+        ("its day 5 and the shakes are gone, do i still need a doctor", set()),
+        ("the cramps have stopped but my back aches", {"pain"}),
+        ("the shakes are getting worse", {"tremor"}),
+        ("the cramps stopped me sleeping", {"cramp"}),
     ],
 )
 def test_symptoms_are_what_was_said(
