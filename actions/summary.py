@@ -9,7 +9,11 @@ from rasa_sdk.events import EventType
 
 from actions.checkin_chart import chart_message
 from actions.checkin_scores import state_of, summary_line
-from actions.conversation import mentioned, reported_flags
+from actions.conversation import (
+    mentioned,
+    reported_flags,
+    topics_document,
+)
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
     BODY_LOCATION,
@@ -22,6 +26,7 @@ from actions.slots import (
     SYMPTOM,
     TRIAGE_LEVEL,
 )
+from bot.language import normalise
 from bot.safety.catalogue import red_flag
 
 if TYPE_CHECKING:
@@ -92,7 +97,7 @@ def summary_lines(tracker: "Tracker") -> List[str]:
     sites = _listed(mentioned(tracker, BODY_LOCATION), tracker.get_slot(BODY_LOCATION))
     symptoms = _listed(mentioned(tracker, SYMPTOM), tracker.get_slot(SYMPTOM))
     lines = [
-        "Summary for your doctor (from what you typed; not a diagnosis):",
+        f"{SUMMARY_HEADING} (from what you typed; not a diagnosis):",
         f"• Recently stopped or reduced: {stopped}",
         f"• Symptoms: {symptoms or 'pain'}; where: {sites or 'not stated'}"
         + (f"; severity {severity:.0f}/10" if severity is not None else ""),
@@ -118,6 +123,8 @@ def summary_lines(tracker: "Tracker") -> List[str]:
             "• Said to be a misunderstanding (an explicit No to a direct question): "
             + "; ".join(red_flag(flag).name for flag in dict.fromkeys(corrected))
         )
+    for words in added_by_the_person(tracker):
+        lines.append(f'• Added in their own words: "{words}"')
     trend = summary_line(tracker)
     if trend:
         # The daily check-ins' scores, with an arrow from each day to the next.
@@ -125,6 +132,43 @@ def summary_lines(tracker: "Tracker") -> List[str]:
     level = tracker.get_slot(TRIAGE_LEVEL)
     lines.append("• Triage: " + TRIAGE_WORDS.get(level or "", "not yet decided"))
     return lines
+
+
+SUMMARY_HEADING = "Summary for your doctor"
+MAX_ADDED_CHARS = 300
+"""A note added to the summary is quoted up to this long: a summary, no transcript."""
+
+
+def asks_to_add(text: str) -> bool:
+    """Whether `text` asks for something to go into the summary (topics.yml
+    `summary_additions`)."""
+    padded = f" {normalise(text)} "
+    return any(
+        f" {normalise(str(p))} " in padded
+        for p in topics_document().get("summary_additions") or ()
+    )
+
+
+def added_by_the_person(tracker: "Tracker") -> List[str]:
+    """What the person asked to add after a summary was sent, in their words, oldest
+    first: the summary is for their doctor, and these are facts they want there."""
+    summary_sent = False
+    added: List[str] = []
+    for event in tracker.events:
+        if event.get("event") == "restart":
+            summary_sent, added = False, []
+        elif event.get("event") == "bot" and str(event.get("text") or "").startswith(
+            SUMMARY_HEADING
+        ):
+            summary_sent = True
+        elif (
+            event.get("event") == "user"
+            and summary_sent
+            and asks_to_add(str(event.get("text") or ""))
+        ):
+            text = " ".join(str(event.get("text")).split())
+            added.append(text[:MAX_ADDED_CHARS])
+    return added
 
 
 class ActionClinicianSummary(Action):

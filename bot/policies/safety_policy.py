@@ -83,6 +83,7 @@ from actions.fallback import only_complains, wants_it_shorter
 from actions.guidance import says_not_answered
 from actions.screening import says_nothing_taken
 from actions.slots import SAFE_NOW
+from actions.summary import asks_to_add
 from bot.language import is_mixed_language, is_other_language, normalise
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
 from bot.nlu.semantic_red_flag_extractor import (
@@ -601,6 +602,11 @@ class SafetyPolicy(Policy):
                 and read_answer(text, slot) == NO
             )
         ]
+        if asks_to_add(text):
+            # "Can you add that I was on it for 2 years, 50mg four times a day" is
+            # history dictated for the doctor (review 32: asked about an overdose).
+            # A clear sign in it still escalates.
+            possible = []
         if PREGNANCY_FLAG in possible and cannot_be_pregnant(text):
             # Review 22: "are you (or the person you're asking for) pregnant?" to the
             # carer of a 70-year-old mother, and of men.

@@ -36,6 +36,7 @@ from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
 
 from actions.confirmation import CLOSING_INTENTS
 from actions.fallback import only_complains
+from actions.summary import SUMMARY_HEADING, asks_to_add
 from bot.language import is_other_language
 from bot.policies.safety_policy import (
     SAFETY_POLICY_PRIORITY,
@@ -86,6 +87,7 @@ HARM_REDUCTION_ACTION = "harm_reduction_action"
 OPT_IN_ACTION = "opt_in_action"
 STOP_ACTION = "stop_action"
 SKIP_ACTION = "skip_action"
+SUMMARY_ACTION = "summary_action"
 OFFERED = "offered"
 TRIAGE_SLOT = "triage_slot"
 KEEP_OUT_INTENTS = "keep_out_intents"
@@ -120,6 +122,7 @@ class ScreenPolicy(Policy):
             OPT_IN_ACTION: "action_opt_in_check_in",
             STOP_ACTION: "action_stop_check_ins",
             SKIP_ACTION: "action_skip_check_in",
+            SUMMARY_ACTION: "action_clinician_summary",
             TRIAGE_SLOT: "triage_level",
             # Intents the rules still handle during the screen.
             KEEP_OUT_INTENTS: [
@@ -204,6 +207,7 @@ class ScreenPolicy(Policy):
             self.config[DELETE_ACTION],
             self.config[DELETE_CANCELLED],
             self.config[GUIDANCE_ACTION],
+            self.config[SUMMARY_ACTION],
         ):
             # Each of these is a whole answer: wait for the person (the guidance too,
             # however it was reached: after the fallback or a declined offer the rules
@@ -233,6 +237,14 @@ class ScreenPolicy(Policy):
         if is_other_language(tracker.latest_message.text or ""):
             # Answered kindly in that language (the fallback), not screened in English.
             return self.config[FALLBACK_ACTION]
+        if asks_to_add(tracker.latest_message.text or "") and any(
+            isinstance(event, BotUttered)
+            and (event.text or "").startswith(SUMMARY_HEADING)
+            for event in tracker.events
+        ):
+            # "Can you add that I was on it for 2 years ... and that I stopped it
+            # myself all at once": the summary again, with their words in it.
+            return self.config[SUMMARY_ACTION]
         if only_complains(
             {"text": tracker.latest_message.text or ""}
         ) and not self._understood(tracker):

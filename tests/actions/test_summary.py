@@ -147,3 +147,29 @@ def test_every_place_and_symptom_named_is_in_the_summary(
 
     assert "buttock" in line and "leg" in line
     assert "cramp" in line and "nausea" in line and "nausea in" not in line
+
+
+async def test_what_the_person_asks_to_add_is_in_the_next_summary(
+    dispatcher, make_tracker, user_said, domain
+) -> None:
+    """Review 32: "Can you add that I was on it for 2 years ... and that I stopped it
+    myself all at once" got the overdose question, then the same summary."""
+    from rasa_sdk.events import BotUttered
+
+    addition = (
+        "Can you add that I was on it for 2 years and that it's worse when sitting? "
+        "And that I stopped it myself all at once"
+    )
+    earlier = [
+        user_said("came off tramadol 6 days ago, buttocks ache", "describe_symptoms"),
+        user_said("can you add that i hate this", "inform"),  # before any summary
+        BotUttered("Summary for your doctor (from what you typed; not a diagnosis):"),
+    ]
+    tracker = make_tracker(
+        addition, "inform", slots={"substance": "tramadol"}, events=earlier
+    )
+    await ActionClinicianSummary().run(dispatcher, tracker, domain)
+
+    text = dispatcher.messages[0]["text"]
+    assert f'Added in their own words: "{addition}"' in text
+    assert "i hate this" not in text

@@ -348,3 +348,18 @@ async def test_a_complaint_with_a_question_gets_the_answer(person: Person) -> No
     reply = await person.says("useless. how long does this last?")
     assert "wasn't what you needed" not in reply
     assert "7 to 14 days" in reply or "days" in reply
+
+
+async def test_a_fact_added_to_the_summary_is_in_the_next_one(person: Person) -> None:
+    """Review 32: "Can you add that I was on it for 2 years, 50mg four times a day"
+    got the overdose question, then "Here it is again" and the same summary."""
+    await person.says("came off tramadol 6 days ago after 2 years, my buttocks ache")
+    await person.says("/deny")
+    await person.says("/deny")
+    await person.says("can you write a summary for my GP")
+    reply = await person.says(
+        "Can you add that I was on it for 2 years, 50mg four times a day, and that "
+        "I stopped it myself all at once"
+    )
+    assert "Added in their own words" in reply
+    assert "Just to check" not in reply
