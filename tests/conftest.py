@@ -7,6 +7,7 @@ the events as a user event, as the Rasa server does before it calls an action.
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from pathlib import Path
@@ -36,10 +37,13 @@ from tests.helpers import (  # noqa: E402
 
 SERVER_START_SECONDS = 90
 
+from bot.importer import load_project_lexicon  # noqa: E402
 from bot.nlu.red_flag_extractor import (  # noqa: E402
+    CONCEPTS_KEY,
     RED_FLAG_DISPOSITION,
     RED_FLAG_ENTITY,
 )
+from bot.safety.detector import RedFlagDetector  # noqa: E402
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SENDER_ID = "test-user"
@@ -60,13 +64,21 @@ def domain() -> Dict[str, Any]:
     return Domain.load(str(PROJECT_ROOT / "domain")).as_dict()
 
 
+@functools.lru_cache(maxsize=1)
+def _project_detector() -> RedFlagDetector:
+    return RedFlagDetector(load_project_lexicon())
+
+
 def _parse_data(
     text: str, intent: str | None, entities: Iterable[Mapping[str, Any]]
 ) -> Dict[str, Any]:
+    """The parse as the NLU pipeline gives it: the entities the test names, and the
+    lexicon's concepts as `RedFlagExtractor` adds them (a means of suicide said later)."""
     return {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0} if intent else {},
         "entities": [dict(entity) for entity in entities],
+        CONCEPTS_KEY: sorted(_project_detector().analyse(text).concepts) if text else [],
     }
 
 
