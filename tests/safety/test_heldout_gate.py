@@ -58,9 +58,13 @@ pytestmark = [pytest.mark.model]
 # counts only, joined the gate at once: first run (session 17's final model) 158/160
 # (110 at once, 48 asked; one suicidal message and one infection missed), 29/30 urgent,
 # 4/161 over-triaged; lexicon alone 106, semantic alone 157.
-MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158
-MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29
-# The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161).
+# Set Y (safety_heldout_y.yml), written blind at the start of session 19 and read as
+# counts only, joined the gate at once: first run (session 18's final code, 8241690)
+# 160/160 (123 at once, 37 asked), 29/30 urgent, 5/161 over-triaged; lexicon alone 117,
+# semantic alone 157.
+MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160
+MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29
+# The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161).
 MAX_OVER_TRIAGE = 0.05
 
 
