@@ -276,6 +276,10 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             or (slot == SUBSTANCE_CLASS and says_nothing_taken(text))
         ):
             return {slot: NO_SUBSTANCE}
+        if slot == SUBSTANCE_CLASS and read_answer(text) == UNSURE:
+            # "idk" to what was stopped, four times, got the same question four times
+            # (review 33): nothing named is what we go on, and the screen moves on.
+            return {slot: NO_SUBSTANCE}
         return {}
 
     async def extract_screen_checklist(

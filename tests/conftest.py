@@ -73,12 +73,13 @@ def _parse_data(
     text: str, intent: str | None, entities: Iterable[Mapping[str, Any]]
 ) -> Dict[str, Any]:
     """The parse as the NLU pipeline gives it: the entities the test names, and the
-    lexicon's concepts as `RedFlagExtractor` adds them (a means of suicide said later)."""
+    lexicon's concepts as `RedFlagExtractor` adds them (a means named later on)."""
+    concepts = _project_detector().analyse(text).concepts if text else set()
     return {
         "text": text,
         "intent": {"name": intent, "confidence": 1.0} if intent else {},
         "entities": [dict(entity) for entity in entities],
-        CONCEPTS_KEY: sorted(_project_detector().analyse(text).concepts) if text else [],
+        CONCEPTS_KEY: sorted(concepts),
     }
 
 

@@ -70,7 +70,12 @@ _DURATION = re.compile(
 _DAY_N = re.compile(r"\bday\s*(\d{1,3})\b", re.IGNORECASE)
 _NOT_A_LAST_USE = re.compile(
     r"\s*(?:pregnant|preggo|along|gestation|into (?:my|the|her) pregnancy|postpartum"
-    r"|old\b|of age)",
+    r"|old\b|of age"
+    # "a 14 hour bus ride", "12 hours on a plane": the journey, not the last use
+    # (review 33: the summary for the clinic said the last use was 14 hours ago).
+    r"|(?:-\s*)?(?:long\s+)?(?:bus|coach|train|car|plane|flight|drive|ride|road trip"
+    r"|trip|journey|shift|nap)\b"
+    r"|(?:on|in) (?:a|the|my) (?:bus|coach|train|car|plane|flight)\b)",
     re.IGNORECASE,
 )
 # "pregnant 20 wks", "pregnancy at 28 weeks": the weeks are the pregnancy's.
@@ -103,6 +108,16 @@ _NOT_USED_BEFORE = re.compile(
     re.IGNORECASE,
 )
 """... unless the use is denied: "haven't used for 5 days" is a stop."""
+# How long they lay, sat or slept, not how long ago they stopped (review 32: "passed out
+# on the floor for like 8 hours" went into the summary as the last use 8 hours ago).
+_STILL_FOR_BEFORE = re.compile(
+    r"\b(?:passed out|blacked out|knocked out|out cold|lay|laid|lying|laying|lie|lied"
+    r"|on the floor|on the ground|in bed|asleep|slept|sleeping|sat|sitting|sit|stuck"
+    r"|couldn'?t move|could not move|unconscious|in one position|driving|drove|flight"
+    r"|on a plane|on the bus)\b[^.!?,;]{0,25}?\bfor\s+"
+    r"(?:about\s+|like\s+|over\s+|almost\s+|nearly\s+|around\s+|a good\s+)?$",
+    re.IGNORECASE,
+)
 _SINCE_WEEKDAY = re.compile(
     rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE
 )
@@ -197,6 +212,8 @@ def _durations(text: str, today: dt.date) -> Iterator[Found]:
             continue
         before = text[max(0, match.start() - 50) : match.start()]
         if _USE_FOR_BEFORE.search(before) and not _NOT_USED_BEFORE.search(before):
+            continue
+        if _STILL_FOR_BEFORE.search(before):
             continue
         yield Found(round(amount * _UNIT_HOURS[unit]), match.start(), match.end())
     for match in _SINCE_WEEKDAY.finditer(text):

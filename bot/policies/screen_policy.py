@@ -253,10 +253,16 @@ class ScreenPolicy(Policy):
             return self.config[FALLBACK_ACTION]
         first_word = ((tracker.latest_message.text or "").lower().split() or [""])[0]
         first_word = first_word.strip(",.!")
-        # "ok but if i do how do i make it safer" asks; its "ok" accepts nothing.
-        asks = (intent or "").startswith("ask_") or (
-            tracker.latest_message.text or ""
-        ).rstrip().endswith("?")
+        # "ok but if i do how do i make it safer" asks; its "ok" accepts nothing. Nor
+        # does the "ok" of "ok but like 2 or 3 tablets? 200mg each" (review 33: signed
+        # up for check-ins by a question about ibuprofen): a question mark anywhere, or
+        # a "but" right after the first word, is no yes.
+        latest_text = (tracker.latest_message.text or "").lower()
+        asks = (
+            (intent or "").startswith("ask_")
+            or "?" in latest_text
+            or latest_text.split()[1:2] == ["but"]
+        )
         said_yes = intent == "affirm" or (first_word in YES_WORDS and not asks)
         said_no = intent == "deny" or first_word in NO_WORDS
         if self._last_bot_action(tracker) == self.config[ASK_DELETE]:
@@ -308,8 +314,18 @@ class ScreenPolicy(Policy):
             return self.config[TELL_ME_MORE]
         if intent == CORRECTION_INTENT:
             # "wrong button", "that's not what I said" with no alarm to undo (the
-            # safety policy takes those): ask again what is going on, kindly.
-            return self.config[TELL_ME_MORE]
+            # safety policy takes those): ask again what is going on, kindly. Unless it
+            # says what they meant: "did u not read what i said I WANT TO USE" and "no
+            # i meant what do i SAY to 111" were met with the opening question in the
+            # middle of a conversation (review 33).
+            if self._understood(tracker):
+                pass
+            elif self._asks(tracker, intent) and tracker.get_slot(
+                self.config[TRIAGE_SLOT]
+            ) not in (None, EMERGENCY):
+                return self.config[GUIDANCE_ACTION]
+            else:
+                return self.config[TELL_ME_MORE]
         if intent not in self.config[UNSURE_INTENTS]:
             return None
         if not self._understood(tracker):

@@ -1134,7 +1134,7 @@ async def test_a_new_sign_the_lexicon_hears_beside_help_words_still_counts(
         # review 11: a wife locked away from her confused, aggressive husband
         (
             "i'm not going back out there while he's like this. is that ok?",
-            "your safety comes first",
+            "own safety comes first",
         ),
         # review 22: both got the emergency reply again
         ("should I take him to hospital myself?", "wait for the ambulance"),

@@ -591,3 +591,62 @@ def test_the_withdrawal_hitting_hard_is_no_disclosure_of_abuse() -> None:
     assert "unsafe_at_home" not in topics_asked(
         {"text": "the cramps hit me hard last night, i'm scared of another night"}
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "substance_class", "says"),
+    [
+        # Review 33: a 70-year-old who lives alone, off codeine after eight years.
+        ("Is it safe for me to do this alone?", "opioid", "phone or pop in every day"),
+        ("can i detox by myself at home", "opioid", "phone or pop in every day"),
+        ("is it ok to do this on my own", "alcohol", "seizures or confusion"),
+    ],
+)
+def test_going_through_withdrawal_alone_has_its_answer(
+    text: str, substance_class: str, says: str
+) -> None:
+    from actions.knowledge_base import knowledge_base
+
+    assert "withdraw_alone" in topics_asked({"text": text, "intent": {}})
+    [item] = knowledge_base().lookup(
+        "withdraw_alone", {"substance_class": substance_class}
+    )
+    assert says in item.text
+    assert item.sources
+
+
+def test_going_back_on_codeine_is_a_question_for_the_prescriber() -> None:
+    """Review 33: "Should I just go back on the codeine?" got "I don't have a
+    specific answer to that one here"."""
+    asked = topics_asked(
+        {"text": "Should I just go back on the codeine?", "intent": {}}
+    )
+    assert asked == ["restart_opioid"]
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "says"),
+    [
+        # Review 33: both got the withdrawal answers meant for someone else.
+        (
+            "but i havent stopped the oxy, im still on it. so why do i ache if im not "
+            "in withdrawal",
+            "aching_while_taking",
+            "hyperalgesia",
+        ),
+        (
+            "No, Im the nurse, not the patient. Pt is in precipitated withdrawal NOW. "
+            "Do we give more bupe or stop?",
+            "clinician",
+            "855-300-3595",
+        ),
+    ],
+)
+def test_aches_on_the_medicine_and_a_clinician_get_their_own_answer(
+    text: str, topic: str, says: str
+) -> None:
+    from actions.knowledge_base import knowledge_base
+
+    assert topics_asked({"text": text, "intent": {"name": "ask_why"}}) == [topic]
+    [item] = knowledge_base().lookup(topic, {"substance_class": "opioid"})
+    assert says in item.text

@@ -580,3 +580,21 @@ async def test_the_shakes_with_no_place_named_are_felt_all_over(
     assert not await ValidateTriageForm().extract_body_location(
         dispatcher, hands, domain
     )
+
+
+@pytest.mark.parametrize("text", ["idk", "not sure", "dunno tbh"])
+async def test_not_knowing_what_was_stopped_moves_the_screen_on(
+    dispatcher, make_tracker, domain, text: str
+) -> None:
+    """Review 33: "idk" to "which medicine, drug or alcohol did you stop", four times,
+    got the same question four times and never any help."""
+    tracker = make_tracker(
+        text,
+        "unsure",
+        slots={"requested_slot": "substance_class"},
+        active_loop="triage_form",
+    )
+    events = await ValidateTriageForm().extract_substance_class(
+        dispatcher, tracker, domain
+    )
+    assert events.get("substance_class") == "none"

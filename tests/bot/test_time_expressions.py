@@ -142,3 +142,23 @@ def test_weeks_of_a_pregnancy_are_no_time_since_stopping(
 def test_a_time_ahead_is_not_the_last_use(text: str, hours: int | None) -> None:
     found = hours_since_stop(text)
     assert (found.value if found else None) == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        # review 32: the summary gave the long lie as the last use, 8 hours ago
+        ("passed out on the floor for like 8 hours and now my butt is rock hard", None),
+        ("sat in the car for 6 hours yesterday, stopped the oxys 3 days ago", 72),
+        ("slept for 14 hours", None),
+        ("been clean for 2 days", 48),
+        # review 33: "the 14 hours was the bus ride"
+        ("calf swollen after a 14 hour bus ride, last used 2 days ago", 48),
+        ("12 hours on a plane and now my leg is puffy", None),
+    ],
+)
+def test_how_long_they_lay_or_sat_is_not_the_last_use(
+    text: str, hours: int | None
+) -> None:
+    found = hours_since_stop(text, WEDNESDAY)
+    assert (found.value if found else None) == hours

@@ -224,6 +224,24 @@ async def test_a_closing_or_a_later_ok_is_not_a_yes_to_check_ins(
     assert await person.slot("check_ins") != "active"
 
 
+async def test_a_question_about_an_amount_after_the_offer_is_no_yes_to_check_ins(
+    person: Person,
+) -> None:
+    """Review 33: "ok but like 2 or 3 tablets? 200mg each", sent after the offer, got
+    "Okay, I'll check in tomorrow morning" and no word on the tablets."""
+    await person.says("missed my subs 3 days, calves cramping bad")
+    for _ in range(8):
+        reply = await person.says("no")
+        if "check in" in reply:
+            break
+    assert "check in" in reply
+
+    answer = await person.says("ok but like 2 or 3 ibuprofen tablets? 200mg each")
+
+    assert "I'll check in" not in answer
+    assert await person.slot("check_ins") != "active"
+
+
 async def test_a_question_about_using_is_answered_whatever_the_intent(
     person: Person,
 ) -> None:
