@@ -493,6 +493,21 @@ async def test_questions_the_review_left_unanswered_get_an_answer_after_the_scre
             ["methadone and buprenorphine included"],
             id="xanax-to-sleep-off-xanax",
         ),
+        # Review 33: the length of withdrawal, in answer to one valium to sleep.
+        pytest.param(
+            "is 1 valium ok on its own just to sleep, no beer",
+            {"substance": "heroin", "substance_class": "opioid"},
+            ["slow your breathing"],
+            ["main phase"],
+            id="one-valium-off-heroin",
+        ),
+        pytest.param(
+            "i live alone. is it safe for me to do this alone?",
+            {"substance": "codeine", "substance_class": "opioid"},
+            ["phone or pop in every day"],
+            ["i don't have a specific answer"],
+            id="withdrawal-alone-off-codeine",
+        ),
         # Review 32: alcohol-withdrawal advice, then "I can't check that one".
         pytest.param(
             "Should I be worried about the bruise? I'm on warfarin",

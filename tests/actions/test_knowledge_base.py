@@ -728,3 +728,17 @@ def test_the_privacy_answer_says_only_what_this_service_does() -> None:
     ):
         assert fact in text
     assert "README" in item.sources[0].readable()
+
+
+def test_what_to_watch_for_after_stopping_a_benzo_speaks_to_who_asks() -> None:
+    """Review 33: someone alone after stopping Klonopin asked "is this gonna kill me"
+    and was told to "stay with them ... don't let them drive"."""
+    base = knowledge_base()
+
+    [own] = base.lookup("watch_for", {"substance_class": "benzodiazepine"})
+    [carer] = base.lookup(
+        "watch_for", {"substance_class": "benzodiazepine", "contexts": {"carer"}}
+    )
+
+    assert "stay with them" not in own.text and "don't be on your own" in own.text
+    assert "stay with them" in carer.text
