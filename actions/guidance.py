@@ -198,6 +198,18 @@ def contexts_of(tracker: "Tracker") -> FrozenSet[str]:
     return held
 
 
+def takes_back_someone_else(tracker: "Tracker") -> bool:
+    """Whether the latest message says the conversation is about the writer after all
+    ("no no its ME lol"): one of the carer context's `unless_said` phrases."""
+    text = f" {normalise(tracker.latest_message.get('text') or '')} "
+    return any(
+        f" {phrase} " in text
+        for context in knowledge_base().contexts()
+        if context.context_id == CARER
+        for phrase in context.unless_said
+    )
+
+
 def answers_to_latest(
     tracker: "Tracker", topics: Collection[str], during_emergency: bool = False
 ) -> List[str]:

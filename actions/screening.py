@@ -39,12 +39,13 @@ from actions.conversation import (
     said_since_restart,
 )
 from actions.disposition import settle_disposition
-from actions.guidance import answers_to_latest
+from actions.guidance import answers_to_latest, takes_back_someone_else
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     URGENT_QUESTIONS,
 )
 from actions.slots import (
+    ASKING_FOR,
     BODY_LOCATION,
     CHECKIN_ANSWER,
     EMERGENCY,
@@ -54,6 +55,7 @@ from actions.slots import (
     REQUESTED_SLOT,
     SCREEN_FLAG,
     SCREEN_REASKS,
+    SOMEONE_ELSE,
     SUBSTANCE_CLASS,
     SYMPTOM,
     TRIAGE_LEVEL,
@@ -184,6 +186,12 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         the slowest under load). `triage_level` is still set before any tip.
         """
         events = await super().run(dispatcher, tracker, domain)
+        if tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE and takes_back_someone_else(
+            tracker
+        ):
+            # "why do you keep talking like its someone else. its ME" (review 33):
+            # the questions from here on are asked of them.
+            events.insert(0, SlotSet(ASKING_FOR, None))
         events.extend(self._not_an_answer(dispatcher, tracker, events))
         screen_done = any(
             event.get("event") == "slot"

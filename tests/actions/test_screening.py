@@ -598,3 +598,34 @@ async def test_not_knowing_what_was_stopped_moves_the_screen_on(
         dispatcher, tracker, domain
     )
     assert events.get("substance_class") == "none"
+
+
+async def test_its_me_after_being_asked_about_them_asks_about_the_writer(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 33: "ok its not me, its my left butt cheek" (not the calf, she meant),
+    then "no no its ME lol": every question was still about "them"."""
+    earlier = [
+        UserUttered(
+            "ok its not me, its my left butt cheek, sharp pain since i fell",
+            parse_data={"intent": {"name": "describe_symptoms"}},
+        )
+    ]
+    tracker = make_tracker(
+        "no no its ME lol. i meant its not the calf thing",
+        "inform",
+        slots={
+            "asking_for": "someone_else",
+            "requested_slot": "screen_checklist",
+            "substance_class": "none",
+            "body_location": "buttock",
+        },
+        events=earlier,
+        active_loop="triage_form",
+    )
+
+    events = await ValidateTriageForm().run(dispatcher, tracker, domain)
+
+    assert {"event": "slot", "name": "asking_for", "value": None} in [
+        {k: e.get(k) for k in ("event", "name", "value")} for e in events
+    ]
