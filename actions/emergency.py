@@ -633,7 +633,7 @@ def _steps_if_asked(turn: LaterTurn, lead_key: str) -> List[str]:
         return []
     return [
         _person_text(turn, *lead_key.split(".")),
-        *_bullets(steps_for(list(turn.flags))),
+        *_bullets(steps_for_turn(turn)),
     ]
 
 
@@ -677,15 +677,37 @@ def arranged_message(turn: LaterTurn) -> str:
     return _in_turn(_person_text(turn, "arranged"), turn.turn).format(**turn.fill())
 
 
+def has_no_naloxone(text: str) -> bool:
+    """Whether the person said there is no naloxone ("i dont have narcan")."""
+    padded = f" {normalise(text)} "
+    words = _help_text("no_naloxone", "words")
+    return any(f" {phrase} " in padded for phrase in words)
+
+
+def steps_for_turn(turn: LaterTurn) -> List[str]:
+    """The "do now" steps for a later turn, without "give naloxone now if you have
+    it" once they said they have none (review 33: said three times after "i dont
+    have narcan")."""
+    steps = steps_for(list(turn.flags))
+    if has_no_naloxone(turn.conversation):
+        marker = str(_help_text("no_naloxone", "step_marker"))
+        steps = [step for step in steps if marker not in step.lower()]
+    return steps
+
+
 def still_message(turn: LaterTurn) -> str:
     """The sign said again while help is on the way: the steps, and when to call
-    again. No "call now": they have."""
+    again. No "call now": they have; unless it is getting worse ("his lips look kinda
+    grey", review 33): then calling again, and telling them what changed, comes
+    first."""
     if turn.suicidal:
         return arranged_message(turn)
+    # "he still wont wake up" is the same sign, not a change.
+    worse = says_worse(turn.said) and " still " not in f" {normalise(turn.said)} "
     lines = [
-        _help_text("still"),
-        *_bullets(steps_for(list(turn.flags))),
-        _help_text("still_worse"),
+        _person_text(turn, "worse") if worse else _help_text("still"),
+        *_bullets(steps_for_turn(turn)),
+        *([] if worse else [_help_text("still_worse")]),
     ]
     return "\n".join(line.format(**turn.fill()) for line in lines)
 
@@ -830,7 +852,10 @@ def emergency_answers(
     skip: Collection[str] = (),
 ) -> List[str]:
     """Answers, fitted to the person, to the questions of the latest message that are
-    safe and useful now (`topics`; `skip`: those the reply already answers)."""
+    safe and useful now (`topics`; `skip`: those the reply already answers). "i dont
+    have narcan" is no question about where to get it, not now."""
+    if has_no_naloxone(str(tracker.latest_message.get("text") or "")):
+        skip = (*skip, "naloxone")
     return answers_to_latest(
         tracker, [t for t in topics if t not in skip], during_emergency=True
     )

@@ -1558,3 +1558,30 @@ async def test_a_new_sign_once_the_ambulance_is_coming_is_for_the_team(
 
     assert "Please call 911 now" not in message["text"]
     assert "Tell the call handler" in message["text"]
+
+
+async def test_no_naloxone_and_grey_lips_while_help_comes_change_the_reply(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 33: after "ok i called them. i dont have narcan", "his lips look kinda
+    grey. what do i do" got "Help is on its way" and "give naloxone now if you have
+    it", the third time."""
+    earlier = after_the_emergency_reply(
+        user_said,
+        red_flag,
+        "my boyfriend is nodding out and snoring weird, i cant wake him",
+        "overdose",
+    ) + later(user_said, "ok i called them. i dont have narcan. hes breathing slow")
+
+    [message, *_] = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "they said to keep him on his side. his lips look kinda grey. what do i do",
+        entities=[red_flag("overdose")],
+    )
+
+    text = message["text"]
+    assert text.startswith("If they're getting worse, call 911 again now")
+    assert "if you have it" not in text
+    assert "If you have no naloxone" in text
