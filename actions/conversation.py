@@ -112,6 +112,21 @@ def reported_flags(
     return list(flags)
 
 
+def first_alarm_text(tracker: "Tracker") -> Optional[str]:
+    """The person's message that first reported an emergency sign in this
+    conversation (for the team's summary: what was seen, in their words)."""
+    for event in _events_since_restart(tracker.events, False):
+        if event.get("event") != "user":
+            continue
+        for entity in (event.get("parse_data") or {}).get("entities", []):
+            if (
+                entity.get("entity") == RED_FLAG_ENTITY
+                and entity.get("role") == "emergency"
+            ):
+                return str(event.get("text") or "") or None
+    return None
+
+
 PREGNANCY_FLAG = "pregnancy"  # withdrawal in pregnancy (data/safety/red_flags.yml)
 
 

@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType
 from actions.checkin_chart import chart_message
 from actions.checkin_scores import state_of, summary_line
 from actions.conversation import (
+    first_alarm_text,
     mentioned,
     reported_flags,
     topics_document,
@@ -96,12 +97,19 @@ def summary_lines(tracker: "Tracker") -> List[str]:
     # buttock" (a review).
     sites = _listed(mentioned(tracker, BODY_LOCATION), tracker.get_slot(BODY_LOCATION))
     symptoms = _listed(mentioned(tracker, SYMPTOM), tracker.get_slot(SYMPTOM))
+    # Review 33: an overdose reported by a girlfriend went to the team as "Symptoms:
+    # pain; where: not stated"; nobody had said pain.
+    said_symptoms = symptoms or ("pain" if sites else "not stated")
     lines = [
         f"{SUMMARY_HEADING} (from what you typed; not a diagnosis):",
         f"• Recently stopped or reduced: {stopped}",
-        f"• Symptoms: {symptoms or 'pain'}; where: {sites or 'not stated'}"
+        f"• Symptoms: {said_symptoms}; where: {sites or 'not stated'}"
         + (f"; severity {severity:.0f}/10" if severity is not None else ""),
     ]
+    alarm = first_alarm_text(tracker)
+    if alarm:
+        # What was seen, as the person put it: the team reads it before the labels.
+        lines.append(f'• In their words: "{_clipped(alarm)}"')
     given = {
         slot: str(tracker.get_slot(slot))
         for slot in QUESTIONS_BY_SLOT
@@ -147,6 +155,14 @@ def asks_to_add(text: str) -> bool:
         f" {normalise(str(p))} " in padded
         for p in topics_document().get("summary_additions") or ()
     )
+
+
+def _clipped(text: str) -> str:
+    """One line of at most `MAX_ADDED_CHARS`, cut between words."""
+    flat = " ".join(text.split())
+    if len(flat) <= MAX_ADDED_CHARS:
+        return flat
+    return flat[:MAX_ADDED_CHARS].rsplit(" ", 1)[0] + "…"
 
 
 def added_by_the_person(tracker: "Tracker") -> List[str]:

@@ -79,6 +79,30 @@ async def test_summary_after_an_emergency_names_the_sign(
     assert "not completed" in _line(lines, "Safety screen")
 
 
+async def test_an_overdose_summary_quotes_what_was_seen_and_claims_no_pain(
+    dispatcher, make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 33: a girlfriend's report of an overdose went to the team as "Symptoms:
+    pain; where: not stated"."""
+    seen = "my boyfriend used an hour ago and now hes snoring weird, cant wake him"
+    earlier = [
+        user_said(seen, "report_emergency", [red_flag("overdose")]),
+        ActionExecuted("action_emergency"),
+    ]
+    tracker = make_tracker(
+        "Summary for the team",
+        "request_summary",
+        slots={"triage_level": "emergency"},
+        events=earlier,
+    )
+
+    await ActionClinicianSummary().run(dispatcher, tracker, domain)
+
+    lines = dispatcher.messages[0]["text"].splitlines()
+    assert "pain" not in _line(lines, "Symptoms")
+    assert _line(lines, "In their words") == f'• In their words: "{seen}"'
+
+
 async def test_an_empty_conversation_claims_nothing(
     dispatcher, make_tracker, domain
 ) -> None:
