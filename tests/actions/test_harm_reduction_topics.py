@@ -650,3 +650,16 @@ def test_aches_on_the_medicine_and_a_clinician_get_their_own_answer(
     assert topics_asked({"text": text, "intent": {"name": "ask_why"}}) == [topic]
     [item] = knowledge_base().lookup(topic, {"substance_class": "opioid"})
     assert says in item.text
+
+
+def test_whether_a_person_answers_the_helpline_has_its_answer() -> None:
+    """Review 33: "samaritans - real human or not? do they judge drug users" got "I'm a
+    bot, not a person", twice."""
+    from actions.knowledge_base import knowledge_base
+
+    text = "u didnt answer. samaritans - real human or not? do they judge drug users"
+    assert topics_asked({"text": text, "intent": {"name": "ask_human"}}) == [
+        "helpline_person"
+    ]
+    [item] = knowledge_base().lookup("helpline_person", {})
+    assert "real person answers" in item.text and "not to judge" in item.text
