@@ -846,6 +846,19 @@ emergency reply itself."""
 WITH_SUMMARY_BUTTON = frozenset({HANDOVER, CLOSE})
 
 
+def refusal_fits(flag_id: str, texts: Sequence[str]) -> bool:
+    """Whether getting to an emergency department another way is a fair second best
+    for the sign `flag_id`, for someone who won't call an ambulance: always for some
+    signs (`refusal_fits`), and for a fit once the `texts` say it is over."""
+    document = help_arrived_document()
+    if flag_id in document["refusal_fits"]:
+        return True
+    if flag_id not in document.get("refusal_fits_once_over", ()):
+        return False
+    padded = f" {normalise(' '.join(texts))} "
+    return any(f" {normalise(words)} " in padded for words in document["over_words"])
+
+
 def emergency_answers(
     tracker: "Tracker",
     topics: Collection[str] = EMERGENCY_TOPICS,
@@ -962,9 +975,7 @@ class ActionEmergency(Action):
                     said,
                     (tracker.latest_message.get("intent") or {}).get("name") or "",
                     repeated_sign=bool(new_ids),
-                    may_refuse=all(
-                        i in help_arrived_document()["refusal_fits"] for i in ids
-                    ),
+                    may_refuse=all(refusal_fits(i, (*stage.texts, said)) for i in ids),
                 )
         if (
             kind != FULL

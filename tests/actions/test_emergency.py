@@ -1585,3 +1585,40 @@ async def test_no_naloxone_and_grey_lips_while_help_comes_change_the_reply(
     assert text.startswith("If they're getting worse, call 911 again now")
     assert "if you have it" not in text
     assert "If you have no naloxone" in text
+
+
+async def test_a_fit_that_is_over_and_no_ambulance_gets_another_way_to_the_er(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 33: "no one is coming. im not calling 911 for something that already
+    happened" (a fit yesterday, coming off street bars) got "call 911 now" again."""
+    earlier = after_the_emergency_reply(
+        user_said,
+        red_flag,
+        "coming off xanax bars. yesterday i had a weird blackout and bit my tongue",
+        "seizure",
+    )
+
+    [message, *_] = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "no one is coming. im not calling 911 for something that already happened",
+    )
+
+    assert "another way" in message["text"] and "drive you" in message["text"]
+    assert "Please call 911 now" not in message["text"]
+
+
+async def test_a_fit_going_on_now_and_no_ambulance_still_needs_the_ambulance(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "hes having a seizure right now", "seizure"
+    )
+
+    [message, *_] = await reply_to(
+        make_tracker, domain, earlier, "im not calling 911, can i drive him"
+    )
+
+    assert "another way" not in message["text"]
