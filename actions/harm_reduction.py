@@ -88,6 +88,13 @@ GENERAL_ABOVE_NO_BUTTONS = (
     "The general safety points are in my message above. If you have a more specific "
     "question, just ask it and I'll answer that."
 )
+ANNOUNCES_A_QUESTION = re.compile(
+    r"^\W*(?:ok\W+|so\W+|hi\W+|hey\W+)?(?:i have|i got|ive got|i've got|got|have)"
+    r"\s+(?:a|another|one more|1|some)\s+(?:question|q|qs|questions)\b"
+)
+"""A message that says a question is coming, without asking it yet."""
+ASK_AWAY = "Of course, ask me anything about using more safely. Or tap one of these:"
+ASK_AWAY_NO_BUTTONS = "Of course: what would you like to know? Just ask it."
 NO_SPECIFIC_ANSWER = (
     "I don't have a specific answer to that one here, and I'd rather not guess. A "
     "pharmacist, your doctor or clinic, or a drug service can answer it today."
@@ -389,12 +396,20 @@ class ActionHarmReduction(Action):
                 and texts[0] in (GENERAL_ABOVE, GENERAL_ABOVE_NO_BUTTONS)
             ):
                 asked = str(tracker.latest_message.get("text") or "").lower()
-                lead = (
-                    NO_SPECIFIC_DOSE_ANSWER
-                    if AMOUNT_WORDS.search(asked)
-                    else NO_SPECIFIC_ANSWER
-                )
-                texts = [lead, *texts]
+                if ANNOUNCES_A_QUESTION.match(asked) and "?" not in asked:
+                    # "I have a question about using" (the greeting's button, typed)
+                    # asks nothing yet: no "I don't have a specific answer" (review
+                    # 33), an invitation to ask it.
+                    texts = [
+                        ASK_AWAY if texts[0] == GENERAL_ABOVE else ASK_AWAY_NO_BUTTONS
+                    ]
+                else:
+                    lead = (
+                        NO_SPECIFIC_DOSE_ANSWER
+                        if AMOUNT_WORDS.search(asked)
+                        else NO_SPECIFIC_ANSWER
+                    )
+                    texts = [lead, *texts]
         said_pain = any(
             entity.get("entity") in PAIN_ENTITIES
             for entity in tracker.latest_message.get("entities", [])

@@ -409,6 +409,20 @@ async def test_a_typed_question_nothing_specific_answers_says_who_can(
     assert "don't have a safe answer" in dose.text and "double up" in dose.text
 
 
+async def test_saying_a_question_is_coming_is_invited_not_turned_down(
+    chat: Chat,
+) -> None:
+    """Review 33: the greeting's "I have a question about using", typed after the
+    general block, got "I don't have a specific answer to that one here"."""
+    await chat.first_advice()
+    await chat.says("/ask_harm_reduction")
+
+    reply = await chat.says("I have a question about using")
+
+    assert "don't have a specific answer" not in reply.text
+    assert "ask me anything" in reply.text.lower()
+
+
 def test_too_much_paracetamol_is_its_own_question() -> None:
     """Review 11: "16 a day, was that too much paracetamol? should i be worried about
     my liver?" got the ibuprofen paragraph; it needs checking today."""
