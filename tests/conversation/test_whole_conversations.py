@@ -52,6 +52,15 @@ def person(agent: Any) -> Person:
     return Person(agent)
 
 
+async def no_to_the_screen_until_the_check_in_offer(person: Person) -> None:
+    """Answers "no" to the screen's questions until the bot offers check-ins."""
+    for _ in range(8):
+        reply = await person.says("no")
+        if "check in" in reply:
+            break
+    assert "check in" in reply
+
+
 async def test_opioid_buttock_pain_gets_the_screen_before_sourced_tips(
     person: Person,
 ) -> None:
@@ -192,11 +201,7 @@ async def test_an_ok_that_asks_a_question_is_answered_not_taken_as_a_yes(
     """After the check-in offer, "ok but ... ?" is a question: answered, and the offer
     stays open rather than accepted by its first word."""
     await person.says("day 3 off oxy and my glutes keep cramping")
-    for _ in range(8):
-        reply = await person.says("no")
-        if "check in" in reply:
-            break
-    assert "check in" in reply
+    await no_to_the_screen_until_the_check_in_offer(person)
 
     answer = await person.says("ok but if i use again how do i make it safer?")
 
@@ -210,11 +215,7 @@ async def test_a_closing_or_a_later_ok_is_not_a_yes_to_check_ins(
     """Check-ins message a person every morning: only a yes to the offer itself signs
     them up, not "ok thanks man", nor an "ok ..." about something else later on."""
     await person.says("day 2 off fent and my butt and legs cramp all night")
-    for _ in range(8):
-        reply = await person.says("no")
-        if "check in" in reply:
-            break
-    assert "check in" in reply
+    await no_to_the_screen_until_the_check_in_offer(person)
 
     await person.says("ok thanks man")
     assert await person.slot("check_ins") != "active"
@@ -230,11 +231,7 @@ async def test_a_question_about_an_amount_after_the_offer_is_no_yes_to_check_ins
     """Review 33: "ok but like 2 or 3 tablets? 200mg each", sent after the offer, got
     "Okay, I'll check in tomorrow morning" and no word on the tablets."""
     await person.says("missed my subs 3 days, calves cramping bad")
-    for _ in range(8):
-        reply = await person.says("no")
-        if "check in" in reply:
-            break
-    assert "check in" in reply
+    await no_to_the_screen_until_the_check_in_offer(person)
 
     answer = await person.says("ok but like 2 or 3 ibuprofen tablets? 200mg each")
 
