@@ -52,6 +52,7 @@ from actions.slots import (
     SUBSTANCE_CLASS,
     SYMPTOM,
     TRIAGE_LEVEL,
+    UNSURE,
     URGENT,
     YES,
 )
@@ -243,7 +244,15 @@ def answers_to_latest(
 def hands_off_answer(tracker: "Tracker") -> Optional[str]:
     """The topic answered instead of hands-on tips when a same-day sign of
     `HANDS_OFF_UNTIL_CHECKED` was reported, or None."""
-    flags = reported_flags(tracker)
+    from actions.screen_questions import SCREEN_QUESTIONS
+
+    flags = reported_flags(tracker) + [
+        # Review 34: a "yes" to the screen's calf question (no sign typed) got "take
+        # a light walk", "a warm bath or heating pad" and ibuprofen.
+        question.flag
+        for question in SCREEN_QUESTIONS
+        if tracker.get_slot(question.slot) in (YES, UNSURE)
+    ]
     for flag, instead in HANDS_OFF_UNTIL_CHECKED.items():
         if flag in flags:
             return instead

@@ -568,6 +568,29 @@ async def test_a_leg_that_may_hold_a_clot_gets_no_stretching_heat_or_rubbing(
     assert not offered & {"Stretches", "Heat or cold?"}
 
 
+async def test_a_yes_to_the_screens_calf_question_gets_no_heat_or_walking(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 34: "yes the last one" to the checklist (a swollen calf, no sign typed)
+    got "take a light walk", "a warm bath or heating pad" and ibuprofen."""
+    tracker = make_tracker(
+        "yes the last one",
+        "affirm",
+        slots={
+            "substance": "heroin",
+            "substance_class": "opioid",
+            "body_location": "calf",
+            "screen_leg": "yes",
+            "triage_level": "urgent",
+        },
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    said = " ".join(m["text"] for m in dispatcher.messages if m.get("text"))
+    assert "don't rub, massage or stretch it" in said
+    assert "heating pad" not in said and "light walk" not in said
+
+
 async def test_no_stopping_suddenly_note_for_someone_who_did_not(
     dispatcher, make_tracker, domain
 ) -> None:

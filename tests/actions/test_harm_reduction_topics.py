@@ -677,3 +677,10 @@ def test_whether_a_person_answers_the_helpline_has_its_answer() -> None:
     ]
     [item] = knowledge_base().lookup("helpline_person", {})
     assert "real person answers" in item.text and "not to judge" in item.text
+
+
+def test_waiting_for_the_doctor_until_monday_asks_when_to_go() -> None:
+    """Review 34: a daily drinker, shaking a day after stopping, "cant get to a doctor
+    til monday", got the same "get medical care today" paragraph again."""
+    asked = topics_asked({"text": "cant get to a doctor til monday", "intent": {}})
+    assert "when_to_go" in asked
