@@ -684,3 +684,15 @@ def test_waiting_for_the_doctor_until_monday_asks_when_to_go() -> None:
     til monday", got the same "get medical care today" paragraph again."""
     asked = topics_asked({"text": "cant get to a doctor til monday", "intent": {}})
     assert "when_to_go" in asked
+
+
+def test_in_australia_the_police_question_has_its_own_answer() -> None:
+    """Review 34: "will the cops come if i call 000?" got "I can't tell you the law
+    where you are"."""
+    from actions.knowledge_base import knowledge_base
+
+    assert topics_asked(
+        {"text": "will the cops come if i call 000?", "intent": {}}
+    ) == ["police"]
+    [item] = knowledge_base().lookup("police", {"region": "au"})
+    assert "000" in item.text and "don't usually bring the police" in item.text
