@@ -44,6 +44,9 @@ EXPECTED_COURSE_HOURS = {
     "alcohol": 7 * 24,
 }
 SYMPTOMS_FOR_A_DOCTOR = {"numbness", "weakness"}
+LIMB_FELL_ASLEEP = "limb_fell_asleep"
+"""The context (data/knowledge/contexts.yml) of numbness that was a limb gone to sleep
+from sitting ("from the toilet seat, its fine now"): no reason to see a doctor."""
 
 
 def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
@@ -88,7 +91,10 @@ def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
         and DOCTOR_TAPER not in contexts_of(tracker)
     ):
         routine_reasons.append("it has gone on longer than withdrawal usually lasts")
-    if tracker.get_slot(SYMPTOM) in SYMPTOMS_FOR_A_DOCTOR:
+    if (
+        tracker.get_slot(SYMPTOM) in SYMPTOMS_FOR_A_DOCTOR
+        and LIMB_FELL_ASLEEP not in contexts_of(tracker)
+    ):
         routine_reasons.append("numbness or weakness should be checked by a doctor")
     if routine_reasons:
         return ROUTINE, routine_reasons

@@ -260,3 +260,26 @@ async def test_pregnant_with_nothing_stopped_is_no_withdrawal_in_pregnancy(
     )
     assert level_set(events) != "urgent"
     assert catalogue_entry("pregnancy").name not in dispatcher.messages[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("said", "level"),
+    [
+        # Review 34: pins and needles from the toilet seat, said to be fine now.
+        ("it went numb from sitting on the toilet too long, its fine now", "self_care"),
+        ("my leg keeps going numb for no reason", "routine"),
+    ],
+)
+async def test_numbness_from_sitting_is_no_reason_to_see_a_doctor(
+    dispatcher, make_tracker, domain, user_said, said: str, level: str
+) -> None:
+    events = await decide(
+        dispatcher,
+        make_tracker,
+        domain,
+        events=[user_said(said, "describe_symptoms")],
+        symptom="numbness",
+        body_location="leg",
+    )
+
+    assert level_set(events) == level
