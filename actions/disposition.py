@@ -91,10 +91,9 @@ def disposition(tracker: "Tracker") -> Tuple[str, List[str]]:
         and DOCTOR_TAPER not in contexts_of(tracker)
     ):
         routine_reasons.append("it has gone on longer than withdrawal usually lasts")
-    if (
-        tracker.get_slot(SYMPTOM) in SYMPTOMS_FOR_A_DOCTOR
-        and LIMB_FELL_ASLEEP not in contexts_of(tracker)
-    ):
+    if tracker.get_slot(
+        SYMPTOM
+    ) in SYMPTOMS_FOR_A_DOCTOR and LIMB_FELL_ASLEEP not in contexts_of(tracker):
         routine_reasons.append("numbness or weakness should be checked by a doctor")
     if routine_reasons:
         return ROUTINE, routine_reasons
