@@ -79,6 +79,7 @@ from actions.slots import (
     TRIAGE_LEVEL,
     URGENT,
 )
+from bot.language import says_any
 from bot.safety.catalogue import (
     GENERIC_FLAG,
     ForSelf,
@@ -679,9 +680,7 @@ def arranged_message(turn: LaterTurn) -> str:
 
 def has_no_naloxone(text: str) -> bool:
     """Whether the person said there is no naloxone ("i dont have narcan")."""
-    padded = f" {normalise(text)} "
-    words = _help_text("no_naloxone", "words")
-    return any(f" {phrase} " in padded for phrase in words)
+    return says_any(text, _help_text("no_naloxone", "words"))
 
 
 def steps_for_turn(turn: LaterTurn) -> List[str]:
@@ -703,7 +702,7 @@ def still_message(turn: LaterTurn) -> str:
     if turn.suicidal:
         return arranged_message(turn)
     # "he still wont wake up" is the same sign, not a change.
-    worse = says_worse(turn.said) and " still " not in f" {normalise(turn.said)} "
+    worse = says_worse(turn.said) and not says_any(turn.said, ["still"])
     lines = [
         _person_text(turn, "worse") if worse else _help_text("still"),
         *_bullets(steps_for_turn(turn)),
@@ -855,8 +854,7 @@ def refusal_fits(flag_id: str, texts: Sequence[str]) -> bool:
         return True
     if flag_id not in document.get("refusal_fits_once_over", ()):
         return False
-    padded = f" {normalise(' '.join(texts))} "
-    return any(f" {normalise(words)} " in padded for words in document["over_words"])
+    return says_any(" ".join(texts), document["over_words"])
 
 
 def emergency_answers(

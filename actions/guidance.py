@@ -56,7 +56,7 @@ from actions.slots import (
     URGENT,
     YES,
 )
-from bot.language import normalise
+from bot.language import normalise, says_any
 from bot.safety.catalogue import region
 
 if TYPE_CHECKING:
@@ -202,12 +202,14 @@ def contexts_of(tracker: "Tracker") -> FrozenSet[str]:
 def takes_back_someone_else(tracker: "Tracker") -> bool:
     """Whether the latest message says the conversation is about the writer after all
     ("no no its ME lol"): one of the carer context's `unless_said` phrases."""
-    text = f" {normalise(tracker.latest_message.get('text') or '')} "
-    return any(
-        f" {phrase} " in text
-        for context in knowledge_base().contexts()
-        if context.context_id == CARER
-        for phrase in context.unless_said
+    return says_any(
+        str(tracker.latest_message.get("text") or ""),
+        (
+            phrase
+            for context in knowledge_base().contexts()
+            if context.context_id == CARER
+            for phrase in context.unless_said
+        ),
     )
 
 

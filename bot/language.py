@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, FrozenSet, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, Optional, Sequence, Tuple
 
 import yaml
 
@@ -32,6 +32,12 @@ def normalise(text: str) -> str:
     lowered = _NOT_WORD.sub(" ", lowered).replace("'", "")
     forms = short_forms()
     return " ".join(forms.get(word, word) for word in lowered.split())
+
+
+def says_any(text: str, phrases: Iterable[str]) -> bool:
+    """Whether `text` holds any of `phrases` as whole words, both normalised."""
+    padded = f" {normalise(text)} "
+    return any(f" {normalise(phrase)} " in padded for phrase in phrases)
 
 
 @lru_cache(maxsize=1)
