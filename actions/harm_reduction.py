@@ -49,7 +49,14 @@ from actions.conversation import (
     said_since_restart,
     together_topics,
 )
-from actions.guidance import asked_again_lead, person_of, render, without_replaced
+from actions.guidance import (
+    NOT_ANSWERED,
+    asked_again_lead,
+    person_of,
+    render,
+    says_not_answered,
+    without_replaced,
+)
 from actions.knowledge_base import (
     HARM_REDUCTION_TOPICS,
     AdviceItem,
@@ -385,7 +392,13 @@ class ActionHarmReduction(Action):
             return []
         if answers:
             texts, offer = self._specific(
-                answers, general, person, said, region_known, asked_again_lead(tracker)
+                answers,
+                general,
+                person,
+                said,
+                region_known,
+                asked_again_lead(tracker),
+                missed=says_not_answered(text),
             )
         else:
             texts, offer = self._general(general, person, said, region_known)
@@ -437,10 +450,14 @@ class ActionHarmReduction(Action):
         said: Sequence[str],
         region_known: bool,
         again_lead: str,
+        missed: bool = False,
     ) -> Tuple[List[str], List[str]]:
         """Each question's answer in the order asked, an answer already sent as a short
         reminder; the questions beyond `MAX_ANSWERS` as buttons. `again_lead`: the
-        line before an answer sent before (`asked_again_lead`)."""
+        line before an answer sent before (`asked_again_lead`). `missed`: the person
+        said that answer missed their question ("thats not what i asked. is going 1.5
+        to 0.5 too fast??"): not the same paragraph again (review 35), but honestly
+        who can answer it."""
         shown = answers[:MAX_ANSWERS]
         later = [topic for topic, _ in answers[MAX_ANSWERS:]]
         texts = []
@@ -451,6 +468,10 @@ class ActionHarmReduction(Action):
             # general staying-safe note is pointed to instead of resent (below).
             repeated = already_sent(items, said)
             repeats += repeated
+            if repeated and missed:
+                if NOT_ANSWERED not in texts:
+                    texts.append(NOT_ANSWERED)
+                continue
             text = render(items, region_known)
             texts.append(f"{again_lead}\n{text}" if repeated else text)
             # "Not in the US? Tell me where you are" once per reply is enough.

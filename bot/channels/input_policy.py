@@ -27,6 +27,8 @@ What it decides:
   last message (`offered_payloads`), or one the channel itself sends (the widget's
   silent "/greet", Telegram's /start). Anything else is read as the words after the
   slashes: a typed "/deny i cant breathe" is understood, and its red flag found.
+- **Typed button titles** (`titled_payload`): a short message that is the title of a
+  button just offered ("tapering" for "Tapering") is that button's payload.
 - **Bounded work** (`bounded_for_model`): the model's cost grows with the number of
   symbol characters (each is a token for spaCy and a word piece for the sentence
   encoder, and spaCy's affix search is quadratic in a run of them without spaces), so
@@ -292,6 +294,59 @@ def offered_payloads(events: "Iterable[Event]") -> Set[str]:
     return payloads
 
 
+MAX_TITLE_CHARS = 40
+"""A typed message longer than this is never taken for a button's title: the tracker
+is only read for short messages."""
+
+
+def _title_key(text: str) -> str:
+    """A button title or a typed message as compared: case, spacing and the
+    punctuation around words ignored ("tapering." is "Tapering")."""
+    words = re.findall(r"[\w']+", text.casefold())
+    return " ".join(words)
+
+
+def titled_payload(text: str, events: "Iterable[Event]") -> str | None:
+    """The payload of the button, offered since the person's last message, whose title
+    they typed instead of tapping ("tapering" for the button "Tapering"), else None.
+
+    Why: review 34's typed "Tapering", the title of a topic button, was read as a
+    statement with nothing in it, and the screen took it for an answer. A typed title
+    means what pressing the button means.
+    """
+    key = _title_key(text)
+    if not key:
+        return None
+    for event in reversed(list(events)):
+        if isinstance(event, UserUttered):
+            return None
+        if isinstance(event, BotUttered):
+            for button in (event.data or {}).get("buttons") or []:
+                if (
+                    isinstance(button, dict)
+                    and isinstance(button.get("payload"), str)
+                    and isinstance(button.get("title"), str)
+                    and _title_key(button["title"]) == key
+                ):
+                    return str(button["payload"])
+    return None
+
+
+async def payload_for_typed_title(
+    tracker_store: "TrackerStore | None", sender_id: str, text: str
+) -> str | None:
+    """`titled_payload` of the stored conversation; None when the store cannot answer
+    (the text is then read as words, as any message)."""
+    if tracker_store is None or len(text.strip()) > MAX_TITLE_CHARS:
+        return None
+    try:
+        tracker = await tracker_store.retrieve(sender_id)
+    except Exception:  # noqa: BLE001 - an outage leaves the words to be read
+        logger.warning("Offered buttons could not be read; the text is read as words.")
+        return None
+    return titled_payload(text, tracker.events) if tracker is not None else None
+
+
 async def payloads_on_offer(
     tracker_store: "TrackerStore | None", sender_id: str
 ) -> Set[str]:
@@ -364,8 +419,9 @@ async def prepare_for_rasa(
 ) -> ModelText:
     """Cleaned text as Rasa should get it: slash rule, then bounded work.
 
-    The tracker is read only for a text that starts like an intent, so an ordinary
-    message costs nothing extra.
+    The tracker is read only for a text that starts like an intent or is short enough
+    to be a button's title typed out (`titled_payload`), so a longer message costs
+    nothing extra.
     """
     if starts_as_intent(text):
         on_offer = set(allowed_payloads)
@@ -374,6 +430,10 @@ async def prepare_for_rasa(
         text = read_as_typed(text, on_offer)
         if starts_as_intent(text):  # a payload: short, and must stay exact
             return ModelText(text)
+    else:
+        titled = await payload_for_typed_title(tracker_store, sender_id, text)
+        if titled is not None:
+            return ModelText(titled)
     return bounded_for_model(text)
 
 

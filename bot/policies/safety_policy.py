@@ -39,9 +39,10 @@ Slot filling runs before policies, so screen answers are never filled by slot ma
 do in a turn this policy takes over.
 """
 
+import functools
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -84,6 +85,7 @@ from actions.guidance import says_not_answered
 from actions.screening import says_nothing_taken
 from actions.slots import SAFE_NOW
 from actions.summary import asks_to_add
+from bot.importer import load_project_lexicon
 from bot.language import is_mixed_language, is_other_language, normalise
 from bot.nlu.red_flag_extractor import RED_FLAG_DISPOSITION, RED_FLAG_ENTITY
 from bot.nlu.semantic_red_flag_extractor import (
@@ -92,6 +94,8 @@ from bot.nlu.semantic_red_flag_extractor import (
     SemanticRedFlagExtractor,
 )
 from bot.safety.context_signs import signs_in_context
+from bot.safety.detector import NEARBY as NEARBY_MARKER
+from bot.safety.names import CONCEPTS_KEY
 from bot.safety.names import URGENT as URGENT_DISPOSITION
 
 logger = logging.getLogger(__name__)
@@ -104,6 +108,7 @@ EMERGENCY_FALLBACK = "emergency_fallback_response"
 SERVICE_DOWN = "service_down_response"
 CONFIRM_ACTION = "confirm_action"
 SUICIDE_REASK_SCORE = "suicide_reask_score"
+SUICIDE_SURE_SCORE = "suicide_sure_score"
 RESOLVE_ACTION = "resolve_action"
 CONFIRM_SLOT = "confirm_slot"
 CORRECTED_SLOT = "corrected_slot"
@@ -141,6 +146,26 @@ def cannot_be_pregnant(text: str) -> bool:
 
 BARE_NO_WORDS = 4
 """How long a No can be and still deny the sign without naming it ("no he's fine")."""
+
+
+@functools.lru_cache(maxsize=1)
+def suicide_concepts() -> FrozenSet[str]:
+    """The lexicon's concepts that make up its suicide combinations (a means, a plan,
+    a farewell: data/safety/red_flags.yml), read from the catalogue, not restated."""
+    lexicon = load_project_lexicon()
+    return frozenset(
+        concept
+        for flag in lexicon.red_flags
+        if flag.flag_id == SUICIDAL_FLAG
+        for combination in flag.combinations
+        for concept in combination
+        if concept != NEARBY_MARKER
+    )
+
+
+def suicide_words_in(parse_data: Dict[Text, Any]) -> bool:
+    """Whether the lexicon heard a word of its suicide combinations in the message."""
+    return bool(set(parse_data.get(CONCEPTS_KEY) or ()) & suicide_concepts())
 
 
 def possible_flags(entities: List[Dict[Text, Any]]) -> List[Text]:
@@ -302,6 +327,9 @@ class SafetyPolicy(Policy):
             # again after a No to the screen's question (see `_still_to_ask`; review
             # 11: "honestly whats the point anymore" after a No got no question).
             SUICIDE_REASK_SCORE: 0.7,
+            # ... and below this (the semantic layer's clear threshold) only with a
+            # word of the lexicon's suicide combinations (a means, a plan, a farewell).
+            SUICIDE_SURE_SCORE: 0.9,
             # The screen, resumed after a question is answered No.
             SCREEN_FORM: "triage_form",
             # The clinician summary, allowed (and final) in an escalated conversation.
@@ -557,6 +585,13 @@ class SafetyPolicy(Policy):
                 answered_no
                 and (
                     score < self.config[SUICIDE_REASK_SCORE]
+                    # "No worries, cheers. no check ins thanks" scored 0.79 (review
+                    # 35): below the clear threshold, only the lexicon's own words
+                    # for a plan, a means or a farewell bring the question back.
+                    or (
+                        score < self.config[SUICIDE_SURE_SCORE]
+                        and not suicide_words_in(tracker.latest_message.parse_data)
+                    )
                     or is_a_question(text)
                     or is_plain_closing(text)
                     # "you didnt answer how long kratom withdrawal lasts", "did u

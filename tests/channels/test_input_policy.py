@@ -232,6 +232,38 @@ async def test_a_channel_payload_passes_without_asking_the_store() -> None:
     assert result.text == "/greet"
 
 
+async def test_a_typed_button_title_is_that_buttons_payload() -> None:
+    topic = '/ask_harm_reduction{"topic": "tapering"}'
+    store = StoredConversation(
+        [
+            UserUttered("should i stop"),
+            BotUttered(
+                "Ask me anything below.",
+                {"buttons": [{"title": "Tapering", "payload": topic}]},
+            ),
+        ]
+    )
+    typed = await prepare_for_rasa("tapering.", SENDER, store)  # type: ignore[arg-type]
+    assert typed.text == topic
+
+
+async def test_words_that_only_contain_a_title_are_read_as_words() -> None:
+    store = StoredConversation(
+        [BotUttered("Chest pain?", {"buttons": SCREEN_BUTTONS}), UserUttered("hm")]
+    )
+    # Answered already: the title no longer stands for the button.
+    assert (await prepare_for_rasa("No", SENDER, store)).text == "No"  # type: ignore[arg-type]
+    store = StoredConversation([BotUttered("Chest pain?", {"buttons": SCREEN_BUTTONS})])
+    longer = await prepare_for_rasa("no but my chest is tight", SENDER, store)  # type: ignore[arg-type]
+    assert longer.text == "no but my chest is tight"
+    assert (await prepare_for_rasa("not sure", SENDER, store)).text == "/unsure"  # type: ignore[arg-type]
+
+
+async def test_a_store_that_cannot_answer_leaves_a_title_as_words() -> None:
+    result = await prepare_for_rasa("Not sure", SENDER, BrokenStore())  # type: ignore[arg-type]
+    assert result.text == "Not sure"
+
+
 # Bounded work
 
 

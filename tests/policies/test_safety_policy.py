@@ -540,6 +540,33 @@ def test_a_surely_heard_suicide_sign_is_asked_about_even_after_a_no(
     assert decision(policy, said_with_score(0.4)) is None
 
 
+def test_after_a_no_a_middling_score_needs_the_lexicons_words_for_a_means_or_plan(
+    policy, rasa_domain
+) -> None:
+    """Review 35: "No worries, cheers. no check ins thanks" scored 0.79 and got the
+    suicide question after a clear No. Below the clear threshold the question comes
+    back only with a word of the lexicon's suicide combinations ("the pills")."""
+    possible = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+
+    def said(text: str, concepts: List[str]) -> DialogueStateTracker:
+        event = UserUttered(
+            text,
+            intent={"name": "inform", "confidence": 0.6},
+            entities=[possible],
+            parse_data={
+                "red_flag_scores": {"suicidal": 0.79},
+                "red_flag_concepts": concepts,
+            },
+        )
+        return conversation(
+            rasa_domain, SlotSet("screen_mood", "no"), ActionExecuted(LISTEN), event
+        )
+
+    assert decision(policy, said("No worries, cheers. no check ins thanks", [])) is None
+    means = said("i keep looking at all my pills", ["lethal_means"])
+    assert decision(policy, means) == CONFIRM
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -121,6 +121,35 @@ def test_a_fall_and_no_weight_on_it_is_same_day_care(
     assert ("fall_injury", "urgent") in [(h.flag_id, h.disposition) for h in hits]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Review 35: "Nothing you told me sounds like an emergency" and muscle tips.
+        "theres a lump where i inject, its red hot and sore, size of a golf ball",
+        "my injection site is swollen and warm, no fever though",
+        "I think I have an abscess on my arm",
+    ],
+)
+def test_a_hot_lump_where_they_inject_is_same_day_care(
+    detector: RedFlagDetector, text: str
+) -> None:
+    hits = [(h.flag_id, h.disposition) for h in detector.detect(text)]
+    assert ("skin_infection", "urgent") in hits
+    assert ("infection", "emergency") not in hits
+
+
+def test_a_hot_lump_with_a_fever_is_still_the_emergency(
+    detector: RedFlagDetector,
+) -> None:
+    hits = [
+        (h.flag_id, h.disposition)
+        for h in detector.detect(
+            "the lump where i inject is hot and red and i have a fever"
+        )
+    ]
+    assert ("infection", "emergency") in hits
+
+
 def test_saddle_numbness_must_be_said_as_such(detector: RedFlagDetector) -> None:
     """Numbness and the saddle area in two unrelated clauses is no saddle numbness
     (review 29: a numb foot and the words "between my legs" got 911)."""
