@@ -67,9 +67,15 @@ pytestmark = [pytest.mark.model]
 # give set X 27/30 urgent (29/30 on session 18's machine), set U 29 and sets I and J one
 # more each. The urgent floor is this machine's measurement (262/270), since CI runs
 # here; the emergencies still meet the first runs' sum (1,428/1,440 against 1,425).
-MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160
-MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1
-# The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161).
+# Set Z (safety_heldout_z.yml), written blind at the start of session 20 and read as
+# counts only, joined the gate at once: first run (session 19's final model, 2277ea3)
+# 156/160 (121 at once, 35 asked), 30/30 urgent, 1/161 over-triaged; lexicon alone 118,
+# semantic alone 150. Session 20's machine gives the older sets' urgent signs 266/270
+# (session 19's machine: 262); the floor keeps session 19's, the lower.
+MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156
+MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30
+# The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
+# 1/161).
 MAX_OVER_TRIAGE = 0.05
 
 
