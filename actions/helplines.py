@@ -29,6 +29,7 @@ OPT_IN_ACTION = "action_opt_in_check_in"
 ACTION_LISTEN = "action_listen"
 HELPLINE_TOPICS = ("using_alone", "helpline_privacy")
 """Questions about a line itself, answered beside the list when asked."""
+SCREEN_FORM = "triage_form"
 TREATMENT_TOPIC = {"opioid": "moud"}
 """Someone coming off this drug class who asks who can help also hears where its
 treatment is, in their region (buprenorphine and methadone for opioids)."""
@@ -83,6 +84,10 @@ class ActionHelplines(Action):
             items = knowledge_base().lookup(topic, person)
             if items:
                 dispatcher.utter_message(text=render(items))
+        if wants_help and (tracker.active_loop or {}).get("name") == SCREEN_FORM:
+            # Asked during the screen: the screen's question comes again next
+            # (data/rules/triage.yml; review 35: it was left unasked).
+            return []
         # Run as a follow-up of another action (a place named in a message the NLU
         # called out of scope), nothing comes next: without this, the policies'
         # low confidence added "Sorry, I didn't quite get that" (review 27).

@@ -198,6 +198,14 @@ class ScreenPolicy(Policy):
                 return self.config[HARM_REDUCTION_ACTION]
             if tracker.get_slot(self.config[TRIAGE_SLOT]) not in (None, EMERGENCY):
                 return self.config[GUIDANCE_ACTION]
+        if (
+            tracker.latest_action_name == self.config[SUMMARY_ACTION]
+            and tracker.active_loop_name == self.config[FORM]
+        ):
+            # A summary asked for during the screen: then the screen's question
+            # again, which would otherwise stand unseen (review 35, and
+            # data/rules/triage.yml for the helplines).
+            return self.config[FORM]
         if tracker.latest_action_name in (
             self.config[OPT_IN_ACTION],
             self.config[STOP_ACTION],

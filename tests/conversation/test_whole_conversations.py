@@ -164,6 +164,21 @@ async def test_summary_for_the_doctor(person: Person) -> None:
     assert "alcohol" in summary and "2 days ago" in summary and "7/10" in summary
 
 
+async def test_a_summary_or_a_helpline_asked_during_the_screen_then_its_question(
+    person: Person,
+) -> None:
+    """Review 35: answered, then nothing; the screen's question stood unseen and the
+    next "no" answered it."""
+    first = await person.says("my butt cramps since i quit oxy")
+    assert "Do you have any of these right now?" in first
+    summary = await person.says("can i get a summary for my doctor")
+    assert "oxycodone" in summary and "Do you have any of these right now?" in summary
+    await person.says("no")
+    helplines = await person.says("ok who do i even call thats free")
+    assert "1-800-662-4357" in helplines
+    assert "thoughts of ending your life" in helplines
+
+
 async def test_restart_starts_over(person: Person) -> None:
     await person.says("my chest hurts really bad")
     assert await person.slot("triage_level") == "emergency"
