@@ -192,6 +192,15 @@ def _bare_hour(hour: int, named: Optional[int]) -> int:
     return (hour + 12) * 60 if hour in times_data().bare_hours_pm else hour * 60
 
 
+def names_a_clock_time(text: str) -> bool:
+    """Whether the text names an hour ("9pm", "21:00", "at 9"), not only a part of
+    the day ("tonight", "in the evening")."""
+    lowered = text.lower().replace("’", "'")
+    return bool(
+        _TWELVE_HOUR.search(lowered) or _CLOCK.search(lowered) or _BARE.search(lowered)
+    )
+
+
 def picked_time(text: str) -> Optional[PickedTime]:
     """The time of day a message asks for, or None when it names none."""
     lowered = text.lower().replace("’", "'")
@@ -217,7 +226,10 @@ def picked_time(text: str) -> Optional[PickedTime]:
         return None
     data = times_data()
     day = None
-    if _has_phrase(words, data.tomorrow_words):
+    if _has_phrase(words, data.tomorrow_words) and not _has_phrase(
+        words, [f"not {word}" for word in data.tomorrow_words]
+    ):
+        # Not "not tomorrow, TONIGHT" (review 35: read as tomorrow).
         day = TOMORROW
     elif _has_phrase(words, data.today_words):
         day = TODAY

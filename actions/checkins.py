@@ -101,13 +101,22 @@ def end_check_in(tracker: "Tracker") -> List[EventType]:
 def zone_now_known(tracker: "Tracker") -> bool:
     """Whether the latest message names the place or zone of someone whose check-ins
     run in UTC for want of one ("what timezone is that? im in california")."""
-    if tracker.get_slot(CHECK_INS) != ACTIVE:
+    return zone_named(
+        tracker.get_slot(CHECK_INS),
+        checkin_scores.state_of(tracker),
+        str(tracker.latest_message.get("text") or ""),
+    )
+
+
+def zone_named(check_ins: Any, state: Dict[str, Any], text: str) -> bool:
+    """`zone_now_known` from the `check_ins` slot, the check-in state and the text:
+    the dialogue policies ask it too, whatever the message's intent (review 35: "not
+    tomorrow, TONIGHT. and whats UTC, im in chicago" was read as goodbye)."""
+    if check_ins != ACTIVE:
         return False
-    state = checkin_scores.state_of(tracker)
     if state.get("offset_known", True) or state.get("minute") is None:
         return False
-    latest = str(tracker.latest_message.get("text") or "")
-    return checkin_times.named_zone_offset([latest], _now()) is not None
+    return checkin_times.named_zone_offset([text], _now()) is not None
 
 
 UTC_OFFSET = "utc_offset_minutes"
@@ -236,6 +245,17 @@ class ActionOptInCheckIn(Action):
         if picked is None:
             picked = checkin_times.picked_time(text)
         kept_minute = checkin_scores.state_of(tracker).get("minute")
+        if (
+            picked is not None
+            and kept_minute is not None
+            and zone_now_known(tracker)
+            and not checkin_times.names_a_clock_time(text)
+        ):
+            # "not tomorrow, TONIGHT. and whats UTC, im in chicago" after "check in
+            # tonight at 9pm": 9pm in Chicago, today; "tonight" names no new hour
+            # (review 35: "tomorrow at 8:00 pm").
+            picked = checkin_times.PickedTime(minute=int(kept_minute), day=picked.day)
+            confirmed = True
         if picked is None and kept_minute is not None:
             # "what timezone is that? im in california" after "check in at 8pm":
             # the same time, now in their zone, not "tomorrow morning" (review 27).

@@ -34,6 +34,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
 
+from actions.checkin_scores import state_of as checkin_state
+from actions.checkins import zone_named
 from actions.confirmation import CLOSING_INTENTS
 from actions.fallback import only_complains
 from actions.summary import SUMMARY_HEADING, asks_to_add
@@ -235,6 +237,15 @@ class ScreenPolicy(Policy):
             return ACTION_LISTEN_NAME
         if tracker.latest_action_name != ACTION_LISTEN_NAME:
             return None
+        if tracker.active_loop_name != self.config[FORM] and zone_named(
+            tracker.get_slot(self.config[CHECK_INS_SLOT]),
+            checkin_state(tracker),
+            tracker.latest_message.text or "",
+        ):
+            # Check-ins running in UTC and a place named ("not tomorrow, TONIGHT.
+            # and whats UTC, im in chicago", read as goodbye in review 35): the
+            # check-ins move to that place's time.
+            return self.config[OPT_IN_ACTION]
         if intent in self.config[KEEP_OUT_INTENTS]:
             return None
         if tracker.active_loop_name == self.config[FORM]:

@@ -11,7 +11,13 @@ from typing import Optional
 import pytest
 
 from actions import checkin_times
-from actions.checkin_times import PickedTime
+from actions.checkin_times import (
+    TODAY,
+    TOMORROW,
+    PickedTime,
+    names_a_clock_time,
+    picked_time,
+)
 from bot import checkins
 
 MONDAY_3PM = dt.datetime(2026, 3, 2, 15, 0)  # UTC
@@ -170,3 +176,17 @@ def test_a_place_named_in_the_conversation_gives_the_time_zone(
 def test_no_zone_where_no_place_was_named() -> None:
     said = ["check in at 8pm", "day 3 off fent, my legs ache", "no"]
     assert checkin_times.named_zone_offset(reversed(said), MONDAY_3PM) is None
+
+
+def test_not_tomorrow_but_tonight_is_today() -> None:
+    """Review 35: "not tomorrow, TONIGHT" was read as tomorrow."""
+    picked = picked_time("not tomorrow, TONIGHT at 9pm")
+    assert picked is not None and picked.day == TODAY
+    tomorrow = picked_time("tomorrow at 9pm")
+    assert tomorrow is not None and tomorrow.day == TOMORROW
+
+
+def test_a_part_of_the_day_names_no_clock_time() -> None:
+    assert names_a_clock_time("check in at 9pm")
+    assert names_a_clock_time("21:00 please")
+    assert not names_a_clock_time("not tomorrow, TONIGHT. im in chicago")
