@@ -118,6 +118,16 @@ _STILL_FOR_BEFORE = re.compile(
     r"(?:about\s+|like\s+|over\s+|almost\s+|nearly\s+|around\s+|a good\s+)?$",
     re.IGNORECASE,
 )
+# How long a taper runs, not how long ago they stopped (review 35: "tapering off
+# klonopin, 2mg down to 0.5 over 3 months" went into the summary as the last use 90 days
+# ago, for someone still taking it every day). A decimal point ("0.5") is no sentence end.
+_TAPER_OVER_BEFORE = re.compile(
+    r"\b(?:taper|tapers|tapering|tapered|cutting down|cut down|coming down|come down"
+    r"|step down|stepping down|down to|reducing|reduce|weaning|wean)\b"
+    r"(?:[^.!?;]|\.(?=\d)){0,40}?\b(?:over|across|in)\s+"
+    r"(?:about\s+|like\s+|around\s+|the\s+(?:next|last|past)\s+)?$",
+    re.IGNORECASE,
+)
 _SINCE_WEEKDAY = re.compile(
     rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE
 )
@@ -213,7 +223,7 @@ def _durations(text: str, today: dt.date) -> Iterator[Found]:
         before = text[max(0, match.start() - 50) : match.start()]
         if _USE_FOR_BEFORE.search(before) and not _NOT_USED_BEFORE.search(before):
             continue
-        if _STILL_FOR_BEFORE.search(before):
+        if _STILL_FOR_BEFORE.search(before) or _TAPER_OVER_BEFORE.search(before):
             continue
         yield Found(round(amount * _UNIT_HOURS[unit]), match.start(), match.end())
     for match in _SINCE_WEEKDAY.finditer(text):

@@ -162,3 +162,20 @@ def test_how_long_they_lay_or_sat_is_not_the_last_use(
 ) -> None:
     found = hours_since_stop(text, WEDNESDAY)
     assert (found.value if found else None) == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        # review 35: the summary gave a taper's length as the last use, 90 days ago
+        ("tapering off klonopin, 2mg down to 0.5 over 3 months", None),
+        ("cutting down over the next 6 weeks", None),
+        ("cut down over 2 weeks, last dose 2 days ago", 48),
+        ("stopped oxy over 3 days ago", 72),
+    ],
+)
+def test_how_long_a_taper_runs_is_not_the_last_use(
+    text: str, hours: int | None
+) -> None:
+    found = hours_since_stop(text, WEDNESDAY)
+    assert (found.value if found else None) == hours
