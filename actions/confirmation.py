@@ -30,11 +30,13 @@ from actions.checklist import (
     read_checklist_answer,
 )
 from actions.conversation import (
+    answered_during_screen,
     emergency_reply_sent,
     is_a_question,
     latest_flags,
     latest_possible_flag,
     message_asked,
+    questions_in,
     reported_flags,
     said_since_restart,
 )
@@ -531,6 +533,16 @@ class ActionResolveConfirmation(Action):
         # anything else I can help with?").
         if follow is None and raises_same_day_sign(message):
             is_question = True
+        if (
+            follow is None
+            and level is None
+            and set(questions_in(message)) & answered_during_screen()
+        ):
+            # "no im asking in general. whats the difference between nodding and
+            # overdose" is a No and the question again: answered now, as it would be
+            # inside the screen (review 35: "Where is the pain?", six questions
+            # before the answer).
+            follow = RESUME_ACTIONS["ask_harm_reduction"]
         if follow is None and is_question and level not in (None, EMERGENCY):
             # After the advice, "is it something serious?" raised the question; once
             # it is a No, the question gets its answer (a guidance set conversation

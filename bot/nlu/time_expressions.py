@@ -119,8 +119,9 @@ _STILL_FOR_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # How long a taper runs, not how long ago they stopped (review 35: "tapering off
-# klonopin, 2mg down to 0.5 over 3 months" went into the summary as the last use 90 days
-# ago, for someone still taking it every day). A decimal point ("0.5") is no sentence end.
+# klonopin, 2mg down to 0.5 over 3 months" went into the summary as the last use 90
+# days ago, for someone still taking it every day). A decimal point ("0.5") is no
+# sentence end.
 _TAPER_OVER_BEFORE = re.compile(
     r"\b(?:taper|tapers|tapering|tapered|cutting down|cut down|coming down|come down"
     r"|step down|stepping down|down to|reducing|reduce|weaning|wean)\b"
