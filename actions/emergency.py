@@ -506,13 +506,17 @@ def stage_of(tracker: "Tracker", action_name: str) -> Stage:
     arranged = over = False
     news = closes = 0
     texts = []
-    for event in _user_events_since_escalation(tracker, action_name):
+    for index, event in enumerate(_user_events_since_escalation(tracker, action_name)):
         text = str(event.get("text") or "")
         intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
         texts.append(text)
         if (arranged or over) and says_goodbye(text, intent or ""):
             closes += 1
-        if says_crisis_over(text):
+        if says_crisis_over(text) and index > 0:
+            # Not in the message that raised the alarm: "i passed out on the floor
+            # ... and woke up with my butt really hard" tells how it began (review
+            # 36: "can i just drink water and wait?" then got the after-care and the
+            # hydration tip).
             over = True
         elif over and (_has_emergency_sign(event) or says_worse(text)):
             over = arranged = False

@@ -393,8 +393,7 @@ def _says_not_answered(tracker: "Tracker") -> bool:
 def says_not_answered(text: str) -> bool:
     """Whether `text` says an earlier answer missed the question or was not read
     ("you didnt answer", "did u get that"; topics.yml `not_answered`)."""
-    padded = f" {normalise(text)} "
-    return any(f" {phrase} " in padded for phrase in not_answered_phrases())
+    return says_any(text, not_answered_phrases())
 
 
 @lru_cache(maxsize=1)

@@ -129,6 +129,14 @@ _TAPER_OVER_BEFORE = re.compile(
     r"(?:about\s+|like\s+|around\s+|the\s+(?:next|last|past)\s+)?$",
     re.IGNORECASE,
 )
+# How long it was taken before it was stopped: "stopped my prescribed tramadol 5 days
+# ago after 8 months" went into the summary as the last use 240 days ago (review 36).
+_STOPPED_AFTER_BEFORE = re.compile(
+    r"\b(?:stopped|stopping|quit|quitting|came off|come off|coming off|got off"
+    r"|tapered off|weaned off)\b[^.!?;]{0,40}?\bafter\s+"
+    r"(?:about\s+|like\s+|over\s+|almost\s+|nearly\s+|around\s+)?$",
+    re.IGNORECASE,
+)
 _SINCE_WEEKDAY = re.compile(
     rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE
 )
@@ -224,7 +232,11 @@ def _durations(text: str, today: dt.date) -> Iterator[Found]:
         before = text[max(0, match.start() - 50) : match.start()]
         if _USE_FOR_BEFORE.search(before) and not _NOT_USED_BEFORE.search(before):
             continue
-        if _STILL_FOR_BEFORE.search(before) or _TAPER_OVER_BEFORE.search(before):
+        if (
+            _STILL_FOR_BEFORE.search(before)
+            or _TAPER_OVER_BEFORE.search(before)
+            or _STOPPED_AFTER_BEFORE.search(before)
+        ):
             continue
         yield Found(round(amount * _UNIT_HOURS[unit]), match.start(), match.end())
     for match in _SINCE_WEEKDAY.finditer(text):

@@ -172,6 +172,9 @@ def test_how_long_they_lay_or_sat_is_not_the_last_use(
         ("cutting down over the next 6 weeks", None),
         ("cut down over 2 weeks, last dose 2 days ago", 48),
         ("stopped oxy over 3 days ago", 72),
+        # review 36: "after 8 months" became the last use, 240 days ago
+        ("I stopped my prescribed tramadol 5 days ago after 8 months", 120),
+        ("quit after 2 years on it, last one was yesterday", 24),
     ],
 )
 def test_how_long_a_taper_runs_is_not_the_last_use(

@@ -150,6 +150,23 @@ def test_a_hot_lump_with_a_fever_is_still_the_emergency(
     assert ("infection", "emergency") in hits
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Session 20's development set (tests/dev/suicide_dev_s20.yml).
+        "gonna top myself if this carries on",
+        "WHY AM I STILL HERE",
+        "made a list of who gets what. feels weirdly calm",
+        "my brother said nobody would miss him, hes on day 2 off heroin",
+        "i feel like a burden to everyone",
+    ],
+)
+def test_indirect_suicide_warning_signs_are_heard(
+    detector: RedFlagDetector, text: str
+) -> None:
+    assert "suicidal" in [h.flag_id for h in detector.detect(text)]
+
+
 def test_saddle_numbness_must_be_said_as_such(detector: RedFlagDetector) -> None:
     """Numbness and the saddle area in two unrelated clauses is no saddle numbness
     (review 29: a numb foot and the words "between my legs" got 911)."""
