@@ -167,6 +167,15 @@ def test_indirect_suicide_warning_signs_are_heard(
     assert "suicidal" in [h.flag_id for h in detector.detect(text)]
 
 
+def test_a_bike_saddle_is_not_the_saddle_area(detector: RedFlagDetector) -> None:
+    """Review 36: a cyclist's numbness "from saddle pressure, gone within a minute of
+    getting off" got the 911 reply, twice."""
+    cyclist = "numb only on the bike from saddle pressure, gone a minute after"
+    assert "cauda_equina" not in [h.flag_id for h in detector.detect(cyclist)]
+    real = "numb in the saddle area since this morning"
+    assert "cauda_equina" in [h.flag_id for h in detector.detect(real)]
+
+
 def test_saddle_numbness_must_be_said_as_such(detector: RedFlagDetector) -> None:
     """Numbness and the saddle area in two unrelated clauses is no saddle numbness
     (review 29: a numb foot and the words "between my legs" got 911)."""
