@@ -111,6 +111,18 @@ def _require(entry: Dict, field: str, where: str) -> object:
     return entry[field]
 
 
+def _steps(value: object, where: str) -> Tuple[str, ...]:
+    """`do_now` as plain sentences. A step with an unquoted ": " in it is a mapping
+    to YAML ("Do not wait: call ..."), and the emergency reply failed on it (session
+    20, caught by the tests): refused when the catalogue is read."""
+    if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+        raise CatalogueError(
+            f"{where}: field 'do_now' must be a list of sentences (quote a step that "
+            "has ': ' in it)."
+        )
+    return tuple(value)
+
+
 @lru_cache(maxsize=1)
 def red_flags() -> Dict[str, RedFlag]:
     """All catalogue entries by id."""
@@ -124,7 +136,7 @@ def red_flags() -> Dict[str, RedFlag]:
             disposition=str(_require(entry, "disposition", where)),
             name=str(_require(entry, "name", where)),
             why=str(_require(entry, "why", where)),
-            do_now=tuple(_require(entry, "do_now", where)),  # type: ignore[arg-type]
+            do_now=_steps(_require(entry, "do_now", where), where),
             source=str(_require(entry, "source", where)),
             confirm=str(_require(entry, "confirm", where)),
             confirm_someone_else=str(entry.get("confirm_someone_else") or ""),
