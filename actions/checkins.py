@@ -207,6 +207,15 @@ def asks_how_checkins_work(text: str) -> bool:
     return is_a_question(text) and says("checkin_words") and says("asking_how")
 
 
+def mentions_checkins(text: str) -> bool:
+    """Whether the text names check-ins (topics.yml `checkin_words`)."""
+    padded = f" {normalise(text)} "
+    return any(
+        f" {phrase} " in padded
+        for phrase in _checkin_questions().get("checkin_words", ())
+    )
+
+
 def explain_checkins(dispatcher: "CollectingDispatcher") -> None:
     """How check-ins work (questions_s17.yml), with the offer's buttons."""
     from actions.guidance import render  # guidance reads check-ins too

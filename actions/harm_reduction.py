@@ -41,7 +41,13 @@ import yaml
 from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
-from actions.checkins import asks_how_checkins_work, explain_checkins
+from actions.checkins import (
+    ACTIVE,
+    OFFERED,
+    asks_how_checkins_work,
+    explain_checkins,
+    mentions_checkins,
+)
 from actions.conversation import (
     is_a_question,
     message_asked,
@@ -64,7 +70,7 @@ from actions.knowledge_base import (
     knowledge_base,
 )
 from actions.paths import data_dir
-from actions.slots import BODY_LOCATION, REGION, TRIAGE_LEVEL
+from actions.slots import BODY_LOCATION, CHECK_INS, REGION, TRIAGE_LEVEL
 from bot.language import normalise
 
 if TYPE_CHECKING:
@@ -362,7 +368,12 @@ class ActionHarmReduction(Action):
     ) -> List[EventType]:
         """The matching answers with their sources, each question in order; then,
         before any screen, an invitation to say what hurts."""
-        if asks_how_checkins_work(str(tracker.latest_message.get("text") or "")):
+        typed = str(tracker.latest_message.get("text") or "")
+        if asks_how_checkins_work(typed) and (
+            tracker.get_slot(CHECK_INS) in (OFFERED, ACTIVE) or mentions_checkins(typed)
+        ):
+            # Not "sick of going to the clinic every day ... how does it work", about
+            # methadone, with no check-in offered (review 37: the check-ins explained).
             # "How do the check-ins work? Will you send me texts? I share a phone"
             # (review 31: the staying-safe note).
             explain_checkins(dispatcher)
