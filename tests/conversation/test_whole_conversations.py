@@ -179,6 +179,16 @@ async def test_a_summary_or_a_helpline_asked_during_the_screen_then_its_question
     assert "thoughts of ending your life" in helplines
 
 
+async def test_the_er_without_insurance_is_answered(person: Person) -> None:
+    """Review 37: "ER yes or no", alone with worsening shakes and no insurance, got
+    the addiction-service paragraph again, then the opening question."""
+    reply = await person.says(
+        "stopped drinking 2 days ago, shaking worse. can i go to the ER for this or "
+        "is that overkill? no insurance"
+    )
+    assert "whether or not they have insurance" in reply
+
+
 async def test_restart_starts_over(person: Person) -> None:
     await person.says("my chest hurts really bad")
     assert await person.slot("triage_level") == "emergency"

@@ -111,6 +111,10 @@ BREATHING = "screen_breathing"
         ("no confusion, I know where I am and what day it is", "screen_mind", "no"),
         ("i didnt stop, still on it", "screen_heavy_use", "no"),
         ("threw up once but fine since", "screen_fluids", "no"),
+        # review 37: read as yes, and a mother got "call 911 now"
+        ("he's keeping some down, peed this morning", "screen_fluids", "no"),
+        ("keeping some down but havent peed all day", "screen_fluids", "yes"),
+        ("only peed once this morning", "screen_fluids", "yes"),
         # review 14: a No to the suicide question, said plainly, is a No
         ("No, I'm doing ok mentally actually, proud of myself", "screen_mood", "no"),
         ("no!! third time. I'm talking about stopping ALCOHOL", "screen_mood", "no"),
