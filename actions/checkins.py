@@ -38,7 +38,7 @@ from actions.slots import (
     TRIAGE_LEVEL,
 )
 from bot import checkins
-from bot.language import normalise
+from bot.language import normalise, says_any
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -196,11 +196,10 @@ def asks_how_checkins_work(text: str) -> bool:
     """Whether a typed message asks how check-ins work rather than opting in."""
     if text.startswith("/"):
         return False
-    padded = f" {normalise(text)} "
     words = _checkin_questions()
 
     def says(key: str) -> bool:
-        return any(f" {phrase} " in padded for phrase in words.get(key, ()))
+        return says_any(text, words.get(key, ()))
 
     if mentions_topic(text, [HOW_CHECKINS_WORK]) or says("how_it_works"):
         return True
@@ -209,11 +208,7 @@ def asks_how_checkins_work(text: str) -> bool:
 
 def mentions_checkins(text: str) -> bool:
     """Whether the text names check-ins (topics.yml `checkin_words`)."""
-    padded = f" {normalise(text)} "
-    return any(
-        f" {phrase} " in padded
-        for phrase in _checkin_questions().get("checkin_words", ())
-    )
+    return says_any(text, _checkin_questions().get("checkin_words", ()))
 
 
 def explain_checkins(dispatcher: "CollectingDispatcher") -> None:

@@ -16,7 +16,7 @@ from actions.checkins import zone_now_known
 from actions.conversation import message_asked, questions_in
 from actions.guidance import person_of, render, without_replaced
 from actions.knowledge_base import knowledge_base
-from actions.slots import REGION, SUBSTANCE_CLASS
+from actions.slots import REGION, SUBSTANCE_CLASS, TRIAGE_FORM
 from bot.safety.catalogue import region
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ OPT_IN_ACTION = "action_opt_in_check_in"
 ACTION_LISTEN = "action_listen"
 HELPLINE_TOPICS = ("using_alone", "helpline_privacy")
 """Questions about a line itself, answered beside the list when asked."""
-SCREEN_FORM = "triage_form"
 TREATMENT_TOPIC = {"opioid": "moud"}
 """Someone coming off this drug class who asks who can help also hears where its
 treatment is, in their region (buprenorphine and methadone for opioids)."""
@@ -84,7 +83,7 @@ class ActionHelplines(Action):
             items = knowledge_base().lookup(topic, person)
             if items:
                 dispatcher.utter_message(text=render(items))
-        if wants_help and (tracker.active_loop or {}).get("name") == SCREEN_FORM:
+        if wants_help and (tracker.active_loop or {}).get("name") == TRIAGE_FORM:
             # Asked during the screen: the screen's question comes again next
             # (data/rules/triage.yml; review 35: it was left unasked).
             return []

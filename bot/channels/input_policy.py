@@ -337,32 +337,35 @@ async def payload_for_typed_title(
 ) -> str | None:
     """`titled_payload` of the stored conversation; None when the store cannot answer
     (the text is then read as words, as any message)."""
-    if tracker_store is None or len(text.strip()) > MAX_TITLE_CHARS:
+    if len(text.strip()) > MAX_TITLE_CHARS:
+        return None
+    events = await _stored_events(tracker_store, sender_id)
+    return titled_payload(text, events) if events is not None else None
+
+
+async def _stored_events(
+    tracker_store: "TrackerStore | None", sender_id: str
+) -> "List[Event] | None":
+    """The stored conversation's events, or None when there is none or the store
+    cannot answer: the text is then read as words, the safe side (the turn itself
+    meets the store's failure as any other message does)."""
+    if tracker_store is None:
         return None
     try:
         tracker = await tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001 - an outage leaves the words to be read
+    except Exception:  # noqa: BLE001 - an outage must not make a payload an intent
         logger.warning("Offered buttons could not be read; the text is read as words.")
         return None
-    return titled_payload(text, tracker.events) if tracker is not None else None
+    return list(tracker.events) if tracker is not None else None
 
 
 async def payloads_on_offer(
     tracker_store: "TrackerStore | None", sender_id: str
 ) -> Set[str]:
-    """The button payloads the stored conversation of `sender_id` offers right now.
-
-    A store that cannot answer offers nothing: the text is then read as words, the safe
-    side (the turn itself meets the store's failure as any other message does).
-    """
-    if tracker_store is None:
-        return set()
-    try:
-        tracker = await tracker_store.retrieve(sender_id)
-    except Exception:  # noqa: BLE001 - an outage must not make a payload an intent
-        logger.warning("Offered buttons could not be read; the text is read as words.")
-        return set()
-    return offered_payloads(tracker.events) if tracker is not None else set()
+    """The button payloads the stored conversation of `sender_id` offers right now
+    (none when the store cannot answer: `_stored_events`)."""
+    events = await _stored_events(tracker_store, sender_id)
+    return offered_payloads(events) if events is not None else set()
 
 
 def starts_as_intent(text: str) -> bool:
