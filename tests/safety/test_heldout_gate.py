@@ -72,10 +72,14 @@ pytestmark = [pytest.mark.model]
 # 156/160 (121 at once, 35 asked), 30/30 urgent, 1/161 over-triaged; lexicon alone 118,
 # semantic alone 150. Session 20's machine gives the older sets' urgent signs 266/270
 # (session 19's machine: 262); the floor keeps session 19's, the lower.
-MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156
-MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30
+# Set AA (safety_heldout_aa.yml), written blind at the start of session 21 and read as
+# counts only, joined the gate at once: first run (session 20's final model) 159/160
+# (115 at once, 44 asked; the miss is one suicidal message), 29/30 urgent, 1/161
+# over-triaged; lexicon alone 111, semantic alone 155.
+MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159
+MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
-# 1/161).
+# 1/161, 1/161).
 MAX_OVER_TRIAGE = 0.05
 
 
