@@ -47,7 +47,7 @@ SCREEN_WORDS = {
     "screen_swelling": (
         "hard swollen limb after lying still, or hot spreading lump with fever"
     ),
-    "screen_leg": "one leg or calf swollen, warm, red or painful",
+    "screen_leg": "one leg or calf (one side only) swollen, warm or red, or sore to touch even when not cramping",
     "screen_mood": "thoughts of ending their life in the past few weeks",
     "screen_fluids": "unable to keep fluids down / barely peeing",
     "screen_urine": "dark (cola/tea) urine after cramps",

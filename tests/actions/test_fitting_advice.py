@@ -125,7 +125,7 @@ async def test_someone_on_prescribed_tramadol_hears_about_their_prescriber(
         substance="tramadol",
         substance_class="opioid",
     )
-    assert "prescribed painkiller" in reply
+    assert "prescribed opioid" in reply
     assert "coming down more slowly" in reply
 
 
