@@ -422,6 +422,14 @@ def _plain_request(tracker: "Tracker") -> bool:
 
 
 @lru_cache(maxsize=1)
+def over_the_counter_asks() -> Tuple[str, ...]:
+    """Phrases of asking what can be bought (topics.yml `over_the_counter_asks`)."""
+    return tuple(
+        normalise(str(p)) for p in topics_document().get("over_the_counter_asks") or ()
+    )
+
+
+@lru_cache(maxsize=1)
 def plain_asks() -> Tuple[str, ...]:
     """Phrases of asking for the same answer again in more words (topics.yml)."""
     return tuple(normalise(str(p)) for p in topics_document().get("plain_asks") or ())
@@ -484,6 +492,37 @@ ASKED_AGAIN_TOPICS = frozenset(
 """Questions answered again when asked again (see TIPS_ASKED)."""
 MORE_TIPS = ("heat_cold", "stretches", "relaxation", "hydration", "sleep")
 """What to offer next, in order, once the practical plan was given."""
+
+
+WITHDRAWAL_MEDICINES = "withdrawal_medicines"
+WITHDRAWAL_MEDICINE_CLASSES = frozenset({"opioid", "alcohol", "benzodiazepine"})
+"""Who has prescription medicines for the withdrawal itself to hear about."""
+BEYOND_PAINKILLERS = "Beyond what's above, for the withdrawal itself:"
+"""Before the prescription answer, when "what can I take?" is typed after the
+pain-relief answer the first advice gave unasked (session 21: "Here it is again", the
+same paragraph)."""
+
+
+def _medicines_beyond_painkillers(
+    tracker: "Tracker", person: Mapping[str, Any], region_known: bool
+) -> List[Tuple[str, str]]:
+    """The prescription medicines for withdrawal, once, for a typed "what can I take"
+    after the pain-relief answer: the next step, not the same paragraph. A tapped
+    button still gets its answer again (`TAPPED_AGAIN`)."""
+    said = str(tracker.latest_message.get("text") or "")
+    if (
+        said.startswith("/")
+        or person.get(SUBSTANCE_CLASS) not in WITHDRAWAL_MEDICINE_CLASSES
+        or says_any(said, over_the_counter_asks())
+    ):
+        return []
+    items = knowledge_base().lookup(WITHDRAWAL_MEDICINES, person)
+    if not items:
+        return []
+    fresh, _ = _without_repeats(
+        [(WITHDRAWAL_MEDICINES, render(items, region_known))], tracker
+    )
+    return [(topic, f"{BEYOND_PAINKILLERS}\n{text}") for topic, text in fresh]
 
 
 def _answered_again(rendered: Sequence[Tuple[str, str]]) -> List[Tuple[str, str]]:
@@ -685,8 +724,15 @@ class ActionSelfCareGuidance(Action):
             # MEDS") gets its answer again; a question about something the answer
             # does not cover ("is magnesium glycinate ok?") gets who can answer it,
             # not the same paragraph (review 11: 13 times).
+            beyond = (
+                _medicines_beyond_painkillers(tracker, person, region_known)
+                if _plain_request(tracker)
+                else []
+            )
             fresh = (
-                [
+                beyond
+                if beyond
+                else [
                     (topic, f"{asked_again_lead(tracker)}\n{text}")
                     for topic, text in rendered
                     if topic in ASKED_AGAIN_TOPICS

@@ -416,7 +416,9 @@ async def test_the_pain_relief_question_asked_again_gets_its_answer_again(
 ) -> None:
     """Review 10: "PAIN RELIEF MEDS", after the pain-relief answer, got the electrolyte
     tip, and the next time the relaxation tip; a question asked again is answered
-    again."""
+    again. Session 21: typed again after it, it names the painkillers again and goes
+    one step further, to what a doctor can prescribe for the withdrawal itself,
+    rather than sending the same paragraph."""
     said, texts = await asked_twice(
         dispatcher,
         make_tracker,
@@ -427,8 +429,28 @@ async def test_the_pain_relief_question_asked_again_gets_its_answer_again(
     )
 
     [reply] = texts
-    assert reply.startswith("Sorry if I wasn't clear before")
-    assert "ibuprofen" in reply and "pharmacist" in reply
+    assert reply.startswith("Beyond what's above, for the withdrawal itself")
+    assert "buprenorphine" in reply.lower() and "lofexidine" in reply.lower()
+    assert "heating pad" not in reply
+
+
+async def test_a_tapped_pain_relief_button_gets_its_answer_again(
+    dispatcher, make_tracker, domain
+) -> None:
+    """A tap is no complaint and no new question: the same answer, "Here it is
+    again" (review 27)."""
+    said, texts = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "ask_medicine",
+        "what can i take for the pain",
+        "/ask_medicine",
+    )
+
+    [reply] = texts
+    assert reply.startswith("Here it is again")
+    assert "ibuprofen" in reply and "buprenorphine" not in reply
 
 
 async def test_two_painkillers_together_are_answered_not_the_next_tip(
