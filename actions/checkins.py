@@ -169,11 +169,18 @@ def _confirmation(
         )
     shift = dt.timedelta(minutes=offset)
     day = "today" if (due + shift).date() == (now + shift).date() else "tomorrow"
-    zone = "" if offset_known else " UTC"
+    # Review 38: "is that 8pm chicago time or like UTC", after "check in at 8pm
+    # instead? im in chicago", got the fallback: the reply says whose time it is.
+    zone = " your time" if offset_known else " UTC"
     said = checkin_times.clock_text(picked.minute)
+    where = (
+        ""
+        if offset_known
+        else " (Tell me your city or country to have it at your local time.)"
+    )
     return (
         f"Okay, I'll check in {day} at {said}{zone}, and each day at that time for up "
-        f"to two weeks. {after}"
+        f"to two weeks. {after}{where}"
     )
 
 

@@ -22,7 +22,12 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.after_emergency import data_field, help_is_coming
-from actions.answers import answer_words, read_answer
+from actions.answers import (
+    answer_words,
+    read_answer,
+    retracts_a_yes,
+    says_it_was_a_misunderstanding,
+)
 from actions.checklist import (
     ANSWER_SLOTS,
     CHECKLIST,
@@ -39,6 +44,7 @@ from actions.conversation import (
     questions_in,
     reported_flags,
     said_since_restart,
+    standing_flags,
 )
 from actions.emergency import (
     SUICIDAL,
@@ -50,7 +56,11 @@ from actions.emergency import (
     suicide_text,
 )
 from actions.guidance import follow_up_buttons, raises_same_day_sign
-from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_QUESTIONS
+from actions.screen_questions import (
+    QUESTIONS_BY_SLOT,
+    SCREEN_QUESTIONS,
+    URGENT_QUESTIONS,
+)
 from actions.slots import (
     ASKING_FOR,
     CONFIRM_ASKS,
@@ -100,6 +110,11 @@ CORRECTED_LEAD = "Thank you, and sorry for the alarm."
 CORRECTED_CARRY_ON = f"{CORRECTED_LEAD} Let's carry on from where we were."
 
 
+SAME_DAY_STANDS = (
+    "Thanks for checking with me. Then, to be safe, please still get it looked at "
+    "today ({name}). Ask me anything else meanwhile."
+)
+"""After a correction of a same-day sign, an answer that is not an explicit No."""
 STILL_AN_EMERGENCY = (
     "Thank you, I'll take {dropped} off the list. But {still} still needs the medical "
     "team, so please keep following the steps until they take over."
@@ -129,6 +144,50 @@ def escalated(tracker: "Tracker") -> bool:
     corrected false alarm."""
     return tracker.get_slot(TRIAGE_LEVEL) == EMERGENCY or bool(
         reported_flags(tracker, EMERGENCY, since_correction=True)
+    )
+
+
+def same_day_sign_among(standing: Sequence[str], get_slot: Any) -> Optional[str]:
+    """The same-day sign a correction can undo, once same-day care was advised: the
+    latest of the urgent signs still `standing` (typed, not corrected since) and the
+    screen's same-day questions answered Yes, that a direct question can settle (one
+    with a screen question on its topic). `get_slot`: the tracker's slot reader (the
+    safety policy's tracker or the SDK's).
+
+    Why: review 38 held a calf cramp as a clot through three corrections ("NO swelling.
+    NO redness. NOT hot. just a normal cramp. you got it wrong") and kept refusing to
+    say how to stretch it."""
+    if get_slot(TRIAGE_LEVEL) != URGENT:
+        return None
+    screened = [
+        question.flag
+        for question in SCREEN_QUESTIONS
+        if question.slot in URGENT_QUESTIONS and get_slot(question.slot) == YES
+    ]
+    for flag in reversed([*standing, *screened]):
+        if topic_slot_for(flag):
+            return flag
+    return None
+
+
+def same_day_sign_to_correct(tracker: "Tracker") -> Optional[str]:
+    """`same_day_sign_among` for the actions' tracker."""
+    return same_day_sign_among(standing_flags(tracker, URGENT), tracker.get_slot)
+
+
+def corrects_same_day_sign(
+    text: str, flag_id: str, intent: Optional[str], confidence: float
+) -> bool:
+    """Whether a message says a same-day sign was misunderstood: words of a
+    misunderstanding ("i never said it was swollen", "you got it wrong"), a mistaken
+    tap, or a No that names the sign's own words ("NO swelling. NOT hot")."""
+    if says_it_was_a_misunderstanding(text) or retracts_a_yes(text):
+        return True
+    topic = topic_slot_for(flag_id)
+    if topic is None or read_answer(text, topic, intent, confidence) != NO:
+        return False
+    return bool(
+        set(normalise(text).split()) & answer_words().topics.get(topic, frozenset())
     )
 
 
@@ -236,10 +295,19 @@ class ActionConfirmRedFlag(Action):
         """Asks, and remembers what was asked and why."""
         mode = CORRECTION if escalated(tracker) else POSSIBLE
         flag_id = flag_in_question(tracker)
+        same_day = None if escalated(tracker) else same_day_sign_to_correct(tracker)
+        intent = tracker.latest_message.get("intent") or {}
+        if same_day and corrects_same_day_sign(
+            str(tracker.latest_message.get("text") or ""),
+            same_day,
+            intent.get("name"),
+            float(intent.get("confidence") or 0.0),
+        ):
+            mode, flag_id = CORRECTION, same_day
         # A sign asked about before any emergency reply (one heard only by meaning in
         # a message half in another language) is no correction to thank them for.
-        corrects = mode == CORRECTION and emergency_reply_sent(
-            tracker, EMERGENCY_ACTION
+        corrects = mode == CORRECTION and (
+            emergency_reply_sent(tracker, EMERGENCY_ACTION) or same_day == flag_id
         )
         if corrects:
             lead = f"{CORRECTION_LEAD} "
@@ -373,6 +441,13 @@ class ActionResolveConfirmation(Action):
                     )
                 dispatcher.utter_message(text=carry_on)
                 return done + self._de_escalate(tracker, flag_id, kept)
+            if red_flag(flag_id).disposition == URGENT:
+                # A same-day sign not taken back: the advice stands, said once more
+                # (nothing else answers this turn).
+                dispatcher.utter_message(
+                    text=SAME_DAY_STANDS.format(name=red_flag(flag_id).name)
+                )
+                return done
             # Any other answer keeps the escalation: the safety policy repeats the
             # emergency advice next.
             return done

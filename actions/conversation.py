@@ -15,6 +15,7 @@ from typing import (
     Iterable,
     List,
     Optional,
+    Sequence,
     Tuple,
 )
 
@@ -112,6 +113,52 @@ def reported_flags(
     return list(flags)
 
 
+SAID = "said"
+CORRECTED = "corrected"
+
+
+def still_standing(steps: Iterable[Tuple[str, Sequence[str]]]) -> List[str]:
+    """The signs that stand, oldest first: `steps` are (SAID, flags) for a message and
+    (CORRECTED, flags) for the corrected-alarms slot being set. A sign the person
+    corrected (an explicit No to the direct question about it) no longer stands until
+    it is said again.
+
+    Why a function of steps: the safety policy reads Rasa's events and the actions read
+    the SDK's dictionaries; both ask the same question of them."""
+    standing: Dict[str, None] = {}
+    for kind, flags in steps:
+        for flag in flags:
+            if kind == CORRECTED:
+                standing.pop(str(flag), None)
+            else:
+                standing[str(flag)] = None
+    return list(standing)
+
+
+def standing_flags(tracker: "Tracker", disposition: Optional[str] = None) -> List[str]:
+    """Red-flag ids reported since the last restart and not corrected since (see
+    `still_standing`); `disposition` keeps only flags of that disposition."""
+    steps: List[Tuple[str, Sequence[str]]] = []
+    for event in _events_since_restart(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == CORRECTED_FLAGS:
+            steps.append((CORRECTED, list(event.get("value") or [])))
+        elif event.get("event") == "user":
+            steps.append(
+                (
+                    SAID,
+                    [
+                        str(entity.get("value"))
+                        for entity in (event.get("parse_data") or {}).get(
+                            "entities", []
+                        )
+                        if entity.get("entity") == RED_FLAG_ENTITY
+                        and (disposition is None or entity.get("role") == disposition)
+                    ],
+                )
+            )
+    return still_standing(steps)
+
+
 def first_alarm_text(tracker: "Tracker") -> Optional[str]:
     """The person's message that first reported an emergency sign in this
     conversation (for the team's summary: what was seen, in their words)."""
@@ -139,7 +186,8 @@ def same_day_flags(tracker: "Tracker") -> List[str]:
     stopped_nothing = tracker.get_slot(SUBSTANCE_CLASS) == NO_SUBSTANCE
     return [
         flag
-        for flag in reported_flags(tracker, URGENT)
+        # Not one the person corrected (session 21: a calf cramp held as a clot).
+        for flag in standing_flags(tracker, URGENT)
         if not (stopped_nothing and flag == PREGNANCY_FLAG)
     ]
 

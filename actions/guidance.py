@@ -35,6 +35,7 @@ from actions.conversation import (
     questions_in,
     reported_flags,
     said_since_restart,
+    standing_flags,
     topics_document,
 )
 from actions.knowledge_base import CONTEXTS_KEY, AdviceItem, knowledge_base
@@ -248,7 +249,7 @@ def hands_off_answer(tracker: "Tracker") -> Optional[str]:
     `HANDS_OFF_UNTIL_CHECKED` was reported, or None."""
     from actions.screen_questions import SCREEN_QUESTIONS
 
-    flags = reported_flags(tracker) + [
+    flags = standing_flags(tracker) + [
         # Review 34: a "yes" to the screen's calf question (no sign typed) got "take
         # a light walk", "a warm bath or heating pad" and ibuprofen.
         question.flag

@@ -64,7 +64,7 @@ from actions.slots import (
     YES,
 )
 from bot.language import language_of, other_language_reply
-from bot.safety.catalogue import region
+from bot.safety.catalogue import red_flag, region
 from bot.safety.names import POSSIBLE_RED_FLAG_ENTITY, RED_FLAG_ENTITY
 
 # What a yes to the chest, heart and breath question was about
@@ -162,6 +162,10 @@ def answered_a_direct_question(tracker: "Tracker") -> bool:
         if event.get("event") == "action" and event.get("name") == RESOLVE_CONFIRMATION:
             return True
     return False
+
+
+SUICIDE_QUESTION = "screen_mood"
+"""Its "not sure" has its own reply (the crisis line), not the line below."""
 
 
 class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction):
@@ -451,6 +455,17 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             # "NO. I already said none of those", asked the list's signs one at a
             # time: a No to every one left (review 23: asked the next one).
             return {listed: NO for listed in members(tracker)}
+        if (
+            answer == UNSURE
+            and slot in QUESTIONS_BY_SLOT
+            and slot != SUICIDE_QUESTION
+            and red_flag(QUESTIONS_BY_SLOT[slot].flag).disposition == EMERGENCY
+        ):
+            dispatcher.utter_message(
+                text=str(checklist_text()["unsure_noted"]).format(
+                    emergency=region(tracker.get_slot(REGION)).emergency
+                )
+            )
         if answer and rest_as_a_list(tracker, slot):
             return {slot: answer, CHECKLIST: None}
         return {slot: answer} if answer else {}

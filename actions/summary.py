@@ -9,17 +9,21 @@ from rasa_sdk.events import EventType
 
 from actions.checkin_chart import chart_message
 from actions.checkin_scores import state_of, summary_line
+from actions.confirmation import topic_slot_for
 from actions.conversation import (
     first_alarm_text,
     mentioned,
     reported_flags,
+    standing_flags,
     topics_document,
 )
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
     BODY_LOCATION,
     CORRECTED_FLAGS,
+    EMERGENCY,
     HOURS_SINCE_STOP,
+    NO,
     SCREEN_FLAG,
     SEVERITY,
     SUBSTANCE,
@@ -47,7 +51,10 @@ SCREEN_WORDS = {
     "screen_swelling": (
         "hard swollen limb after lying still, or hot spreading lump with fever"
     ),
-    "screen_leg": "one leg or calf (one side only) swollen, warm or red, or sore to touch even when not cramping",
+    "screen_leg": (
+        "one leg or calf (one side only) swollen, warm or red, or sore to touch "
+        "even when not cramping"
+    ),
     "screen_mood": "thoughts of ending their life in the past few weeks",
     "screen_fluids": "unable to keep fluids down / barely peeing",
     "screen_urine": "dark (cola/tea) urine after cramps",
@@ -115,8 +122,21 @@ def summary_lines(tracker: "Tracker") -> List[str]:
         for slot in QUESTIONS_BY_SLOT
         if tracker.get_slot(slot) is not None
     }
+    # Review 38: "confusion, hallucinations or seizure: no" beside "Warning signs
+    # reported: seeing and hearing things" for a man on his way to the ER. A sign
+    # said after its screen question was answered No is what the team must read.
+    later = {
+        topic_slot_for(flag)
+        for flag in standing_flags(tracker)
+        if red_flag(flag).disposition == EMERGENCY
+    }
     answers = [
-        f"{SCREEN_WORDS[slot]}: {ANSWER_WORDS.get(value, value)}"
+        f"{SCREEN_WORDS[slot]}: "
+        + (
+            "no at first, then reported (below)"
+            if value == NO and slot in later
+            else ANSWER_WORDS.get(value, value)
+        )
         for slot, value in given.items()
     ]
     lines.append(

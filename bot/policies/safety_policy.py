@@ -71,13 +71,21 @@ from actions.answers import (
 )
 from actions.checkin_times import picked_time
 from actions.checkins import asks_how_checkins_work
-from actions.confirmation import RESUME_ACTIONS, topic_slot_for
+from actions.confirmation import (
+    RESUME_ACTIONS,
+    corrects_same_day_sign,
+    same_day_sign_among,
+    topic_slot_for,
+)
 from actions.conversation import (
+    CORRECTED,
+    SAID,
     answered_first_topics,
     is_a_question,
     mentions_topic,
     questions_in,
     seeking_safety_topics,
+    still_standing,
 )
 from actions.emergency import says_safe_now
 from actions.fallback import only_complains, wants_it_shorter
@@ -479,6 +487,23 @@ class SafetyPolicy(Policy):
             escalated = self._escalated(tracker)
             if escalated and self._is_correction(tracker, intent):
                 return self.config[CONFIRM_ACTION], "a possible false alarm"
+            same_day = (
+                None
+                if escalated
+                else same_day_sign_among(
+                    self._standing_urgent(tracker), tracker.get_slot
+                )
+            )
+            if same_day and corrects_same_day_sign(
+                tracker.latest_message.text or "",
+                same_day,
+                intent,
+                float((tracker.latest_message.intent or {}).get("confidence") or 0),
+            ):
+                # "NO swelling. NO redness. NOT hot. just a normal cramp. you got it
+                # wrong" after same-day care for a clot (review 38): the direct
+                # question about that sign; only an explicit No undoes it.
+                return self.config[CONFIRM_ACTION], "a possible false same-day alarm"
             if (
                 not escalated
                 and (
@@ -660,6 +685,27 @@ class SafetyPolicy(Policy):
             if entity.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG_ENTITY
             and entity.get(RED_FLAG_DISPOSITION) == URGENT_DISPOSITION
         ]
+
+    def _standing_urgent(self, tracker: DialogueStateTracker) -> List[Text]:
+        """The same-day signs of the messages before the latest that the person has
+        not corrected since (`actions.conversation.still_standing`)."""
+        steps: List[Tuple[str, List[str]]] = []
+        for event in tracker.applied_events():
+            if isinstance(event, SlotSet) and event.key == self.config[CORRECTED_SLOT]:
+                steps.append((CORRECTED, list(event.value or [])))
+            elif isinstance(event, UserUttered) and event is not tracker.latest_message:
+                steps.append(
+                    (
+                        SAID,
+                        [
+                            str(entity.get(ENTITY_ATTRIBUTE_VALUE))
+                            for entity in event.entities
+                            if entity.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG_ENTITY
+                            and entity.get(RED_FLAG_DISPOSITION) == URGENT_DISPOSITION
+                        ],
+                    )
+                )
+        return still_standing(steps)
 
     @staticmethod
     def _raised_before(tracker: DialogueStateTracker) -> List[Text]:

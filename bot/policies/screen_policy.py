@@ -37,6 +37,7 @@ from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
 from actions.checkin_scores import state_of as checkin_state
 from actions.checkins import zone_named
 from actions.confirmation import CLOSING_INTENTS
+from actions.conversation import questions_in
 from actions.fallback import only_complains
 from actions.summary import SUMMARY_HEADING, asks_to_add
 from bot.language import is_other_language
@@ -248,6 +249,16 @@ class ScreenPolicy(Policy):
             return self.config[OPT_IN_ACTION]
         if intent in self.config[KEEP_OUT_INTENTS]:
             return None
+        if (
+            intent in CLOSING_INTENTS
+            and tracker.active_loop_name != self.config[FORM]
+            and tracker.get_slot(self.config[TRIAGE_SLOT]) not in (None, EMERGENCY)
+            and questions_in({"text": tracker.latest_message.text or ""})
+        ):
+            # "ok. what can i do tonight to get through till 9 then" and "chills",
+            # read as goodbye (review 38: "Take care of yourself ..."): a question
+            # or a complaint with an answer of its own is answered.
+            return self.config[GUIDANCE_ACTION]
         if tracker.active_loop_name == self.config[FORM]:
             # The form reads a short answer in another language ("tal vez", "no sé")
             # and answers in that language what it cannot read (review 6: Spanish

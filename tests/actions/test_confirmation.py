@@ -6,7 +6,11 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.events import FollowupAction
 
-from actions.confirmation import ActionConfirmRedFlag, ActionResolveConfirmation
+from actions.confirmation import (
+    ActionConfirmRedFlag,
+    ActionResolveConfirmation,
+    corrects_same_day_sign,
+)
 from actions.conversation import message_asked
 
 
@@ -442,3 +446,23 @@ async def test_a_plain_no_to_the_list_stands_after_a_no_about_suicide(
     answered = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert answered["screen_checklist"] == "no"
     assert answered["screen_breathing"] == "no"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Review 38: said after same-day care for a clot, three times over.
+        (
+            "NO swelling. NO redness. NOT hot. just a normal cramp. you got it wrong",
+            True,
+        ),
+        ("wait i never said it was swollen or red?? its not. it was a cramp", True),
+        ("wrong button, i meant no", True),
+        # A No to the check-in offer, a question, or a yes are no correction.
+        ("no thanks", False),
+        ("how long will it last?", False),
+        ("yes its still swollen", False),
+    ],
+)
+def test_what_undoes_same_day_care_for_a_clot(text: str, expected: bool) -> None:
+    assert corrects_same_day_sign(text, "dvt", None, 0.0) is expected

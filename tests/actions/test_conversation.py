@@ -6,7 +6,7 @@ from typing import List
 
 import pytest
 
-from actions.conversation import questions_in
+from actions.conversation import CORRECTED, SAID, questions_in, still_standing
 
 
 def asked(text: str, intent: str | None = None, whole: bool = False) -> List[str]:
@@ -198,3 +198,46 @@ def test_a_painkiller_and_a_blood_thinner_in_one_message(
 ) -> None:
     found = questions_in({"text": text, "intent": {"name": "ask_medicine"}})
     assert ("painkiller_blood_thinner" in found) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        # Review 38: each got a paragraph on something else, or the same one again.
+        ("can i leave the heating pad on all night tho?", "heat_safety"),
+        ("can i take advil with my clonazepam", "painkiller_with_benzo"),
+        ("gabapentin + xanax together, bad idea or fine?", "gabapentin_with_benzo"),
+        ("chills", "chills_sweats"),
+        ("what can i do today so i dont pick up again", "stay_stopped"),
+        ("they werent prescribed man. are they even real xanax lol", "pressed_pills"),
+        ("ok but seriously how do i tell my mom", "telling_family"),
+        ("how do i even talk to him about getting help", "talking_to_them"),
+        (
+            "im 12 weeks pregnant and on subs. i want to get off them before the baby "
+            "comes. how do i stop?",
+            "pregnancy_stay_on_treatment",
+        ),
+        ("samaritans is for suicidal ppl isnt it", "helpline_for_anyone"),
+        ("if the vomiting gets worse when do i take him to the er?", "when_to_go"),
+        ("no im fine physically. just hate myself", "low_mood"),
+    ],
+)
+def test_review_38s_questions_reach_their_answers(text: str, topic: str) -> None:
+    assert topic in questions_in({"text": text, "intent": {}}, whole_message=True)
+
+
+def test_test_strips_on_pressed_pills_is_not_asking_if_they_are_real() -> None:
+    found = questions_in(
+        {"text": "do the fent strips work on pressed pills", "intent": {}}
+    )
+    assert "pressed_pills" not in found
+
+
+def test_a_corrected_sign_stands_again_only_when_said_again() -> None:
+    steps = [
+        (SAID, ["dvt"]),
+        (SAID, ["abrupt_stop"]),
+        (CORRECTED, ["dvt"]),
+    ]
+    assert still_standing(steps) == ["abrupt_stop"]
+    assert still_standing([*steps, (SAID, ["dvt"])]) == ["abrupt_stop", "dvt"]

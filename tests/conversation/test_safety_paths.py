@@ -52,6 +52,41 @@ async def test_a_false_alarm_is_undone_only_by_an_explicit_no(person: Person) ->
     assert await person.slot("triage_level") == "self_care"
 
 
+async def test_same_day_care_for_a_clot_is_undone_only_by_an_explicit_no(
+    person: Person,
+) -> None:
+    """Review 38: a calf cramp held as a clot through three corrections, with "don't
+    stretch it" each time. A Yes to the leg question, then "NO swelling ... you got
+    it wrong": the direct question about that sign; its No brings the stretches."""
+    await person.says("my calves keep cramping since i quit the oxys")
+    await person.says("not sure")  # the checklist, then one question at a time
+    for _ in range(8):
+        reply = await person.says("no")
+        if "calf" in reply and "(one side only)" in reply:
+            break
+    await person.says("yes")
+    for _ in range(8):
+        reply = await person.says("no")
+        if "today" in reply and "Source" in reply:
+            break
+    assert await person.slot("triage_level") == "urgent"
+    assert "don't rub, massage or stretch it" in reply
+    question = await person.says(
+        "NO swelling. NO redness. NOT hot. just a normal cramp. you got it wrong"
+    )
+    assert "Just to check" in question and "(one side only)" in question
+    kept = await person.says("not sure")
+    assert "still get it looked at today" in kept
+    assert await person.slot("triage_level") == "urgent"
+    await person.says("ugh. i said it was wrong, it's both calves, just cramps")
+    advice = await person.says("no")
+    assert "sorry for the alarm" in advice
+    assert await person.slot("corrected_flags") == ["dvt"]
+    stretch = await person.says("how do i stretch a calf cramp")
+    assert "pull your toes" in stretch and "don't rub" not in stretch
+    assert await person.slot("triage_level") != "urgent"
+
+
 async def test_a_correction_whose_denial_the_encoder_misreads_is_asked_about(
     person: Person,
 ) -> None:

@@ -119,7 +119,11 @@ BREATHING = "screen_breathing"
         # cramps in both calves had read as a Yes and gone to urgent care (review 37).
         ("they hurt when they cramp, both of them", "screen_leg", "no"),
         ("both calves ache, nothing swollen", "screen_leg", "no"),
-        ("my left calf is bigger than the other and hot to the touch", "screen_leg", "yes"),
+        (
+            "my left calf is bigger than the other and hot to the touch",
+            "screen_leg",
+            "yes",
+        ),
         ("not hot to the touch, just the cramps", "screen_leg", "no"),
         # review 14: a No to the suicide question, said plainly, is a No
         ("No, I'm doing ok mentally actually, proud of myself", "screen_mood", "no"),

@@ -523,3 +523,48 @@ def test_taking_the_lot_with_pills_at_hand_is_a_suicide_sign(
     said = "i have a bottle of sleeping pills next to me, thinking of taking the lot"
     assert "suicidal" in _emergency_ids(detector.detect(said))
     assert not detector.detect("we parked in the lot and walked in")
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # Review 38: a fear of a seizure to come, a question about a helpline and
+        # confusion about the bot's own words got the 911 reply or the crisis reply.
+        (
+            "what I do if doctor say no more clonazepam? I am scared of the seizure "
+            "now",
+            "seizure",
+        ),
+        ("samaritans is for suicidal ppl isnt it", "suicidal"),
+        ("im a bit confused by your answer. the leg is not red", "delirium"),
+    ],
+)
+def test_a_word_of_the_sign_in_a_fear_a_question_or_about_the_bot_is_no_sign(
+    detector: RedFlagDetector, text: str, flag: str
+) -> None:
+    assert flag not in [h.flag_id for h in detector.detect(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("hes having seizures and im scared", "seizure"),
+        ("i had a seizure just now and im scared of having a seizure again", "seizure"),
+        ("im not myself, confused, dont know where i am", "delirium"),
+        # Session 21's development set (tests/dev/safety_dev_s21.yml).
+        (
+            "he's become really paranoid, thinks we're poisoning him, off the drink "
+            "3 days",
+            "delirium",
+        ),
+        ("no siento nada entre las piernas and back hurt so bad", "cauda_equina"),
+        (
+            "my friend has a red painful lump on his forearm from a bad shot, no fever",
+            "skin_infection",
+        ),
+    ],
+)
+def test_the_sign_itself_beside_those_words_is_still_heard(
+    detector: RedFlagDetector, text: str, flag: str
+) -> None:
+    assert flag in [h.flag_id for h in detector.detect(text)]

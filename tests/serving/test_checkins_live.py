@@ -553,7 +553,9 @@ def test_a_time_the_person_picks_in_their_time_zone_is_kept_each_day(
     offer = person.answer_until("check in with you tomorrow")
     assert "pick another time" in offer
     reply = person.says("yes, check in at 8pm")
-    assert "Okay, I'll check in tomorrow at 8:00 pm, and each day" in reply, reply
+    assert "Okay, I'll check in tomorrow at 8:00 pm your time, and each day" in reply, (
+        reply
+    )
     due = checkins.next_due(person.sender, url=url)
     assert due is not None
     local = due + dt.timedelta(minutes=NEW_YORK_WINTER)
