@@ -110,6 +110,9 @@ CORRECTED_LEAD = "Thank you, and sorry for the alarm."
 CORRECTED_CARRY_ON = f"{CORRECTED_LEAD} Let's carry on from where we were."
 
 
+MAX_DENIAL_WORDS = 16
+"""A denial of a same-day sign is said in a few words ("NO swelling. NOT hot. just a
+normal cramp. you got it wrong"); a longer message is about something else."""
 SAME_DAY_STANDS = (
     "Thanks for checking with me. Then, to be safe, please still get it looked at "
     "today ({name}). Ask me anything else meanwhile."
@@ -183,12 +186,15 @@ def corrects_same_day_sign(
     tap, or a No that names the sign's own words ("NO swelling. NOT hot")."""
     if says_it_was_a_misunderstanding(text) or retracts_a_yes(text):
         return True
+    words = normalise(text).split()
+    if is_a_question(text) or len(words) > MAX_DENIAL_WORDS:
+        # "my gp cant see me till next week. should i have a drink to be safe?" is
+        # no denial of the sudden stop, whatever its "cant" and "drink" (review 39).
+        return False
     topic = topic_slot_for(flag_id)
     if topic is None or read_answer(text, topic, intent, confidence) != NO:
         return False
-    return bool(
-        set(normalise(text).split()) & answer_words().topics.get(topic, frozenset())
-    )
+    return bool(set(words) & answer_words().topics.get(topic, frozenset()))
 
 
 def topic_slot_for(flag_id: str) -> Optional[str]:

@@ -175,6 +175,10 @@ def first_alarm_text(tracker: "Tracker") -> Optional[str]:
 
 
 PREGNANCY_FLAG = "pregnancy"  # withdrawal in pregnancy (data/safety/red_flags.yml)
+ABRUPT_STOP_FLAG = "abrupt_stop"  # a sudden stop of benzodiazepines or alcohol
+NOT_ABRUPT_STOP_CLASSES = frozenset({"opioid", NO_SUBSTANCE})
+"""Who stopped something that sign is not about: stopping opioids all at once is hard,
+not dangerous in itself (002: opioid withdrawal is rarely life-threatening)."""
 
 
 def same_day_flags(tracker: "Tracker") -> List[str]:
@@ -183,12 +187,18 @@ def same_day_flags(tracker: "Tracker") -> List[str]:
     I'm pregnant, I don't take anything" was told to call an addiction service, and
     "Why: being pregnant while in withdrawal"). The pregnancy's own warning signs are
     still screened (`actions.screen_questions`)."""
-    stopped_nothing = tracker.get_slot(SUBSTANCE_CLASS) == NO_SUBSTANCE
+    substance_class = tracker.get_slot(SUBSTANCE_CLASS)
+    stopped_nothing = substance_class == NO_SUBSTANCE
     return [
         flag
         # Not one the person corrected (session 21: a calf cramp held as a clot).
         for flag in standing_flags(tracker, URGENT)
         if not (stopped_nothing and flag == PREGNANCY_FLAG)
+        # Review 39: daily co-codamol, stopped, heard by meaning as a sudden stop of
+        # benzos or alcohol ("can lead to seizures") though he takes neither.
+        and not (
+            flag == ABRUPT_STOP_FLAG and substance_class in NOT_ABRUPT_STOP_CLASSES
+        )
     ]
 
 

@@ -27,6 +27,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
 from actions.checkins import offer_check_in
 from actions.conversation import (
+    ABRUPT_STOP_FLAG,
     mentioned,
     mentions_topic,
     message_asked,
@@ -69,7 +70,6 @@ DEFAULT_TOPICS = ("what_to_do", "medicine")
 options (named without doses, "ask a pharmacist"), not an overview."""
 CARER = "carer"  # the context of data/knowledge/contexts.yml: asking for someone else
 ABRUPT_STOP_CLASSES = {"alcohol", "benzodiazepine"}
-ABRUPT_STOP_FLAG = "abrupt_stop"  # data/safety/red_flags.yml
 """Whose staying-safe note is about stopping all at once after daily use: not said to
 someone who answered No to that very question."""
 OVERVIEW = "overview"

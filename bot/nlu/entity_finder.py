@@ -244,10 +244,19 @@ DENIED_REGION_BEFORE = re.compile(
 )
 
 
+# "thats all american stuff" (review 39: moved a man in Glasgow to the US numbers): the
+# region names what the bot gave, not where the person is.
+BOTS_CONTENT_AFTER = re.compile(
+    r"^\s*(stuff|numbers?|info|information|resources|advice|links|sites|websites"
+    r"|hotlines?|helplines?|only|centric|based|focused)\b"
+)
+
+
 def _denied_region(match: Any, text: str) -> bool:
     """Whether a region match is said not to be where the person is."""
     return match.label.startswith(f"{REGION}:") and bool(
         DENIED_REGION_BEFORE.search(text[: match.start_char].lower())
+        or BOTS_CONTENT_AFTER.match(text[match.end_char :].lower())
     )
 
 

@@ -254,6 +254,8 @@ class ScreenPolicy(Policy):
             and tracker.active_loop_name != self.config[FORM]
             and tracker.get_slot(self.config[TRIAGE_SLOT]) not in (None, EMERGENCY)
             and questions_in({"text": tracker.latest_message.text or ""})
+            # "that didnt help" is a complaint (below), not the pain-relief question.
+            and not only_complains({"text": tracker.latest_message.text or ""})
         ):
             # "ok. what can i do tonight to get through till 9 then" and "chills",
             # read as goodbye (review 38: "Take care of yourself ..."): a question

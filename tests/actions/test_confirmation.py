@@ -466,3 +466,17 @@ async def test_a_plain_no_to_the_list_stands_after_a_no_about_suicide(
 )
 def test_what_undoes_same_day_care_for_a_clot(text: str, expected: bool) -> None:
     assert corrects_same_day_sign(text, "dvt", None, 0.0) is expected
+
+
+def test_a_question_on_the_signs_topic_is_no_denial_of_it() -> None:
+    """Review 39: after same-day care for stopping heavy drinking, "my gp cant see me
+    till next week ... should i have a drink to be safe?" was asked "were you drinking
+    heavily every day?" twice, as if it took the sign back."""
+    text = (
+        "my gp cant see me till next week. what do i do in the meantime? should i "
+        "have a drink to be safe?"
+    )
+    assert not corrects_same_day_sign(text, "abrupt_stop", None, 0.0)
+    assert corrects_same_day_sign(
+        "no i didnt stop at once, i tapered", "abrupt_stop", None, 0.0
+    )

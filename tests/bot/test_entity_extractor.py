@@ -311,6 +311,10 @@ def test_symptoms_are_what_was_said(
         ("im in england not america!!", {"uk"}),
         ("not in the us, im in toronto", {"ca"}),
         ("im in the us", {"us"}),
+        # Review 39: a man in Glasgow moved to the US numbers by his complaint.
+        ("thats all american stuff. does naloxone work on nitazenes", set()),
+        ("these are us numbers, im in glasgow", {"uk"}),
+        ("im american", {"us"}),
     ],
 )
 def test_a_region_said_not_to_be_theirs_is_not_taken(
