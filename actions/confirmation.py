@@ -348,6 +348,10 @@ CLOSING_INTENTS = ("goodbye", "thank")
 RESUME_ACTIONS: Dict[str, str] = {
     "ask_harm_reduction": "action_harm_reduction",
     "ask_human": "action_helplines",
+    # Review 40: "can u stop the check ins, my mum's staying with me now so im ok"
+    # raised the suicide question; after the No it got buttock tips, and the
+    # check-ins stayed on until "STOP CHECK INS".
+    "stop_check_ins": "action_stop_check_ins",
 }
 
 
@@ -559,6 +563,17 @@ class ActionResolveConfirmation(Action):
         dispatcher.utter_message(text=reply, buttons=buttons)
         answered = _no_to_its_screen_question(tracker, flag_id)
         answered += self._open_question_answered(tracker, topic_slot_for(flag_id))
+        if flag_id in reported_flags(tracker, EMERGENCY, since_correction=True):
+            # The sign was heard in words that deny it ("no i said no fever. its not
+            # spreading": review 40), and this is the explicit No: on record as
+            # corrected, so that message does not hold the conversation in an
+            # emergency (the safety policy reads signs since the last correction).
+            answered.append(
+                SlotSet(
+                    CORRECTED_FLAGS,
+                    [*(tracker.get_slot(CORRECTED_FLAGS) or []), flag_id],
+                )
+            )
         return done + answered + resume
 
     @staticmethod

@@ -405,7 +405,8 @@ class SafetyPolicy(Policy):
         if latest_action == self.config[RESOLVE_ACTION]:
             return self._after_resolution(tracker)
         if (
-            latest_action == RESUME_ACTIONS["ask_human"]
+            latest_action
+            in (RESUME_ACTIONS["ask_human"], RESUME_ACTIONS["stop_check_ins"])
             and self._action_before_latest(tracker) == self.config[RESOLVE_ACTION]
         ):
             # "which number do i ring", asked with the sign, answered after the No:
@@ -480,6 +481,18 @@ class SafetyPolicy(Policy):
                 # set-up): the encoder's sign is a guess, so it is asked about, in
                 # English, which the person reads.
                 return self.config[CONFIRM_ACTION], "a sign heard in a mixed language"
+            if (
+                flags
+                and asked_about
+                and set(flags) <= {asked_about}
+                and heard_only_by_meaning(entities)
+                and self._answers_no(tracker, str(asked_about), intent)
+            ):
+                # "no i said no fever. its not spreading" to "do you have a fever with
+                # a hot, red or spreading lump?" (review 40: 911 for "a zit"): the
+                # encoder hears the sign in the words that deny it, the lexicon finds
+                # none. An explicit No to the direct question is its answer.
+                return self.config[RESOLVE_ACTION], "a No that names the sign asked"
             if flags:
                 return emergency_action, f"red flag in the latest message: {flags}"
             if tracker.get_slot(self.config[CONFIRM_SLOT]):
@@ -716,6 +729,21 @@ class SafetyPolicy(Policy):
             if isinstance(event, UserUttered) and event is not tracker.latest_message
             for flag in emergency_flags(event.entities)
         ]
+
+    @staticmethod
+    def _answers_no(
+        tracker: DialogueStateTracker, flag: str, intent: Optional[Text]
+    ) -> bool:
+        """Whether the latest message reads as an explicit No to the direct question
+        about `flag` (with the words of that question's topic)."""
+        topic = topic_slot_for(flag)
+        if topic is None:
+            return False
+        confidence = float((tracker.latest_message.intent or {}).get("confidence") or 0)
+        return (
+            read_answer(tracker.latest_message.text or "", topic, intent, confidence)
+            == NO
+        )
 
     @staticmethod
     def _denies_the_sign(tracker: DialogueStateTracker, intent: Optional[Text]) -> bool:

@@ -87,6 +87,27 @@ async def test_same_day_care_for_a_clot_is_undone_only_by_an_explicit_no(
     assert await person.slot("triage_level") != "urgent"
 
 
+async def test_stopping_check_ins_is_done_after_a_no_to_the_question_it_raised(
+    person: Person,
+) -> None:
+    """Review 40: "can u stop the check ins, my mum's staying with me now so im ok"
+    raised the suicide question; after the No it got buttock tips and the check-ins
+    stayed on."""
+    await person.says("my butt cramps, day 3 off oxy")
+    for _ in range(6):
+        reply = await person.says("no")
+        if "check in with you tomorrow" in reply:
+            break
+    await person.says("/opt_in_check_in")
+    await person.says(
+        "cheers. actually can u stop the check ins, my mum's staying with me now so "
+        "im ok"
+    )
+    reply = await person.says("no?? i just want to stop the check ins")
+    assert "no check-ins from now on" in reply
+    assert "Here's what I can tell you" not in reply
+
+
 async def test_a_correction_whose_denial_the_encoder_misreads_is_asked_about(
     person: Person,
 ) -> None:
