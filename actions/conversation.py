@@ -176,6 +176,7 @@ def first_alarm_text(tracker: "Tracker") -> Optional[str]:
 
 PREGNANCY_FLAG = "pregnancy"  # withdrawal in pregnancy (data/safety/red_flags.yml)
 ABRUPT_STOP_FLAG = "abrupt_stop"  # a sudden stop of benzodiazepines or alcohol
+DOCTOR_TAPER_CONTEXT = "doctor_taper"  # data/knowledge/contexts.yml
 NOT_ABRUPT_STOP_CLASSES = frozenset({"opioid", NO_SUBSTANCE})
 """Who stopped something that sign is not about: stopping opioids all at once is hard,
 not dangerous in itself (002: opioid withdrawal is rarely life-threatening)."""
@@ -187,8 +188,14 @@ def same_day_flags(tracker: "Tracker") -> List[str]:
     I'm pregnant, I don't take anything" was told to call an addiction service, and
     "Why: being pregnant while in withdrawal"). The pregnancy's own warning signs are
     still screened (`actions.screen_questions`)."""
+    # Here, not at the top: the guidance module imports this one.
+    from actions.guidance import contexts_of
+
     substance_class = tracker.get_slot(SUBSTANCE_CLASS)
     stopped_nothing = substance_class == NO_SUBSTANCE
+    # Review 40: "tapering off diazepam very slowly with my doctor" was told twice
+    # that stopping all at once can lead to seizures.
+    tapering = DOCTOR_TAPER_CONTEXT in contexts_of(tracker)
     return [
         flag
         # Not one the person corrected (session 21: a calf cramp held as a clot).
@@ -197,7 +204,8 @@ def same_day_flags(tracker: "Tracker") -> List[str]:
         # Review 39: daily co-codamol, stopped, heard by meaning as a sudden stop of
         # benzos or alcohol ("can lead to seizures") though he takes neither.
         and not (
-            flag == ABRUPT_STOP_FLAG and substance_class in NOT_ABRUPT_STOP_CLASSES
+            flag == ABRUPT_STOP_FLAG
+            and (substance_class in NOT_ABRUPT_STOP_CLASSES or tapering)
         )
     ]
 

@@ -7,7 +7,11 @@ from typing import TYPE_CHECKING, List, Optional, Tuple
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.checkin_scores import worsening
-from actions.conversation import said_since_restart, same_day_flags
+from actions.conversation import (
+    DOCTOR_TAPER_CONTEXT,
+    said_since_restart,
+    same_day_flags,
+)
 from actions.guidance import contexts_of
 from actions.screen_questions import QUESTIONS_BY_SLOT, SCREEN_SLOTS, URGENT_QUESTIONS
 from actions.slots import (
@@ -34,7 +38,7 @@ if TYPE_CHECKING:
     from rasa_sdk.executor import CollectingDispatcher
 
 SEVERE_PAIN = 8
-DOCTOR_TAPER = "doctor_taper"
+DOCTOR_TAPER = DOCTOR_TAPER_CONTEXT
 """The context (data/knowledge/contexts.yml) of a taper the prescriber leads."""
 # Longer than the usual course (002: opioids resolve within 7-14 days; benzodiazepines'
 # full syndrome lasts 10-14 days) means a doctor should take a look.

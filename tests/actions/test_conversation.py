@@ -220,6 +220,12 @@ def test_a_painkiller_and_a_blood_thinner_in_one_message(
         ("samaritans is for suicidal ppl isnt it", "helpline_for_anyone"),
         ("if the vomiting gets worse when do i take him to the er?", "when_to_go"),
         ("no im fine physically. just hate myself", "low_mood"),
+        # Review 40: asked over five turns, answered with "coming off subs".
+        (
+            "im not coming off subs, i want to START them. does it make you sick if "
+            "you take it too early after using",
+            "starting_buprenorphine",
+        ),
     ],
 )
 def test_review_38s_questions_reach_their_answers(text: str, topic: str) -> None:

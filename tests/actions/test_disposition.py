@@ -283,3 +283,44 @@ async def test_numbness_from_sitting_is_no_reason_to_see_a_doctor(
     )
 
     assert level_set(events) == level
+
+
+@pytest.mark.parametrize(
+    ("said", "substance_class", "urgent"),
+    [
+        # Review 40: a slow taper with her doctor was told twice that stopping all at
+        # once can lead to seizures.
+        (
+            "I'm tapering off diazepam very slowly with my doctor",
+            "benzodiazepine",
+            False,
+        ),
+        # Review 39: daily co-codamol, stopped: no benzos, no alcohol.
+        (
+            "been taking co-codamol every day for months, stopped 2 days ago",
+            "opioid",
+            False,
+        ),
+        ("stopped my xanax cold turkey yesterday, 4mg a day", "benzodiazepine", True),
+    ],
+)
+async def test_a_sudden_stop_of_benzos_or_alcohol_is_said_only_of_one(
+    dispatcher,
+    make_tracker,
+    domain,
+    user_said,
+    said: str,
+    substance_class: str,
+    urgent: bool,
+) -> None:
+    flag = {"entity": "red_flag", "value": "abrupt_stop", "role": "urgent"}
+    events = await decide(
+        dispatcher,
+        make_tracker,
+        domain,
+        events=[user_said(said, "inform", [flag])],
+        substance_class=substance_class,
+    )
+    reasons = dispatcher.messages[0]["text"]
+    assert ("stopping benzodiazepines or alcohol suddenly" in reasons) is urgent
+    assert (level_set(events) == "urgent") is urgent
