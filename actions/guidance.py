@@ -403,6 +403,24 @@ def not_answered_phrases() -> Tuple[str, ...]:
     return tuple(normalise(str(p)) for p in topics_document().get("not_answered") or ())
 
 
+ALREADY_SAID = (
+    "Sorry for repeating myself. I don't have more on that than what's above. What "
+    "would help most right now? Ask me anything else, or tap a topic."
+)
+"""The reply to "you already said that" when nothing new fits (`says_already_said`)."""
+
+
+def says_already_said(text: str) -> bool:
+    """Whether `text` says the bot is repeating itself (topics.yml `already_said`)."""
+    return says_any(text, already_said_phrases())
+
+
+@lru_cache(maxsize=1)
+def already_said_phrases() -> Tuple[str, ...]:
+    """Phrases of "you already said that" (topics.yml `already_said`), normalised."""
+    return tuple(normalise(str(p)) for p in topics_document().get("already_said") or ())
+
+
 NOT_ANSWERED = (
     "Sorry, I don't have a better answer to that exact question, and I'd rather not "
     "guess. A pharmacist can answer it in a few minutes for free, or your doctor or a "
@@ -718,6 +736,9 @@ class ActionSelfCareGuidance(Action):
             # "any tips for the back spasms tonight?" after the plan was given: the
             # next tip not yet given, not a pointer upwards (review 5).
             fresh = _next_tips(tracker, person, region_known)
+        said_now = str(tracker.latest_message.get("text") or "")
+        if repeated and not fresh and says_already_said(said_now):
+            fresh = [("", ALREADY_SAID)]
         if repeated and not fresh and _says_not_answered(tracker):
             fresh = [("", NOT_ANSWERED)]
         if repeated and not fresh and set(answered) & ASKED_AGAIN_TOPICS:

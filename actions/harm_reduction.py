@@ -56,10 +56,12 @@ from actions.conversation import (
     together_topics,
 )
 from actions.guidance import (
+    ALREADY_SAID,
     NOT_ANSWERED,
     asked_again_lead,
     person_of,
     render,
+    says_already_said,
     says_not_answered,
     without_replaced,
 )
@@ -409,7 +411,13 @@ class ActionHarmReduction(Action):
                 said,
                 region_known,
                 asked_again_lead(tracker),
-                missed=says_not_answered(text),
+                missed=(
+                    ALREADY_SAID
+                    if says_already_said(text)
+                    else NOT_ANSWERED
+                    if says_not_answered(text)
+                    else None
+                ),
             )
         else:
             texts, offer = self._general(general, person, said, region_known)
@@ -461,14 +469,15 @@ class ActionHarmReduction(Action):
         said: Sequence[str],
         region_known: bool,
         again_lead: str,
-        missed: bool = False,
+        missed: Optional[str] = None,
     ) -> Tuple[List[str], List[str]]:
         """Each question's answer in the order asked, an answer already sent as a short
         reminder; the questions beyond `MAX_ANSWERS` as buttons. `again_lead`: the
-        line before an answer sent before (`asked_again_lead`). `missed`: the person
-        said that answer missed their question ("thats not what i asked. is going 1.5
-        to 0.5 too fast??"): not the same paragraph again (review 35), but honestly
-        who can answer it."""
+        line before an answer sent before (`asked_again_lead`). `missed`: the reply
+        instead of an answer already sent, when the person said it missed their
+        question ("thats not what i asked. is going 1.5 to 0.5 too fast??": not the
+        same paragraph again, review 35, but honestly who can answer it) or that it
+        was said already (reviews 39 and 40)."""
         shown = answers[:MAX_ANSWERS]
         later = [topic for topic, _ in answers[MAX_ANSWERS:]]
         texts = []
@@ -480,8 +489,8 @@ class ActionHarmReduction(Action):
             repeated = already_sent(items, said)
             repeats += repeated
             if repeated and missed:
-                if NOT_ANSWERED not in texts:
-                    texts.append(NOT_ANSWERED)
+                if missed not in texts:
+                    texts.append(missed)
                 continue
             text = render(items, region_known)
             texts.append(f"{again_lead}\n{text}" if repeated else text)

@@ -708,3 +708,21 @@ async def test_you_didnt_answer_gets_an_honest_reply_not_the_same_text(
 
     assert reply.startswith("Sorry, I don't have a better answer")
     assert not any(reply in text or text in reply for text in said)
+
+
+async def test_you_already_said_that_gets_no_repeat(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Reviews 39 and 40: "you already said that" got "Here it is again" and the same
+    paragraph (13 and 14 replies)."""
+    said, texts = await asked_twice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "ask_stretches",
+        "any stretches for my butt?",
+        "you already said that. what stretches for the lower back",
+    )
+    [reply] = texts
+    assert reply.startswith("Sorry for repeating myself")
+    assert not any(reply in text or text in reply for text in said)
