@@ -252,14 +252,17 @@ class ScreenPolicy(Policy):
         if (
             intent in CLOSING_INTENTS
             and tracker.active_loop_name != self.config[FORM]
-            and tracker.get_slot(self.config[TRIAGE_SLOT]) not in (None, EMERGENCY)
+            and tracker.get_slot(self.config[TRIAGE_SLOT]) != EMERGENCY
             and questions_in({"text": tracker.latest_message.text or ""})
             # "that didnt help" is a complaint (below), not the pain-relief question.
             and not only_complains({"text": tracker.latest_message.text or ""})
         ):
             # "ok. what can i do tonight to get through till 9 then" and "chills",
-            # read as goodbye (review 38: "Take care of yourself ..."): a question
-            # or a complaint with an answer of its own is answered.
+            # read as goodbye (reviews 38 and 41: "Take care of yourself ..."): a
+            # question or a complaint with an answer of its own is answered, after
+            # the screen when there has been none.
+            if tracker.get_slot(self.config[TRIAGE_SLOT]) is None:
+                return self.config[FORM]
             return self.config[GUIDANCE_ACTION]
         if tracker.active_loop_name == self.config[FORM]:
             # The form reads a short answer in another language ("tal vez", "no sé")

@@ -247,3 +247,17 @@ def test_a_corrected_sign_stands_again_only_when_said_again() -> None:
     ]
     assert still_standing(steps) == ["abrupt_stop"]
     assert still_standing([*steps, (SAID, ["dvt"])]) == ["abrupt_stop", "dvt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "teen"),
+    [
+        # Review 41: "im 16 weeks pregnant" got the answer for a 16-year-old.
+        ("hi im 16 weeks pregnant and on methadone. how fast can i taper?", False),
+        ("my 16 year old son is detoxing, what do i watch for", False),
+        ("im 16 and i need someone to talk to thats not my parents", True),
+    ],
+)
+def test_an_age_is_not_a_week_of_pregnancy(text: str, teen: bool) -> None:
+    found = questions_in({"text": text, "intent": {}}, whole_message=True)
+    assert ("teen_support" in found) is teen

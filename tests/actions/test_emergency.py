@@ -1622,3 +1622,17 @@ async def test_a_fit_going_on_now_and_no_ambulance_still_needs_the_ambulance(
     )
 
     assert "another way" not in message["text"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Review 41: a mother got "call 911" five more times on the way.
+        "ok im driving her there now. my husband is coming with. what do i tell them?",
+        "STOP telling me to call 911 we are in the car. is this normal for withdrawal",
+    ],
+)
+def test_on_the_way_in_the_car_is_help_coming(text: str) -> None:
+    from actions.after_emergency import help_is_coming
+
+    assert help_is_coming(text)
