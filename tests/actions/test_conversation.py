@@ -226,6 +226,13 @@ def test_a_painkiller_and_a_blood_thinner_in_one_message(
             "you take it too early after using",
             "starting_buprenorphine",
         ),
+        # Reviews 40 and 41.
+        ("can you OD from smoking fentanyl? i only smoke it", "smoking_overdose"),
+        (
+            "taking co-codamol from the chemist for 3 months (more than the box says "
+            "tbh) and trying to stop",
+            "paracetamol_too_much",
+        ),
     ],
 )
 def test_review_38s_questions_reach_their_answers(text: str, topic: str) -> None:
