@@ -541,6 +541,11 @@ class ActionResolveConfirmation(Action):
                 crisis=region(tracker.get_slot(REGION)).crisis
             )
             if flag_id == SUICIDAL and (says_safe_now(said) or says_it_is_hard(said))
+            # Raised by a warning sign, a suicide No is never "good to hear".
+            else suicide_text("no_after_a_sign").format(
+                crisis=region(tracker.get_slot(REGION)).crisis
+            )
+            if flag_id == SUICIDAL
             else SCARED_NO
             if says_scared(said)
             else "Thanks, that helps."

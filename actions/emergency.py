@@ -986,7 +986,7 @@ class ActionEmergency(Action):
             and says_safe_now(said)
             and not first_says_someone_else((*stage.texts, said))
         ):
-            return self._safe_now(dispatcher, place)
+            return self._safe_now(dispatcher, place, (*stage.texts, said))
         flags = ambulance_first(
             withdrawal_seizure_first(
                 [red_flag(flag_id) for flag_id in ids],
@@ -1056,7 +1056,9 @@ class ActionEmergency(Action):
         return events
 
     @staticmethod
-    def _safe_now(dispatcher: "CollectingDispatcher", place: Region) -> List[EventType]:
+    def _safe_now(
+        dispatcher: "CollectingDispatcher", place: Region, said: Sequence[str] = ()
+    ) -> List[EventType]:
         """Thoughts of suicide, and now "i'm safe tonight, no plan": NIMH's ASQ calls
         this a non-acute positive screen. The crisis line stays in the reply, the
         conversation leaves the emergency, the screen's mood question counts as
@@ -1067,6 +1069,9 @@ class ActionEmergency(Action):
                 data_field(_suicide_texts(), SUICIDE_FILE, "for_self", "safe_now")
             ).format(**_suicide_fill(place))
         )
+        if says_any(" ".join(said), _suicide_texts().get("means_words") or ()):
+            # Review 42: "i got a gun but its locked up" got no word about it.
+            dispatcher.utter_message(text=suicide_text("means_safety"))
         return [
             SlotSet(TRIAGE_LEVEL, None),
             SlotSet(SCREEN_FLAG, None),

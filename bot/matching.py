@@ -114,6 +114,7 @@ PROTECTED_WORDS: FrozenSet[str] = frozenset(
     print prone walks works stick facts flips linked taxes peace plane topic purse lunge
     lunges groan groans grain angle bowed heats brood hearty gluten spines spice spite
     elbows wrists knelt
+    medico medicos medica
     """.split()
 )
 

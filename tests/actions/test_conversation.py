@@ -228,6 +228,11 @@ def test_a_painkiller_and_a_blood_thinner_in_one_message(
         ),
         # Reviews 40 and 41.
         ("can you OD from smoking fentanyl? i only smoke it", "smoking_overdose"),
+        # Review 42: asked three times, answered with test strips.
+        (
+            "can they even just cut me off like that, isnt there rules about tapering",
+            "cut_off_opioids",
+        ),
         (
             "taking co-codamol from the chemist for 3 months (more than the box says "
             "tbh) and trying to stop",

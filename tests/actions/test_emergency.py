@@ -1289,6 +1289,29 @@ async def test_safe_now_with_no_plan_keeps_the_line_and_goes_on_to_the_help(
     assert FollowupAction("triage_form") in events
 
 
+async def test_safe_now_with_a_means_at_hand_gets_one_line_on_distance_from_it(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 42: "im not gonna do anything. i got a gun but its locked up" got no word
+    about the gun (988 Lifeline and AFSP: lethal means safety)."""
+    earlier = after_the_emergency_reply(
+        user_said, red_flag, "some nights i think whats the point", "suicidal"
+    )
+    dispatcher = CollectingDispatcher()
+    tracker = make_tracker(
+        "im not gonna do anything. i got a gun but its locked up. i just want my pain "
+        "treated",
+        "ask_what_to_do",
+        slots={"triage_level": "emergency", "screen_flag": "suicidal"},
+        events=earlier,
+    )
+
+    await run(dispatcher, tracker, domain)
+
+    reply = " ".join(texts(dispatcher))
+    assert "safe tonight" in reply and "time and distance" in reply
+
+
 async def test_safe_now_said_about_someone_else_keeps_the_helper_replies(
     make_tracker, red_flag, user_said, domain
 ) -> None:
