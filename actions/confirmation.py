@@ -299,9 +299,10 @@ class ActionConfirmRedFlag(Action):
         domain: Dict[Text, Any],
     ) -> List[EventType]:
         """Asks, and remembers what was asked and why."""
-        mode = CORRECTION if escalated(tracker) else POSSIBLE
+        alarm_raised = escalated(tracker)
+        mode = CORRECTION if alarm_raised else POSSIBLE
         flag_id = flag_in_question(tracker)
-        same_day = None if escalated(tracker) else same_day_sign_to_correct(tracker)
+        same_day = None if alarm_raised else same_day_sign_to_correct(tracker)
         intent = tracker.latest_message.get("intent") or {}
         if same_day and corrects_same_day_sign(
             str(tracker.latest_message.get("text") or ""),

@@ -103,14 +103,19 @@ def reported_flags(
     """
     flags: Dict[str, None] = {}
     for event in _events_since_restart(tracker.events, since_correction):
-        if event.get("event") != "user":
-            continue
-        for entity in (event.get("parse_data") or {}).get("entities", []):
-            if entity.get("entity") != RED_FLAG_ENTITY:
-                continue
-            if disposition is None or entity.get("role") == disposition:
-                flags[str(entity.get("value"))] = None
+        if event.get("event") == "user":
+            flags.update(dict.fromkeys(_red_flags_in(event, disposition)))
     return list(flags)
+
+
+def _red_flags_in(event: Dict[str, Any], disposition: Optional[str]) -> List[str]:
+    """The red-flag ids of one user event, of `disposition` if given."""
+    return [
+        str(entity.get("value"))
+        for entity in (event.get("parse_data") or {}).get("entities", [])
+        if entity.get("entity") == RED_FLAG_ENTITY
+        and (disposition is None or entity.get("role") == disposition)
+    ]
 
 
 SAID = "said"
@@ -143,19 +148,7 @@ def standing_flags(tracker: "Tracker", disposition: Optional[str] = None) -> Lis
         if event.get("event") == "slot" and event.get("name") == CORRECTED_FLAGS:
             steps.append((CORRECTED, list(event.get("value") or [])))
         elif event.get("event") == "user":
-            steps.append(
-                (
-                    SAID,
-                    [
-                        str(entity.get("value"))
-                        for entity in (event.get("parse_data") or {}).get(
-                            "entities", []
-                        )
-                        if entity.get("entity") == RED_FLAG_ENTITY
-                        and (disposition is None or entity.get("role") == disposition)
-                    ],
-                )
-            )
+            steps.append((SAID, _red_flags_in(event, disposition)))
     return still_standing(steps)
 
 
@@ -193,21 +186,21 @@ def same_day_flags(tracker: "Tracker") -> List[str]:
 
     substance_class = tracker.get_slot(SUBSTANCE_CLASS)
     stopped_nothing = substance_class == NO_SUBSTANCE
-    # Review 40: "tapering off diazepam very slowly with my doctor" was told twice
-    # that stopping all at once can lead to seizures.
-    tapering = DOCTOR_TAPER_CONTEXT in contexts_of(tracker)
-    return [
-        flag
-        # Not one the person corrected (session 21: a calf cramp held as a clot).
-        for flag in standing_flags(tracker, URGENT)
-        if not (stopped_nothing and flag == PREGNANCY_FLAG)
+    # Not one the person corrected (session 21: a calf cramp held as a clot).
+    flags = standing_flags(tracker, URGENT)
+    if stopped_nothing:
+        flags = [flag for flag in flags if flag != PREGNANCY_FLAG]
+    if ABRUPT_STOP_FLAG in flags and (
         # Review 39: daily co-codamol, stopped, heard by meaning as a sudden stop of
         # benzos or alcohol ("can lead to seizures") though he takes neither.
-        and not (
-            flag == ABRUPT_STOP_FLAG
-            and (substance_class in NOT_ABRUPT_STOP_CLASSES or tapering)
-        )
-    ]
+        substance_class in NOT_ABRUPT_STOP_CLASSES
+        # Review 40: "tapering off diazepam very slowly with my doctor" was told
+        # twice that stopping all at once can lead to seizures. (The contexts are
+        # read only here: the whole conversation, for this one sign.)
+        or DOCTOR_TAPER_CONTEXT in contexts_of(tracker)
+    ):
+        flags = [flag for flag in flags if flag != ABRUPT_STOP_FLAG]
+    return flags
 
 
 def latest_flags(tracker: "Tracker", disposition: str) -> List[str]:

@@ -7,7 +7,7 @@ only once `triage_level` is set to something other than `emergency`.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -385,48 +385,41 @@ def first_advice_extras(tracker: "Tracker", person: Mapping[str, Any]) -> List[s
 HELPLINES_ACTION = "action_helplines"
 
 
-def _says_not_answered(tracker: "Tracker") -> bool:
-    """Whether the latest message says the earlier answer missed the question
-    (topics.yml `not_answered`)."""
-    return says_not_answered(str(tracker.latest_message.get("text") or ""))
+@cache
+def topic_phrases(key: str) -> Tuple[str, ...]:
+    """A phrase list of topics.yml (`not_answered`, `already_said`, `plain_asks`,
+    `over_the_counter_asks`), normalised, read once."""
+    return tuple(normalise(str(p)) for p in topics_document().get(key) or ())
 
 
 def says_not_answered(text: str) -> bool:
     """Whether `text` says an earlier answer missed the question or was not read
     ("you didnt answer", "did u get that"; topics.yml `not_answered`)."""
-    return says_any(text, not_answered_phrases())
-
-
-@lru_cache(maxsize=1)
-def not_answered_phrases() -> Tuple[str, ...]:
-    """Phrases of "you didn't answer" (topics.yml `not_answered`), normalised."""
-    return tuple(normalise(str(p)) for p in topics_document().get("not_answered") or ())
+    return says_any(text, topic_phrases("not_answered"))
 
 
 ALREADY_SAID = (
     "Sorry for repeating myself. I don't have more on that than what's above. What "
     "would help most right now? Ask me anything else, or tap a topic."
 )
-"""The reply to "you already said that" when nothing new fits (`says_already_said`)."""
-
-
-def says_already_said(text: str) -> bool:
-    """Whether `text` says the bot is repeating itself (topics.yml `already_said`)."""
-    return says_any(text, already_said_phrases())
-
-
-@lru_cache(maxsize=1)
-def already_said_phrases() -> Tuple[str, ...]:
-    """Phrases of "you already said that" (topics.yml `already_said`), normalised."""
-    return tuple(normalise(str(p)) for p in topics_document().get("already_said") or ())
-
-
+"""The reply to "you already said that" when nothing new fits."""
 NOT_ANSWERED = (
     "Sorry, I don't have a better answer to that exact question, and I'd rather not "
     "guess. A pharmacist can answer it in a few minutes for free, or your doctor or a "
     "drug service can; it's always fine to ask them."
 )
-"""The reply to "you didnt answer" when nothing new fits (see `_says_not_answered`)."""
+"""The reply to "you didnt answer" when nothing new fits."""
+
+
+def reply_to_a_repeat(text: str) -> Optional[str]:
+    """Instead of an answer sent already: an apology for "you already said that"
+    (topics.yml `already_said`; reviews 39 and 40), an honest "no better answer" for
+    "you didnt answer" (`not_answered`), else None (the answer may come again)."""
+    if says_any(text, topic_phrases("already_said")):
+        return ALREADY_SAID
+    if says_not_answered(text):
+        return NOT_ANSWERED
+    return None
 
 
 def _plain_request(tracker: "Tracker") -> bool:
@@ -436,22 +429,7 @@ def _plain_request(tracker: "Tracker") -> bool:
     text = str(tracker.latest_message.get("text") or "")
     if text.startswith("/") or len(text.split()) <= PLAIN_REQUEST_WORDS:
         return True
-    padded = f" {normalise(text)} "
-    return any(f" {phrase} " in padded for phrase in plain_asks())
-
-
-@lru_cache(maxsize=1)
-def over_the_counter_asks() -> Tuple[str, ...]:
-    """Phrases of asking what can be bought (topics.yml `over_the_counter_asks`)."""
-    return tuple(
-        normalise(str(p)) for p in topics_document().get("over_the_counter_asks") or ()
-    )
-
-
-@lru_cache(maxsize=1)
-def plain_asks() -> Tuple[str, ...]:
-    """Phrases of asking for the same answer again in more words (topics.yml)."""
-    return tuple(normalise(str(p)) for p in topics_document().get("plain_asks") or ())
+    return says_any(text, topic_phrases("plain_asks"))
 
 
 def _without_repeats(
@@ -532,7 +510,7 @@ def _medicines_beyond_painkillers(
     if (
         said.startswith("/")
         or person.get(SUBSTANCE_CLASS) not in WITHDRAWAL_MEDICINE_CLASSES
-        or says_any(said, over_the_counter_asks())
+        or says_any(said, topic_phrases("over_the_counter_asks"))
     ):
         return []
     items = knowledge_base().lookup(WITHDRAWAL_MEDICINES, person)
@@ -736,11 +714,9 @@ class ActionSelfCareGuidance(Action):
             # "any tips for the back spasms tonight?" after the plan was given: the
             # next tip not yet given, not a pointer upwards (review 5).
             fresh = _next_tips(tracker, person, region_known)
-        said_now = str(tracker.latest_message.get("text") or "")
-        if repeated and not fresh and says_already_said(said_now):
-            fresh = [("", ALREADY_SAID)]
-        if repeated and not fresh and _says_not_answered(tracker):
-            fresh = [("", NOT_ANSWERED)]
+        honest = reply_to_a_repeat(str(tracker.latest_message.get("text") or ""))
+        if repeated and not fresh and honest:
+            fresh = [("", honest)]
         if repeated and not fresh and set(answered) & ASKED_AGAIN_TOPICS:
             # The plain pain-relief question asked again (a button, "PAIN RELIEF
             # MEDS") gets its answer again; a question about something the answer

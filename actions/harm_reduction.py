@@ -56,13 +56,10 @@ from actions.conversation import (
     together_topics,
 )
 from actions.guidance import (
-    ALREADY_SAID,
-    NOT_ANSWERED,
     asked_again_lead,
     person_of,
     render,
-    says_already_said,
-    says_not_answered,
+    reply_to_a_repeat,
     without_replaced,
 )
 from actions.knowledge_base import (
@@ -411,13 +408,7 @@ class ActionHarmReduction(Action):
                 said,
                 region_known,
                 asked_again_lead(tracker),
-                missed=(
-                    ALREADY_SAID
-                    if says_already_said(text)
-                    else NOT_ANSWERED
-                    if says_not_answered(text)
-                    else None
-                ),
+                missed=reply_to_a_repeat(text),
             )
         else:
             texts, offer = self._general(general, person, said, region_known)

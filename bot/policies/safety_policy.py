@@ -691,9 +691,17 @@ class SafetyPolicy(Policy):
         """The same-day signs of the messages before the latest ("im pregnant"), which
         later words can make an emergency (`signs_in_context`)."""
         return [
-            str(entity.get(ENTITY_ATTRIBUTE_VALUE))
+            flag
             for event in tracker.applied_events()
             if isinstance(event, UserUttered) and event is not tracker.latest_message
+            for flag in SafetyPolicy._urgent_in(event)
+        ]
+
+    @staticmethod
+    def _urgent_in(event: UserUttered) -> List[Text]:
+        """The same-day signs one message raised."""
+        return [
+            str(entity.get(ENTITY_ATTRIBUTE_VALUE))
             for entity in event.entities
             if entity.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG_ENTITY
             and entity.get(RED_FLAG_DISPOSITION) == URGENT_DISPOSITION
@@ -707,17 +715,7 @@ class SafetyPolicy(Policy):
             if isinstance(event, SlotSet) and event.key == self.config[CORRECTED_SLOT]:
                 steps.append((CORRECTED, list(event.value or [])))
             elif isinstance(event, UserUttered) and event is not tracker.latest_message:
-                steps.append(
-                    (
-                        SAID,
-                        [
-                            str(entity.get(ENTITY_ATTRIBUTE_VALUE))
-                            for entity in event.entities
-                            if entity.get(ENTITY_ATTRIBUTE_TYPE) == RED_FLAG_ENTITY
-                            and entity.get(RED_FLAG_DISPOSITION) == URGENT_DISPOSITION
-                        ],
-                    )
-                )
+                steps.append((SAID, self._urgent_in(event)))
         return still_standing(steps)
 
     @staticmethod
@@ -753,12 +751,9 @@ class SafetyPolicy(Policy):
         raised = SafetyPolicy._raised_before(tracker)
         flag = raised[-1] if raised else tracker.get_slot(SCREEN_FLAG_SLOT)
         topic = topic_slot_for(str(flag)) if flag else None
-        if topic is None:
+        if topic is None or not SafetyPolicy._answers_no(tracker, str(flag), intent):
             return False
-        confidence = float((tracker.latest_message.intent or {}).get("confidence") or 0)
         text = tracker.latest_message.text or ""
-        if read_answer(text, topic, intent, confidence) != NO:
-            return False
         # A No about something else is no denial of the sign: "i dont have narcan. im
         # scared to call cops" about a roommate with blue lips was read as "no" to
         # trouble breathing and got "are you struggling to breathe?" (review 22). The
