@@ -76,10 +76,15 @@ pytestmark = [pytest.mark.model]
 # counts only, joined the gate at once: first run (session 20's final model) 159/160
 # (115 at once, 44 asked; the miss is one suicidal message), 29/30 urgent, 1/161
 # over-triaged; lexicon alone 111, semantic alone 155.
-MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159
-MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29
+# Set AB (safety_heldout_ab.yml), written blind at the start of session 22 and read as
+# counts only, joined the gate at once: first run (session 21's final model) 157/160
+# (115 at once, 42 asked; one suicidal message, one seizure and one infection missed),
+# 28/30 urgent, 5/161 over-triaged; lexicon alone 108 (19/161 over-triaged), semantic
+# alone 154 (0/161).
+MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159 + 157
+MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
-# 1/161, 1/161).
+# 1/161, 1/161, 5/161).
 MAX_OVER_TRIAGE = 0.05
 
 
