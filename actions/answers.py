@@ -87,6 +87,9 @@ class AnswerWords:
     """words that put the answer on someone else ("his", "my son")"""
     nothing_taken: Tuple[str, ...] = ()
     """ways of saying no drug, medicine or alcohol is involved ("i take nothing")"""
+    firm_noes: FrozenSet[str] = frozenset()
+    """first clauses that are a No on their own ("no not at all,"), read like a first
+    sentence"""
     only_now: Tuple[str, ...] = ()
     """a No for this moment only ("not right now"): a yes after its "but" stands"""
     interjections: FrozenSet[str] = frozenset()
@@ -175,6 +178,7 @@ def answer_words() -> AnswerWords:
             (document.get("not_pregnant") or {}).get("age_from") or 55
         ),
         only_now=phrases(document.get("only_now") or []),
+        firm_noes=frozenset(phrases(document.get("firm_noes") or [])),
         interjections=frozenset(phrases(document.get("interjections") or [])),
         interjections_said_alone=frozenset(
             phrases(document.get("interjections_said_alone") or [])
@@ -449,6 +453,8 @@ _FIRST_SENTENCE = re.compile(
 )
 """A first sentence, ended by a full stop or by laughter: "no lol its just a sore
 butt" is a plain No to the suicide question (review 27: asked again)."""
+_FIRST_CLAUSE = re.compile(r"^([^,.!?;\n]+?),+")
+"""A first clause closed by a comma: the answer when it is a firm No (`firm_noes`)."""
 FIRST_SENTENCE_WORDS = 5
 """How long a first sentence can be and still be read as the answer on its own."""
 
@@ -549,6 +555,13 @@ def _read_answer(
         if answer is not None:
             return answer
     first = _FIRST_SENTENCE.match(text.strip())
+    clause = _FIRST_CLAUSE.match(text.strip())
+    if (
+        clause
+        and (not first or first.end() > clause.end())
+        and " ".join(normalise(clause.group(1)).split()) in vocab.firm_noes
+    ):
+        first = clause
     if first and not changed_mind and first.end() < len(text.strip()):
         # "no. and i didnt stop subs, i started them", "no! when will this end": a
         # short answer said first, in a sentence of its own, and then something else
@@ -570,7 +583,9 @@ def _read_answer(
         # To the suicide question, "no!! this is the third time. I'm talking about
         # stopping ALCOHOL" is a No (review 14: asked a third time); "NO its not me
         # its my son" is not.
-        stands = slot in vocab.plain_no_stands and not set(rest) & vocab.third_person
+        stands = (
+            slot in vocab.plain_no_stands and not set(rest) & vocab.third_person
+        ) or " ".join(said_first) in vocab.firm_noes
         if (
             len(said_first) <= FIRST_SENTENCE_WORDS
             and (stands or not _names_only_another_topic(rest, slot, vocab))

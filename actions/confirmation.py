@@ -36,6 +36,7 @@ from actions.checklist import (
 )
 from actions.conversation import (
     answered_during_screen,
+    asks_in_words,
     emergency_reply_sent,
     is_a_question,
     latest_flags,
@@ -187,9 +188,11 @@ def corrects_same_day_sign(
     if says_it_was_a_misunderstanding(text) or retracts_a_yes(text):
         return True
     words = normalise(text).split()
-    if is_a_question(text) or len(words) > MAX_DENIAL_WORDS:
+    if asks_in_words(text) or len(words) > MAX_DENIAL_WORDS:
         # "my gp cant see me till next week. should i have a drink to be safe?" is
-        # no denial of the sudden stop, whatever its "cant" and "drink" (review 39).
+        # no denial of the sudden stop, whatever its "cant" and "drink" (review 39);
+        # "wtf i dont have any lump or abscess?? i just said thanks" is one (review
+        # 43: its "??" had it read as a question, and the advice stood).
         return False
     topic = topic_slot_for(flag_id)
     if topic is None or read_answer(text, topic, intent, confidence) != NO:

@@ -373,10 +373,12 @@ ASKING_ENDINGS = frozenset({"or not", "or no", "yes or", "right", "yeah"})
 valium. ok or not", review 8)."""
 
 
-def _sentences(text: str, question_words: FrozenSet[str]) -> List[Tuple[str, bool]]:
+def _sentences(
+    text: str, question_words: FrozenSet[str], marks_count: bool = True
+) -> List[Tuple[str, bool]]:
     """The sentences of `text`, normalised, each with whether it is a question: it has
-    "?", or it or a part after a comma opens with a question word ("gonna pick up
-    tonight after 3 weeks, what should i know")."""
+    "?" (unless `marks_count` is off), or it or a part after a comma opens with a
+    question word ("gonna pick up tonight after 3 weeks, what should i know")."""
     sentences = re.split(r"(?<=[?.!\n])|\s+(?:and|also|plus)\s+(?=\w+ )", text)
     found = []
     for sentence in sentences:
@@ -387,7 +389,7 @@ def _sentences(text: str, question_words: FrozenSet[str]) -> List[Tuple[str, boo
                 for part in sentence.split(",")
             )
             asks = (
-                "?" in sentence
+                (marks_count and "?" in sentence)
                 or any(opener and opener[0] in question_words for opener in openers)
                 or " ".join(words[-2:]) in ASKING_ENDINGS
             )
@@ -404,6 +406,16 @@ def emergency_topic_names() -> Tuple[str, ...]:
 def is_a_question(text: str) -> bool:
     """Whether any sentence of `text` asks something ("is it something serious")."""
     return any(asks for _, asks in _sentences(text, _topics().question_words))
+
+
+def asks_in_words(text: str) -> bool:
+    """Whether a sentence of `text` asks something in words, not by a question mark
+    alone: "i dont have any lump or abscess??" is an indignant denial, "should i have
+    a drink?" a question."""
+    return any(
+        asks
+        for _, asks in _sentences(text, _topics().question_words, marks_count=False)
+    )
 
 
 def questions_in(

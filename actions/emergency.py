@@ -417,6 +417,10 @@ EMERGENCY_TOPICS = (
 
 LIFE_SAVING_TOPICS = ("cpr", "seizure_first_aid", "recovery_position", "naloxone_steps")
 """Answered in the emergency reply itself, help called or not."""
+DRIVE_THEM = "drive_them"
+DRIVE_THEM_BY_CAR = "drive_them_by_car"
+"""Being driven in, answered for a sign where a lift to the emergency department is
+fine (data/knowledge/while_waiting.yml)."""
 
 
 def refusal_message(place: Region) -> str:
@@ -865,14 +869,22 @@ def emergency_answers(
     tracker: "Tracker",
     topics: Collection[str] = EMERGENCY_TOPICS,
     skip: Collection[str] = (),
+    flag_ids: Sequence[str] = (),
 ) -> List[str]:
     """Answers, fitted to the person, to the questions of the latest message that are
     safe and useful now (`topics`; `skip`: those the reply already answers). "i dont
-    have narcan" is no question about where to get it, not now."""
-    if has_no_naloxone(str(tracker.latest_message.get("text") or "")):
+    have narcan" is no question about where to get it, not now. Being driven in is
+    answered for the signs `flag_ids` stand for: fine when each of them fits a lift
+    to the emergency department (`refusal_fits`), otherwise "wait for the ambulance"."""
+    said = str(tracker.latest_message.get("text") or "")
+    if has_no_naloxone(said):
         skip = (*skip, "naloxone")
+    by_car = bool(flag_ids) and all(refusal_fits(i, (said,)) for i in flag_ids)
     return answers_to_latest(
-        tracker, [t for t in topics if t not in skip], during_emergency=True
+        tracker,
+        [t for t in topics if t not in skip],
+        during_emergency=True,
+        answered_as={DRIVE_THEM: DRIVE_THEM_BY_CAR} if by_car else None,
     )
 
 
@@ -1019,7 +1031,9 @@ class ActionEmergency(Action):
             # before help is called (review 26: "hes not breathing right, like
             # gasping. how do i do cpr" got "start CPR if you know how").
             for answer in emergency_answers(
-                tracker, EMERGENCY_TOPICS if called else LIFE_SAVING_TOPICS
+                tracker,
+                EMERGENCY_TOPICS if called else LIFE_SAVING_TOPICS,
+                flag_ids=[flag.flag_id for flag in flags],
             ):
                 dispatcher.utter_message(text=answer)
         else:
@@ -1035,7 +1049,9 @@ class ActionEmergency(Action):
             # "will they call the cops?", "the narcan can wear off, right?": questions
             # that decide whether help is called or stays, answered here too.
             topics, skip = _answer_topics(kind, flags)
-            answers = emergency_answers(tracker, topics, skip)
+            answers = emergency_answers(
+                tracker, topics, skip, flag_ids=[flag.flag_id for flag in flags]
+            )
             if not (answers and kind == ARRANGED and not turn.suicidal):
                 # With help on its way, the answer is the reply: "how do i do cpr"
                 # got "keep following the steps" before the CPR steps (review 24).

@@ -215,13 +215,17 @@ def takes_back_someone_else(tracker: "Tracker") -> bool:
 
 
 def answers_to_latest(
-    tracker: "Tracker", topics: Collection[str], during_emergency: bool = False
+    tracker: "Tracker",
+    topics: Collection[str],
+    during_emergency: bool = False,
+    answered_as: Optional[Mapping[str, str]] = None,
 ) -> List[str]:
     """The answers, fitted to the person, to the questions of the latest message among
     `topics`, in the order asked ("they gave him narcan and hes awake": what happens
-    after naloxone, not where to get it: a topic's `instead_of`)."""
+    after naloxone, not where to get it: a topic's `instead_of`). `answered_as` answers
+    a topic with another's advice (being driven in, for a sign where that is fine)."""
     asked = [
-        topic
+        (answered_as or {}).get(topic, topic)
         for topic in without_replaced(
             questions_in(
                 tracker.latest_message,

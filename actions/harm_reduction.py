@@ -92,6 +92,13 @@ SAID_NOT_ASKED = (
     "Glad that's useful. It's all in my messages above; ask me anything else, any time."
 )
 """To a message that names an answer already sent without asking it again."""
+STILL_LISTENING = (
+    "I'm listening, and no more tips unless you ask for them. Tell me whatever's on "
+    "your mind: how tonight is going, what's keeping you awake, or how you're feeling."
+)
+"""To someone who asks again only for company (review 43: "i said i dont want tips. i
+just want to talk. you dont get it" got "Glad that's useful")."""
+COMPANY_TOPICS = frozenset({"just_talk", "parent_guilt"})
 GENERAL_ABOVE = (
     "The general safety points are in my message above. Ask me anything more "
     "specific, or tap one of these:"
@@ -398,7 +405,11 @@ class ActionHarmReduction(Action):
         ):
             # "anyway thanks for the test strip stuff" names an answer it is not
             # asking for again (review 32: the whole answer, "Here it is again").
-            dispatcher.utter_message(text=SAID_NOT_ASKED)
+            dispatcher.utter_message(
+                text=STILL_LISTENING
+                if {topic for topic, _ in answers} <= COMPANY_TOPICS
+                else SAID_NOT_ASKED
+            )
             return []
         if answers:
             texts, offer = self._specific(

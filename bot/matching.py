@@ -71,9 +71,12 @@ SHORT_REPAIR_TARGETS: FrozenSet[str] = frozenset(
 )
 # Everyday words that sit one or two edits from a lexicon word and must stay themselves:
 # "never" is not "fever", "snakes" not "shakes", "walking" not "waking", "sized" not
-# "seized", "later" not "lager". spaCy's stop words are protected as well.
+# "seized", "later" not "lager", "access" not "abscess" (review 43: "ok rapid access
+# clinic, got it. thanks man" got same-day care for an abscess). spaCy's stop words are
+# protected as well.
 PROTECTED_WORDS: FrozenSet[str] = frozenset(
     """
+    access accessed
     acting affected alike alone alter among asking attach aware awoke backed beams
     beans beard bears beast bells bills bitter blame blank blanked blanks block blocked
     blocks blond bloom bonus boxes bowls brake bread breach breadth bring broad brook

@@ -116,6 +116,9 @@ EMERGENCY_FALLBACK = "emergency_fallback_response"
 SERVICE_DOWN = "service_down_response"
 CONFIRM_ACTION = "confirm_action"
 SUICIDE_REASK_SCORE = "suicide_reask_score"
+JUST_TALK_TOPICS = ("just_talk", "parent_guilt")
+"""Asking for company or carrying guilt, after a No to the suicide question: answered,
+not asked about again."""
 SUICIDE_SURE_SCORE = "suicide_sure_score"
 RESOLVE_ACTION = "resolve_action"
 CONFIRM_SLOT = "confirm_slot"
@@ -637,6 +640,9 @@ class SafetyPolicy(Policy):
                     # a clear No, of people correcting or cross with the bot).
                     or says_not_answered(text)
                     or only_complains({"text": text})
+                    # "i said i dont want tips. i just want to talk. you dont get
+                    # it" scored 0.99 (review 43: the question a second time).
+                    or mentions_topic(text, JUST_TALK_TOPICS)
                 )
             )
             or _asks_for_treatment(tracker)
