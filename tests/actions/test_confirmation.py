@@ -458,6 +458,8 @@ async def test_a_plain_no_to_the_list_stands_after_a_no_about_suicide(
         ),
         ("wait i never said it was swollen or red?? its not. it was a cramp", True),
         ("wrong button, i meant no", True),
+        # Review 43: indignant question marks make no question.
+        ("wtf i dont have any swelling or redness?? i just said thanks", True),
         # A No to the check-in offer, a question, or a yes are no correction.
         ("no thanks", False),
         ("how long will it last?", False),

@@ -1659,3 +1659,25 @@ def test_on_the_way_in_the_car_is_help_coming(text: str) -> None:
     from actions.after_emergency import help_is_coming
 
     assert help_is_coming(text)
+
+
+async def test_being_driven_in_is_fine_for_cauda_equina_not_for_a_seizure(
+    make_tracker, user_said, red_flag, domain
+) -> None:
+    """Review 43: "i havent called anyone. my husband can drive me" about numbness when
+    wiping got "Please wait for the ambulance rather than going by car". The NHS says
+    to go to A&E or call 999 for cauda equina; a fit going on needs the ambulance."""
+    asked = "i havent called anyone. my husband can drive me to the er"
+    by_car = "being driven to the emergency department now is fine"
+    wait = "wait for the ambulance rather than going by car"
+    for flag_id, expected, unwanted in (
+        ("cauda_equina", by_car, wait),
+        ("seizure", wait, by_car),
+    ):
+        earlier = after_the_emergency_reply(
+            user_said, red_flag, "its numb down there and my legs are weak", flag_id
+        )
+        replies = await reply_to(make_tracker, domain, earlier, asked)
+        said = " ".join(str(reply.get("text") or "") for reply in replies).lower()
+        assert expected.lower() in said, flag_id
+        assert unwanted.lower() not in said, flag_id

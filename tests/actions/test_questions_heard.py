@@ -35,6 +35,16 @@ from actions.conversation import questions_in
             "breastfeeding_medicine",
             False,
         ),
+        # Review 43: each got another topic's paragraph.
+        ("ok but paracetamol yes or no", "paracetamol", False),
+        ("is it ok to cut my methadone in half this week", "taper_speed", False),
+        ("do you think my kids will forgive me", "parent_guilt", False),
+        ("i said i dont want tips. i just want to talk", "just_talk", False),
+        (
+            "my husband can drive me. will they think im wasting their time?",
+            "not_wasting_time",
+            True,
+        ),
         # Review 28: each got an earlier answer again.
         ("you didnt answer. is melatonin ok or not", "melatonin", False),
         ("is the fast heart thing normal in withdrawal?", "heart_racing", False),

@@ -571,3 +571,12 @@ def test_the_sign_itself_beside_those_words_is_still_heard(
     detector: RedFlagDetector, text: str, flag: str
 ) -> None:
     assert flag in [h.flag_id for h in detector.detect(text)]
+
+
+def test_an_access_clinic_is_no_abscess(detector: RedFlagDetector) -> None:
+    """Review 43: "ok rapid access clinic, got it. thanks man" was spelling-repaired
+    into an abscess and got same-day care; a misspelt abscess is still one."""
+    assert not detector.detect("ok rapid access clinic, got it. thanks man")
+    assert {hit.flag_id for hit in detector.detect("i have an abcess on my arm")} == {
+        "skin_infection"
+    }
