@@ -81,6 +81,7 @@ from actions.conversation import (
     CORRECTED,
     SAID,
     answered_first_topics,
+    asks_in_words,
     is_a_question,
     mentions_topic,
     questions_in,
@@ -686,6 +687,12 @@ class SafetyPolicy(Policy):
             # history dictated for the doctor (review 32: asked about an overdose).
             # A clear sign in it still escalates.
             possible = []
+        if PREGNANCY_FLAG in possible and PREGNANCY_FLAG in self._urgent_before(
+            tracker
+        ):
+            # Review 43: "im 24 weeks pregnant" in the first message, then her answer
+            # about the pregnancy's warning signs got "are you ... pregnant?".
+            possible = [flag for flag in possible if flag != PREGNANCY_FLAG]
         if PREGNANCY_FLAG in possible and cannot_be_pregnant(text):
             # Review 22: "are you (or the person you're asking for) pregnant?" to the
             # carer of a 70-year-old mother, and of men.
@@ -765,6 +772,11 @@ class SafetyPolicy(Policy):
         # trouble breathing and got "are you struggling to breathe?" (review 22). The
         # emergency reply asks nothing, so a denial names the sign or is a bare No.
         words = normalise(text).split()
+        if len(words) > BARE_NO_WORDS and asks_in_words(text):
+            # "ok shes sitting down again. i hear the sirens. do i go with her to the
+            # hospital" is a question while help comes, not a No to the confusion it
+            # names (review 43: "has anyone been confused ... today?").
+            return False
         return len(words) <= BARE_NO_WORDS or bool(
             set(words) & answer_words().topics.get(topic, frozenset())
         )
