@@ -412,6 +412,8 @@ EMERGENCY_TOPICS = (
     "after_naloxone",
     "helpline_privacy",
     "naloxone",
+    # Review 43: "are you judging me rn", asked twice beside the 999 reply.
+    "not_judging",
 )
 
 

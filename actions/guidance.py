@@ -113,6 +113,10 @@ HANDS_ON_TOPICS = frozenset(
 """Topics that are something to do for the muscles now. Someone who described their pain
 and asked only about sleep, how long or why ("legs cramping so bad cant sleep") gets the
 plan for the muscles too: review 12 found the sleep paragraph alone unhelpful."""
+HANDS_OFF_REPLACES = HANDS_ON_TOPICS | {"massage", "restless_legs", "sleep"}
+"""Topics whose tips touch the limb (rub, stretch, warm, walk): a limb that may hold a
+clot gets the hands-off answer instead (review 44: "massaging your legs" for restless
+legs, beside same-day care for a swollen, warm calf)."""
 PRACTICAL_PLAN = "what_to_do"
 SUSPECTED_CLOT = "dvt"
 NOT_ON_A_CLOT = "massage"
@@ -662,7 +666,10 @@ class ActionSelfCareGuidance(Action):
                 if topic not in topics
             ]
             if asked:
-                topics += complaints[: max(MAX_TOPICS_PER_REPLY - len(topics), 0)]
+                # What was asked, and unasked complaints only up to the first advice's
+                # two answers (review 44: chills, restless legs and low mood beside
+                # same-day care, "wall of text much").
+                topics += complaints[: max(FIRST_ADVICE_TOPICS - len(topics), 0)]
             else:
                 # Nothing asked: the plan, then what they said besides the pain ("i
                 # cant sleep"), before the pain-relief answer (a button otherwise).
@@ -675,8 +682,7 @@ class ActionSelfCareGuidance(Action):
         if hands_off:
             topics = list(
                 dict.fromkeys(
-                    hands_off if t in HANDS_ON_TOPICS | {"massage"} else t
-                    for t in topics
+                    hands_off if t in HANDS_OFF_REPLACES else t for t in topics
                 )
             )
         if "pregnancy" in reported_flags(tracker):

@@ -406,7 +406,8 @@ async def test_a_typed_question_nothing_specific_answers_says_who_can(
     # Review 4: the missed-dose advice belongs only to a question about an amount.
     assert "double up" not in typed.text
     dose = await chat.says("should i double my dose to catch up?")
-    assert "don't have a safe answer" in dose.text and "double up" in dose.text
+    # Review 44: doubling up has its own answer (tolerance drops, ask the clinic).
+    assert "don't take a double amount" in dose.text and "tolerance" in dose.text
 
 
 async def test_saying_a_question_is_coming_is_invited_not_turned_down(
