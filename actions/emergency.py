@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import (
     TYPE_CHECKING,
@@ -417,7 +417,17 @@ EMERGENCY_TOPICS = (
 )
 
 
-LIFE_SAVING_TOPICS = ("cpr", "seizure_first_aid", "recovery_position", "naloxone_steps")
+LIFE_SAVING_TOPICS = (
+    "cpr",
+    "seizure_first_aid",
+    "recovery_position",
+    "naloxone_steps",
+    "snoring_is_danger",
+    # Fear of the police or of losing the children keeps people from calling (review
+    # 44: "will the cops come and arrest us" went unanswered beside "call 911 now").
+    "police",
+    "cps_fear",
+)
 """Answered in the emergency reply itself, help called or not."""
 DRIVE_THEM = "drive_them"
 DRIVE_THEM_BY_CAR = "drive_them_by_car"
@@ -1054,6 +1064,11 @@ class ActionEmergency(Action):
             answers = emergency_answers(
                 tracker, topics, skip, flag_ids=[flag.flag_id for flag in flags]
             )
+            if answers and kind == REMINDER and turn.turn == 0:
+                # The steps were in the first reply: beside answers to what was asked,
+                # the call line alone (review 44: "hes snoring so hes breathing
+                # right?? will the cops come" got the steps again, then three answers).
+                turn = replace(turn, turn=1)
             if not (answers and kind == ARRANGED and not turn.suicidal):
                 # With help on its way, the answer is the reply: "how do i do cpr"
                 # got "keep following the steps" before the CPR steps (review 24).
