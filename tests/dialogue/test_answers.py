@@ -320,6 +320,14 @@ def test_i_am_a_nurse_is_no_yes() -> None:
             "no",
         ),
         ("no not like that. i just feel like a shit mom", "screen_mood", "no"),
+        (
+            "no not yet. just the shakes and sweating, heart going a bit fast",
+            "screen_mind",
+            "no",
+        ),
+        # Review 44: "i am" is a yes, "i am not" never one.
+        ("No po, I am not having that thoughts. Only the cramps.", "screen_mood", "no"),
+        ("i am not", "screen_mood", "no"),
         # A plain "no," is no firm No: a hedge after it may be about the answer.
         ("no, not really, maybe a bit", "screen_urine", "unsure"),
         ("no, i mean yes", "screen_urine", "yes"),
