@@ -153,6 +153,25 @@ BREATHING = "screen_breathing"
         ("what?? no. i just have a sore butt", "screen_mood", "no"),
         ("huh? no", BREATHING, "no"),
         ("what", BREATHING, None),
+        # Review 43: a firm No said first is the answer, whatever hedge comes later.
+        (
+            "no not at all, honestly im kind of proud ive made it 5 days. anyway none "
+            "of the scary stuff i dont think",
+            "screen_mood",
+            "no",
+        ),
+        ("no not like that. i just feel like a shit mom", "screen_mood", "no"),
+        (
+            "no not yet. just the shakes and sweating, heart going a bit fast",
+            "screen_mind",
+            "no",
+        ),
+        # Review 44: "i am" is a yes, "i am not" never one.
+        ("No po, I am not having that thoughts. Only the cramps.", "screen_mood", "no"),
+        ("i am not", "screen_mood", "no"),
+        # A plain "no," is no firm No: a hedge after it may be about the answer.
+        ("no, not really, maybe a bit", "screen_urine", "unsure"),
+        ("no, i mean yes", "screen_urine", "yes"),
     ],
 )
 def test_a_typed_answer_is_read_as_meant(
@@ -307,33 +326,3 @@ def test_i_am_a_nurse_is_no_yes() -> None:
     text = "I am a nurse. Please just tell me the evidence for heat and stretching"
     assert read_answer(text, "screen_nerves") != "yes"
     assert read_answer("i am", "screen_pregnancy") == "yes"
-
-
-@pytest.mark.parametrize(
-    ("text", "slot", "expected"),
-    [
-        # Review 43: a firm No said first is the answer, whatever hedge comes later.
-        (
-            "no not at all, honestly im kind of proud ive made it 5 days. anyway none "
-            "of the scary stuff i dont think",
-            "screen_mood",
-            "no",
-        ),
-        ("no not like that. i just feel like a shit mom", "screen_mood", "no"),
-        (
-            "no not yet. just the shakes and sweating, heart going a bit fast",
-            "screen_mind",
-            "no",
-        ),
-        # Review 44: "i am" is a yes, "i am not" never one.
-        ("No po, I am not having that thoughts. Only the cramps.", "screen_mood", "no"),
-        ("i am not", "screen_mood", "no"),
-        # A plain "no," is no firm No: a hedge after it may be about the answer.
-        ("no, not really, maybe a bit", "screen_urine", "unsure"),
-        ("no, i mean yes", "screen_urine", "yes"),
-    ],
-)
-def test_a_firm_no_said_first_is_the_answer(
-    text: str, slot: str, expected: str
-) -> None:
-    assert read_answer(text, slot) == expected
