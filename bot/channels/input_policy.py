@@ -393,6 +393,17 @@ def read_as_typed(text: str, on_offer: Collection[str] = ()) -> str:
 
 
 _PAYLOAD = re.compile(r"^([a-z_]+)\s*(\{.*\})\s*$", re.DOTALL)
+STALE_PAYLOAD_WORDS: Dict[str, str] = {
+    "deny": "no",
+    "affirm": "yes",
+    "unsure": "not sure",
+    "opt_in_check_in": "yes please check in with me tomorrow",
+    "stop_check_ins": "no check ins please",
+}
+"""A plain button no longer on offer, as a person would type it. Review 45: a person who
+only taps buttons tapped an old "No" and "Yes, check in tomorrow" after the crisis reply
+(which has none), and "deny" and "opt in check in" were both heard as stopping
+check-ins."""
 
 
 def _payload_as_words(text: str) -> str:
@@ -403,6 +414,8 @@ def _payload_as_words(text: str) -> str:
     summary for the doctor. Anything that is no payload stays as it is."""
     match = _PAYLOAD.match(text)
     if match is None:
+        if text in STALE_PAYLOAD_WORDS:
+            return STALE_PAYLOAD_WORDS[text]
         return text.replace("_", " ") if re.fullmatch(r"[a-z_]+", text) else text
     try:
         values = json.loads(match.group(2))

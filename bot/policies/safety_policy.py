@@ -772,10 +772,16 @@ class SafetyPolicy(Policy):
         # trouble breathing and got "are you struggling to breathe?" (review 22). The
         # emergency reply asks nothing, so a denial names the sign or is a bare No.
         words = normalise(text).split()
-        if len(words) > BARE_NO_WORDS and asks_in_words(text):
+        if (
+            len(words) > BARE_NO_WORDS
+            and asks_in_words(text)
+            and not set(words) & answer_words().negations
+        ):
             # "ok shes sitting down again. i hear the sirens. do i go with her to the
             # hospital" is a question while help comes, not a No to the confusion it
-            # names (review 43: "has anyone been confused ... today?").
+            # names (review 43: "has anyone been confused ... today?"). A question
+            # with a denial in it still is one: "I literally said it's NOT swollen or
+            # hard. Why would I call 911?" (review 45).
             return False
         return len(words) <= BARE_NO_WORDS or bool(
             set(words) & answer_words().topics.get(topic, frozenset())

@@ -172,7 +172,7 @@ def test_text_that_is_not_a_string_is_none(raw: Any) -> None:
             "/deny i cant breathe and my chest hurts",
             "deny i cant breathe and my chest hurts",
         ),
-        ("// /deny", "deny"),
+        ("// /deny", "no"),
         ("no but now i cant breathe", "no but now i cant breathe"),
         ("1/2 a pill", "1/2 a pill"),
     ],
@@ -219,12 +219,12 @@ async def test_buttons_answered_already_are_no_longer_on_offer() -> None:
     store = StoredConversation(
         [BotUttered("Chest pain?", {"buttons": SCREEN_BUTTONS}), UserUttered("no")]
     )
-    assert (await prepare_for_rasa("/deny", SENDER, store)).text == "deny"  # type: ignore[arg-type]
+    assert (await prepare_for_rasa("/deny", SENDER, store)).text == "no"  # type: ignore[arg-type]
 
 
 async def test_a_store_that_cannot_answer_makes_a_slash_text_words() -> None:
     result = await prepare_for_rasa("/affirm", SENDER, BrokenStore())  # type: ignore[arg-type]
-    assert result.text == "affirm"
+    assert result.text == "yes"
 
 
 async def test_a_channel_payload_passes_without_asking_the_store() -> None:

@@ -266,7 +266,7 @@ class OneConversationStore:
     [
         ("/deny", "/deny"),  # the button on offer
         ("/greet", "/greet"),  # the widget's silent greeting
-        ("/affirm", "affirm"),  # no such button on offer: read as a word
+        ("/affirm", "yes"),  # no such button on offer: read as the word typed
         ('/inform{"triage_level": "self_care"}', "self care"),
         ("/greet i cant breathe", "greet i cant breathe"),
         ("no but now i cant breathe", "no but now i cant breathe"),

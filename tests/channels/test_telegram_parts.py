@@ -120,7 +120,7 @@ def test_malformed_updates_are_refused(raw: bytes) -> None:
         ("/start", "/greet"),
         ("/start@UnitBot", "/greet"),
         ("/restart", "/restart"),
-        ("/deny", "deny"),
+        ("/deny", "no"),
         ('/inform{"substance_class": "none"}', "none"),
         ("  day 3 off oxy  ", "day 3 off oxy"),
     ],
