@@ -119,10 +119,12 @@ LETTER_THEN_STOP = re.compile(r"(?<![\w.])([A-Za-z])\.(?=\s|$)")
 
 # "drinking water", "drinking fine": drinking, but not alcohol (a review: a person who
 # said "no i can keep water down, drinking fine" was given alcohol advice; review 30:
-# a mother's "he's drinking a bit of water" made her son's heroin withdrawal alcohol's).
+# a mother's "he's drinking a bit of water" made her son's heroin withdrawal alcohol's;
+# review 45: "drinking my tea" made a 70-year-old on codeine an alcohol withdrawal).
 NOT_ALCOHOL_AFTER = re.compile(
     r"^\s*((a (little )?bit of|a little|some|a few sips of|small sips of|sips of|"
     r"little sips of|a lot of|lots of|loads of|more|only|just|enough)\s+)?"
+    r"((my|his|her|their|the|a|an|some|hot|herbal|green|mint)\s+)?"
     r"(water|fluids?|fine|ok|okay|alright|normally|plenty|enough|lots of water|"
     r"gatorade|electrolytes?|juice|tea|coffee|milk|soup|broth|pedialyte|squash|"
     r"smoothies?|sips)\b"
