@@ -22,6 +22,7 @@ from actions.conversation import (
     answered_first_topics,
     is_a_question,
     mentions_topic,
+    questions_in,
     said_since_restart,
     topics_document,
 )
@@ -321,9 +322,13 @@ class ActionStopCheckIns(Action):
         )
         events: List[EventType] = [SlotSet(CHECK_INS, STOPPED), *end_check_in(tracker)]
         text = str(tracker.latest_message.get("text") or "")
-        if not text.startswith("/") and mentions_topic(text, answered_first_topics()):
+        if not text.startswith("/") and (
+            mentions_topic(text, answered_first_topics())
+            or questions_in({"text": text, "intent": {}}, whole_message=True)
+        ):
             # "NO. the WOUNDS. black in the middle. on my shins", to the offer: the
             # wounds are answered too (review 30: only the check-ins were stopped).
+            # So is "no. DIARRHEA" (review 46).
             from actions.fallback import GUIDANCE_ACTION  # fallback reads check-ins
 
             events.append(FollowupAction(GUIDANCE_ACTION))
