@@ -608,6 +608,13 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
                 message.get(SET_ASIDE_KEY) or {},
                 message.get(CONCEPTS_KEY) or (),
             )
+            # A sign judged by meaning belongs to the whole message: its span says so,
+            # and Rasa's own `rasa test nlu` (which aligns every entity with tokens)
+            # no longer fails on an entity without one (session 22).
+            length = len(str(message.get(TEXT) or ""))
+            for entity in new:
+                entity.setdefault("start", 0)
+                entity.setdefault("end", length)
             message.set(
                 ENTITIES, entities + self.add_extractor_name(new), add_to_output=True
             )
