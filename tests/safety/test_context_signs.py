@@ -76,3 +76,24 @@ def test_pregnancy_and_ordinary_or_denied_words_are_not(text: str) -> None:
 )
 def test_a_fever_read_off_the_thermometer_counts(text: str, expected: bool) -> None:
     assert ("baclofen_severe" in signs_in_context(text, "baclofen")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Review 46: six weeks after a hip replacement, one calf swollen and tender.
+        (
+            "I am rather short of breath when I climb the stairs today, but I expect "
+            "that is just my age.",
+            ["dvt_with_breathlessness"],
+        ),
+        ("im out of breath and my chest hurts", ["dvt_with_breathlessness"]),
+        ("no shortness of breath, just the calf", []),
+        ("breathing is fine", []),
+        ("i took a deep breath and stretched", []),
+    ],
+)
+def test_breathlessness_after_a_possible_clot_is_the_emergency(
+    text: str, expected: list[str]
+) -> None:
+    assert signs_in_context(text, "opioid", ["dvt"]) == expected
