@@ -49,7 +49,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, Restarted, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import InvalidConfigException
@@ -702,13 +702,19 @@ class SafetyPolicy(Policy):
     @staticmethod
     def _urgent_before(tracker: DialogueStateTracker) -> List[Text]:
         """The same-day signs of the messages before the latest ("im pregnant"), which
-        later words can make an emergency (`signs_in_context`)."""
-        return [
-            flag
-            for event in tracker.applied_events()
-            if isinstance(event, UserUttered) and event is not tracker.latest_message
-            for flag in SafetyPolicy._urgent_in(event)
-        ]
+        later words can make an emergency (`signs_in_context`), since the last restart.
+
+        All events, not `applied_events()`: that leaves out the answers given while
+        the screen's form ran, and review 46's "only the left calf, somewhat swollen"
+        was one (breathlessness two messages later got "Thanks, that's good to
+        hear")."""
+        flags: List[Text] = []
+        for event in tracker.events:
+            if isinstance(event, Restarted):
+                flags = []
+            elif isinstance(event, UserUttered) and event is not tracker.latest_message:
+                flags += SafetyPolicy._urgent_in(event)
+        return flags
 
     @staticmethod
     def _urgent_in(event: UserUttered) -> List[Text]:

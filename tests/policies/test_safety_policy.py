@@ -790,3 +790,29 @@ def test_a_sign_denied_again_is_not_asked_twice_but_a_new_description_is(
         *says("now his bum is swollen and really hard", "describe_symptoms", [unsure]),
     )
     assert decision(policy, described) == CONFIRM
+
+
+def test_breathlessness_after_a_clot_said_in_the_screen_is_the_emergency(
+    policy, rasa_domain
+) -> None:
+    """Review 46: "only the left calf, somewhat swollen", said as a screen answer, then
+    "rather short of breath when I climb the stairs today" got "Thanks, that's good to
+    hear": the screen's answers were left out of the signs said before."""
+    tracker = conversation(
+        rasa_domain,
+        *IN_THE_SCREEN,
+        *says(
+            "No, nothing like that. It is only the left calf, somewhat swollen.",
+            "deny",
+            [flag("dvt", "urgent")],
+        ),
+        ActionExecuted("triage_form"),
+        ActiveLoop(None),
+        SlotSet("triage_level", "urgent"),
+        *says(
+            "I am rather short of breath when I climb the stairs today",
+            "inform",
+            [{"entity": "possible_red_flag", "value": "breathing"}],
+        ),
+    )
+    assert decision(policy, tracker) == EMERGENCY
