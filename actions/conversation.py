@@ -171,6 +171,10 @@ PREGNANCY_FLAG = "pregnancy"  # withdrawal in pregnancy (data/safety/red_flags.y
 ABRUPT_STOP_FLAG = "abrupt_stop"  # a sudden stop of benzodiazepines or alcohol
 DOCTOR_TAPER_CONTEXT = "doctor_taper"  # data/knowledge/contexts.yml
 NOT_ABRUPT_STOP_CLASSES = frozenset({"opioid", NO_SUBSTANCE})
+COMPANY_TOPICS = frozenset({"just_talk", "parent_guilt"})
+"""Asking for company or carrying guilt (topics.yml): after a No to the suicide question
+not asked about again (the safety policy), and said again, answered by listening, not
+"glad that's useful" (`actions.harm_reduction`). Review 43."""
 """Who stopped something that sign is not about: stopping opioids all at once is hard,
 not dangerous in itself (002: opioid withdrawal is rarely life-threatening)."""
 

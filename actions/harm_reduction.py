@@ -49,6 +49,7 @@ from actions.checkins import (
     mentions_checkins,
 )
 from actions.conversation import (
+    COMPANY_TOPICS,
     is_a_question,
     message_asked,
     questions_in,
@@ -98,7 +99,6 @@ STILL_LISTENING = (
 )
 """To someone who asks again only for company (review 43: "i said i dont want tips. i
 just want to talk. you dont get it" got "Glad that's useful")."""
-COMPANY_TOPICS = frozenset({"just_talk", "parent_guilt"})
 GENERAL_ABOVE = (
     "The general safety points are in my message above. Ask me anything more "
     "specific, or tap one of these:"

@@ -78,6 +78,7 @@ from actions.confirmation import (
     topic_slot_for,
 )
 from actions.conversation import (
+    COMPANY_TOPICS,
     CORRECTED,
     SAID,
     answered_first_topics,
@@ -117,9 +118,6 @@ EMERGENCY_FALLBACK = "emergency_fallback_response"
 SERVICE_DOWN = "service_down_response"
 CONFIRM_ACTION = "confirm_action"
 SUICIDE_REASK_SCORE = "suicide_reask_score"
-JUST_TALK_TOPICS = ("just_talk", "parent_guilt")
-"""Asking for company or carrying guilt, after a No to the suicide question: answered,
-not asked about again."""
 SUICIDE_SURE_SCORE = "suicide_sure_score"
 RESOLVE_ACTION = "resolve_action"
 CONFIRM_SLOT = "confirm_slot"
@@ -643,7 +641,7 @@ class SafetyPolicy(Policy):
                     or only_complains({"text": text})
                     # "i said i dont want tips. i just want to talk. you dont get
                     # it" scored 0.99 (review 43: the question a second time).
-                    or mentions_topic(text, JUST_TALK_TOPICS)
+                    or mentions_topic(text, COMPANY_TOPICS)
                 )
             )
             or _asks_for_treatment(tracker)
