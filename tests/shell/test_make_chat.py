@@ -29,15 +29,25 @@ REPLY_SECONDS = 30
 
 
 class Terminal:
-    """A tmux session running one command, read through capture-pane."""
+    """A tmux session running one command, read through capture-pane.
+
+    Each terminal has a tmux server of its own (`-L socket`): on the shared default
+    socket, a session started just after the previous one closed could meet that server
+    still shutting down ("server exited unexpectedly"), and two test runs on one machine
+    would see each other's sessions."""
 
     def __init__(self, session: str) -> None:
         self.session = session
+        self.socket = session
+
+    def tmux(self, *arguments: str) -> list[str]:
+        """A tmux command line on this terminal's own server."""
+        return ["tmux", "-L", self.socket, *arguments]
 
     def screen(self) -> str:
         """Everything on the screen and in the scroll-back, lines joined."""
         result = subprocess.run(
-            ["tmux", "capture-pane", "-p", "-J", "-t", self.session, "-S", "-300"],
+            self.tmux("capture-pane", "-p", "-J", "-t", self.session, "-S", "-300"),
             capture_output=True,
             text=True,
             check=False,
@@ -62,7 +72,7 @@ class Terminal:
     def type(self, *keys: str) -> str:
         """Sends keys; returns the screen as it was before, to tell new output apart."""
         before = self.screen()
-        subprocess.run(["tmux", "send-keys", "-t", self.session, *keys], check=True)
+        subprocess.run(self.tmux("send-keys", "-t", self.session, *keys), check=True)
         return before
 
 
@@ -71,7 +81,7 @@ def start_chat(folder: Path, **environment: str) -> Terminal:
     conversations and state (the conversation id it keeps) in `folder`."""
     if shutil.which("tmux") is None:
         pytest.fail("tmux is missing: `make test-deps` installs it")
-    session = f"chat-{uuid.uuid4().hex[:8]}"
+    terminal = Terminal(f"chat-{uuid.uuid4().hex[:8]}")
     settings = {
         **os.environ,
         "ACTIONS_PORT": str(free_port()),
@@ -82,27 +92,27 @@ def start_chat(folder: Path, **environment: str) -> Terminal:
         **environment,
     }
     subprocess.run(
-        [
-            "tmux",
+        terminal.tmux(
             "new-session",
             "-d",
             "-s",
-            session,
+            terminal.session,
             "-x",
             "160",
             "-y",
             "50",
             str(PROJECT_ROOT / "bot/tooling/chat.sh"),
-        ],
+        ),
         cwd=PROJECT_ROOT,
         env=settings,
         check=True,
     )
-    return Terminal(session)
+    return terminal
 
 
 def close(terminal: Terminal) -> None:
-    subprocess.run(["tmux", "kill-session", "-t", terminal.session], check=False)
+    """Ends the session and its tmux server (a no-op once the chat has exited)."""
+    subprocess.run(terminal.tmux("kill-server"), capture_output=True, check=False)
 
 
 @pytest.fixture
@@ -168,7 +178,7 @@ def wait_closed(terminal: Terminal, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         alive = subprocess.run(
-            ["tmux", "has-session", "-t", terminal.session], capture_output=True
+            terminal.tmux("has-session", "-t", terminal.session), capture_output=True
         )
         if alive.returncode != 0:
             return
