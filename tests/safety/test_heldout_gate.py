@@ -81,10 +81,16 @@ pytestmark = [pytest.mark.model]
 # (115 at once, 42 asked; one suicidal message, one seizure and one infection missed),
 # 28/30 urgent, 5/161 over-triaged; lexicon alone 108 (19/161 over-triaged), semantic
 # alone 154 (0/161).
-MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159 + 157
-MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28
+# Set AC (safety_heldout_ac.yml), written blind at the start of session 23 and read as
+# counts only, joined the gate at once: first run (session 22's final model) 158/160
+# (119 at once, 39 asked; two suicidal messages missed), 28/30 urgent, 9/160
+# over-triaged; lexicon alone 112 (22/160 over-triaged), semantic alone 156 (2/160).
+# All twelve sets on session 23's machine before any change: 2,058/2,080, 381/390
+# urgent, 47/2,085 over-triaged.
+MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159 + 157 + 158
+MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28 + 28
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
-# 1/161, 1/161, 5/161).
+# 1/161, 1/161, 5/161, 9/160).
 MAX_OVER_TRIAGE = 0.05
 
 
