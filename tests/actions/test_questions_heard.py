@@ -45,6 +45,9 @@ from actions.conversation import questions_in
             "not_wasting_time",
             True,
         ),
+        # Session 22's note: "Where is the pain or spasm mostly?" instead of an answer.
+        ("day 3 off benzos, am i gonna have a fit?", "seizure_risk", False),
+        ("can you get seizures coming off alcohol", "seizure_risk", False),
         # Review 28: each got an earlier answer again.
         ("you didnt answer. is melatonin ok or not", "melatonin", False),
         ("is the fast heart thing normal in withdrawal?", "heart_racing", False),

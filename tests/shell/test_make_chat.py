@@ -111,8 +111,11 @@ def start_chat(folder: Path, **environment: str) -> Terminal:
 
 
 def close(terminal: Terminal) -> None:
-    """Ends the session and its tmux server (a no-op once the chat has exited)."""
+    """Ends the session and its tmux server (a no-op once the chat has exited), and
+    removes the server's socket file, which tmux leaves behind."""
     subprocess.run(terminal.tmux("kill-server"), capture_output=True, check=False)
+    socket_folder = Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}"
+    (socket_folder / terminal.socket).unlink(missing_ok=True)
 
 
 @pytest.fixture
