@@ -172,6 +172,11 @@ BREATHING = "screen_breathing"
         # A plain "no," is no firm No: a hedge after it may be about the answer.
         ("no, not really, maybe a bit", "screen_urine", "unsure"),
         ("no, i mean yes", "screen_urine", "yes"),
+        # Development set 25 (session 23): two No read as Yes, one not read.
+        ("been peeing lots", "screen_urine", "no"),
+        ("fluids stay down", "screen_fluids", "no"),
+        ("no fluids stay down", "screen_fluids", "yes"),
+        ("all normal", "screen_nerves", "no"),
     ],
 )
 def test_a_typed_answer_is_read_as_meant(
