@@ -63,6 +63,7 @@ class LexiconEntityFinder:
             and not _denied_part_or_symptom(m, text)
             and not _denied_region(m, text)
         ]
+        matches = _without_home_regions(matches, text)
         # A drug's name is one thing: "pain pills" names no symptom.
         names = [m for m in matches if m.label.startswith(f"{SUBSTANCE}:")]
         matches = [
@@ -260,6 +261,28 @@ def _denied_region(match: Any, text: str) -> bool:
         DENIED_REGION_BEFORE.search(text[: match.start_char].lower())
         or BOTS_CONTENT_AFTER.match(text[match.end_char :].lower())
     )
+
+
+# "im from the philippines, working here in dubai" (development set 26): where the
+# person comes from is not where they are, when they also say where they are.
+HOME_REGION_BEFORE = re.compile(
+    r"\b(from|originally from|born in|grew up in|family is in|family in|"
+    r"family back in|back home in)\s+(the\s+)?$"
+)
+
+
+def _without_home_regions(matches: List[Any], text: str) -> List[Any]:
+    """The matches without a region said as a home country ("from the philippines")
+    beside another region that is not."""
+    regions = [m for m in matches if m.label.startswith(f"{REGION}:")]
+    homes = [
+        m
+        for m in regions
+        if HOME_REGION_BEFORE.search(text[: m.start_char].lower())
+    ]
+    if not homes or len(homes) == len(regions):
+        return matches
+    return [m for m in matches if m not in homes]
 
 
 # "the shakes are gone", "cramps have stopped": a symptom said to be over (review 32:

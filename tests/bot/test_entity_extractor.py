@@ -315,6 +315,10 @@ def test_symptoms_are_what_was_said(
         ("thats all american stuff. does naloxone work on nitazenes", set()),
         ("these are us numbers, im in glasgow", {"uk"}),
         ("im american", {"us"}),
+        # Development set 26: where they come from is not where they are.
+        ("im from the philippines, working here in dubai", {"ae"}),
+        ("originally from poland but living in leeds now", {"uk"}),
+        ("im from the philippines", {"ph"}),
     ],
 )
 def test_a_region_said_not_to_be_theirs_is_not_taken(

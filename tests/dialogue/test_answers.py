@@ -177,6 +177,12 @@ BREATHING = "screen_breathing"
         ("fluids stay down", "screen_fluids", "no"),
         ("no fluids stay down", "screen_fluids", "yes"),
         ("all normal", "screen_nerves", "no"),
+        # Development set 26: a fine mind, a forgotten last pee, Tagalog yes and no.
+        ("mind's fine, its my body that's the problem", "screen_mind", "no"),
+        ("i dont remember when i last went", "screen_urine", "unsure"),
+        ("i dont remember what day it is", "screen_mind", "yes"),
+        ("oo, sinusuka ko lahat", "screen_fluids", "yes"),
+        ("hindi po", "screen_fluids", "no"),
     ],
 )
 def test_a_typed_answer_is_read_as_meant(
