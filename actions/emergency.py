@@ -968,7 +968,10 @@ class ActionEmergency(Action):
         place = region(tracker.get_slot(REGION))
         said = tracker.latest_message.get("text") or ""
         new_ids = latest_flags(tracker, EMERGENCY) or signs_in_context(
-            said, tracker.get_slot(SUBSTANCE_CLASS), reported_flags(tracker, URGENT)
+            said,
+            tracker.get_slot(SUBSTANCE_CLASS),
+            reported_flags(tracker, URGENT),
+            said_since_restart(tracker)[:-1],
         )
         if help_is_coming(said) and _heard_only_by_meaning(tracker.latest_message):
             # "my husband will drive me to A&E": the encoder can hear a new sign in

@@ -276,9 +276,7 @@ def _without_home_regions(matches: List[Any], text: str) -> List[Any]:
     beside another region that is not."""
     regions = [m for m in matches if m.label.startswith(f"{REGION}:")]
     homes = [
-        m
-        for m in regions
-        if HOME_REGION_BEFORE.search(text[: m.start_char].lower())
+        m for m in regions if HOME_REGION_BEFORE.search(text[: m.start_char].lower())
     ]
     if not homes or len(homes) == len(regions):
         return matches

@@ -426,6 +426,7 @@ class SafetyPolicy(Policy):
                 tracker.latest_message.text or "",
                 tracker.get_slot(SUBSTANCE_CLASS_SLOT),
                 self._urgent_before(tracker),
+                self._said_before(tracker),
             )
             if (
                 flags
@@ -713,6 +714,18 @@ class SafetyPolicy(Policy):
             elif isinstance(event, UserUttered) and event is not tracker.latest_message:
                 flags += SafetyPolicy._urgent_in(event)
         return flags
+
+    @staticmethod
+    def _said_before(tracker: DialogueStateTracker) -> List[Text]:
+        """What the person said before the latest message, since the last restart
+        (all events, as `_urgent_before`)."""
+        texts: List[Text] = []
+        for event in tracker.events:
+            if isinstance(event, Restarted):
+                texts = []
+            elif isinstance(event, UserUttered) and event is not tracker.latest_message:
+                texts.append(event.text or "")
+        return texts
 
     @staticmethod
     def _urgent_in(event: UserUttered) -> List[Text]:

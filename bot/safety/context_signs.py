@@ -51,6 +51,33 @@ def _contexts() -> Tuple[Dict[str, Context], Dict[str, Context]]:
 
 
 @lru_cache(maxsize=1)
+def _said_before() -> Dict[str, Tuple[Tuple[str, ...], Context]]:
+    """By a fact said in an earlier message in words of its own (`said_before`): the
+    words that say it, and the context they stand for."""
+    path = data_dir().joinpath(*CONTEXT_FILE)
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    contexts = _section(document, "said_before")
+    entries = document.get("said_before") or {}
+    return {
+        name: (
+            tuple(normalise(str(w)) for w in entries[name]["earlier_words"]),
+            context,
+        )
+        for name, context in contexts.items()
+    }
+
+
+def _facts_said(earlier_texts: Sequence[str]) -> List[Context]:
+    """The `said_before` contexts whose words an earlier message holds."""
+    padded = [f" {normalise(text)} " for text in earlier_texts]
+    return [
+        context
+        for words, context in _said_before().values()
+        if any(f" {word} " in text for word in words for text in padded)
+    ]
+
+
+@lru_cache(maxsize=1)
 def _detector() -> RedFlagDetector:
     return RedFlagDetector(load_project_lexicon())
 
@@ -90,16 +117,21 @@ def with_fever_in_words(text: str) -> str:
 
 
 def signs_in_context(
-    text: str, substance_class: Optional[str], earlier_flags: Sequence[str] = ()
+    text: str,
+    substance_class: Optional[str],
+    earlier_flags: Sequence[str] = (),
+    earlier_texts: Sequence[str] = (),
 ) -> List[str]:
     """Emergency signs `text` makes together with what the conversation already knows
-    (`substance_class`, the same-day signs reported before: `earlier_flags`), that
-    `text` alone does not."""
+    (`substance_class`, the same-day signs reported before: `earlier_flags`, and facts
+    said in the person's earlier messages: `earlier_texts`), that `text` alone does
+    not."""
     by_class, by_flag = _contexts()
     contexts = [by_class[substance_class]] if substance_class in by_class else []
     contexts += [
         by_flag[flag] for flag in dict.fromkeys(earlier_flags) if flag in by_flag
     ]
+    contexts += _facts_said(earlier_texts)
     signs: List[str] = []
     for context in contexts:
         signs += [s for s in _signs_with(text, context) if s not in signs]

@@ -124,6 +124,15 @@ class RedFlagHit:
     end_char: int
 
 
+# "i literally said his breathing is fine" (review 48: an overdose heard by meaning,
+# with "breathing" as its word): a sign's word said to be fine is no evidence for it.
+SAID_TO_BE_FINE_AFTER = re.compile(
+    r"^\s*((s|is|are|was|seems?|looks?|feels?|sounds?|has been|have been)\s+)?"
+    r"((totally|completely|perfectly|absolutely|all)\s+)?"
+    r"(fine|ok|okay|normal|good|alright|all right)\b(?!\s*\?)"
+)
+
+
 @dataclass(frozen=True)
 class Analysis:
     """What the detector made of one message."""
@@ -215,6 +224,7 @@ class RedFlagDetector:
             m.label.partition(":")[2]
             for m in found
             if m.label.startswith(f"{CONCEPT}:")
+            and not SAID_TO_BE_FINE_AFTER.match(doc[m.end :].text.lower())
         )
         return Analysis(list(hits.values()), set_aside, self.repaired(text), concepts)
 

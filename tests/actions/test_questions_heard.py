@@ -48,6 +48,30 @@ from actions.conversation import questions_in
         # Session 22's note: "Where is the pain or spasm mostly?" instead of an answer.
         ("day 3 off benzos, am i gonna have a fit?", "seizure_risk", False),
         ("can you get seizures coming off alcohol", "seizure_risk", False),
+        # Review 48: each got another topic's paragraph, or the suicide question.
+        (
+            "my clinic doesnt know i stopped, i just stopped going. should i tell "
+            "them?",
+            "restart_moud",
+            False,
+        ),
+        (
+            "what about nitazenes, im hearing theyre in the heroin here",
+            "nitazenes",
+            False,
+        ),
+        (
+            "dude yes or no, is drinking a beer for muscle cramps a bad idea after 4 "
+            "days sober",
+            "mixing",
+            False,
+        ),
+        (
+            "Would a heat pad be ok? I can't feel much below the knee.",
+            "heat_numb_skin",
+            False,
+        ),
+        ("i have diabetes btw", "health_condition", False),
         # Review 28: each got an earlier answer again.
         ("you didnt answer. is melatonin ok or not", "melatonin", False),
         ("is the fast heart thing normal in withdrawal?", "heart_racing", False),

@@ -816,3 +816,35 @@ def test_breathlessness_after_a_clot_said_in_the_screen_is_the_emergency(
         ),
     )
     assert decision(policy, tracker) == EMERGENCY
+
+
+def test_a_tight_swollen_limb_after_lying_still_said_earlier_is_the_emergency(
+    policy, rasa_domain
+) -> None:
+    """Review 48: "out cold lying on my left hip for hours from the oxys", then "it
+    feels kinda tight and swollen there, dunno maybe" got walks, heat and ibuprofen:
+    the hours of lying still were said in an earlier message (compartment syndrome)."""
+    tracker = conversation(
+        rasa_domain,
+        *says(
+            "coming off oxy, my hip hurts. i was out cold lying on my left hip for "
+            "hours last night",
+            "describe_symptoms",
+            [],
+        ),
+        ActionExecuted("utter_ask_body_location"),
+        *says("it feels kinda tight and swollen there, dunno maybe", "inform", []),
+    )
+    assert decision(policy, tracker) == EMERGENCY
+
+
+def test_tight_cramping_legs_after_sleeping_on_one_side_is_no_emergency(
+    policy, rasa_domain
+) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *says("day 2 off oxy. i slept on my side last night", "inform", []),
+        ActionExecuted("utter_ask_body_location"),
+        *says("my legs feel tight from all the cramping", "describe_symptoms", []),
+    )
+    assert decision(policy, tracker) != EMERGENCY
