@@ -335,6 +335,27 @@ class ActionStopCheckIns(Action):
         return events
 
 
+CHECK_IN_WORDS = (
+    "check",
+    "checkin",
+    "checkins",
+    "remind",
+    "reminder",
+    "message me",
+    "text me",
+    "ping me",
+    "tomorrow",
+    "morning",
+)
+"""Words that keep "skip it tomorrow" about the check-ins."""
+
+
+def _names_check_ins(text: str) -> bool:
+    """Whether the message speaks of the check-ins themselves."""
+    padded = f" {normalise(text)} "
+    return any(f" {word}" in padded for word in CHECK_IN_WORDS)
+
+
 class ActionSkipCheckIn(Action):
     """Skips one day ("not today"): today's check-in if running, else the next one."""
 
@@ -348,7 +369,19 @@ class ActionSkipCheckIn(Action):
         tracker: "Tracker",
         domain: Dict[Text, Any],
     ) -> List[EventType]:
-        """Ends today's check-in, or moves the next one a day later."""
+        """Ends today's check-in, or moves the next one a day later; a question that
+        names no check-in is answered instead."""
+        text = str(tracker.latest_message.get("text") or "")
+        if (
+            not text.startswith("/")
+            and not _names_check_ins(text)
+            and questions_in({"text": text, "intent": {}}, whole_message=True)
+        ):
+            # "can i get bupe today", read as skipping today's check-in (review 48:
+            # "There are no check-ins planned", three times).
+            from actions.fallback import GUIDANCE_ACTION  # fallback reads check-ins
+
+            return [FollowupAction(GUIDANCE_ACTION)]
         if tracker.get_slot(CHECK_INS) != ACTIVE:
             dispatcher.utter_message(
                 text="Okay. There are no check-ins planned. I'm here whenever you want."

@@ -36,6 +36,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 MODEL_FILE = "linear_intent_model.npz"
 RANKING_LENGTH = "ranking_length"
 EMBEDDING_WEIGHT = "embedding_weight"
+SURE_ENOUGH = "sure_enough"
 EMBEDDING_SIZE = 384  # all-MiniLM-L6-v2
 TEXT_EMBEDDING_KEY = "text_embedding"  # set by the semantic red-flag extractor
 
@@ -120,6 +121,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             "random_state": 42,
             RANKING_LENGTH: 10,
             EMBEDDING_WEIGHT: 0.0,
+            SURE_ENOUGH: {},
         }
 
     def __init__(
@@ -207,7 +209,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 ),
                 key=lambda entry: -entry["confidence"],
             )
-            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT, self._top(ranking), add_to_output=True)
             length = int(self._config[RANKING_LENGTH])
             message.set(
                 "intent_ranking",
@@ -215,6 +217,19 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 add_to_output=True,
             )
         return messages
+
+    def _top(self, ranking: List[Dict[str, Any]]) -> Dict[str, Any]:
+        """The first intent of `ranking` that is sure enough (`sure_enough`: intents
+        that undo the conversation need a confidence of their own).
+
+        Why: "can we get on with it", read as `restart` at 0.37, wiped the
+        conversation and began again (review 48); the next intent is the better
+        guess, and a weak one still goes to the fallback classifier."""
+        bars = self._config.get(SURE_ENOUGH) or {}
+        for entry in ranking:
+            if entry["confidence"] >= float(bars.get(entry["name"], 0.0)):
+                return entry
+        return ranking[0]
 
     def _embedding(self, message: Message) -> Optional[np.ndarray]:
         """The message's sentence embedding when the model uses one: the safety

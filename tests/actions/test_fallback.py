@@ -195,3 +195,21 @@ async def test_emoji_and_marks_without_words_get_a_fitting_answer(
 
     first = dispatcher.messages[0]
     assert expected in (first.get("response") or first.get("text") or "")
+
+
+async def test_a_question_read_as_skipping_a_check_in_is_answered(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 48: "can i get bupe today", read as skipping today's check-in, got
+    "There are no check-ins planned" three times; "not today" still skips."""
+    from actions.checkins import ActionSkipCheckIn
+    from actions.fallback import GUIDANCE_ACTION
+
+    question = make_tracker("can i get bupe today", "skip_check_in")
+    events = await ActionSkipCheckIn().run(dispatcher, question, domain)
+    assert events == [FollowupAction(GUIDANCE_ACTION)]
+    assert not dispatcher.messages
+
+    skip = make_tracker("skip the check in today", "skip_check_in")
+    await ActionSkipCheckIn().run(dispatcher, skip, domain)
+    assert "no check-ins planned" in dispatcher.messages[0]["text"]

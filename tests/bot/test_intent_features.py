@@ -171,3 +171,23 @@ def test_an_empty_message_gets_no_intent_so_the_fallback_answers(
     classifier.process([message])
 
     assert message.get("intent") == {"name": None, "confidence": 0.0}
+
+
+def test_starting_over_needs_a_confidence_of_its_own(tmp_path: Path) -> None:
+    """Review 48: "can we get on with it", read as `restart` at 0.37, wiped the
+    conversation; below its bar the next intent is taken, and a sure one stands."""
+    classifier = LinearIntentClassifier(
+        {"sure_enough": {"restart": 0.6}},
+        LocalModelStorage(tmp_path),
+        Resource("intent"),
+    )
+    unsure = [
+        {"name": "restart", "confidence": 0.37},
+        {"name": "ask_what_to_do", "confidence": 0.3},
+    ]
+    assert classifier._top(unsure)["name"] == "ask_what_to_do"
+    sure = [
+        {"name": "restart", "confidence": 0.9},
+        {"name": "ask_what_to_do", "confidence": 0.05},
+    ]
+    assert classifier._top(sure)["name"] == "restart"
