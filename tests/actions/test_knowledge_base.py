@@ -742,3 +742,15 @@ def test_what_to_watch_for_after_stopping_a_benzo_speaks_to_who_asks() -> None:
 
     assert "stay with them" not in own.text and "don't be on your own" in own.text
     assert "stay with them" in carer.text
+
+
+def test_someone_who_stopped_drinking_is_never_told_to_keep_taking_it(
+    kb: KnowledgeBase,
+) -> None:
+    """Review 48: "Keep to what you've been taking" read as "keep drinking" to a woman
+    who had stopped that morning; a benzo user is still told not to stop suddenly."""
+    [alcohol] = kb.lookup("keep_taking", {"substance_class": "alcohol"})
+    assert "keep to what you" not in alcohol.text.lower()
+    assert "today" in alcohol.text
+    [benzo] = kb.lookup("keep_taking", {"substance_class": "benzodiazepine"})
+    assert "don't stop or cut down suddenly" in benzo.text
