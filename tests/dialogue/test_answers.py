@@ -260,6 +260,8 @@ def test_peeing_once_all_day_is_barely_peeing() -> None:
     ("text", "expected"),
     [
         ("NO IM NOT SUICIDAL IM IN PAIN", True),
+        # Review 48: "I just need a yes or a no".
+        ("NAH BRO IM NOT TRYING TO DIE", True),
         ("not suicidal, just hurting", True),
         # ASQ counts a passive wish as a yes: a "but" keeps the question open.
         ("im not suicidal but sometimes i wish i wouldnt wake up", False),
