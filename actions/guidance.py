@@ -530,12 +530,33 @@ def _medicines_beyond_painkillers(
     return [(topic, f"{BEYOND_PAINKILLERS}\n{text}") for topic, text in fresh]
 
 
-def _answered_again(rendered: Sequence[Tuple[str, str]]) -> List[Tuple[str, str]]:
+NOT_AGAIN = (
+    "I've already shared everything I have on that above, and I don't want to paste "
+    "the same thing a third time. I may have missed what you're really asking: could "
+    "you put it another way, or tell me what's different for you? For something "
+    "specific to your situation, a pharmacist or your doctor can answer it."
+)
+"""Instead of an answer already sent twice (review 48: the same paragraph three and
+four times, "Here's what I can tell you about that" each time)."""
+
+
+def _answered_again(
+    rendered: Sequence[Tuple[str, str]], tracker: "Tracker"
+) -> List[Tuple[str, str]]:
     """The answers again, for a new question on their topic: what the bot knows, then
-    who can say more (`ANSWER_AGAIN`, `ASK_FOR_MORE`)."""
-    return [
-        (topic, f"{ANSWER_AGAIN}\n{text}\n{ASK_FOR_MORE}") for topic, text in rendered
+    who can say more (`ANSWER_AGAIN`, `ASK_FOR_MORE`); an answer already sent twice
+    is not sent a third time (`NOT_AGAIN`)."""
+    sent = [
+        str(event.get("text"))
+        for event in tracker.events
+        if event.get("event") == "bot" and event.get("text")
     ]
+    again = [
+        (topic, f"{ANSWER_AGAIN}\n{text}\n{ASK_FOR_MORE}")
+        for topic, text in rendered
+        if sum(text in message for message in sent) < 2
+    ]
+    return again or [(rendered[0][0], NOT_AGAIN)] if rendered else []
 
 
 def _next_tips(
@@ -753,7 +774,7 @@ class ActionSelfCareGuidance(Action):
                 if mentions_topic(
                     str(tracker.latest_message.get("text") or ""), ASKED_AGAIN_TOPICS
                 )
-                else _answered_again(rendered)
+                else _answered_again(rendered, tracker)
             )
         if repeated and not fresh:
             # Any other question asked again: its answer again when plainly asked
@@ -766,7 +787,7 @@ class ActionSelfCareGuidance(Action):
                     for topic, text in rendered
                 ]
                 if _plain_request(tracker)
-                else _answered_again(rendered)
+                else _answered_again(rendered, tracker)
             )
         texts = _bundled(fresh)
         texts = texts or [NOTHING_SPECIFIC]

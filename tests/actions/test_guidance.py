@@ -393,6 +393,36 @@ async def test_a_new_question_on_an_answered_topic_gets_the_answer_and_who_says_
     assert "trusted answer" not in reply and "won't paste" not in reply
 
 
+async def test_an_answer_sent_twice_is_not_pasted_a_third_time(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 48: the same paragraph three and four times ("Here's what I can tell you
+    about that" each time), to people whose question it did not answer."""
+    from rasa_sdk.events import ActionExecuted, BotUttered
+
+    said, [again] = await stretches_asked_again(
+        dispatcher,
+        make_tracker,
+        domain,
+        "what stretches can I do at my desk at work without anyone noticing?",
+    )
+    dispatcher.messages.clear()
+    slots = {**OPIOID_BUTTOCK, "triage_level": "self_care"}
+    events = [
+        ActionExecuted("action_self_care_guidance"),
+        *(BotUttered(text) for text in [*said, again]),
+    ]
+    third = "ok but what stretches for when im stuck in the car all day"
+    await ActionSelfCareGuidance().run(
+        dispatcher,
+        make_tracker(third, "ask_stretches", slots=slots, events=events),
+        domain,
+    )
+    [reply] = [m["text"] for m in dispatcher.messages if m.get("text")]
+    assert "figure-four" not in reply
+    assert "put it another way" in reply
+
+
 async def test_tips_asked_again_get_the_next_tip_not_a_pointer(
     dispatcher, make_tracker, domain
 ) -> None:
