@@ -629,3 +629,20 @@ async def test_its_me_after_being_asked_about_them_asks_about_the_writer(
     assert {"event": "slot", "name": "asking_for", "value": None} in [
         {k: e.get(k) for k in ("event", "name", "value")} for e in events
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Review 48: a 66-year-old who takes "nothing but the occasional paracetamol"
+        # was told about detox services and what she had stopped.
+        ("I take nothing but the occasional paracetamol.", True),
+        ("I do not drink or take drugs", True),
+        ("i take nothing for 3 days", False),
+    ],
+)
+def test_saying_nothing_is_taken(text: str, expected: bool) -> None:
+    from actions.screening import says_nothing_taken
+    from bot.language import normalise
+
+    assert says_nothing_taken(normalise(text)) is expected
