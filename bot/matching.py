@@ -216,6 +216,17 @@ def base_norm(token_norm: str) -> str:
     return CHAT_SLANG.get(norm, norm)
 
 
+KEPT_AS_TYPED = frozenset({"did", "had"})
+"""Words whose contraction spaCy normalises to another tense: "didnt" is `do not`
+and "hadnt" `have not`, while "did not" stays `did not` (review 49: "shaking all over
+... and didn't answer me" missed every lexicon phrase written "did not ...")."""
+
+
+def _norm_of(token: "spacy.tokens.Token") -> str:
+    """The token's norm, or its text for `KEPT_AS_TYPED`."""
+    return token.lower_ if token.lower_ in KEPT_AS_TYPED else token.norm_
+
+
 @dataclass(frozen=True)
 class TermMatch:
     """One lexicon hit: which label, where in the doc (tokens) and the text (chars)."""
@@ -253,7 +264,7 @@ class TermMatcher:
         """
         doc = self._nlp.make_doc(lower_same_length(text))
         for token in doc:
-            token.norm_ = self._speller.repair(base_norm(token.norm_))
+            token.norm_ = self._speller.repair(base_norm(_norm_of(token)))
         return doc
 
     def repaired(self, text: str) -> str:
@@ -264,7 +275,7 @@ class TermMatcher:
         pieces: List[str] = []
         for token in doc:
             word = token.text
-            base = base_norm(token.norm_)
+            base = base_norm(_norm_of(token))
             fixed = self._speller.repair(base)
             # Slang is a word of its own: the "m" of "im" is not "am".
             attached = token.i > 0 and not doc[token.i - 1].whitespace_

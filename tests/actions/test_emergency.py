@@ -1395,6 +1395,13 @@ async def test_beside_the_crisis_line_nothing_says_how_much_a_body_can_take(
         ),
         ("i want to end my life", False),
         ("i think my wife is right that i should stop drinking", False),
+        # Review 49: a father was asked whether he himself was suicidal.
+        (
+            'my son is 26 and uses fentanyl. he just texted me "im done dad" and now '
+            "hes not answering. i dont know what to do im scared",
+            True,
+        ),
+        ("im scared, my legs cramp so bad and i cant sleep", False),
     ],
 )
 def test_a_named_person_outweighs_the_writers_own_i(

@@ -580,3 +580,28 @@ def test_an_access_clinic_is_no_abscess(detector: RedFlagDetector) -> None:
     assert {hit.flag_id for hit in detector.detect("i have an abcess on my arm")} == {
         "skin_infection"
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        # Review 49: a grandson off Xanax; "didn't" had been read as "do not", which
+        # no phrase written "did not ..." matched.
+        (
+            "Earlier today he had a funny turn, he was shaking all over for about a "
+            "minute and didn't answer me. He seems alright now.",
+            "seizure",
+        ),
+        ("he was shaking all over and didnt respond", "seizure"),
+        # Review 49: a wife writing in Spanish and English (the DTs, day 2).
+        (
+            "mi esposo drinks mucho and he stopped hace dos días. he says he sees "
+            "bichos on the wall, bugs, pero no hay nada",
+            "delirium",
+        ),
+    ],
+)
+def test_signs_in_the_words_review_49_used(
+    detector: RedFlagDetector, text: str, flag: str
+) -> None:
+    assert flag in {hit.flag_id for hit in detector.detect(text)}
