@@ -264,7 +264,18 @@ def hours_since_stop(text: str, today: Optional[dt.date] = None) -> Optional[Fou
     after_a_stop = [
         item for item in accepted if _STOP_WORD_BEFORE.search(text[: item.start])
     ]
-    return (after_a_stop or accepted or [None])[0]
+    # "Earlier today he had a funny turn" tells when something happened, not when
+    # anything was stopped (review 49: "last use about 6 hours ago" in the summary).
+    untold = [item for item in accepted if not _EVENT_AFTER.match(text[item.end :])]
+    return (after_a_stop or untold or [None])[0]
+
+
+# Someone doing or having something right after a time: the time of an event.
+_EVENT_AFTER = re.compile(
+    r"\s*,?\s*(he|she|they|i|we|my \w+|his \w+|her \w+)\s+"
+    r"(had|has|was|were|fell|collapsed|passed out|texted|called|saw|woke)\b",
+    re.IGNORECASE,
+)
 
 
 # A word of stopping close before a time ("stopped on monday which is", "last dose").

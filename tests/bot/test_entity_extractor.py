@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Set, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple
 
 import pytest
 from rasa.shared.nlu.training_data.message import Message
@@ -327,3 +327,23 @@ def test_a_region_said_not_to_be_theirs_is_not_taken(
     assert {e["value"] for e in extractor.extract(text) if e["entity"] == "region"} == (
         regions
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        # Review 49: "last use about 6 hours ago" in a grandmother's summary.
+        ("Earlier today he had a funny turn, he was shaking all over", None),
+        ("last night i had bad cramps", None),
+        ("yesterday i stopped the oxy", 24),
+        ("last night i took my last pill", 12),
+        ("quit drinking 3 days ago, last night i had cramps", 72),
+    ],
+)
+def test_the_time_of_an_event_is_no_time_since_stopping(
+    text: str, hours: Optional[int]
+) -> None:
+    from bot.nlu.time_expressions import hours_since_stop
+
+    found = hours_since_stop(text)
+    assert (found.value if found else None) == hours
