@@ -175,7 +175,8 @@ BREATHING = "screen_breathing"
         # Development set 25 (session 23): two No read as Yes, one not read.
         ("been peeing lots", "screen_urine", "no"),
         ("fluids stay down", "screen_fluids", "no"),
-        ("no fluids stay down", "screen_fluids", "yes"),
+        ("no, fluids stay down", "screen_fluids", "no"),
+        ("not even water stays down", "screen_fluids", "yes"),
         ("all normal", "screen_nerves", "no"),
         # Development set 26: a fine mind, a forgotten last pee, Tagalog yes and no.
         ("mind's fine, its my body that's the problem", "screen_mind", "no"),
