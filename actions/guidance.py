@@ -440,16 +440,21 @@ def _plain_request(tracker: "Tracker") -> bool:
     return says_any(text, topic_phrases("plain_asks"))
 
 
+def _bot_texts(tracker: "Tracker") -> List[str]:
+    """Every text the bot has sent in this conversation."""
+    return [
+        str(event.get("text"))
+        for event in tracker.events
+        if event.get("event") == "bot" and event.get("text")
+    ]
+
+
 def _without_repeats(
     rendered: Sequence[Tuple[str, str]], tracker: "Tracker"
 ) -> Tuple[List[Tuple[str, str]], bool]:
     """The (topic, text) answers the bot has not sent before (alone or inside another
     message), and whether any was left out."""
-    sent = [
-        str(event.get("text"))
-        for event in tracker.events
-        if event.get("event") == "bot" and event.get("text")
-    ]
+    sent = _bot_texts(tracker)
     fresh = [(t, text) for t, text in rendered if not any(text in s for s in sent)]
     return fresh, len(fresh) < len(rendered)
 
@@ -546,11 +551,7 @@ def _answered_again(
     """The answers again, for a new question on their topic: what the bot knows, then
     who can say more (`ANSWER_AGAIN`, `ASK_FOR_MORE`); an answer already sent twice
     is not sent a third time (`NOT_AGAIN`)."""
-    sent = [
-        str(event.get("text"))
-        for event in tracker.events
-        if event.get("event") == "bot" and event.get("text")
-    ]
+    sent = _bot_texts(tracker)
     again = [
         (topic, f"{ANSWER_AGAIN}\n{text}\n{ASK_FOR_MORE}")
         for topic, text in rendered

@@ -707,25 +707,28 @@ class SafetyPolicy(Policy):
         the screen's form ran, and review 46's "only the left calf, somewhat swollen"
         was one (breathlessness two messages later got "Thanks, that's good to
         hear")."""
-        flags: List[Text] = []
+        return [
+            flag
+            for event in SafetyPolicy._messages_before(tracker)
+            for flag in SafetyPolicy._urgent_in(event)
+        ]
+
+    @staticmethod
+    def _messages_before(tracker: DialogueStateTracker) -> List[UserUttered]:
+        """The person's messages before the latest one, since the last restart, from
+        all events (see `_urgent_before`)."""
+        messages: List[UserUttered] = []
         for event in tracker.events:
             if isinstance(event, Restarted):
-                flags = []
+                messages = []
             elif isinstance(event, UserUttered) and event is not tracker.latest_message:
-                flags += SafetyPolicy._urgent_in(event)
-        return flags
+                messages.append(event)
+        return messages
 
     @staticmethod
     def _said_before(tracker: DialogueStateTracker) -> List[Text]:
-        """What the person said before the latest message, since the last restart
-        (all events, as `_urgent_before`)."""
-        texts: List[Text] = []
-        for event in tracker.events:
-            if isinstance(event, Restarted):
-                texts = []
-            elif isinstance(event, UserUttered) and event is not tracker.latest_message:
-                texts.append(event.text or "")
-        return texts
+        """What the person said before the latest message, since the last restart."""
+        return [event.text or "" for event in SafetyPolicy._messages_before(tracker)]
 
     @staticmethod
     def _urgent_in(event: UserUttered) -> List[Text]:

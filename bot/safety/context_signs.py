@@ -43,10 +43,16 @@ def _section(document: Dict[str, object], key: str) -> Dict[str, Context]:
 
 
 @lru_cache(maxsize=1)
+def _document() -> Dict[str, Any]:
+    """context_signs.yml, read once."""
+    path = data_dir().joinpath(*CONTEXT_FILE)
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+
+
+@lru_cache(maxsize=1)
 def _contexts() -> Tuple[Dict[str, Context], Dict[str, Context]]:
     """By substance class, and by a same-day sign reported earlier (its id)."""
-    path = data_dir().joinpath(*CONTEXT_FILE)
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    document = _document()
     return _section(document, "substance_class"), _section(document, "red_flag")
 
 
@@ -54,8 +60,7 @@ def _contexts() -> Tuple[Dict[str, Context], Dict[str, Context]]:
 def _said_before() -> Dict[str, Tuple[Tuple[str, ...], Context]]:
     """By a fact said in an earlier message in words of its own (`said_before`): the
     words that say it, and the context they stand for."""
-    path = data_dir().joinpath(*CONTEXT_FILE)
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    document = _document()
     contexts = _section(document, "said_before")
     entries = document.get("said_before") or {}
     return {
@@ -87,9 +92,7 @@ _NUMBER = re.compile(r"(?<![\d.,])(\d{2,3}(?:[.,]\d)?)(?![\d])")
 
 @lru_cache(maxsize=1)
 def _fever_reading() -> Dict[str, Any]:
-    path = data_dir().joinpath(*CONTEXT_FILE)
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return dict(document.get("fever_reading") or {})
+    return dict(_document().get("fever_reading") or {})
 
 
 def with_fever_in_words(text: str) -> str:
