@@ -87,10 +87,14 @@ pytestmark = [pytest.mark.model]
 # over-triaged; lexicon alone 112 (22/160 over-triaged), semantic alone 156 (2/160).
 # All twelve sets on session 23's machine before any change: 2,058/2,080, 381/390
 # urgent, 47/2,085 over-triaged.
-MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159 + 157 + 158
-MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28 + 28
+# Set AD (safety_heldout_ad.yml), written blind at the start of session 24 and read as
+# counts only, joined the gate at once: first run (session 23's final model, ba32165)
+# 159/160 (124 at once, 35 asked; one suicidal message missed), 30/30 urgent, 14/160
+# over-triaged; lexicon alone 119 (25/160 over-triaged), semantic alone 155 (5/160).
+MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159 + 157 + 158 + 159
+MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28 + 28 + 30
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
-# 1/161, 1/161, 5/161, 9/160).
+# 1/161, 1/161, 5/161, 9/160, 14/160).
 MAX_OVER_TRIAGE = 0.05
 
 
