@@ -127,6 +127,8 @@ class HelpWords:
     """words that put a sentence in an earlier time ("last time i went to the er")"""
     not_arranged: Tuple[str, ...]
     """help is not called or not coming ("nobody is coming", "i didnt call anyone")"""
+    here: Tuple["re.Pattern[str]", ...]
+    """the team is there or has taken them ("paramedics are here", "they took him")"""
 
 
 @lru_cache(maxsize=1)
@@ -156,6 +158,10 @@ def help_words() -> HelpWords:
             f"File '{where}': refusals",
         ),
         past=tuple(_words(data_field(document, HELP_ARRIVED_FILE, "past"))),
+        here=_compiled(
+            data_field(document, HELP_ARRIVED_FILE, "team_here"),
+            f"File '{where}': team_here",
+        ),
         not_arranged=tuple(
             _words(data_field(document, HELP_ARRIVED_FILE, "not_arranged"))
         ),
@@ -196,6 +202,17 @@ def help_is_coming(text: str) -> bool:
         if _said(words.said, normalised, words.not_after):
             return True
     return False
+
+
+def team_is_here(text: str) -> bool:
+    """Whether the person says the medical team is with them or has taken them ("the
+    paramedics are here", "they took him", "we're at the hospital"): then the waiting
+    steps and "before they arrive" are over (session 23's note: "paramedics are here
+    now" got "if anything gets worse before they arrive, call 911 again")."""
+    return help_is_coming(text) and any(
+        _said(help_words().here, normalise(sentence), help_words().not_after)
+        for sentence in _SENTENCE_BREAK.split(text)
+    )
 
 
 def says_goodbye(text: str, intent: str = "") -> bool:

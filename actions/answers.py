@@ -19,7 +19,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import yaml
 
 from actions.paths import data_dir
-from actions.slots import ANSWER_BY_INTENT, NO, UNSURE, YES
+from actions.slots import ANSWER_BY_INTENT, NO, SCREEN_CHECKLIST, UNSURE, YES
 from bot.language import normalise
 
 ANSWERS_FILE = ("dialogue", "answers.yml")
@@ -31,6 +31,13 @@ QUESTION_OPENERS = frozenset(
     {"what", "why", "how", "when", "where", "who", "which", "can", "could", "should"}
     | {"would", "will", "is", "are", "do", "does"}
 )
+QUESTION_TAILS = frozenset(
+    {"is that ok", "is that okay", "is it ok", "is it okay", "is that alright"}
+    | {"is that safe", "is it safe", "is that bad", "is that normal", "is it normal"}
+    | {"is that fine", "is it fine", "thats ok right", "thats okay right"}
+)
+"""A message that ends in one of these asks, without "?" ("he wants a beer to calm
+down is that ok", review 51: read as a No to the whole checklist)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,8 @@ class AnswerWords:
     """words that put the answer on someone else ("his", "my son")"""
     nothing_taken: Tuple[str, ...] = ()
     """ways of saying no drug, medicine or alcohol is involved ("i take nothing")"""
+    other_medicines: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    """medicines outside the screen's four classes, by generic name ("lyrica")"""
     firm_noes: FrozenSet[str] = frozenset()
     """first clauses that are a No on their own ("no not at all,"), read like a first
     sentence"""
@@ -170,6 +179,10 @@ def answer_words() -> AnswerWords:
         ),
         third_person=frozenset(phrases(document.get("third_person") or [])),
         nothing_taken=phrases(document.get("nothing_taken") or []),
+        other_medicines={
+            str(name): phrases(words)
+            for name, words in (document.get("other_medicines") or {}).items()
+        },
         retractions=phrases(document.get("retractions") or []),
         cannot_be_pregnant=phrases(
             (document.get("not_pregnant") or {}).get("words") or []
@@ -296,7 +309,11 @@ def _polarity(words: List[str], vocab: AnswerWords, last_wins: bool) -> Optional
 def _asks_something(text: str, words: List[str], vocab: AnswerWords) -> bool:
     """Whether the message is a question of the person's own rather than an answer:
     it asks ("?" or a question word first) and does not open with a yes or a no."""
-    asks = text.rstrip().endswith("?") or words[0] in QUESTION_OPENERS
+    asks = (
+        text.rstrip().endswith("?")
+        or words[0] in QUESTION_OPENERS
+        or " ".join(words[-3:]) in QUESTION_TAILS
+    )
     opens_with_answer = any(
         _find(words[:OPENING_WORDS], phrases)
         for phrases in (vocab.no, vocab.yes, vocab.unsure)
@@ -408,11 +425,18 @@ def _about_something_else(words: List[str], after: int, vocab: AnswerWords) -> b
 def _topic_answer(
     words: List[str], slot: Optional[str], vocab: AnswerWords
 ) -> Optional[str]:
-    """No when the question's own words are negated or "fine", yes when said plainly."""
+    """No when the question's own words are negated or "fine", yes when said plainly.
+
+    Never No for the checklist: its words are those of every question on it, so a
+    message that merely mentions one with "ok" in it ("he also wants to drink beer to
+    calm down is that ok", review 51) was read as a No to all of them; it is asked
+    again instead."""
     present = set(words)
     if not present & vocab.topics.get(slot or "", frozenset()):
         return None
     negated = bool(present & vocab.negations) or bool(_find(words, vocab.fine_words))
+    if negated and slot == SCREEN_CHECKLIST:
+        return None
     return NO if negated else YES
 
 

@@ -21,13 +21,21 @@ import yaml
 from actions.answers import answer_words, read_answer, retracts_a_yes
 from actions.paths import data_dir
 from actions.screen_questions import SCREEN_SLOTS, profile_of, questions_for
-from actions.slots import ASKING_FOR, NO, SOMEONE_ELSE, SUBSTANCE, UNSURE, YES
+from actions.slots import (
+    ASKING_FOR,
+    NO,
+    SCREEN_CHECKLIST,
+    SOMEONE_ELSE,
+    SUBSTANCE,
+    UNSURE,
+    YES,
+)
 from bot.language import normalise
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
 
-CHECKLIST = "screen_checklist"
+CHECKLIST = SCREEN_CHECKLIST
 HEAVY_USE = "screen_heavy_use"
 """Daily use then a sudden stop: a risk to ask about, not a sign that is happening."""
 FIRST = "screen_breathing"

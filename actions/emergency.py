@@ -53,6 +53,7 @@ from actions.after_emergency import (
     says_help_is_not_coming,
     says_seen,
     says_worse,
+    team_is_here,
 )
 from actions.answers import normalise
 from actions.conversation import (
@@ -481,6 +482,8 @@ class Stage:
     """how many thanks or goodbyes came once help was arranged (each gets new words)"""
     texts: Tuple[str, ...] = ()
     """the person's messages since the one that escalated, that one included"""
+    team_here: bool = False
+    """the medical team is there or has taken them: no more waiting steps"""
 
 
 def _user_events_since_escalation(
@@ -519,7 +522,7 @@ def stage_of(tracker: "Tracker", action_name: str) -> Stage:
     A sign (or "he's worse") said after the crisis was over means it came back: the
     bot told them to call again, so help is no longer taken as arranged.
     """
-    arranged = over = False
+    arranged = over = here = False
     news = closes = 0
     texts = []
     for index, event in enumerate(_user_events_since_escalation(tracker, action_name)):
@@ -538,10 +541,11 @@ def stage_of(tracker: "Tracker", action_name: str) -> Stage:
             over = arranged = False
         if help_is_coming(text):
             arranged = True
+            here = here or team_is_here(text)
             news += 1
         elif says_help_is_not_coming(text):
-            arranged = False
-    return Stage(arranged, over, news, closes, tuple(texts))
+            arranged = here = False
+    return Stage(arranged, over, news, closes, tuple(texts), here)
 
 
 def later_reply_kind(
@@ -666,6 +670,8 @@ def handover_message(turn: LaterTurn) -> str:
         return suicide_later_message(
             "handover", turn.place, turn.conversation, for_helper=not turn.for_self
         )
+    if turn.stage.team_here or team_is_here(turn.said):
+        return _team_here_message(turn)
     steps = _steps_if_asked(turn, "handover.wait_steps")
     if turn.stage.help_news:
         opening = _in_turn(_help_text("handover", "again"), turn.stage.help_news - 1)
@@ -680,6 +686,21 @@ def handover_message(turn: LaterTurn) -> str:
     return "\n".join(line.format(**turn.fill()) for line in lines)
 
 
+def _team_here_message(turn: LaterTurn) -> str:
+    """The team is there or has taken them: what to tell them the first time, what
+    comes next after that (or when they ask what now); never the waiting steps."""
+    lines: List[str] = []
+    if turn.stage.help_news:
+        lines.append(_in_turn(_help_text("handover", "again"), turn.stage.help_news - 1))
+    else:
+        lines.append(_help_text("handover", "first"))
+    if not turn.stage.team_here:
+        lines.append(_person_text(turn, "handover", "here"))
+    if turn.stage.team_here or asks_what_now(turn.said, turn.intent):
+        lines.append(_person_text(turn, "handover", "here_next"))
+    return "\n".join(line.format(**turn.fill()) for line in lines)
+
+
 def arranged_message(turn: LaterTurn) -> str:
     """Any later message once help is arranged: stay with them, call again only if it
     gets worse. The steps again only if they ask what to do."""
@@ -690,6 +711,12 @@ def arranged_message(turn: LaterTurn) -> str:
             turn.conversation,
             turn.turn,
             for_helper=not turn.for_self,
+        )
+    if turn.stage.team_here:
+        if asks_what_now(turn.said, turn.intent):
+            return str(_person_text(turn, "handover", "here_next")).format(**turn.fill())
+        return _in_turn(_person_text(turn, "arranged_here"), turn.turn).format(
+            **turn.fill()
         )
     steps = _steps_if_asked(turn, "arranged_steps")
     if steps:

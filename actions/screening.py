@@ -9,7 +9,7 @@ the safety policy prevents in any turn that carries a red flag.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Dict, List, Text
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
 
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
@@ -56,6 +56,7 @@ from actions.slots import (
     SCREEN_FLAG,
     SCREEN_REASKS,
     SOMEONE_ELSE,
+    SUBSTANCE,
     SUBSTANCE_CLASS,
     SYMPTOM,
     TRIAGE_LEVEL,
@@ -108,6 +109,24 @@ def _said_nothing_taken(tracker: "Tracker") -> bool:
         if not named and says_nothing_taken(normalise(str(event.get("text") or ""))):
             return True
     return False
+
+
+def _other_medicine_said(tracker: "Tracker") -> Optional[str]:
+    """The generic name of a medicine outside the screen's four classes ("stopped my
+    lyrica") named in this conversation (since a restart), while no class was."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "restart":
+            return None
+        if event.get("event") != "user":
+            continue
+        parse = event.get("parse_data") or {}
+        if any(e.get("entity") == SUBSTANCE_CLASS for e in parse.get("entities") or []):
+            return None
+        padded = f" {normalise(str(event.get('text') or ''))} "
+        for name, words in answer_words().other_medicines.items():
+            if any(f" {word} " in padded for word in words):
+                return name
+    return None
 
 
 NOTHING_WORDS = frozenset(
@@ -274,6 +293,11 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         if tracker.get_slot(slot):
             return {}
         text = normalise(tracker.latest_message.get("text") or "")
+        other = _other_medicine_said(tracker) if slot == SUBSTANCE_CLASS else None
+        if other:
+            # Gabapentin or pregabalin: none of the four classes, so the screen goes
+            # on as for nothing of them stopped, and the name is kept for the summary.
+            return {slot: NO_SUBSTANCE, SUBSTANCE: other}
         if slot == SUBSTANCE_CLASS and _said_nothing_taken(tracker):
             # Said before it was asked, in this message or an earlier one: "I take
             # nothing, no drugs. What I do?" (review 19) and "pain down my leg ... no

@@ -703,8 +703,12 @@ def _first_token_index(
     return index
 
 
-QUESTION_LEAD_INS = frozenset({"and", "but", "so", "also", "plus", "ok", "okay", "oh"})
-"""Words before a question word that leave it a question ("and do i need narcan")."""
+QUESTION_LEAD_INS = frozenset(
+    {"and", "but", "so", "also", "plus", "ok", "okay", "oh", "wait", "hey", "um", "umm"}
+    | {"uh", "hmm", "btw", "sorry", "then"}
+)
+"""Words before a question word that leave it a question ("and do i need narcan"; review
+51: "wait can stopping gaba cause seizures??" got the 911 reply)."""
 
 
 def _last_cue_end(
