@@ -691,7 +691,9 @@ def _team_here_message(turn: LaterTurn) -> str:
     comes next after that (or when they ask what now); never the waiting steps."""
     lines: List[str] = []
     if turn.stage.help_news:
-        lines.append(_in_turn(_help_text("handover", "again"), turn.stage.help_news - 1))
+        lines.append(
+            _in_turn(_help_text("handover", "again"), turn.stage.help_news - 1)
+        )
     else:
         lines.append(_help_text("handover", "first"))
     if not turn.stage.team_here:
@@ -714,7 +716,9 @@ def arranged_message(turn: LaterTurn) -> str:
         )
     if turn.stage.team_here:
         if asks_what_now(turn.said, turn.intent):
-            return str(_person_text(turn, "handover", "here_next")).format(**turn.fill())
+            return str(_person_text(turn, "handover", "here_next")).format(
+                **turn.fill()
+            )
         return _in_turn(_person_text(turn, "arranged_here"), turn.turn).format(
             **turn.fill()
         )

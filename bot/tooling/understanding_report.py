@@ -59,7 +59,7 @@ BLIND_SETS = frozenset(
         "understanding_heldout_23.yml",
         "understanding_heldout_24.yml",
         # Set 27, written blind at the start of session 24; first run (session 23's
-        # final model): 0/320 dead ends, F1 0.966, screen 156/161 with two No read as Yes.
+        # final model): 0/320 dead ends, F1 0.966, screen 156/161 (two No read as Yes).
         "understanding_heldout_27.yml",
     }
 )
