@@ -68,6 +68,7 @@ from actions.conversation import (
 )
 from actions.guidance import answers_to_latest
 from actions.slots import (
+    ASKING_FOR,
     EMERGENCY,
     MOOD_SLOT,
     RED_FLAG_ENTITY,
@@ -75,6 +76,7 @@ from actions.slots import (
     REQUESTED_SLOT,
     SAFE_NOW,
     SCREEN_FLAG,
+    SOMEONE_ELSE,
     SUBSTANCE_CLASS,
     TRIAGE_FORM,
     TRIAGE_LEVEL,
@@ -340,13 +342,16 @@ def emergency_message(
     text: str = "",
     also: Sequence[Region] = (),
     help_called: bool = False,
+    for_helper: Optional[bool] = None,
 ) -> str:
     """The full emergency reply for one or more red flags; `also`: regions the
     person's words hint at, whose numbers go beside the default's; `help_called`: the
-    person said help is called or coming, so the first line says to tell them."""
+    person said help is called or coming, so the first line says to tell them;
+    `for_helper`: the person writes about someone else (None: read from `text`)."""
     lead = ambulance_first(flags)[0]
     if lead.flag_id == SUICIDAL:
-        return suicide_message(place, about_someone_else(text), also)
+        helper = about_someone_else(text) if for_helper is None else for_helper
+        return suicide_message(place, helper, also)
     # Beside a sign that needs an ambulance, thoughts of suicide get their own line
     # (`beside_emergency`), not a name and steps worded for the person themselves.
     physical = [flag for flag in flags if flag.flag_id != SUICIDAL]
@@ -610,6 +615,9 @@ class LaterTurn:
     stage: Stage = Stage()
     concepts: FrozenSet[str] = frozenset()
     """the lexicon's concepts in the latest message (its parse's `red_flag_concepts`)"""
+    asked_about_someone_else: bool = False
+    """the screen asked about someone else (the `asking_for` slot): the messages since
+    the emergency ("not sure") may not say whom it is about"""
 
     @property
     def suicidal(self) -> bool:
@@ -624,7 +632,10 @@ class LaterTurn:
     def for_self(self) -> bool:
         """Whether the person writes about themselves, not someone they are with: the
         texts then say "have someone stay with you", not "stay with the person"."""
-        return not first_says_someone_else((*self.stage.texts, self.said))
+        about = first_about_someone_else((*self.stage.texts, self.said))
+        if about is None:
+            return not self.asked_about_someone_else
+        return not about
 
     def fill(self) -> Dict[str, str]:
         """The blanks of the help-arrived and after-care texts."""
@@ -1070,8 +1081,18 @@ class ActionEmergency(Action):
                 help_is_coming(said)
                 or (before.help_arranged and not before.crisis_over)
             )
+            # "not sure" to the question about a grandson's thoughts of suicide says
+            # nothing of whom: the conversation does (review 51: "If you have a plan
+            # ..." to the grandmother).
+            about = first_about_someone_else([said])
+            if about is None:
+                about = tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE or bool(
+                    first_about_someone_else(said_since_restart(tracker))
+                )
             dispatcher.utter_message(
-                text=emergency_message(flags, place, said, also, help_called=called)
+                text=emergency_message(
+                    flags, place, said, also, help_called=called, for_helper=about
+                )
             )
             # How to do CPR, what to do in a fit: answered beside the call line even
             # before help is called (review 26: "hes not breathing right, like
@@ -1091,6 +1112,7 @@ class ActionEmergency(Action):
                 turn=emergency_replies_sent(tracker, self.name()) - 1,
                 stage=stage,
                 concepts=frozenset(tracker.latest_message.get(CONCEPTS_KEY) or ()),
+                asked_about_someone_else=tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE,
             )
             # "will they call the cops?", "the narcan can wear off, right?": questions
             # that decide whether help is called or stays, answered here too.

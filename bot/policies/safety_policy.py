@@ -243,7 +243,13 @@ def asks_only_self_care(tracker: DialogueStateTracker) -> bool:
         bool(asked)
         and not asked & set(HARM_REDUCTION_TOPICS)
         and bool(
-            asked & (SELF_CARE_TOPICS | {"restless_legs", "sciatica", "protracted"})
+            asked
+            & (
+                SELF_CARE_TOPICS
+                # Review 51: a runner with no drugs, "so can i still run the race or
+                # nah", heard as harm reduction, got "If you do use or drink again".
+                | {"restless_legs", "sciatica", "protracted", "keep_running"}
+            )
         )
     )
 
