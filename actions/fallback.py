@@ -23,7 +23,12 @@ from actions.guidance import follow_up_buttons
 from actions.knowledge_base import HARM_REDUCTION_TOPICS
 from actions.paths import data_dir
 from actions.slots import EMERGENCY, REGION, SUBSTANCE_CLASS, TRIAGE_LEVEL
-from bot.language import language_of, normalise, other_language_reply
+from bot.language import (
+    is_thanks_after_english,
+    language_of,
+    normalise,
+    other_language_reply,
+)
 from bot.safety.catalogue import region
 
 if TYPE_CHECKING:
@@ -173,6 +178,11 @@ class ActionFallback(Action):
         """Another language, out of scope, or a hint with buttons that fit."""
         message = tracker.latest_message
         place = region(tracker.get_slot(REGION))
+        if is_thanks_after_english(
+            str(message.get("text") or ""), said_since_restart(tracker)[:-1]
+        ):
+            dispatcher.utter_message(response="utter_thank")
+            return []
         foreign = other_language_reply(
             language_of(message.get("text") or ""),
             place.emergency,

@@ -68,6 +68,8 @@ class Languages:
     again: Dict[str, str]
     """the shorter reply once the full one was said (review 24: "gracias" got the
     whole paragraph again)"""
+    thanks_only: FrozenSet[str] = frozenset()
+    """thank-yous in other languages, answered as thanks after English messages"""
 
 
 @lru_cache(maxsize=1)
@@ -91,7 +93,18 @@ def languages() -> Languages:
         mixed={c: e["mixed"] for c, e in document["languages"].items()},
         other_reply=str(document["other_reply"]),
         again={c: e["again"] for c, e in document["languages"].items()},
+        thanks_only=frozenset(normalise(w) for w in document.get("thanks_only") or ()),
     )
+
+
+def is_thanks_after_english(text: str, said_before: Sequence[str]) -> bool:
+    """Whether `text` is only a thank-you in another language ("dziękuję", "gracias")
+    from someone whose earlier messages (`said_before`) were in English: a thank-you,
+    not a message to answer with "I only understand English"."""
+    plain = " ".join(normalise(text).split())
+    if plain not in languages().thanks_only:
+        return False
+    return any(language_of(earlier) == ENGLISH for earlier in said_before)
 
 
 def language_of(text: str) -> str:
