@@ -9,7 +9,7 @@ the safety policy prevents in any turn that carries a red flag.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Dict, List, Optional, Text
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Text, Tuple
 
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.forms import FormValidationAction
@@ -94,35 +94,37 @@ def says_nothing_taken(text: str) -> bool:
     return False
 
 
+def _messages_since_restart(tracker: "Tracker") -> Iterator[Tuple[str, bool]]:
+    """The person's messages since the last restart, newest first: each one's
+    normalised text, and whether its parse named a drug class."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "restart":
+            return
+        if event.get("event") != "user":
+            continue
+        entities = (event.get("parse_data") or {}).get("entities") or []
+        yield (
+            normalise(str(event.get("text") or "")),
+            any(e.get("entity") == SUBSTANCE_CLASS for e in entities),
+        )
+
+
 def _said_nothing_taken(tracker: "Tracker") -> bool:
     """Whether a message of this conversation (since a restart) said that no drug,
     medicine or alcohol is involved, naming none."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "restart":
-            return False
-        if event.get("event") != "user":
-            continue
-        parse = event.get("parse_data") or {}
-        named = any(
-            e.get("entity") == SUBSTANCE_CLASS for e in parse.get("entities") or []
-        )
-        if not named and says_nothing_taken(normalise(str(event.get("text") or ""))):
-            return True
-    return False
+    return any(
+        not named and says_nothing_taken(text)
+        for text, named in _messages_since_restart(tracker)
+    )
 
 
 def _other_medicine_said(tracker: "Tracker") -> Optional[str]:
     """The generic name of a medicine outside the screen's four classes ("stopped my
     lyrica") named in this conversation (since a restart), while no class was."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "restart":
+    for text, named in _messages_since_restart(tracker):
+        if named:
             return None
-        if event.get("event") != "user":
-            continue
-        parse = event.get("parse_data") or {}
-        if any(e.get("entity") == SUBSTANCE_CLASS for e in parse.get("entities") or []):
-            return None
-        padded = f" {normalise(str(event.get('text') or ''))} "
+        padded = f" {text} "
         for name, words in answer_words().other_medicines.items():
             if any(f" {word} " in padded for word in words):
                 return name
