@@ -82,7 +82,7 @@ from actions.slots import (
     TRIAGE_LEVEL,
     URGENT,
 )
-from bot.language import says_any
+from bot.language import crisis_line_in_language, says_any
 from bot.safety.catalogue import (
     GENERIC_FLAG,
     ForSelf,
@@ -351,7 +351,9 @@ def emergency_message(
     lead = ambulance_first(flags)[0]
     if lead.flag_id == SUICIDAL:
         helper = about_someone_else(text) if for_helper is None else for_helper
-        return suicide_message(place, helper, also)
+        reply = suicide_message(place, helper, also)
+        in_language = crisis_line_in_language(text, place.emergency)
+        return f"{in_language}\n{reply}" if in_language else reply
     # Beside a sign that needs an ambulance, thoughts of suicide get their own line
     # (`beside_emergency`), not a name and steps worded for the person themselves.
     physical = [flag for flag in flags if flag.flag_id != SUICIDAL]

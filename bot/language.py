@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, Optional, Sequence, Tuple
@@ -70,6 +70,8 @@ class Languages:
     whole paragraph again)"""
     thanks_only: FrozenSet[str] = frozenset()
     """thank-yous in other languages, answered as thanks after English messages"""
+    crisis: Dict[str, str] = field(default_factory=dict)
+    """crisis lines that answer in the language, said beside a suicide crisis reply"""
 
 
 @lru_cache(maxsize=1)
@@ -94,7 +96,21 @@ def languages() -> Languages:
         other_reply=str(document["other_reply"]),
         again={c: e["again"] for c, e in document["languages"].items()},
         thanks_only=frozenset(normalise(w) for w in document.get("thanks_only") or ()),
+        crisis={
+            c: str(e["crisis"])
+            for c, e in document["languages"].items()
+            if e.get("crisis")
+        },
     )
+
+
+def crisis_line_in_language(text: str, emergency: str) -> Optional[str]:
+    """Crisis lines that answer in the language of `text` (alone or mixed with
+    English), for the suicide crisis reply; None for English or a language without
+    one."""
+    code = language_of(text).removesuffix(MIXED_SUFFIX)
+    line = languages().crisis.get(code)
+    return line.format(emergency=emergency) if line else None
 
 
 def is_thanks_after_english(text: str, said_before: Sequence[str]) -> bool:

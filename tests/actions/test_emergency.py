@@ -1688,3 +1688,28 @@ async def test_being_driven_in_is_fine_for_cauda_equina_not_for_a_seizure(
         said = " ".join(str(reply.get("text") or "") for reply in replies).lower()
         assert expected.lower() in said, flag_id
         assert unwanted.lower() not in said, flag_id
+
+
+def test_thoughts_of_suicide_said_in_spanish_get_spanish_crisis_lines() -> None:
+    """Review 53: "quiero morir" got the crisis reply in English alone."""
+    from actions.emergency import emergency_message
+    from bot.safety.catalogue import region
+
+    said = "quiero morir, me duele todo desde que deje la heroina"
+    reply = emergency_message([catalogue_entry("suicidal")], region("us"), said)
+
+    assert reply.startswith("En español:")
+    assert "llame al 988 y marque 2" in reply
+    assert "Línea de la Vida 800 911 2000" in reply
+    assert "988 (call or text" in reply  # the English reply follows
+
+
+def test_thoughts_of_suicide_said_in_english_get_no_spanish_line() -> None:
+    from actions.emergency import emergency_message
+    from bot.safety.catalogue import region
+
+    reply = emergency_message(
+        [catalogue_entry("suicidal")], region("us"), "i just want to die tonight"
+    )
+
+    assert "En español" not in reply
