@@ -31,13 +31,6 @@ QUESTION_OPENERS = frozenset(
     {"what", "why", "how", "when", "where", "who", "which", "can", "could", "should"}
     | {"would", "will", "is", "are", "do", "does"}
 )
-QUESTION_TAILS = frozenset(
-    {"is that ok", "is that okay", "is it ok", "is it okay", "is that alright"}
-    | {"is that safe", "is it safe", "is that bad", "is that normal", "is it normal"}
-    | {"is that fine", "is it fine", "thats ok right", "thats okay right"}
-)
-"""A message that ends in one of these asks, without "?" ("he wants a beer to calm
-down is that ok", review 51: read as a No to the whole checklist)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +85,8 @@ class AnswerWords:
     unless the rest speaks of another person or of the question's own topic"""
     third_person: FrozenSet[str] = frozenset()
     """words that put the answer on someone else ("his", "my son")"""
+    question_tails: FrozenSet[str] = frozenset()
+    """last words that make a message ask without "?" ("... is that ok")"""
     nothing_taken: Tuple[str, ...] = ()
     """ways of saying no drug, medicine or alcohol is involved ("i take nothing")"""
     other_medicines: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
@@ -178,6 +173,7 @@ def answer_words() -> AnswerWords:
             str(slot) for slot in document.get("plain_no_stands") or []
         ),
         third_person=frozenset(phrases(document.get("third_person") or [])),
+        question_tails=frozenset(phrases(document.get("question_tails") or [])),
         nothing_taken=phrases(document.get("nothing_taken") or []),
         other_medicines={
             str(name): phrases(words)
@@ -312,7 +308,10 @@ def _asks_something(text: str, words: List[str], vocab: AnswerWords) -> bool:
     asks = (
         text.rstrip().endswith("?")
         or words[0] in QUESTION_OPENERS
-        or " ".join(words[-3:]) in QUESTION_TAILS
+        or any(
+            " ".join(words[-len(tail.split()) :]) == tail
+            for tail in vocab.question_tails
+        )
     )
     opens_with_answer = any(
         _find(words[:OPENING_WORDS], phrases)

@@ -259,6 +259,14 @@ def first_about_someone_else(texts: Sequence[str]) -> Optional[bool]:
     return None
 
 
+def writes_for_someone_else(texts: Sequence[str], otherwise: bool) -> bool:
+    """Whom the first of `texts` that says whom it is about speaks of (someone else:
+    True); `otherwise` when none says ("not sure" to the screen's question about a
+    grandson: the screen's `asking_for` decides, review 51)."""
+    about = first_about_someone_else(texts)
+    return otherwise if about is None else about
+
+
 def first_says_someone_else(texts: Sequence[str]) -> bool:
     """Whether the first of `texts` that says whom it is about ("he wont wake up", then
     "i called 911") is about someone else: the message that raised the alarm decides,
@@ -634,10 +642,9 @@ class LaterTurn:
     def for_self(self) -> bool:
         """Whether the person writes about themselves, not someone they are with: the
         texts then say "have someone stay with you", not "stay with the person"."""
-        about = first_about_someone_else((*self.stage.texts, self.said))
-        if about is None:
-            return not self.asked_about_someone_else
-        return not about
+        return not writes_for_someone_else(
+            (*self.stage.texts, self.said), self.asked_about_someone_else
+        )
 
     def fill(self) -> Dict[str, str]:
         """The blanks of the help-arrived and after-care texts."""
@@ -1086,11 +1093,11 @@ class ActionEmergency(Action):
             # "not sure" to the question about a grandson's thoughts of suicide says
             # nothing of whom: the conversation does (review 51: "If you have a plan
             # ..." to the grandmother).
-            about = first_about_someone_else([said])
-            if about is None:
-                about = tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE or bool(
-                    first_about_someone_else(said_since_restart(tracker))
-                )
+            about = writes_for_someone_else(
+                [said],
+                tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE
+                or bool(first_about_someone_else(said_since_restart(tracker))),
+            )
             dispatcher.utter_message(
                 text=emergency_message(
                     flags, place, said, also, help_called=called, for_helper=about
