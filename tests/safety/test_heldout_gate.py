@@ -91,8 +91,14 @@ pytestmark = [pytest.mark.model]
 # counts only, joined the gate at once: first run (session 23's final model, ba32165)
 # 159/160 (124 at once, 35 asked; one suicidal message missed), 30/30 urgent, 14/160
 # over-triaged; lexicon alone 119 (25/160 over-triaged), semantic alone 155 (5/160).
-MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159 + 157 + 158 + 159
-MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28 + 28 + 30
+# Set AE (safety_heldout_ae.yml), written blind at the start of session 25 and read as
+# counts only, joined the gate at once: first run (session 24's final model, 15b785d)
+# 158/160 (127 at once, 31 asked; one suicidal message and one overdose missed), 28/30
+# urgent, 3/160 over-triaged; lexicon alone 126 (12/160 over-triaged), semantic alone
+# 154 (1/160). The other thirteen sets on session 25's machine before any change:
+# 2,218/2,240, 411/420 urgent, 66/2,245 over-triaged (as on session 24's).
+MIN_CAUGHT = 339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159 + 157 + 158 + 159 + 158
+MIN_URGENT_CAUGHT = 58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28 + 28 + 30 + 28
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
 # 1/161, 1/161, 5/161, 9/160, 14/160).
 MAX_OVER_TRIAGE = 0.05
