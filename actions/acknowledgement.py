@@ -31,11 +31,14 @@ from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
     ASKING_FOR,
     BODY_LOCATION,
+    CORRECTED_FLAGS,
     NO_SUBSTANCE,
+    SCREEN_FLAG,
     SOMEONE_ELSE,
     SUBSTANCE,
     SUBSTANCE_CLASS,
     SYMPTOM,
+    URGENT,
 )
 from bot.safety.catalogue import RedFlag, red_flag
 
@@ -255,6 +258,16 @@ def same_day_sign(tracker: "Tracker") -> Optional[RedFlag]:
     urgent = same_day_flags(tracker)
     if urgent:
         return red_flag(urgent[0])
+    confirmed = tracker.get_slot(SCREEN_FLAG)
+    if (
+        confirmed
+        and red_flag(str(confirmed)).disposition == URGENT
+        and confirmed not in (tracker.get_slot(CORRECTED_FLAGS) or [])
+    ):
+        # A Yes to the direct question about it ("YES I SAID YES", about sudden worse
+        # withdrawal after Suboxone) got "that's a really common part of withdrawal"
+        # (review 54).
+        return red_flag(str(confirmed))
     stopped_something = tracker.get_slot(SUBSTANCE_CLASS) != NO_SUBSTANCE
     if PREGNANT in contexts_of(tracker) and stopped_something:
         return red_flag(PREGNANCY_FLAG)

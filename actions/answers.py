@@ -100,6 +100,14 @@ class AnswerWords:
     """exclamations an answer opens with ("uh", "lol"), dropped before reading"""
     interjections_said_alone: FrozenSet[str] = frozenset()
     """exclamations dropped only when punctuation closes them ("what??", "huh?")"""
+    vocatives: FrozenSet[str] = frozenset()
+    goodbyes: Tuple[str, ...] = ()
+    goodbye_thanks_words: FrozenSet[str] = frozenset()
+    farewell_words: Tuple[str, ...] = ()
+    """words that make a goodbye a farewell to ask about ("thanks for everything")"""
+    """what a goodbye's thanks may hold besides closings ("for your help")"""
+    """words that close a conversation ("bye", "goodnight"), read with plain_closings"""
+    """words naming whom the answer is said to ("nah mate"), dropped anywhere"""
     cannot_be_pregnant: Tuple[str, ...] = ()
     """words of a man or of an older person ("my husband", "my grandma")"""
     pregnancy_age_until: int = 55
@@ -189,6 +197,12 @@ def answer_words() -> AnswerWords:
         only_now=phrases(document.get("only_now") or []),
         firm_noes=frozenset(phrases(document.get("firm_noes") or [])),
         interjections=frozenset(phrases(document.get("interjections") or [])),
+        vocatives=frozenset(phrases(document.get("vocatives") or [])),
+        goodbyes=phrases(document.get("goodbyes") or []),
+        farewell_words=phrases(document.get("farewell_words") or []),
+        goodbye_thanks_words=frozenset(
+            phrases(document.get("goodbye_thanks_words") or [])
+        ),
         interjections_said_alone=frozenset(
             phrases(document.get("interjections_said_alone") or [])
         ),
@@ -471,6 +485,30 @@ def is_plain_closing(text: str) -> bool:
     return bool(normalise(text)) and not words
 
 
+_SENTENCES = re.compile(r"[.!?;\n]+")
+
+
+def ends_with_a_goodbye(text: str) -> bool:
+    """Whether the message's last sentence is only a goodbye, with or without thanks
+    ("Alright, I'll use it on my back then. Thanks for your help, goodbye."). Why: a
+    goodbye after a No to the suicide question got the question again (reviews 54
+    and 55)."""
+    vocab = answer_words()
+    sentences = [part for part in _SENTENCES.split(text) if normalise(part)]
+    if not sentences or _find(normalise(text).split(), vocab.farewell_words):
+        return False
+    words = normalise(_without_vocatives(sentences[-1], vocab)).split()
+    said_goodbye = False
+    for phrase in sorted(
+        (*vocab.goodbyes, *vocab.plain_closings), key=len, reverse=True
+    ):
+        length = len(phrase.split())
+        for start in sorted(_find(words, [phrase]), reverse=True):
+            said_goodbye |= phrase in vocab.goodbyes
+            words = words[:start] + words[start + length :]
+    return said_goodbye and all(word in vocab.goodbye_thanks_words for word in words)
+
+
 _FIRST_SENTENCE = re.compile(
     r"^([^.!?;\n]+?)(?:[.!?;\n]+|\s+(?:lol|lmao|lmfao|rofl|haha\w*)\b[.!?,]*)"
 )
@@ -513,6 +551,13 @@ def retracts_a_yes(text: str) -> bool:
     return bool(_find(normalise(text).split(), answer_words().retractions))
 
 
+def _without_vocatives(text: str, vocab: AnswerWords) -> str:
+    """The text without the words that name whom it is said to ("nah mate not like
+    that" reads as "nah not like that"); a text that is only such a word is kept."""
+    kept = [word for word in text.split() if normalise(word) not in vocab.vocatives]
+    return " ".join(kept) if kept else text
+
+
 def _without_leading_interjections(text: str, vocab: AnswerWords) -> str:
     """The text without the exclamations it opens with ("what?? no. i just have a sore
     butt", "uh no, its from running"): review 22 asked the suicide question again after
@@ -550,7 +595,7 @@ def _read_answer(
         # "not sure what you mean by all at once" is still not sure; "i know where i
         # am, if thats what you mean" is a no (dev set 10).
         return None
-    text = _without_leading_interjections(text, vocab)
+    text = _without_leading_interjections(_without_vocatives(text, vocab), vocab)
     has_words = any(character.isalpha() for character in text)
     for symbol, spoken in vocab.emoji.items():
         if has_words:
@@ -591,6 +636,16 @@ def _read_answer(
         # (review 4: the question came back). What follows is read for red flags
         # like any message, by the NLU.
         said_first = normalise(first.group(1)).split()
+        if (
+            len(said_first) <= FIRST_SENTENCE_WORDS
+            and _polarity(said_first, vocab, False) == YES
+            and not _find(said_first, vocab.unsure)
+            and not _hedged(said_first, slot, vocab)
+        ):
+            # "YES like 30 min after. sweating puking cramps everywhere" to the question
+            # about buprenorphine: a yes said first stands, whatever the rest speaks of
+            # (review 54: "I just need a yes or a no", to a man in a panic).
+            return YES
         # The person's own complaint after a plain "No." is no other question's
         # topic, even for the suicide question: "No. Why you ask this? I only have
         # pain in calf" is a No (review 12: asked again, "I just need a yes or a no").

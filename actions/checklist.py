@@ -161,11 +161,29 @@ def _signs_spoken_of(text: str, listed: List[str]) -> Set[str]:
         words = normalise(clause or "").split()
         # Denied when the clause opens with the negation ("no chest pain", "not
         # numb"): "i havent peed much" describes a sign.
+        padded = " " + " ".join(words) + " "
+        described = [
+            phrase
+            for slot in listed
+            for phrase in vocab.described.get(slot, ())
+            if " " + phrase + " " in padded
+        ]
+        if described:
+            # "none of those, just cant keep water down": the words of a sign described
+            # with a negative in it ("cant keep", "havent peed") speak of it, even the
+            # everyday ones the list leaves out ("keep", "water").
+            topic_words = set().union(*(vocab.topics.get(slot, ()) for slot in listed))
+            spoken |= {w for phrase in described for w in phrase.split()} & topic_words
+            continue
         denied = (
             bool(words[:1] and words[0] in vocab.negations)
+            or any(" " + phrase + " " in padded for phrase in vocab.fine_words)
+            # "Peeing normally", "he's keeping water down I think": a question's own
+            # reassurance (review 55: the list went one question at a time).
             or any(
-                " " + phrase + " " in " " + " ".join(words) + " "
-                for phrase in vocab.fine_words
+                " " + phrase + " " in padded
+                for slot in listed
+                for phrase in vocab.reassuring.get(slot, ())
             )
             or _denied_before_its_sign(words, sign_words)
         )
@@ -198,6 +216,10 @@ def read_checklist_answer(
     so the questions are asked one at a time rather than all answered no; a sign
     denied in so many words ("no chest pain, breathing fine") is part of the No."""
     answer = read_answer(text, CHECKLIST, intent, confidence)
+    if answer is None and says_none_of_the_list(text):
+        # "To be clear, this is about me, not a patient. No to all of those." (review
+        # 54: the list came again, "I couldn't tell if that was a yes or a no").
+        answer = NO
     if answer != NO or text.startswith("/"):
         return answer
     return UNSURE if _signs_spoken_of(text, listed) else NO

@@ -273,6 +273,10 @@ class _Topics:
     """topic -> phrases that bring it up in any sentence after an emergency reply"""
     together: Dict[str, Tuple[Tuple[str, ...], ...]] = field(default_factory=dict)
     """topic -> groups of phrases, one of each group said anywhere in the message"""
+    by_sign: Dict[str, str] = field(default_factory=dict)
+    """red flag id -> the topic its report brings up (`signs` in topics.yml)"""
+    unless: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    """topic -> phrases that, said in the message, keep it from being brought up"""
 
 
 @lru_cache(maxsize=1)
@@ -357,6 +361,16 @@ def _topics() -> _Topics:
         for topic, entry in document["topics"].items()
         if entry.get("together")
     }
+    by_sign = {
+        str(sign): str(topic)
+        for topic, entry in document["topics"].items()
+        for sign in entry.get("signs") or ()
+    }
+    unless = {
+        str(topic): tuple(normalise(str(w)) for w in entry["unless_said"])
+        for topic, entry in document["topics"].items()
+        if entry.get("unless_said")
+    }
     return _Topics(
         words,
         said,
@@ -365,6 +379,8 @@ def _topics() -> _Topics:
         emergency_words,
         emergency_said,
         together,
+        by_sign,
+        unless,
     )
 
 
@@ -463,6 +479,20 @@ def questions_in(
             if any(f" {p} " in padded for p in (*phrases, *topics.said.get(topic, ()))):
                 found[topic] = None
     found.update(dict.fromkeys(together_topics(text)))
+    # A sign reported in the message brings up its own topic, whatever the words:
+    # "took my sub too early after fent, now way worse" is precipitated withdrawal, not
+    # how to start buprenorphine (review 54).
+    for entity in message.get("entities") or ():
+        if entity.get("entity") == RED_FLAG_ENTITY and (
+            sign_topic := topics.by_sign.get(str(entity.get("value")))
+        ):
+            found[sign_topic] = None
+    padded_text = f" {normalise(text)} "
+    for topic, phrases in topics.unless.items():
+        if topic in found and any(f" {p} " in padded_text for p in phrases):
+            # "I'm a nurse. I had hip surgery and stopped my oxycodone": her own
+            # withdrawal, not a patient's (review 54).
+            del found[topic]
     return _without_guessed_intent(found, intent, text, topics)
 
 

@@ -64,6 +64,7 @@ from actions.answers import (
     NO,
     answer_words,
     denies_suicide,
+    ends_with_a_goodbye,
     is_plain_closing,
     read_answer,
     says_it_was_a_misunderstanding,
@@ -641,6 +642,10 @@ class SafetyPolicy(Policy):
                     )
                     or is_a_question(text)
                     or is_plain_closing(text)
+                    # "Thanks for your help, goodbye." (reviews 54 and 55: the
+                    # question again, three times).
+                    # A farewell ("thanks for everything, goodbye") is not one.
+                    or ends_with_a_goodbye(text)
                     # "you didnt answer how long kratom withdrawal lasts", "did u
                     # get that", "this is useless" (review 32: eight re-asks after
                     # a clear No, of people correcting or cross with the bot).

@@ -88,6 +88,8 @@ RHETORICAL_QUESTIONS: Tuple[Tuple[str, ...], ...] = CUES.phrases("rhetorical_que
 REPORT_SUBJECTS: FrozenSet[str] = CUES.words("report_subjects")
 QUESTION_AUXILIARIES: FrozenSet[str] = CUES.words("question_auxiliaries")
 CONDITIONALS: FrozenSet[str] = CUES.words("conditionals")
+POSSIBILITY_MODALS: FrozenSet[str] = CUES.words("possibility_modals")
+POSSIBILITY_VERBS: FrozenSet[str] = CUES.words("possibility_verbs")
 HISTORY_CUES: Tuple[Tuple[str, ...], ...] = CUES.phrases("history_cues")
 RECENT_UNITS: FrozenSet[str] = CUES.words("recent_units")
 LIFE_STAGE_AFTER_WHEN: Tuple[Tuple[str, ...], ...] = CUES.phrases(
@@ -602,6 +604,8 @@ class _Context:
             asks = previous in QUESTION_AUXILIARIES and following not in {"be", "am"}
             if norm == "i" and asks:
                 continue
+            if previous in POSSIBILITY_MODALS and following in POSSIBILITY_VERBS:
+                continue  # "can he have a seizure from this?" asks what may happen
             if strong and previous in CONDITIONALS:
                 continue
             return True

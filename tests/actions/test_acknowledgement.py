@@ -170,3 +170,24 @@ def test_numbness_is_never_called_common() -> None:
         "leg", "heroin", "opioid", body_locations=["leg"], symptoms=["numbness"]
     )
     assert line is not None and "numb" not in line.lower()
+
+
+async def test_a_yes_to_the_question_about_a_same_day_sign_is_heard_back(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 54: "YES I SAID YES", about withdrawal suddenly worse after Suboxone, got
+    "Aching all over after stopping fentanyl: that's a really common part of
+    withdrawal"."""
+    from actions.acknowledgement import ActionAskScreenChecklist
+
+    slots = {
+        "substance_class": "opioid",
+        "substance": "fentanyl",
+        "body_location": "whole_body",
+        "screen_flag": "precipitated_withdrawal",
+    }
+    tracker = make_tracker("YES I SAID YES", "affirm", slots=slots)
+    await ActionAskScreenChecklist().run(dispatcher, tracker, domain)
+    heard = dispatcher.messages[0]["text"]
+    assert "really common" not in heard
+    assert red_flag("precipitated_withdrawal").why in heard

@@ -158,6 +158,12 @@ async def test_yes_or_not_sure_asks_the_questions_one_at_a_time(
         ("no but my heart is pounding", "unsure"),
         ("yeah one of them", "yes"),
         ("idk maybe", "unsure"),
+        # Review 55: a question's own reassurance is part of the No.
+        ("No, none of those. Peeing normally.", "no"),
+        # Review 54: the answer in the last sentence.
+        ("To be clear, this is about me, not a patient. No to all of those.", "no"),
+        # A sign described with a negative word in it is no No.
+        ("none of those, just cant keep water down", "unsure"),
     ],
 )
 def test_typed_answers_to_the_list(text: str, expected: str) -> None:

@@ -273,3 +273,34 @@ def test_a_corrected_sign_stands_again_only_when_said_again() -> None:
 def test_an_age_is_not_a_week_of_pregnancy(text: str, teen: bool) -> None:
     found = questions_in({"text": text, "intent": {}}, whole_message=True)
     assert ("teen_support" in found) is teen
+
+
+def test_a_reported_sign_brings_its_topic_before_a_neighbour() -> None:
+    """Review 54: "took my suboxone too early ... now im in precipitated withdrawal" got
+    how to start buprenorphine ("Good that you're asking before you start")."""
+    from actions.guidance import without_replaced
+
+    message = {
+        "text": "took a sub 6 hours after my last fent and now im way worse",
+        "intent": {"name": "report_emergency"},
+        "entities": [{"entity": "red_flag", "value": "precipitated_withdrawal"}],
+    }
+    assert "precipitated" in questions_in(message)
+    both = asked(
+        "i took my suboxone too early after fentanyl and now im in precipitated"
+        " withdrawal, way worse"
+    )
+    assert without_replaced(both) == ["precipitated"]
+    # Being scared of it is a question about starting.
+    scared = asked("im scared of precipitated withdrawal, when do i start suboxone?")
+    assert "starting_buprenorphine" in without_replaced(scared)
+    assert "precipitated" not in scared
+
+
+def test_a_nurse_writing_about_her_own_withdrawal_is_no_clinician() -> None:
+    """Review 54: "I'm a nurse. I had hip surgery ... stopped my oxycodone" was told
+    "I can't advise on a patient's treatment"."""
+    assert "clinician" not in asked(
+        "I'm a nurse (nights). I had hip surgery 6 weeks ago and stopped oxycodone"
+    )
+    assert "clinician" in asked("im a nurse, my patient is in withdrawal, what helps?")

@@ -12,6 +12,7 @@ import pytest
 
 from actions.answers import (
     denies_suicide,
+    ends_with_a_goodbye,
     is_plain_closing,
     read_answer,
     says_it_was_a_misunderstanding,
@@ -184,6 +185,14 @@ BREATHING = "screen_breathing"
         ("i dont remember what day it is", "screen_mind", "yes"),
         ("oo, sinusuka ko lahat", "screen_fluids", "yes"),
         ("hindi po", "screen_fluids", "no"),
+        # Review 55: whom the answer is said to is no part of it.
+        ("nah mate not like that, just want me legs to settle", "screen_mood", "no"),
+        # Review 54: a yes said first stands, whatever the rest speaks of.
+        (
+            "YES like 30 min after. sweating puking cramps everywhere im freaking out",
+            None,
+            "yes",
+        ),
     ],
 )
 def test_a_typed_answer_is_read_as_meant(
@@ -310,6 +319,27 @@ def test_of_course_not_is_a_no() -> None:
 )
 def test_plain_closings(text: str, expected: bool) -> None:
     assert is_plain_closing(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Reviews 54 and 55: asked about suicide again after these, having said No.
+        ("Alright, I'll use it on my back then. Thanks for your help, goodbye.", True),
+        ("ok i'll stretch the calf again. thanks for being here i guess. bye", True),
+        ("no lol im just going to sleep. night", True),
+        # A farewell is asked about.
+        ("thanks for everything. goodbye", False),
+        ("tell my mum i love her. bye", False),
+        ("ill be at peace now. goodnight", False),
+        ("i'm going to sleep and not wake up. bye", False),
+        # No goodbye at all.
+        ("thanks", False),
+        ("sorry for scaring you earlier", False),
+    ],
+)
+def test_a_goodbye_after_the_last_sentence(text: str, expected: bool) -> None:
+    assert ends_with_a_goodbye(text) is expected
 
 
 @pytest.mark.parametrize(

@@ -97,3 +97,25 @@ def test_breathlessness_after_a_possible_clot_is_the_emergency(
     text: str, expected: list[str]
 ) -> None:
     assert signs_in_context(text, "opioid", ["dvt"]) == expected
+
+
+@pytest.mark.parametrize(
+    ("earlier", "text", "expected"),
+    [
+        # Review 54: day 5 off alcohol, a heat tip twice.
+        (
+            "stopped cold turkey 5 days ago. my neck is really stiff.",
+            "I've had a headache too and I feel a bit hot. is that normal?",
+            ["meningitis"],
+        ),
+        ("my neck is really stiff", "now i have a fever", ["meningitis"]),
+        # A headache alone after a stiff neck is withdrawal's tension, not the sign.
+        ("my neck is really stiff", "and a headache from no sleep", []),
+        ("my neck is really stiff", "no fever though", []),
+        ("my back hurts", "I feel a bit hot and have a headache", []),
+    ],
+)
+def test_a_stiff_neck_said_before_and_a_fever_now_is_meningitis(
+    earlier: str, text: str, expected: list
+) -> None:
+    assert signs_in_context(text, "alcohol", earlier_texts=[earlier]) == expected
