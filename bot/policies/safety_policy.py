@@ -118,6 +118,9 @@ ALWAYS_ANSWERING_ACTIONS = "always_answering_actions"
 EMERGENCY_FALLBACK = "emergency_fallback_response"
 SERVICE_DOWN = "service_down_response"
 CONFIRM_ACTION = "confirm_action"
+DELETE_INTENT = "delete_conversation"
+"""Asking to delete the conversation: after a No to the suicide question, no new
+disclosure, whatever the encoder scores."""
 SUICIDE_REASK_SCORE = "suicide_reask_score"
 SUICIDE_SURE_SCORE = "suicide_sure_score"
 RESOLVE_ACTION = "resolve_action"
@@ -646,6 +649,10 @@ class SafetyPolicy(Policy):
                     # question again, three times).
                     # A farewell ("thanks for everything, goodbye") is not one.
                     or ends_with_a_goodbye(text)
+                    # "now please delete this whole conversation, i dont want it
+                    # saved" (review 57: the suicide question, then the 988 line).
+                    or (tracker.latest_message.intent or {}).get("name")
+                    == DELETE_INTENT
                     # "you didnt answer how long kratom withdrawal lasts", "did u
                     # get that", "this is useless" (review 32: eight re-asks after
                     # a clear No, of people correcting or cross with the bot).

@@ -304,3 +304,21 @@ def test_a_nurse_writing_about_her_own_withdrawal_is_no_clinician() -> None:
         "I'm a nurse (nights). I had hip surgery 6 weeks ago and stopped oxycodone"
     )
     assert "clinician" in asked("im a nurse, my patient is in withdrawal, what helps?")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "expected"),
+    [
+        # Review 57: the bot answered "Yes, a real person answers" about itself.
+        ("are u a real person or a bot?", "helpline_person", False),
+        ("samaritans - real person or not?", "helpline_person", True),
+        # Review 57: a truck driver's question got "Sorry, I didn't quite get that".
+        ("ok but can i drive the truck tonight or not", "driving", True),
+        # Review 57: a 19-year-old trying not to use got the tolerance answer.
+        ("how do i get thru today without using again", "not_use_tonight", True),
+    ],
+)
+def test_questions_found_by_reviews_56_and_57(
+    text: str, topic: str, expected: bool
+) -> None:
+    assert (topic in asked(text)) is expected

@@ -754,3 +754,22 @@ def test_someone_who_stopped_drinking_is_never_told_to_keep_taking_it(
     assert "today" in alcohol.text
     [benzo] = kb.lookup("keep_taking", {"substance_class": "benzodiazepine"})
     assert "don't stop or cut down suddenly" in benzo.text
+
+
+@pytest.mark.parametrize(
+    ("text", "holds"),
+    [
+        ("im 20 weeks pregnant and my back hurts", True),
+        ("my midwife said the baby is fine", True),
+        # Review 56: told withdrawal in pregnancy can harm the pregnancy, three times.
+        ("I had my baby 3 months ago. Breastfeeding, which painkillers are ok?", False),
+        ("gave birth 6 weeks ago and my baby is doing great", False),
+    ],
+)
+def test_being_pregnant_is_heard_and_a_birth_already_had_is_not(
+    text: str, holds: bool
+) -> None:
+    [pregnant] = [c for c in knowledge_base().contexts() if c.context_id == "pregnant"]
+    from bot.language import normalise
+
+    assert pregnant.holds([f" {normalise(text)} "], None, []) is holds
