@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
@@ -101,13 +101,13 @@ class AnswerWords:
     interjections_said_alone: FrozenSet[str] = frozenset()
     """exclamations dropped only when punctuation closes them ("what??", "huh?")"""
     vocatives: FrozenSet[str] = frozenset()
+    """words naming whom the answer is said to ("nah mate"), dropped anywhere"""
     goodbyes: Tuple[str, ...] = ()
+    """words that close a conversation ("bye", "goodnight"), read with plain_closings"""
     goodbye_thanks_words: FrozenSet[str] = frozenset()
+    """what a goodbye's thanks may hold besides closings ("for your help")"""
     farewell_words: Tuple[str, ...] = ()
     """words that make a goodbye a farewell to ask about ("thanks for everything")"""
-    """what a goodbye's thanks may hold besides closings ("for your help")"""
-    """words that close a conversation ("bye", "goodnight"), read with plain_closings"""
-    """words naming whom the answer is said to ("nah mate"), dropped anywhere"""
     cannot_be_pregnant: Tuple[str, ...] = ()
     """words of a man or of an older person ("my husband", "my grandma")"""
     pregnancy_age_until: int = 55
@@ -477,12 +477,22 @@ def wants_the_tips(text: str) -> bool:
 def is_plain_closing(text: str) -> bool:
     """Whether the text is made only of everyday closing words ("Never mind. Good
     day.", "ok thats actually useful. finally"; answers.yml `plain_closings`)."""
-    words = normalise(text).split()
-    for phrase in answer_words().plain_closings:
+    words, _ = _without_phrases(normalise(text).split(), answer_words().plain_closings)
+    return bool(normalise(text)) and not words
+
+
+def _without_phrases(
+    words: List[str], phrases: Sequence[str]
+) -> Tuple[List[str], Set[str]]:
+    """`words` with every occurrence of `phrases` taken out, each phrase in the order
+    given, and the phrases that were found."""
+    found: Set[str] = set()
+    for phrase in phrases:
         length = len(phrase.split())
         for start in sorted(_find(words, [phrase]), reverse=True):
+            found.add(phrase)
             words = words[:start] + words[start + length :]
-    return bool(normalise(text)) and not words
+    return words, found
 
 
 _SENTENCES = re.compile(r"[.!?;\n]+")
@@ -497,15 +507,11 @@ def ends_with_a_goodbye(text: str) -> bool:
     sentences = [part for part in _SENTENCES.split(text) if normalise(part)]
     if not sentences or _find(normalise(text).split(), vocab.farewell_words):
         return False
-    words = normalise(_without_vocatives(sentences[-1], vocab)).split()
-    said_goodbye = False
-    for phrase in sorted(
-        (*vocab.goodbyes, *vocab.plain_closings), key=len, reverse=True
-    ):
-        length = len(phrase.split())
-        for start in sorted(_find(words, [phrase]), reverse=True):
-            said_goodbye |= phrase in vocab.goodbyes
-            words = words[:start] + words[start + length :]
+    words, found = _without_phrases(
+        normalise(_without_vocatives(sentences[-1], vocab)).split(),
+        sorted((*vocab.goodbyes, *vocab.plain_closings), key=len, reverse=True),
+    )
+    said_goodbye = bool(found & set(vocab.goodbyes))
     return said_goodbye and all(word in vocab.goodbye_thanks_words for word in words)
 
 
