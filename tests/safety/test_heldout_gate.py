@@ -97,14 +97,23 @@ pytestmark = [pytest.mark.model]
 # urgent, 3/160 over-triaged; lexicon alone 126 (12/160 over-triaged), semantic alone
 # 154 (1/160). The other thirteen sets on session 25's machine before any change:
 # 2,218/2,240, 411/420 urgent, 66/2,245 over-triaged (as on session 24's).
+# Set AF (safety_heldout_af.yml), written blind at the start of session 26 and read as
+# counts only, joined the gate at once; it adds ten meningitis signs (a new catalogue
+# entry in session 25) to the usual flags: first run (session 25's final model,
+# 6908d93) 168/170 (134 at once, 34 asked; one compartment syndrome and one
+# dehydration missed), 29/30 urgent, 4/160 over-triaged; lexicon alone 127 (11/160
+# over-triaged), semantic alone 166 (2/160). The other fourteen sets on session 26's
+# machine before any change: 2,377/2,400, 436/450 urgent, 70/2,405 over-triaged (as on
+# session 25's).
 MIN_CAUGHT = (
     339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159 + 157 + 158 + 159 + 158
+    + 168
 )
 MIN_URGENT_CAUGHT = (
-    58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28 + 28 + 30 + 28
+    58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28 + 28 + 30 + 28 + 29
 )
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
-# 1/161, 1/161, 5/161, 9/160, 14/160).
+# 1/161, 1/161, 5/161, 9/160, 14/160, 3/160, 4/160).
 MAX_OVER_TRIAGE = 0.05
 
 
