@@ -222,18 +222,31 @@ class ActionAskScreenChecklist(Action):
 def _hear_back(
     dispatcher: "CollectingDispatcher", tracker: "Tracker", someone_else: bool
 ) -> None:
-    """The line that hears back the pain and the drug, when there is one."""
+    """The line that hears back the pain and the drug, when there is one; none when a
+    same-day sign's reason was said already (before "where does it hurt?")."""
+    at_risk = same_day_sign(tracker)
+    if at_risk is not None and _bot_said(tracker, at_risk.why):
+        # Said already, and "that's really common" would take it back.
+        return
     line = acknowledgement(
         tracker.get_slot(BODY_LOCATION),
         tracker.get_slot(SUBSTANCE),
         tracker.get_slot(SUBSTANCE_CLASS),
         someone_else,
-        at_risk=same_day_sign(tracker),
+        at_risk=at_risk,
         body_locations=mentioned(tracker, BODY_LOCATION),
         symptoms=mentioned(tracker, SYMPTOM),
     )
-    if line:
+    if line and not _bot_said(tracker, line):
         dispatcher.utter_message(text=line)
+
+
+def _bot_said(tracker: "Tracker", text: str) -> bool:
+    """Whether the bot already sent `text` in this conversation."""
+    return any(
+        event.get("event") == "bot" and text in str(event.get("text") or "")
+        for event in tracker.events
+    )
 
 
 def how_many(count: int) -> str:
@@ -315,4 +328,27 @@ class ActionAskSubstanceClass(Action):
             )
             return [SlotSet(ASKING_FOR, SOMEONE_ELSE)]
         dispatcher.utter_message(response="utter_ask_substance_class")
+        return []
+
+
+class ActionAskBodyLocation(Action):
+    """Asks where it hurts (the form asks `action_ask_<slot>`); a same-day sign said
+    before it is answered first. Review 58: "I ran out of my baclofen 2 days ago ... does
+    it matter?" got "Where is the pain or spasm mostly?", and the warning that it does
+    matter only after a body part was tapped."""
+
+    def name(self) -> Text:
+        """The action's name in the domain."""
+        return "action_ask_body_location"
+
+    async def run(
+        self,
+        dispatcher: "CollectingDispatcher",
+        tracker: "Tracker",
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """The same-day sign's reason and first step, once, then the question."""
+        if same_day_sign(tracker) is not None:
+            _hear_back(dispatcher, tracker, CARER in contexts_of(tracker))
+        dispatcher.utter_message(response="utter_ask_body_location")
         return []

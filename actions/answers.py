@@ -100,6 +100,8 @@ class AnswerWords:
     """exclamations an answer opens with ("uh", "lol"), dropped before reading"""
     interjections_said_alone: FrozenSet[str] = frozenset()
     """exclamations dropped only when punctuation closes them ("what??", "huh?")"""
+    exasperations: Tuple[str, ...] = ()
+    """openers of a few words said in frustration ("are u serious. NO"), dropped"""
     vocatives: FrozenSet[str] = frozenset()
     """words naming whom the answer is said to ("nah mate"), dropped anywhere"""
     goodbyes: Tuple[str, ...] = ()
@@ -206,6 +208,7 @@ def answer_words() -> AnswerWords:
         interjections_said_alone=frozenset(
             phrases(document.get("interjections_said_alone") or [])
         ),
+        exasperations=phrases(document.get("exasperations") or []),
         hedge_not_before=phrases(document.get("hedge_not_before") or []),
         scared=phrases(document.get("scared_words") or []),
         hard_going=phrases(document.get("hard_going_words") or []),
@@ -570,6 +573,14 @@ def _without_leading_interjections(text: str, vocab: AnswerWords) -> str:
     both, because the first sentence, the one read as the answer, was "what??". Nothing
     is dropped from a text that is only an exclamation."""
     words = text.split()
+    for phrase in sorted(vocab.exasperations, key=lambda p: -len(p.split())):
+        length = len(phrase.split())
+        opening = " ".join(normalise(word) for word in words[:length])
+        if len(words) > length and opening == phrase:
+            # "are u serious. NO" (review 59: the question came back a third time).
+            words = words[length:]
+            text = " ".join(words)
+            break
     start = 0
     while start < len(words) - 1 and (
         normalise(words[start]) in vocab.interjections

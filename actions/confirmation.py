@@ -453,6 +453,24 @@ class ActionResolveConfirmation(Action):
                             crisis=region(tracker.get_slot(REGION)).crisis
                         ),
                     )
+                milder = red_flag(flag_id).milder
+                if milder:
+                    # The No was to the emergency's worst part (the fever); its
+                    # same-day form is asked about before the screen goes on.
+                    dispatcher.utter_message(
+                        text=f"{CORRECTED_LEAD} "
+                        + question_for(
+                            milder,
+                            tracker.get_slot(REGION),
+                            tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE,
+                        ),
+                        buttons=BUTTONS,
+                    )
+                    return self._de_escalate(tracker, flag_id, kept) + [
+                        SlotSet(CONFIRM_FLAG, milder),
+                        SlotSet(CONFIRM_MODE, POSSIBLE),
+                        SlotSet(CONFIRM_ASKS, 1.0),
+                    ]
                 dispatcher.utter_message(text=carry_on)
                 return done + self._de_escalate(tracker, flag_id, kept)
             if red_flag(flag_id).disposition == URGENT:

@@ -101,8 +101,15 @@ class LexiconEntityFinder:
                         text,
                     )
                 )
+        since_stop = hours_since_stop(text, today)
+        if since_stop is not None and not _about_stopping(text, matches):
+            # "ambulance could be a couple hours", "getting bigger since yesterday":
+            # a time in a message that says nothing of using or stopping is no last
+            # use (review 58: the summary for the crew said "last use about 2 hours
+            # ago" of a man two days off alcohol).
+            since_stop = None
         for name, found in (
-            (HOURS_SINCE_STOP, hours_since_stop(text, today)),
+            (HOURS_SINCE_STOP, since_stop),
             (SEVERITY, severity(text)),
         ):
             if found is not None:
@@ -110,6 +117,32 @@ class LexiconEntityFinder:
                     _entity(name, found.value, found.start, found.end, text)
                 )
         return entities
+
+
+# Words that put a time in a message about using or stopping ("been 3 days", "day 4",
+# "clean since monday", "my last drink"). "used to" is history, not use.
+ABOUT_STOPPING = re.compile(
+    r"\b(stop|stopped|stopping|quit|quitting|clean|sober|off|withdrawal|withdrawals|wd|"
+    r"wds|detox|detoxing|kick|kicking|kicked|cold turkey|last|ran out|run out|"
+    r"used(?! to\b)|using|use|taken|took|take|taking|drank|drinking|drink|dose|"
+    r"been|since i|day \d+|days? in|without|havent|haven't|hasnt|hasn't|sub|subs|"
+    r"taper|tapering|cut down|came off|come off|coming off|dope|gear|fix|hit|shot|"
+    r"pill|pills|meds|medication|methadone|script|prescription)\b",
+    re.IGNORECASE,
+)
+SHORT_TIME_ANSWER_WORDS = 8
+"""A message this short with a time in it answers "when was the last time?"."""
+
+
+def _about_stopping(text: str, matches: List[Any]) -> bool:
+    """Whether a time in `text` can be the last use: the message names a substance,
+    speaks of using or stopping, or is a short answer."""
+    if any(m.label.startswith(f"{SUBSTANCE}:") for m in matches):
+        return True
+    return (
+        len(text.split()) <= SHORT_TIME_ANSWER_WORDS
+        or ABOUT_STOPPING.search(text) is not None
+    )
 
 
 # Words the body-part lexicon leaves out of sentences (data/lexicon/body_locations.yml,

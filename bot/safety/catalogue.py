@@ -46,6 +46,11 @@ class RedFlag:
     # Told by the person it is happening to ("i took too many of my sleeping pills"):
     # the reason and steps for them, not for a bystander ("give them naloxone").
     for_self: Optional["ForSelf"] = None
+    # A same-day sign that is this emergency without its worst part (a hot, red lump
+    # where you inject, without the fever): after an explicit No to this entry's
+    # question, that sign is asked about before the screen goes on (review 59: "no"
+    # to the fever was taken as no lump, then "nothing sounds like an emergency").
+    milder: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -145,7 +150,16 @@ def red_flags() -> Dict[str, RedFlag]:
                 str(other) for other in entry.get("replaces_steps_of") or ()
             ),
             for_self=_for_self(entry.get("for_self"), where),
+            milder=entry.get("milder"),
         )
+    for entry in entries.values():
+        if entry.milder and (
+            entry.milder not in entries or entries[entry.milder].disposition != "urgent"
+        ):
+            raise CatalogueError(
+                f"File '{path}', red flag {entry.flag_id!r}: 'milder' must name a "
+                f"same-day (urgent) entry, not {entry.milder!r}."
+            )
     return entries
 
 

@@ -191,3 +191,34 @@ async def test_a_yes_to_the_question_about_a_same_day_sign_is_heard_back(
     heard = dispatcher.messages[0]["text"]
     assert "really common" not in heard
     assert red_flag("precipitated_withdrawal").why in heard
+
+
+async def test_a_same_day_sign_is_answered_before_where_it_hurts(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 58: "I ran out of my baclofen 2 days ago ... does it matter?" got "Where is
+    the pain or spasm mostly?", and the warning only after a body part was tapped. The
+    warning comes first, then the question; the screen's first question does not say
+    it again."""
+    from actions.acknowledgement import ActionAskBodyLocation, ActionAskScreenChecklist
+
+    slots = {
+        "substance_class": "baclofen",
+        "substance": "baclofen",
+        "screen_flag": "baclofen_oral_stop",
+    }
+    tracker = make_tracker("ran out of my baclofen 2 days ago, does it matter?", slots=slots)
+    await ActionAskBodyLocation().run(dispatcher, tracker, domain)
+
+    texts = [m.get("text") or "" for m in dispatcher.messages]
+    assert red_flag("baclofen_oral_stop").why in texts[0]
+    assert dispatcher.messages[-1]["response"] == "utter_ask_body_location"
+
+    said = [{"event": "bot", "text": texts[0]}]
+    later = make_tracker("Legs", slots={**slots, "body_location": "leg"}, events=said)
+    dispatcher.messages.clear()
+    await ActionAskScreenChecklist().run(dispatcher, later, domain)
+    assert not any(
+        red_flag("baclofen_oral_stop").why in (m.get("text") or "")
+        for m in dispatcher.messages
+    )

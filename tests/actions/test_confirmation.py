@@ -482,3 +482,43 @@ def test_a_question_on_the_signs_topic_is_no_denial_of_it() -> None:
     assert corrects_same_day_sign(
         "no i didnt stop at once, i tapered", "abrupt_stop", None, 0.0
     )
+
+
+async def test_a_no_to_the_fever_still_asks_about_the_lump(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 59: a hot, red lump at an old injection site, growing, was read as a
+    serious infection; "no" to the fever question called everything off, and the
+    person was told nothing sounded like an emergency, with posture tips. The lump
+    itself is asked about next, and a Yes makes the day's care urgent."""
+    tracker = make_tracker(
+        "no",
+        "deny",
+        slots={
+            "confirm_flag": "infection",
+            "confirm_mode": "correction",
+            "triage_level": "emergency",
+        },
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["triage_level"] is None
+    assert slots["corrected_flags"] == ["infection"]
+    assert (slots["confirm_flag"], slots["confirm_mode"]) == ("skin_infection", "possible")
+    reply = dispatcher.messages[0]
+    assert "hot, red, swollen or painful lump" in reply["text"]
+    assert [b["title"] for b in reply["buttons"]] == ["Yes", "No", "Not sure"]
+
+    dispatcher.messages.clear()
+    yes = make_tracker(
+        "yes",
+        "affirm",
+        slots={"confirm_flag": "skin_infection", "confirm_mode": "possible"},
+    )
+    events = await ActionResolveConfirmation().run(dispatcher, yes, domain)
+
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["screen_flag"] == "skin_infection"
+    assert slots.get("triage_level") != "emergency"

@@ -347,3 +347,32 @@ def test_the_time_of_an_event_is_no_time_since_stopping(
 
     found = hours_since_stop(text)
     assert (found.value if found else None) == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        # Review 58: the summary for the ambulance crew said "last use about 2 hours
+        # ago" of a man two days off alcohol.
+        ("ok they said the ambulance could be a couple hours, what do i do till then", None),
+        # Review 59: a lump "getting bigger since yesterday" is no last use.
+        (
+            "got a lump on my butt where i used to shoot, its hot and red and getting "
+            "a bit bigger since yesterday. can i just wait it out?",
+            None,
+        ),
+        # A time said with using or stopping, or as a short answer, still counts.
+        ("its been 3 days and my legs wont stop kicking at night", 72),
+        ("about 2 days ago", 48),
+        ("had my last drink 2 days ago and the shakes are bad now", 48),
+        ("stopped the blues 4 days ago, my back is in bits all day long", 96),
+    ],
+)
+def test_a_time_is_the_last_use_only_in_words_about_using_or_stopping(
+    extractor: LexiconEntityExtractor, text: str, hours: Optional[int]
+) -> None:
+    values = {
+        e["entity"]: e["value"]
+        for e in extractor.extract(text, today=dt.date(2024, 5, 15))
+    }
+    assert values.get("hours_since_stop") == hours

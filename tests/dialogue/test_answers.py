@@ -185,6 +185,10 @@ BREATHING = "screen_breathing"
         ("i dont remember what day it is", "screen_mind", "yes"),
         ("oo, sinusuka ko lahat", "screen_fluids", "yes"),
         ("hindi po", "screen_fluids", "no"),
+        # Review 59: an opener said in frustration is no part of the answer.
+        ("are u serious. NO", BREATHING, "no"),
+        ("are you kidding me. no", BREATHING, "no"),
+        ("i told you i have chest pain", BREATHING, "yes"),
         # Review 55: whom the answer is said to is no part of it.
         ("nah mate not like that, just want me legs to settle", "screen_mood", "no"),
         # Review 54: a yes said first stands, whatever the rest speaks of.
