@@ -968,7 +968,21 @@ def _answer_topics(
         beside = data_field(texts, SUICIDE_FILE, "answered_beside_crisis")
         never = set(data_field(texts, SUICIDE_FILE, "not_beside_crisis"))
         topics = tuple(t for t in (*topics, *beside) if t not in never)
-    return topics, skip
+    return _without_crisis_only(topics, flags), skip
+
+
+def _without_crisis_only(
+    topics: Collection[str], flags: Sequence[RedFlag]
+) -> Tuple[str, ...]:
+    """`topics` without those answered only beside the crisis line, unless thoughts of
+    suicide are the only sign: with a crew on its way, their advice on medicines
+    stands (`waiting_medicine`)."""
+    if flags and all(flag.flag_id == SUICIDAL for flag in flags):
+        return tuple(topics)
+    only_beside = set(
+        data_field(_suicide_texts(), SUICIDE_FILE, "only_beside_crisis")
+    )
+    return tuple(t for t in topics if t not in only_beside)
 
 
 def _earlier_flag_ids(tracker: "Tracker") -> List[str]:
@@ -1108,7 +1122,9 @@ class ActionEmergency(Action):
             # gasping. how do i do cpr" got "start CPR if you know how").
             for answer in emergency_answers(
                 tracker,
-                EMERGENCY_TOPICS if called else LIFE_SAVING_TOPICS,
+                _without_crisis_only(
+                    EMERGENCY_TOPICS if called else LIFE_SAVING_TOPICS, flags
+                ),
                 flag_ids=[flag.flag_id for flag in flags],
             ):
                 dispatcher.utter_message(text=answer)

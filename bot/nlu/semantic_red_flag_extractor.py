@@ -42,7 +42,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.language import ENGLISH, is_other_language, language_of
+from bot.language import ENGLISH, language_of
 from bot.lexicon import Lexicon
 from bot.nlu.intent_classifier import TEXT_EMBEDDING_KEY
 from bot.nlu.length_guard import SAFETY_TEXT
@@ -608,12 +608,6 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
                 message.get(SET_ASIDE_KEY) or {},
                 message.get(CONCEPTS_KEY) or (),
             )
-            if is_other_language(str(message.get(TEXT) or "")):
-                # The encoder reads English: in a message wholly in another language
-                # its unsure band is noise ("ok. voy a llamar a mi doctor mañana.
-                # gracias" was asked about suicide, review 58). The lexicon's phrases
-                # in those languages and a clear score still count.
-                new = [e for e in new if e.get("entity") != POSSIBLE_RED_FLAG_ENTITY]
             # A sign judged by meaning belongs to the whole message: its span says so,
             # and Rasa's own `rasa test nlu` (which aligns every entity with tokens)
             # no longer fails on an entity without one (session 22).

@@ -1713,3 +1713,43 @@ def test_thoughts_of_suicide_said_in_english_get_no_spanish_line() -> None:
     )
 
     assert "En español" not in reply
+
+
+async def test_a_carer_asking_about_painkillers_beside_the_crisis_line_hears_no_crew(
+    make_tracker, red_flag, user_said, domain
+) -> None:
+    """Review 58: a mother, unsure whether her son has thoughts of suicide, asked what
+    she could give him for the pain and was told to wait "until the crew has checked",
+    though nobody had called anyone. Beside the crisis line the one helping hears what
+    is usually fine for the pain and to keep medicines out of reach; in an overdose
+    the crew's advice stands."""
+    earlier = after_the_emergency_reply(
+        user_said,
+        red_flag,
+        "my son is 19 and detoxing from heroin, he keeps saying whats the point",
+        "suicidal",
+    )
+    messages = await reply_to(
+        make_tracker,
+        domain,
+        earlier,
+        "ok i will talk to him. what can i give him for the pain, we have paracetamol "
+        "and ibuprofen",
+        "ask_medicine",
+    )
+    said = " ".join(m["text"] for m in messages).lower()
+    assert "crew" not in said
+    assert "locked away" in said
+
+    overdose = after_the_emergency_reply(
+        user_said, red_flag, "my son took a load of pills and wont wake up", "overdose"
+    )
+    messages = await reply_to(
+        make_tracker,
+        domain,
+        overdose,
+        "ambulance is coming. can i give him paracetamol",
+        "ask_medicine",
+    )
+    said = " ".join(m["text"] for m in messages).lower()
+    assert "locked away" not in said
