@@ -203,6 +203,14 @@ def test_a_painkiller_and_a_blood_thinner_in_one_message(
 @pytest.mark.parametrize(
     ("text", "topic"),
     [
+        # Reviews 58 and 59: each got a paragraph on something else, or none.
+        ("and smoking vs shooting?", "smoking_overdose"),
+        ("should I be with him when he uses or is that weird", "using_alone"),
+        ("can the ER give him his methadone till monday?", "methadone_clinic"),
+        ("i just need the lump looked at for cheap. is there free places", "free_care"),
+        ("could i have broke me tailbone? do i need an xray", "tailbone"),
+        ("i just said no bath lol. and no heating pad. whats a cheap way", "cheap_heat"),
+        ("can i walk in somewhere today or do i need an appointment", "when_to_go"),
         # Review 38: each got a paragraph on something else, or the same one again.
         ("can i leave the heating pad on all night tho?", "heat_safety"),
         ("can i take advil with my clonazepam", "painkiller_with_benzo"),
