@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
+from actions.acknowledgement import acknowledgement
 from actions.after_emergency import data_field, help_is_coming
 from actions.answers import (
     answer_words,
@@ -64,6 +65,7 @@ from actions.screen_questions import (
 )
 from actions.slots import (
     ASKING_FOR,
+    BODY_LOCATION,
     CONFIRM_ASKS,
     CONFIRM_FLAG,
     CONFIRM_MODE,
@@ -281,6 +283,14 @@ def _user_texts_latest_first(tracker: "Tracker") -> List[str]:
     if not texts or texts[-1] != latest:
         texts.append(latest)
     return texts[::-1]
+
+
+def _bot_has_said(tracker: "Tracker", text: str) -> bool:
+    """Whether the bot already sent `text` in this conversation."""
+    return any(
+        event.get("event") == "bot" and text in str(event.get("text") or "")
+        for event in tracker.events
+    )
 
 
 def _bot_has_spoken(tracker: "Tracker") -> bool:
@@ -532,6 +542,20 @@ class ActionResolveConfirmation(Action):
             )
             return [SlotSet(CONFIRM_ASKS, float(asks + 1))]
         if answer in (YES, UNSURE, None):
+            flag = red_flag(flag_id)
+            if flag.disposition == URGENT and not _bot_has_said(tracker, flag.why):
+                # A same-day sign confirmed: its reason and first step now, not after
+                # the screen's next questions (review 59: a lump where they inject,
+                # confirmed, then "Have you recently stopped...?" with no word on it).
+                line = acknowledgement(
+                    tracker.get_slot(BODY_LOCATION),
+                    None,
+                    None,
+                    tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE,
+                    at_risk=flag,
+                )
+                if line:
+                    dispatcher.utter_message(text=line)
             return done + self._escalate(flag_id)
         new_sign = latest_possible_flag(tracker)
         if (

@@ -399,6 +399,14 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             # The classifier: hidden units and L2 penalty (see SignClassifier).
             "hidden_units": 256,
             "alpha": 0.001,
+            # How many networks, each from its own seed, are averaged (see
+            # SignClassifier): one alone moved borderline held-out cases with every
+            # retraining.
+            "ensemble_members": 5,
+            # The first network's seed (the others follow): another value trains
+            # another ensemble of the same size, to measure how much the seeds move
+            # the borderline cases.
+            "first_seed": 0,
             # A sign is clear only if some training phrasing of it is at least this
             # similar (cosine) to a unit of the message; otherwise it is asked about.
             # A network is sure of itself far from anything it was shown ("is there
@@ -480,6 +488,8 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             embeddings,
             hidden=int(self._config["hidden_units"]),
             alpha=float(self._config["alpha"]),
+            members=int(self._config["ensemble_members"]),
+            first_seed=int(self._config["first_seed"]),
         )
         self._dispositions = dispositions
         rows = [index for index, label in enumerate(labels) if label != NO_SIGN]

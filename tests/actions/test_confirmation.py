@@ -522,3 +522,8 @@ async def test_a_no_to_the_fever_still_asks_about_the_lump(
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["screen_flag"] == "skin_infection"
     assert slots.get("triage_level") != "emergency"
+    # Its reason and first step now, not after the next screen questions.
+    from bot.safety.catalogue import red_flag
+
+    said = " ".join(m.get("text") or "" for m in dispatcher.messages)
+    assert red_flag("skin_infection").why in said

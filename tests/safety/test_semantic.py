@@ -78,6 +78,36 @@ def test_the_classifier_survives_its_round_trip(tmp_path: Path) -> None:
     assert set(loaded.scores(embeddings[:1])) == {"seizure", "suicidal"}
 
 
+def test_an_ensemble_averages_its_members_seeded_one_after_another(
+    tmp_path: Path,
+) -> None:
+    """Several networks from consecutive seeds: each member is the network its seed
+    alone would give, and the ensemble's probabilities are their mean (one network's
+    borderline scores moved with every retraining; docs/DESIGN.md)."""
+    rng = np.random.default_rng(1)
+    embeddings = rng.normal(size=(60, 8)).astype(np.float32)
+    labels = ["seizure"] * 20 + ["none"] * 20 + ["suicidal"] * 20
+    embeddings[:20] += 1
+    embeddings[40:] -= 1
+    ensemble = SignClassifier.train(labels, embeddings, hidden=16, members=3)
+    singles = [
+        SignClassifier.train(labels, embeddings, hidden=16, first_seed=seed)
+        for seed in range(3)
+    ]
+    assert ensemble.hidden_weights.shape[0] == 3
+    mean = np.mean([one.probabilities(embeddings) for one in singles], axis=0)
+    assert np.allclose(ensemble.probabilities(embeddings), mean, atol=1e-5)
+    # Different seeds give different networks: the average is not one of them.
+    assert not np.allclose(
+        singles[0].probabilities(embeddings), singles[1].probabilities(embeddings)
+    )
+    ensemble.save(tmp_path / "e.npz")
+    assert np.allclose(
+        SignClassifier.load(tmp_path / "e.npz").probabilities(embeddings),
+        ensemble.probabilities(embeddings),
+    )
+
+
 def test_a_sign_the_lexicon_set_aside_drops_one_band() -> None:
     scores = {"seizure": 0.95, "chest_pain": 0.5, "suicidal": 0.8}
     clear, possible = decide_bands(CONFIG, scores, {})
