@@ -211,6 +211,11 @@ def test_a_painkiller_and_a_blood_thinner_in_one_message(
         ("could i have broke me tailbone? do i need an xray", "tailbone"),
         ("i just said no bath lol. and no heating pad. whats a cheap way", "cheap_heat"),
         ("can i walk in somewhere today or do i need an appointment", "when_to_go"),
+        ("IBUPROFEN?? THATS IT?? I SWEAR IM ABOUT TO JUST GO COP", "tolerance"),
+        ("CAN I TAKE A BUNCH OF IMMODIUM I HEARD THAT WORKS", "loperamide"),
+        ("so how do i get rid of the pills safely", "secure_medicines"),
+        ("can i let him sleep it off after? and do i do rescue breaths", "naloxone_use"),
+        ("got a buddy who has some subs, could i take one tonight", "starting_buprenorphine"),
         # Review 38: each got a paragraph on something else, or the same one again.
         ("can i leave the heating pad on all night tho?", "heat_safety"),
         ("can i take advil with my clonazepam", "painkiller_with_benzo"),

@@ -773,3 +773,19 @@ def test_being_pregnant_is_heard_and_a_birth_already_had_is_not(
     from bot.language import normalise
 
     assert pregnant.holds([f" {normalise(text)} "], None, []) is holds
+
+
+def test_methadone_and_buprenorphine_run_out_go_through_the_clinic_not_a_pharmacy() -> None:
+    """Review 58: the partner of a man on methadone whose clinic was shut was pointed to a
+    pharmacist's emergency supply, which methadone for treatment can't have; review 60:
+    a friend's Suboxone on top of methadone got the after-fentanyl timing."""
+    for drug in ("methadone", "buprenorphine"):
+        person = {"substance": drug, "substance_class": "opioid"}
+        text = " ".join(i.text for i in knowledge_base().lookup("ran_out", person))
+        assert "can't give an emergency supply" in text
+        assert "pharmacist whether they can give you an emergency supply" not in text
+    person = {"substance": "methadone", "substance_class": "opioid"}
+    text = " ".join(
+        i.text for i in knowledge_base().lookup("starting_buprenorphine", person)
+    )
+    assert "on top of methadone" in text and "After fentanyl" not in text

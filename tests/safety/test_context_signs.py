@@ -44,6 +44,9 @@ def test_the_context_is_only_the_drug_that_was_stopped() -> None:
         "i havent felt the baby move since last night",
         # review 6: escalated only once she typed "contractions"
         "back cramps are coming every 5 minutes and my belly goes tight",
+        # review 61: asked about confusion three times at 30 weeks
+        "the baby is moving less than usual today. im in england btw",
+        "shes not kicking as much since this morning",
     ],
 )
 def test_pregnancy_said_earlier_and_a_warning_sign_now_is_an_emergency(
@@ -56,7 +59,11 @@ def test_pregnancy_said_earlier_and_a_warning_sign_now_is_an_emergency(
 
 @pytest.mark.parametrize(
     "text",
-    ["no bleeding, baby moving fine, just leg cramps", "my leg cramps come and go"],
+    [
+        "no bleeding, baby moving fine, just leg cramps",
+        "my leg cramps come and go",
+        "baby seems fine, kicking loads",
+    ],
 )
 def test_pregnancy_and_ordinary_or_denied_words_are_not(text: str) -> None:
     assert signs_in_context(text, "opioid", ["pregnancy"]) == []
