@@ -168,6 +168,8 @@ class ActionAskScreenBreathing(Action):
         asked_before = _asked_before(tracker) or tracker.get_slot(CHECKLIST) is not None
         if not checkin_scores.in_progress(tracker) and not asked_before:
             _hear_back(dispatcher, tracker, someone_else)
+        elif not checkin_scores.in_progress(tracker):
+            _same_day_sign_heard(dispatcher, tracker)
         # Asked again: the question alone (review 4: the whole introduction and the
         # acknowledgement came back after "i didnt stop subs, i STARTED them").
         again = AGAIN if asked_before else ""
@@ -207,6 +209,7 @@ class ActionAskScreenChecklist(Action):
             [SlotSet(ASKING_FOR, SOMEONE_ELSE)] if someone_else else []
         )
         if not comes_first(tracker) or _asked_before(tracker, FIRST_CHECKLIST):
+            _same_day_sign_heard(dispatcher, tracker)
             dispatcher.utter_message(**message)
             return events
         _hear_back(dispatcher, tracker, someone_else)
@@ -239,6 +242,18 @@ def _hear_back(
     )
     if line and not _bot_said(tracker, line):
         dispatcher.utter_message(text=line)
+
+
+def _same_day_sign_heard(
+    dispatcher: "CollectingDispatcher", tracker: "Tracker"
+) -> None:
+    """A same-day sign reported and not yet answered: its reason and first step, before
+    whichever screen question comes next (review 63: a one-sided swollen, warm, red
+    calf after a long bus ride, said three times, got "Next, a few signs to check"
+    because a seizure question had come first and the line that hears back is only
+    said before the screen's first question)."""
+    if same_day_sign(tracker) is not None:
+        _hear_back(dispatcher, tracker, CARER in contexts_of(tracker))
 
 
 def _bot_said(tracker: "Tracker", text: str) -> bool:
@@ -322,6 +337,7 @@ class ActionAskSubstanceClass(Action):
         domain: Dict[Text, Any],
     ) -> List[EventType]:
         """The question, and the slot that makes the later questions theirs."""
+        _same_day_sign_heard(dispatcher, tracker)
         if CARER in contexts_of(tracker):
             dispatcher.utter_message(
                 response=f"utter_ask_substance_class_{SOMEONE_ELSE}"
@@ -348,7 +364,6 @@ class ActionAskBodyLocation(Action):
         domain: Dict[Text, Any],
     ) -> List[EventType]:
         """The same-day sign's reason and first step, once, then the question."""
-        if same_day_sign(tracker) is not None:
-            _hear_back(dispatcher, tracker, CARER in contexts_of(tracker))
+        _same_day_sign_heard(dispatcher, tracker)
         dispatcher.utter_message(response="utter_ask_body_location")
         return []

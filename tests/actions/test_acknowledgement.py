@@ -222,3 +222,20 @@ async def test_a_same_day_sign_is_answered_before_where_it_hurts(
         red_flag("baclofen_oral_stop").why in (m.get("text") or "")
         for m in dispatcher.messages
     )
+
+
+async def test_a_same_day_sign_is_heard_before_whichever_question_comes_next(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 63: a one-sided swollen, warm, red calf after a 10-hour bus ride, said
+    three times, was never named: a seizure question came first, and the line that
+    hears back was only said before the screen's first question."""
+    from actions.acknowledgement import ActionAskSubstanceClass
+
+    tracker = make_tracker(
+        "no", "deny", slots={"screen_flag": "dvt", "body_location": "calf"}
+    )
+    await ActionAskSubstanceClass().run(dispatcher, tracker, domain)
+    texts = [m.get("text") or "" for m in dispatcher.messages]
+    assert red_flag("dvt").why in texts[0]
+    assert dispatcher.messages[-1]["response"] == "utter_ask_substance_class"

@@ -216,6 +216,9 @@ def test_a_painkiller_and_a_blood_thinner_in_one_message(
         ("so how do i get rid of the pills safely", "secure_medicines"),
         ("can i let him sleep it off after? and do i do rescue breaths", "naloxone_use"),
         ("got a buddy who has some subs, could i take one tonight", "starting_buprenorphine"),
+        ("I DONT drink. still on xanax. is wine + xanax bad yes or no", "benzo_with_alcohol"),
+        ("but what ARE the DTs", "dts_explained"),
+        ("if i do end up copping tonight im alone, what should i do", "using_alone"),
         # Review 38: each got a paragraph on something else, or the same one again.
         ("can i leave the heating pad on all night tho?", "heat_safety"),
         ("can i take advil with my clonazepam", "painkiller_with_benzo"),
