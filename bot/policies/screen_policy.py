@@ -15,6 +15,8 @@ It runs after the safety policy at the same priority, so a red flag always wins.
 
 from __future__ import annotations
 
+import re
+
 import logging
 from typing import Any, Dict, List, Optional, Text
 
@@ -328,6 +330,7 @@ class ScreenPolicy(Policy):
                 said_yes
                 and intent not in CLOSING_INTENTS
                 and self._offer_just_made(tracker)
+                and _accepts_plainly(tracker.latest_message.text or "")
             ):
                 return self.config[OPT_IN_ACTION]
         if intent == HARM_REDUCTION_INTENT and asks_only_self_care(tracker):
@@ -447,3 +450,20 @@ class ScreenPolicy(Policy):
         return self._prediction(
             confidence_scores_for(action, 1.0, domain), is_no_user_prediction=True
         )
+
+
+PLAIN_ACCEPT_WORDS = 5
+"""A yes this short ("ok", "sure, thanks") accepts the check-in offer."""
+ACCEPT_WORDS = frozenset(
+    {"yes", "yeah", "yep", "yup", "sure", "please", "pls", "check", "tomorrow", "morning",
+     "good", "great", "nice", "lovely", "love"}
+)
+"""In a longer message, a word that says yes to the offer itself."""
+
+
+def _accepts_plainly(text: str) -> bool:
+    """Whether a yes answers the check-in offer: a short one, or one with a word of
+    accepting ("yes please, same time tomorrow"). "ok thanks, ill call my doctor on
+    monday" is a plan and a goodbye, not a message every morning (session 26)."""
+    words = re.findall(r"[a-z']+", text.lower())
+    return len(words) <= PLAIN_ACCEPT_WORDS or bool(ACCEPT_WORDS.intersection(words))

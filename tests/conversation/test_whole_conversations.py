@@ -250,6 +250,20 @@ async def test_a_closing_or_a_later_ok_is_not_a_yes_to_check_ins(
     assert await person.slot("check_ins") != "active"
 
 
+async def test_a_plan_said_with_ok_right_after_the_offer_is_no_yes_to_check_ins(
+    person: Person,
+) -> None:
+    """Session 26: "ok thanks, ill call my doctor on monday", straight after the offer,
+    got "Okay, I'll check in tomorrow morning, and each morning for up to two weeks"."""
+    await person.says("my legs cramp bad, stopped kratom 3 days ago")
+    await no_to_the_screen_until_the_check_in_offer(person)
+
+    answer = await person.says("ok thanks, ill call my doctor on monday")
+
+    assert "I'll check in" not in answer
+    assert await person.slot("check_ins") != "active"
+
+
 async def test_a_question_about_an_amount_after_the_offer_is_no_yes_to_check_ins(
     person: Person,
 ) -> None:
