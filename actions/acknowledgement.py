@@ -228,7 +228,7 @@ def _hear_back(
     """The line that hears back the pain and the drug, when there is one; none when a
     same-day sign's reason was said already (before "where does it hurt?")."""
     at_risk = same_day_sign(tracker)
-    if at_risk is not None and _bot_said(tracker, at_risk.why):
+    if at_risk is not None and bot_said(tracker, at_risk.why):
         # Said already, and "that's really common" would take it back.
         return
     line = acknowledgement(
@@ -240,7 +240,7 @@ def _hear_back(
         body_locations=mentioned(tracker, BODY_LOCATION),
         symptoms=mentioned(tracker, SYMPTOM),
     )
-    if line and not _bot_said(tracker, line):
+    if line and not bot_said(tracker, line):
         dispatcher.utter_message(text=line)
 
 
@@ -256,7 +256,7 @@ def _same_day_sign_heard(
         _hear_back(dispatcher, tracker, CARER in contexts_of(tracker))
 
 
-def _bot_said(tracker: "Tracker", text: str) -> bool:
+def bot_said(tracker: "Tracker", text: str) -> bool:
     """Whether the bot already sent `text` in this conversation."""
     return any(
         event.get("event") == "bot" and text in str(event.get("text") or "")

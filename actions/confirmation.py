@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
-from actions.acknowledgement import acknowledgement
+from actions.acknowledgement import acknowledgement, bot_said
 from actions.after_emergency import data_field, help_is_coming
 from actions.answers import (
     answer_words,
@@ -285,14 +285,6 @@ def _user_texts_latest_first(tracker: "Tracker") -> List[str]:
     return texts[::-1]
 
 
-def _bot_has_said(tracker: "Tracker", text: str) -> bool:
-    """Whether the bot already sent `text` in this conversation."""
-    return any(
-        event.get("event") == "bot" and text in str(event.get("text") or "")
-        for event in tracker.events
-    )
-
-
 def _bot_has_spoken(tracker: "Tracker") -> bool:
     """Whether the bot has said anything in this conversation yet."""
     return any(event.get("event") == "bot" for event in tracker.events)
@@ -543,7 +535,7 @@ class ActionResolveConfirmation(Action):
             return [SlotSet(CONFIRM_ASKS, float(asks + 1))]
         if answer in (YES, UNSURE, None):
             flag = red_flag(flag_id)
-            if flag.disposition == URGENT and not _bot_has_said(tracker, flag.why):
+            if flag.disposition == URGENT and not bot_said(tracker, flag.why):
                 # A same-day sign confirmed: its reason and first step now, not after
                 # the screen's next questions (review 59: a lump where they inject,
                 # confirmed, then "Have you recently stopped...?" with no word on it).
