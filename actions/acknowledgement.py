@@ -349,9 +349,9 @@ class ActionAskSubstanceClass(Action):
 
 class ActionAskBodyLocation(Action):
     """Asks where it hurts (the form asks `action_ask_<slot>`); a same-day sign said
-    before it is answered first. Review 58: "I ran out of my baclofen 2 days ago ... does
-    it matter?" got "Where is the pain or spasm mostly?", and the warning that it does
-    matter only after a body part was tapped."""
+    before it is answered first. Review 58: "I ran out of my baclofen 2 days ago ...
+    does it matter?" got "Where is the pain or spasm mostly?", and the warning that it
+    does matter only after a body part was tapped."""
 
     def name(self) -> Text:
         """The action's name in the domain."""

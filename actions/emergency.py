@@ -979,9 +979,7 @@ def _without_crisis_only(
     stands (`waiting_medicine`)."""
     if flags and all(flag.flag_id == SUICIDAL for flag in flags):
         return tuple(topics)
-    only_beside = set(
-        data_field(_suicide_texts(), SUICIDE_FILE, "only_beside_crisis")
-    )
+    only_beside = set(data_field(_suicide_texts(), SUICIDE_FILE, "only_beside_crisis"))
     return tuple(t for t in topics if t not in only_beside)
 
 

@@ -15,9 +15,8 @@ It runs after the safety policy at the same priority, so a red flag always wins.
 
 from __future__ import annotations
 
-import re
-
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, confidence_scores_for
@@ -455,8 +454,23 @@ class ScreenPolicy(Policy):
 PLAIN_ACCEPT_WORDS = 5
 """A yes this short ("ok", "sure, thanks") accepts the check-in offer."""
 ACCEPT_WORDS = frozenset(
-    {"yes", "yeah", "yep", "yup", "sure", "please", "pls", "check", "tomorrow", "morning",
-     "good", "great", "nice", "lovely", "love"}
+    {
+        "yes",
+        "yeah",
+        "yep",
+        "yup",
+        "sure",
+        "please",
+        "pls",
+        "check",
+        "tomorrow",
+        "morning",
+        "good",
+        "great",
+        "nice",
+        "lovely",
+        "love",
+    }
 )
 """In a longer message, a word that says yes to the offer itself."""
 

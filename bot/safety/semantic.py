@@ -169,8 +169,8 @@ def message_units(text: str) -> List[str]:
 
 @dataclass
 class SignClassifier:
-    """Small neural networks over the embeddings, each with one hidden layer (ReLU) and a
-    softmax over the signs and `none`; their probabilities are averaged.
+    """Small neural networks over the embeddings, each with one hidden layer (ReLU)
+    and a softmax over the signs and `none`; their probabilities are averaged.
 
     Why not a linear model: in 5-fold cross-validation on the exemplars, at the same
     share of hard negatives scored as a sign (about 9%), logistic regression found 83%
@@ -234,7 +234,10 @@ class SignClassifier:
         fitted = []
         for seed in range(first_seed, first_seed + members):
             model = MLPClassifier(
-                hidden_layer_sizes=(hidden,), alpha=alpha, max_iter=300, random_state=seed
+                hidden_layer_sizes=(hidden,),
+                alpha=alpha,
+                max_iter=300,
+                random_state=seed,
             )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)

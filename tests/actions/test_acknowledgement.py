@@ -196,10 +196,10 @@ async def test_a_yes_to_the_question_about_a_same_day_sign_is_heard_back(
 async def test_a_same_day_sign_is_answered_before_where_it_hurts(
     dispatcher, make_tracker, domain
 ) -> None:
-    """Review 58: "I ran out of my baclofen 2 days ago ... does it matter?" got "Where is
-    the pain or spasm mostly?", and the warning only after a body part was tapped. The
-    warning comes first, then the question; the screen's first question does not say
-    it again."""
+    """Review 58: "I ran out of my baclofen 2 days ago ... does it matter?" got "Where
+    is the pain or spasm mostly?", and the warning only after a body part was tapped.
+    The warning comes first, then the question; the screen's first question does not
+    say it again."""
     from actions.acknowledgement import ActionAskBodyLocation, ActionAskScreenChecklist
 
     slots = {
@@ -207,7 +207,9 @@ async def test_a_same_day_sign_is_answered_before_where_it_hurts(
         "substance": "baclofen",
         "screen_flag": "baclofen_oral_stop",
     }
-    tracker = make_tracker("ran out of my baclofen 2 days ago, does it matter?", slots=slots)
+    tracker = make_tracker(
+        "ran out of my baclofen 2 days ago, does it matter?", slots=slots
+    )
     await ActionAskBodyLocation().run(dispatcher, tracker, domain)
 
     texts = [m.get("text") or "" for m in dispatcher.messages]

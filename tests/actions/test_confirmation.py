@@ -506,7 +506,10 @@ async def test_a_no_to_the_fever_still_asks_about_the_lump(
     slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
     assert slots["triage_level"] is None
     assert slots["corrected_flags"] == ["infection"]
-    assert (slots["confirm_flag"], slots["confirm_mode"]) == ("skin_infection", "possible")
+    assert (slots["confirm_flag"], slots["confirm_mode"]) == (
+        "skin_infection",
+        "possible",
+    )
     reply = dispatcher.messages[0]
     assert "hot, red, swollen or painful lump" in reply["text"]
     assert [b["title"] for b in reply["buttons"]] == ["Yes", "No", "Not sure"]

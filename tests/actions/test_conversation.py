@@ -209,14 +209,26 @@ def test_a_painkiller_and_a_blood_thinner_in_one_message(
         ("can the ER give him his methadone till monday?", "methadone_clinic"),
         ("i just need the lump looked at for cheap. is there free places", "free_care"),
         ("could i have broke me tailbone? do i need an xray", "tailbone"),
-        ("i just said no bath lol. and no heating pad. whats a cheap way", "cheap_heat"),
+        (
+            "i just said no bath lol. and no heating pad. whats a cheap way",
+            "cheap_heat",
+        ),
         ("can i walk in somewhere today or do i need an appointment", "when_to_go"),
         ("IBUPROFEN?? THATS IT?? I SWEAR IM ABOUT TO JUST GO COP", "tolerance"),
         ("CAN I TAKE A BUNCH OF IMMODIUM I HEARD THAT WORKS", "loperamide"),
         ("so how do i get rid of the pills safely", "secure_medicines"),
-        ("can i let him sleep it off after? and do i do rescue breaths", "naloxone_use"),
-        ("got a buddy who has some subs, could i take one tonight", "starting_buprenorphine"),
-        ("I DONT drink. still on xanax. is wine + xanax bad yes or no", "benzo_with_alcohol"),
+        (
+            "can i let him sleep it off after? and do i do rescue breaths",
+            "naloxone_use",
+        ),
+        (
+            "got a buddy who has some subs, could i take one tonight",
+            "starting_buprenorphine",
+        ),
+        (
+            "I DONT drink. still on xanax. is wine + xanax bad yes or no",
+            "benzo_with_alcohol",
+        ),
         ("but what ARE the DTs", "dts_explained"),
         ("if i do end up copping tonight im alone, what should i do", "using_alone"),
         # Review 38: each got a paragraph on something else, or the same one again.

@@ -775,10 +775,12 @@ def test_being_pregnant_is_heard_and_a_birth_already_had_is_not(
     assert pregnant.holds([f" {normalise(text)} "], None, []) is holds
 
 
-def test_methadone_and_buprenorphine_run_out_go_through_the_clinic_not_a_pharmacy() -> None:
-    """Review 58: the partner of a man on methadone whose clinic was shut was pointed to a
-    pharmacist's emergency supply, which methadone for treatment can't have; review 60:
-    a friend's Suboxone on top of methadone got the after-fentanyl timing."""
+def test_methadone_and_buprenorphine_run_out_go_through_the_clinic_not_a_pharmacy() -> (
+    None
+):
+    """Review 58: the partner of a man on methadone whose clinic was shut was pointed to
+    a pharmacist's emergency supply, which methadone for treatment can't have; review
+    60: a friend's Suboxone on top of methadone got the after-fentanyl timing."""
     for drug in ("methadone", "buprenorphine"):
         person = {"substance": drug, "substance_class": "opioid"}
         text = " ".join(i.text for i in knowledge_base().lookup("ran_out", person))

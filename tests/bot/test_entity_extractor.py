@@ -354,7 +354,10 @@ def test_the_time_of_an_event_is_no_time_since_stopping(
     [
         # Review 58: the summary for the ambulance crew said "last use about 2 hours
         # ago" of a man two days off alcohol.
-        ("ok they said the ambulance could be a couple hours, what do i do till then", None),
+        (
+            "ok they said the ambulance could be a couple hours, what do i do now",
+            None,
+        ),
         # Review 59: a lump "getting bigger since yesterday" is no last use.
         (
             "got a lump on my butt where i used to shoot, its hot and red and getting "
