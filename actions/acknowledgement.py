@@ -25,7 +25,7 @@ from actions.checklist import (
     questions_seen_if_all_no,
 )
 from actions.conversation import PREGNANCY_FLAG, mentioned, same_day_flags
-from actions.guidance import CARER, contexts_of
+from actions.guidance import CARER, bot_said, contexts_of
 from actions.paths import data_dir
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
@@ -254,14 +254,6 @@ def _same_day_sign_heard(
     said before the screen's first question)."""
     if same_day_sign(tracker) is not None:
         _hear_back(dispatcher, tracker, CARER in contexts_of(tracker))
-
-
-def bot_said(tracker: "Tracker", text: str) -> bool:
-    """Whether the bot already sent `text` in this conversation."""
-    return any(
-        event.get("event") == "bot" and text in str(event.get("text") or "")
-        for event in tracker.events
-    )
 
 
 def how_many(count: int) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Dict, FrozenSet, List, Optional, Sequence
 from rasa_sdk import Action
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 
-from actions.acknowledgement import acknowledgement, bot_said
+from actions.acknowledgement import acknowledgement
 from actions.after_emergency import data_field, help_is_coming
 from actions.answers import (
     answer_words,
@@ -57,7 +57,7 @@ from actions.emergency import (
     says_safe_now,
     suicide_text,
 )
-from actions.guidance import follow_up_buttons, raises_same_day_sign
+from actions.guidance import bot_said, follow_up_buttons, raises_same_day_sign
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     SCREEN_QUESTIONS,

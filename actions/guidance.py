@@ -449,6 +449,12 @@ def _bot_texts(tracker: "Tracker") -> List[str]:
     ]
 
 
+def bot_said(tracker: "Tracker", text: str) -> bool:
+    """Whether the bot already sent `text` in this conversation (alone or inside
+    another message)."""
+    return any(text in sent for sent in _bot_texts(tracker))
+
+
 def _without_repeats(
     rendered: Sequence[Tuple[str, str]], tracker: "Tracker"
 ) -> Tuple[List[Tuple[str, str]], bool]:

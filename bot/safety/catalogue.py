@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.paths import data_dir
+from bot.safety.names import URGENT
 
 GENERIC_FLAG = "unspecified"
 
@@ -154,7 +155,7 @@ def red_flags() -> Dict[str, RedFlag]:
         )
     for entry in entries.values():
         if entry.milder and (
-            entry.milder not in entries or entries[entry.milder].disposition != "urgent"
+            entry.milder not in entries or entries[entry.milder].disposition != URGENT
         ):
             raise CatalogueError(
                 f"File '{path}', red flag {entry.flag_id!r}: 'milder' must name a "
