@@ -105,15 +105,21 @@ pytestmark = [pytest.mark.model]
 # over-triaged), semantic alone 166 (2/160). The other fourteen sets on session 26's
 # machine before any change: 2,377/2,400, 436/450 urgent, 70/2,405 over-triaged (as on
 # session 25's).
+# Set AG (safety_heldout_ag.yml), written blind at the start of session 27 and read as
+# counts only, joined the gate at once: first run (session 26's final model, 2d40839)
+# 168/170 (139 at once, 29 asked; one suicidal message and one breathing sign missed),
+# 29/30 urgent, 6/160 over-triaged; lexicon alone 132 (15/160 over-triaged), semantic
+# alone 166 (0/160). The other fifteen sets on session 27's machine before any change:
+# 2,548/2,570, 466/480 urgent, 75/2,565 over-triaged (as on session 26's).
 MIN_CAUGHT = (
     339 + 129 + 160 + 160 + 159 + 160 + 158 + 160 + 156 + 159 + 157 + 158 + 159 + 158
-    + 168
+    + 168 + 168
 )
 MIN_URGENT_CAUGHT = (
-    58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28 + 28 + 30 + 28 + 29
+    58 + 29 + 29 + 30 + 30 + 29 + 29 + 29 - 1 + 30 + 29 + 28 + 28 + 30 + 28 + 29 + 29
 )
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
-# 1/161, 1/161, 5/161, 9/160, 14/160, 3/160, 4/160).
+# 1/161, 1/161, 5/161, 9/160, 14/160, 3/160, 4/160, 6/160).
 MAX_OVER_TRIAGE = 0.05
 
 
