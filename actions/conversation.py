@@ -33,6 +33,7 @@ from actions.slots import (
     SUBSTANCE_CLASS,
     URGENT,
 )
+from bot.lexicon import BODY_LOCATION
 
 POSSIBLE_RED_FLAG_ENTITY = "possible_red_flag"
 
@@ -246,6 +247,41 @@ def mentioned(tracker: "Tracker", entity: str) -> List[str]:
     return list(values)
 
 
+TAKEN_BACK_BEFORE = re.compile(r"\bnot (?:in |on )?(?:my |the |his |her |their )?$")
+"""Words before a body part that take it back: "its my lower back not my butt"."""
+
+
+@lru_cache(maxsize=1)
+def _place_terms() -> Dict[str, Tuple[str, ...]]:
+    """Body-location value -> its lexicon terms, normalised like a message."""
+    from bot.importer import load_project_lexicon
+
+    terms = load_project_lexicon().terms_for(BODY_LOCATION)
+    return {value: tuple(normalise(t) for t in words) for value, words in terms.items()}
+
+
+def places_taken_back(tracker: "Tracker") -> List[str]:
+    """Body locations a later message said were not it ("its my lower back not my
+    butt", "i meant my hip, not my bum"): the extractor leaves a denied part out of
+    that message, but the earlier message that named it still holds it, and review
+    65's summary went to the doctor with the buttock the person had corrected.
+    A place named again after it was taken back stands again."""
+    taken: Dict[str, None] = {}
+    for event in _events_since_restart(tracker.events):
+        if event.get("event") != "user":
+            continue
+        text = f" {normalise(str(event.get('text') or ''))} "
+        for found in (event.get("parse_data") or {}).get("entities") or []:
+            if found.get("entity") == BODY_LOCATION:
+                taken.pop(str(found.get("value")), None)
+        for value, terms in _place_terms().items():
+            for term in terms:
+                at = text.find(f" {term} ")
+                if at > 0 and TAKEN_BACK_BEFORE.search(text[: at + 1].rstrip() + " "):
+                    taken[value] = None
+    return list(taken)
+
+
 def emergency_replies_sent(tracker: "Tracker", action_name: str) -> int:
     """How many emergency replies (the full one and reminders) this conversation has
     had since the last corrected false alarm."""
@@ -415,6 +451,36 @@ def _sentences(
             )
             found.append((" ".join(words), asks))
     return found
+
+
+STILL_CALL = "still_call"
+"""The emergency topic of doubting the call (topics.yml `emergency_topics`)."""
+
+
+def doubts_the_call(text: str) -> bool:
+    """Whether `text` asks if the call is really needed ("do I really need an
+    ambulance, she just seems drunk"): a question, not a denial of the sign, so it
+    is answered "yes, call now" (review 65: the sign's question came back instead)."""
+    padded = f" {normalise(text)} "
+    return is_a_question(text) and any(
+        f" {phrase} " in padded for phrase in _topics().emergency_said[STILL_CALL]
+    )
+
+
+def beside_signs(topics: Collection[str], flag_ids: Sequence[str]) -> Tuple[str, ...]:
+    """`topics` without the emergency topics that do not fit when `flag_ids` are the
+    only signs (topics.yml `not_for_signs`): the recovery position is for someone who
+    won't wake, not for vomiting as the sign of dehydration."""
+    entries = topics_document().get("emergency_topics") or {}
+    return tuple(
+        topic
+        for topic in topics
+        if not (
+            flag_ids
+            and set(flag_ids)
+            <= set(map(str, (entries.get(topic) or {}).get("not_for_signs") or ()))
+        )
+    )
 
 
 def emergency_topic_names() -> Tuple[str, ...]:

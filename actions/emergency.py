@@ -58,6 +58,7 @@ from actions.after_emergency import (
 from actions.answers import normalise
 from actions.conversation import (
     _events_since_restart,
+    beside_signs,
     emergency_replies_sent,
     emergency_reply_sent,
     emergency_topic_names,
@@ -1118,12 +1119,16 @@ class ActionEmergency(Action):
             # How to do CPR, what to do in a fit: answered beside the call line even
             # before help is called (review 26: "hes not breathing right, like
             # gasping. how do i do cpr" got "start CPR if you know how").
+            flag_ids = [flag.flag_id for flag in flags]
             for answer in emergency_answers(
                 tracker,
-                _without_crisis_only(
-                    EMERGENCY_TOPICS if called else LIFE_SAVING_TOPICS, flags
+                beside_signs(
+                    _without_crisis_only(
+                        EMERGENCY_TOPICS if called else LIFE_SAVING_TOPICS, flags
+                    ),
+                    flag_ids,
                 ),
-                flag_ids=[flag.flag_id for flag in flags],
+                flag_ids=flag_ids,
             ):
                 dispatcher.utter_message(text=answer)
         else:

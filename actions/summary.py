@@ -13,6 +13,7 @@ from actions.confirmation import topic_slot_for
 from actions.conversation import (
     first_alarm_text,
     mentioned,
+    places_taken_back,
     reported_flags,
     standing_flags,
     topics_document,
@@ -102,7 +103,15 @@ def summary_lines(tracker: "Tracker") -> List[str]:
     # Everything the person named, not only the last value of each slot ("my butt",
     # later "and my legs"); a symptom and a place side by side, not "nausea in
     # buttock" (a review).
-    sites = _listed(mentioned(tracker, BODY_LOCATION), tracker.get_slot(BODY_LOCATION))
+    taken_back = places_taken_back(tracker)
+    sites = _listed(
+        [
+            place
+            for place in mentioned(tracker, BODY_LOCATION)
+            if place not in taken_back
+        ],
+        tracker.get_slot(BODY_LOCATION),
+    )
     symptoms = _listed(mentioned(tracker, SYMPTOM), tracker.get_slot(SYMPTOM))
     # Review 33: an overdose reported by a girlfriend went to the team as "Symptoms:
     # pain; where: not stated"; nobody had said pain.

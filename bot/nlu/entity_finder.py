@@ -64,6 +64,7 @@ class LexiconEntityFinder:
             and not _denied_region(m, text)
         ]
         matches = _without_home_regions(matches, text)
+        matches = _without_a_drink_asked_about(matches, text)
         # A drug's name is one thing: "pain pills" names no symptom.
         names = [m for m in matches if m.label.startswith(f"{SUBSTANCE}:")]
         matches = [
@@ -127,7 +128,10 @@ ABOUT_STOPPING = re.compile(
     r"used(?! to\b)|using|use|taken|took|take|taking|drank|drinking|drink|dose|"
     r"been|since i|day \d+|days? in|without|havent|haven't|hasnt|hasn't|sub|subs|"
     r"taper|tapering|cut down|came off|come off|coming off|dope|gear|fix|hit|shot|"
-    r"pill|pills|meds|medication|methadone|script|prescription)\b",
+    r"pill|pills|meds|medication|methadone|script|prescription|"
+    # A correction of the time said before ("actually its 6 days not 4": review 65,
+    # the summary kept the first time).
+    r"actually|i meant|not \d+)\b",
     re.IGNORECASE,
 )
 SHORT_TIME_ANSWER_WORDS = 8
@@ -264,6 +268,34 @@ def _not_the_substance(match: Any, text: str) -> bool:
     if NONE_TAKEN_BEFORE.search(before) and not stopped_since:
         return True
     return not term.endswith("ing") and bool(DENIED_BEFORE.search(before))
+
+
+# "can i have a glass of wine to relax?" from someone tapering Xanax: a drink asked
+# about, not the drug stopped (review 65: the alcohol detox paragraphs, and "after
+# stopping alcohol"). Only beside another drug: "can i have a drink to stop the
+# shakes" from someone coming off alcohol still names the alcohol.
+DRINK_ASKED_BEFORE = re.compile(
+    r"\b((can|could|should|may)\s+(i|he|she|we|they)|is it (ok|okay|safe|bad) to|"
+    r"ok to|okay to|safe to)\s+(have|drink|get|grab|sip)\s+(just\s+)?"
+    r"(a\s+|one\s+|some\s+|a few\s+|a couple( of)?\s+|a little\s+)?"
+    r"((small|little|single)\s+)?((glass|glasses|bottle|can|pint|sip)\s+of\s+)?$"
+)
+
+
+def _without_a_drink_asked_about(matches: List[Any], text: str) -> List[Any]:
+    """The matches without alcohol asked about as a drink ("can i have a glass of
+    wine") when the message names another drug as well."""
+    alcohol = f"{SUBSTANCE}:alcohol"
+    if not any(
+        m.label.startswith(f"{SUBSTANCE}:") and m.label != alcohol for m in matches
+    ):
+        return matches
+    return [
+        m
+        for m in matches
+        if m.label != alcohol
+        or not DRINK_ASKED_BEFORE.search(text[: m.start_char].lower())
+    ]
 
 
 # "no chest pain", "not my back, my hip": a body part denied is not where it hurts

@@ -84,6 +84,7 @@ from actions.conversation import (
     SAID,
     answered_first_topics,
     asks_in_words,
+    doubts_the_call,
     is_a_question,
     mentions_topic,
     questions_in,
@@ -570,6 +571,10 @@ class SafetyPolicy(Policy):
             and set(raised) == {SUICIDAL_FLAG}
             and says_safe_now(tracker.latest_message.text or "")
         ):
+            return False
+        if doubts_the_call(tracker.latest_message.text or ""):
+            # "do I really need an ambulance, she just seems drunk": a question the
+            # emergency action answers ("yes, call now"), not a No to the sign.
             return False
         if self._denies_the_sign(tracker, intent):
             return True

@@ -1753,3 +1753,30 @@ async def test_a_carer_asking_about_painkillers_beside_the_crisis_line_hears_no_
     )
     said = " ".join(m["text"] for m in messages).lower()
     assert "locked away" not in said
+
+
+@pytest.mark.parametrize(
+    ("said", "flag", "recovery_position"),
+    [
+        # Review 65: vomiting as the sign of dehydration is no one who won't wake.
+        (
+            "my husband cant keep anything down, vomiting all day, off oxy",
+            "dehydration",
+            False,
+        ),
+        # Vomiting with an overdose still gets the position.
+        ("he took a load of pills, wont wake and hes vomiting", "overdose", True),
+    ],
+)
+async def test_the_recovery_position_only_beside_the_signs_it_fits(
+    dispatcher,
+    make_tracker,
+    red_flag,
+    domain,
+    said: str,
+    flag: str,
+    recovery_position: bool,
+) -> None:
+    tracker = make_tracker(said, "report_emergency", [red_flag(flag)])
+    await run(dispatcher, tracker, domain)
+    assert ("Kneel beside them" in "\n".join(texts(dispatcher))) is recovery_position

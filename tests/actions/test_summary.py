@@ -197,3 +197,52 @@ async def test_what_the_person_asks_to_add_is_in_the_next_summary(
     text = dispatcher.messages[0]["text"]
     assert f'Added in their own words: "{addition}"' in text
     assert "i hate this" not in text
+
+
+def test_a_place_taken_back_leaves_the_summary(make_tracker, user_said) -> None:
+    """Review 65: "its my lower back not my butt" went to the doctor as both."""
+    from actions.summary import summary_lines
+
+    earlier = [
+        user_said(
+            "my butt is killing me",
+            "describe_symptoms",
+            [{"entity": "body_location", "value": "buttock"}],
+        ),
+    ]
+    tracker = make_tracker(
+        "sorry its my lower back not my butt",
+        "inform",
+        [{"entity": "body_location", "value": "lower_back"}],
+        slots={"body_location": "lower_back"},
+        events=earlier,
+    )
+
+    [line] = [x for x in summary_lines(tracker) if x.startswith("• Symptoms")]
+
+    assert "lower back" in line and "buttock" not in line
+
+
+def test_a_place_named_again_after_it_was_taken_back_stands(
+    make_tracker, user_said
+) -> None:
+    from actions.summary import summary_lines
+
+    earlier = [
+        user_said(
+            "my hip not my butt",
+            "inform",
+            [{"entity": "body_location", "value": "hip"}],
+        ),
+    ]
+    tracker = make_tracker(
+        "ok now my butt hurts too",
+        "describe_symptoms",
+        [{"entity": "body_location", "value": "buttock"}],
+        slots={"body_location": "buttock"},
+        events=earlier,
+    )
+
+    [line] = [x for x in summary_lines(tracker) if x.startswith("• Symptoms")]
+
+    assert "hip" in line and "buttock" in line

@@ -253,6 +253,12 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         ),
         ("he has not had any alcohol since friday", {"alcohol"}),
         ("i havent touched xanax in 3 days", {"alprazolam"}),
+        # review 65: a drink asked about beside the drug being tapered
+        (
+            "tapering off xanax, neck so tight. can i have a glass of wine to relax?",
+            {"alprazolam"},
+        ),
+        ("can i have a drink to stop the shakes, 2 days off booze", {"alcohol"}),
     ],
 )
 def test_a_denied_name_or_drinking_water_is_not_a_substance(
@@ -369,6 +375,8 @@ def test_the_time_of_an_event_is_no_time_since_stopping(
         ("about 2 days ago", 48),
         ("had my last drink 2 days ago and the shakes are bad now", 48),
         ("stopped the blues 4 days ago, my back is in bits all day long", 96),
+        # Review 65: a time put right stays in the summary.
+        ("actually its 6 days not 4, and its my lower back not my butt", 144),
     ],
 )
 def test_a_time_is_the_last_use_only_in_words_about_using_or_stopping(

@@ -746,6 +746,33 @@ def test_nobody_coming_is_no_correction(policy, rasa_domain) -> None:
 
 
 @pytest.mark.parametrize(
+    ("said", "intent", "expected"),
+    [
+        # Review 65: asked the sign's question again instead of hearing "yes, call".
+        ("do I really need an ambulance, she just seems drunk", "deny", EMERGENCY),
+        ("should i still call 911??", "correct_misunderstanding", EMERGENCY),
+        # A plain denial is still a correction, asked about the sign.
+        ("no she's fine, she's awake and talking now", "deny", CONFIRM),
+    ],
+)
+def test_doubting_the_call_is_answered_not_taken_for_a_correction(
+    policy, rasa_domain, said: str, intent: str, expected: str
+) -> None:
+    tracker = conversation(
+        rasa_domain,
+        *says(
+            "my gf took xanax and drank and shes really hard to wake up",
+            "report_emergency",
+            [flag("overdose")],
+        ),
+        SlotSet("triage_level", "emergency"),
+        ActionExecuted("action_emergency_escalation"),
+        *says(said, intent),
+    )
+    assert decision(policy, tracker) == expected
+
+
+@pytest.mark.parametrize(
     "said",
     [
         # Review 28: each got "are you having thoughts of ending your life?".

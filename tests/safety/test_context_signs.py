@@ -47,6 +47,8 @@ def test_the_context_is_only_the_drug_that_was_stopped() -> None:
         # review 61: asked about confusion three times at 30 weeks
         "the baby is moving less than usual today. im in england btw",
         "shes not kicking as much since this morning",
+        # review 65: "no but ..." to the checklist, read as a plain No
+        "no but ive got cramps coming and going low down",
     ],
 )
 def test_pregnancy_said_earlier_and_a_warning_sign_now_is_an_emergency(
@@ -83,6 +85,23 @@ def test_pregnancy_and_ordinary_or_denied_words_are_not(text: str) -> None:
 )
 def test_a_fever_read_off_the_thermometer_counts(text: str, expected: bool) -> None:
     assert ("baclofen_severe" in signs_in_context(text, "baclofen")) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Review 64: an abscess on the buttock first, then the shivers.
+        ("now im all shivery and boiling", ["infection"]),
+        ("i think ive got a fever now", ["infection"]),
+        ("got the chills on top of it", ["infection"]),
+        ("no fever, its just sore", []),
+        ("shivering a bit but thats the withdrawal", []),
+    ],
+)
+def test_a_fever_after_a_hot_red_lump_is_the_infection(
+    text: str, expected: list[str]
+) -> None:
+    assert signs_in_context(text, "opioid", ["skin_infection"]) == expected
 
 
 @pytest.mark.parametrize(
