@@ -200,6 +200,12 @@ def _checkin_questions() -> Dict[str, Tuple[str, ...]]:
     }
 
 
+def says_accepting(text: str) -> bool:
+    """Whether `text` holds a word that says yes to the check-in offer itself
+    (topics.yml `checkin_questions.accept_words`)."""
+    return says_any(text, _checkin_questions().get("accept_words", ()))
+
+
 def asks_how_checkins_work(text: str) -> bool:
     """Whether a typed message asks how check-ins work rather than opting in."""
     if text.startswith("/"):

@@ -36,7 +36,7 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import ENTITY_ATTRIBUTE_TYPE
 
 from actions.checkin_scores import state_of as checkin_state
-from actions.checkins import zone_named
+from actions.checkins import says_accepting, zone_named
 from actions.confirmation import CLOSING_INTENTS
 from actions.conversation import questions_in
 from actions.fallback import only_complains
@@ -453,26 +453,6 @@ class ScreenPolicy(Policy):
 
 PLAIN_ACCEPT_WORDS = 5
 """A yes this short ("ok", "sure, thanks") accepts the check-in offer."""
-ACCEPT_WORDS = frozenset(
-    {
-        "yes",
-        "yeah",
-        "yep",
-        "yup",
-        "sure",
-        "please",
-        "pls",
-        "check",
-        "tomorrow",
-        "morning",
-        "good",
-        "great",
-        "nice",
-        "lovely",
-        "love",
-    }
-)
-"""In a longer message, a word that says yes to the offer itself."""
 
 
 def _accepts_plainly(text: str) -> bool:
@@ -480,4 +460,4 @@ def _accepts_plainly(text: str) -> bool:
     accepting ("yes please, same time tomorrow"). "ok thanks, ill call my doctor on
     monday" is a plan and a goodbye, not a message every morning (session 26)."""
     words = re.findall(r"[a-z']+", text.lower())
-    return len(words) <= PLAIN_ACCEPT_WORDS or bool(ACCEPT_WORDS.intersection(words))
+    return len(words) <= PLAIN_ACCEPT_WORDS or says_accepting(text)
