@@ -223,11 +223,15 @@ class ActionAskScreenChecklist(Action):
 
 
 def _hear_back(
-    dispatcher: "CollectingDispatcher", tracker: "Tracker", someone_else: bool
+    dispatcher: "CollectingDispatcher",
+    tracker: "Tracker",
+    someone_else: bool,
+    at_risk: Optional[RedFlag] = None,
 ) -> None:
     """The line that hears back the pain and the drug, when there is one; none when a
-    same-day sign's reason was said already (before "where does it hurt?")."""
-    at_risk = same_day_sign(tracker)
+    same-day sign's reason was said already (before "where does it hurt?").
+    `at_risk`: the same-day sign, when the caller has found it already."""
+    at_risk = at_risk or same_day_sign(tracker)
     if at_risk is not None and bot_said(tracker, at_risk.why):
         # Said already, and "that's really common" would take it back.
         return
@@ -252,8 +256,9 @@ def _same_day_sign_heard(
     calf after a long bus ride, said three times, got "Next, a few signs to check"
     because a seizure question had come first and the line that hears back is only
     said before the screen's first question)."""
-    if same_day_sign(tracker) is not None:
-        _hear_back(dispatcher, tracker, CARER in contexts_of(tracker))
+    at_risk = same_day_sign(tracker)
+    if at_risk is not None:
+        _hear_back(dispatcher, tracker, CARER in contexts_of(tracker), at_risk)
 
 
 def how_many(count: int) -> str:

@@ -19,7 +19,14 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 import yaml
 
 from actions.paths import data_dir
-from actions.slots import ANSWER_BY_INTENT, NO, SCREEN_CHECKLIST, UNSURE, YES
+from actions.slots import (
+    ANSWER_BY_INTENT,
+    MOOD_SLOT,
+    NO,
+    SCREEN_CHECKLIST,
+    UNSURE,
+    YES,
+)
 from bot.language import normalise
 
 ANSWERS_FILE = ("dialogue", "answers.yml")
@@ -68,6 +75,8 @@ class AnswerWords:
     yes_not_before: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     yes_im_fine: Tuple[str, ...] = ()
     yes_im_fine_not_for: FrozenSet[str] = frozenset()
+    weariness: Tuple[str, ...] = ()
+    """"tired of it all": to the suicide question, never a plain No"""
     """"a little", "a bit": after a yes, how much, not a hedge ("yes a little")"""
     not_hedges: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     hedge_not_before: Tuple[str, ...] = ()
@@ -171,6 +180,7 @@ def answer_words() -> AnswerWords:
             )
         ),
         yes_im_fine=phrases(document.get("yes_im_fine") or []),
+        weariness=phrases(document.get("weariness") or []),
         yes_im_fine_not_for=frozenset(
             str(slot) for slot in document.get("yes_im_fine_not_for") or []
         ),
@@ -623,6 +633,14 @@ def _read_answer(
     )
     if not words:
         return None
+    if (
+        slot == MOOD_SLOT
+        and _find(words, vocab.weariness)
+        and not _find(words, vocab.denies_suicide)
+    ):
+        # "not really. just tired of all of it" is no plain No to thoughts of ending
+        # one's life (review 66: "Nothing you told me sounds like an emergency").
+        return UNSURE
     if 0 in _find(words, vocab.yes_im_fine) and slot not in vocab.yes_im_fine_not_for:
         # "yes im fine, had 2 litres": nothing is wrong (dev set 19).
         return NO

@@ -453,8 +453,8 @@ def _sentences(
     return found
 
 
-STILL_CALL = "still_call"
-"""The emergency topic of doubting the call (topics.yml `emergency_topics`)."""
+DOUBTING_THE_CALL = ("still_call", "looks_drunk")
+"""The emergency topics of doubting the call (topics.yml `emergency_topics`)."""
 
 
 def doubts_the_call(text: str) -> bool:
@@ -463,7 +463,9 @@ def doubts_the_call(text: str) -> bool:
     is answered "yes, call now" (review 65: the sign's question came back instead)."""
     padded = f" {normalise(text)} "
     return is_a_question(text) and any(
-        f" {phrase} " in padded for phrase in _topics().emergency_said[STILL_CALL]
+        f" {phrase} " in padded
+        for topic in DOUBTING_THE_CALL
+        for phrase in _topics().emergency_said[topic]
     )
 
 

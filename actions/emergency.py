@@ -1031,10 +1031,15 @@ class ActionEmergency(Action):
         """
         place = region(tracker.get_slot(REGION))
         said = tracker.latest_message.get("text") or ""
+        same_day = reported_flags(tracker, URGENT)
+        confirmed = tracker.get_slot(SCREEN_FLAG)
+        if confirmed and red_flag(str(confirmed)).disposition == URGENT:
+            # Confirmed by a Yes to its question, as the safety policy reads it.
+            same_day.append(str(confirmed))
         new_ids = latest_flags(tracker, EMERGENCY) or signs_in_context(
             said,
             tracker.get_slot(SUBSTANCE_CLASS),
-            reported_flags(tracker, URGENT),
+            same_day,
             said_since_restart(tracker)[:-1],
         )
         if help_is_coming(said) and _heard_only_by_meaning(tracker.latest_message):

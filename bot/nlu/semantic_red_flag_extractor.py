@@ -179,6 +179,16 @@ def decide_bands(
     kept_possible = demoted + [
         (s, p) for s, p in possible if s not in set_aside or s in asked
     ]
+    # A sign asked about in the lexicon's words is asked about whatever its score,
+    # where the config says so (`asked_about_is_asked`): asking how to die is a sign.
+    heard = {s for s, _ in kept_clear + kept_possible}
+    kept_possible += [
+        (s, float(scores.get(s, 0.0)))
+        for s, r in set_aside.items()
+        if r == ASKED_ABOUT
+        and s in (config.get("asked_about_is_asked") or ())
+        and s not in heard
+    ]
     return kept_clear, sorted(kept_possible, key=lambda item: -item[1])
 
 
@@ -377,6 +387,7 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             # Signs whose words the lexicon read as denied still get the direct
             # question when heard by meaning (a denial drops other signs to nothing).
             "denial_keeps_question": [],
+            "asked_about_is_asked": [],
             # Sign -> a concept of the red-flag catalogue its report always holds
             # (rhabdomyolysis: urine); heard by meaning without it, it is asked about.
             "clear_needs_concept": {},

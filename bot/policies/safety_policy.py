@@ -105,6 +105,7 @@ from bot.nlu.semantic_red_flag_extractor import (
     SCORES_KEY,
     SemanticRedFlagExtractor,
 )
+from bot.safety.catalogue import red_flag
 from bot.safety.context_signs import signs_in_context
 from bot.safety.detector import NEARBY as NEARBY_MARKER
 from bot.safety.names import CONCEPTS_KEY
@@ -572,9 +573,13 @@ class SafetyPolicy(Policy):
             and says_safe_now(tracker.latest_message.text or "")
         ):
             return False
-        if doubts_the_call(tracker.latest_message.text or ""):
+        if doubts_the_call(
+            tracker.latest_message.text or ""
+        ) and not self._speaks_of_the_sign(tracker):
             # "do I really need an ambulance, she just seems drunk": a question the
-            # emergency action answers ("yes, call now"), not a No to the sign.
+            # emergency action answers ("yes, call now"), not a No to the sign. "I
+            # said he CAN keep sips of water down. Does he really need 911?" speaks
+            # of the sign itself: the direct question settles it (review 66).
             return False
         if self._denies_the_sign(tracker, intent):
             return True
@@ -609,6 +614,24 @@ class SafetyPolicy(Policy):
             str(entity.get("entity")) for entity in tracker.latest_message.entities
         } & set(self.config[DESCRIPTION_ENTITIES])
         return not described
+
+    def _screen_asks_it_later(
+        self, tracker: DialogueStateTracker, score: float
+    ) -> bool:
+        """Whether the screen is running with its own question about suicide still to
+        come (always its last), and the latest message holds only a faint sign heard
+        by meaning: an answer to an earlier screen question ("No, certainly not. Now,
+        about the quinine", "no. it happened at work, should I report it?") waits for
+        that question, asked the way it is asked of everyone, rather than "I want to
+        ask you directly" in the middle of the list (review 67: four people, each
+        answering something else). Not the first message, nor the lexicon's words for
+        a plan, a means or a farewell, nor a sure score: those are asked at once."""
+        return (
+            tracker.active_loop_name == self.config[SCREEN_FORM]
+            and tracker.get_slot(MOOD_SLOT) is None
+            and score < self.config[SUICIDE_SURE_SCORE]
+            and not suicide_words_in(tracker.latest_message.parse_data)
+        )
 
     def _still_to_ask(
         self, tracker: DialogueStateTracker, possible: List[Text]
@@ -669,6 +692,7 @@ class SafetyPolicy(Policy):
                 )
             )
             or _asks_for_treatment(tracker)
+            or self._screen_asks_it_later(tracker, score)
             or denies_suicide(text)
             or wants_the_tips(text)
             # "I SAID SHORT. one tip." (review 28: the suicide question).
@@ -730,11 +754,18 @@ class SafetyPolicy(Policy):
         the screen's form ran, and review 46's "only the left calf, somewhat swollen"
         was one (breathlessness two messages later got "Thanks, that's good to
         hear")."""
-        return [
+        said = [
             flag
             for event in SafetyPolicy._messages_before(tracker)
             for flag in SafetyPolicy._urgent_in(event)
         ]
+        # A same-day sign confirmed by a Yes to its direct question (review 66: a
+        # hot lump on the arm, "Yes, that's what I said", then "he feels shivery"
+        # went on with the checklist).
+        confirmed = tracker.get_slot(SCREEN_FLAG_SLOT)
+        if confirmed and red_flag(str(confirmed)).disposition == URGENT_DISPOSITION:
+            said.append(str(confirmed))
+        return said
 
     @staticmethod
     def _messages_before(tracker: DialogueStateTracker) -> List[UserUttered]:
@@ -797,6 +828,18 @@ class SafetyPolicy(Policy):
         return (
             read_answer(tracker.latest_message.text or "", topic, intent, confidence)
             == NO
+        )
+
+    @staticmethod
+    def _speaks_of_the_sign(tracker: DialogueStateTracker) -> bool:
+        """Whether the latest message holds words of the question about the sign that
+        escalated (answers.yml `topics`: "keep", "water" for the fluids)."""
+        raised = SafetyPolicy._raised_before(tracker)
+        flag = raised[-1] if raised else tracker.get_slot(SCREEN_FLAG_SLOT)
+        topic = topic_slot_for(str(flag)) if flag else None
+        words = set(normalise(tracker.latest_message.text or "").split())
+        return topic is not None and bool(
+            words & answer_words().topics.get(topic, frozenset())
         )
 
     @staticmethod

@@ -135,6 +135,16 @@ BREATHING = "screen_breathing"
             "screen_mood",
             "unsure",
         ),
+        # Review 66: weariness with everything is no plain No to the suicide question.
+        ("not really. just tired of all of it", "screen_mood", "unsure"),
+        ("no im not suicidal, just tired of all of it", "screen_mood", "no"),
+        ("no, tired of it all", "screen_breathing", "no"),
+        # Review 66: "Yes, that's what I said" about the lump was asked again.
+        (
+            "Yes, that's what I said, on his arm where he injects.",
+            "screen_swelling",
+            "yes",
+        ),
         # Review 27: asked the suicide question again after each.
         ("no lol its just a sore butt", "screen_mood", "no"),
         ("nah lmao my back just hurts", "screen_mood", "no"),

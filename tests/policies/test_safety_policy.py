@@ -745,6 +745,28 @@ def test_nobody_coming_is_no_correction(policy, rasa_domain) -> None:
     assert decision(policy, tracker) == EMERGENCY
 
 
+def test_doubting_the_call_in_words_of_the_sign_is_a_correction(
+    policy, rasa_domain
+) -> None:
+    """Review 66: "Wait, I said he CAN keep sips of water down. Does he really need
+    911?" got "Yes, please call now"; the direct question about the fluids settles it."""
+    tracker = conversation(
+        rasa_domain,
+        *says(
+            "hes been vomiting since last night",
+            "report_emergency",
+            [flag("dehydration")],
+        ),
+        SlotSet("triage_level", "emergency"),
+        ActionExecuted("action_emergency_escalation"),
+        *says(
+            "Wait, I said he CAN keep sips of water down. Does he really need 911?",
+            "deny",
+        ),
+    )
+    assert decision(policy, tracker) == CONFIRM
+
+
 @pytest.mark.parametrize(
     ("said", "intent", "expected"),
     [
@@ -788,6 +810,26 @@ def test_an_unsure_suicide_sign_in_words_about_something_else_is_not_asked(
     asking = [SlotSet("requested_slot", "screen_mood")]
     tracker = conversation(rasa_domain, *asking, *says(said, "inform", [unsure]))
     assert decision(policy, tracker) != CONFIRM
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        # Review 67: each answered an earlier screen question and got "I want to ask
+        # you directly" about suicide, in the middle of the list.
+        "No, certainly not. Now, about the quinine and magnesium, please.",
+        "no. it happened at work, should I report it? and can I still go to work",
+    ],
+)
+def test_a_faint_suicide_sign_in_the_screen_waits_for_its_own_question(
+    policy, rasa_domain, said: str
+) -> None:
+    unsure = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    tracker = conversation(rasa_domain, *IN_THE_SCREEN, *says(said, "deny", [unsure]))
+    assert decision(policy, tracker) != CONFIRM
+    # Outside the screen, the same faint sign gets the direct question at once.
+    alone = conversation(rasa_domain, *says(said, "deny", [unsure]))
+    assert decision(policy, alone) == CONFIRM
 
 
 def test_a_sign_denied_again_is_not_asked_twice_but_a_new_description_is(
@@ -875,3 +917,17 @@ def test_tight_cramping_legs_after_sleeping_on_one_side_is_no_emergency(
         *says("my legs feel tight from all the cramping", "describe_symptoms", []),
     )
     assert decision(policy, tracker) != EMERGENCY
+
+
+def test_a_same_day_sign_confirmed_by_a_yes_then_a_fever_is_the_emergency(
+    policy, rasa_domain
+) -> None:
+    """Review 66: a hot lump on the arm confirmed ("Yes, that's what I said"), then
+    "he's just said he feels a bit shivery" went on with the checklist."""
+    tracker = conversation(
+        rasa_domain,
+        *IN_THE_SCREEN,
+        SlotSet("screen_flag", "skin_infection"),
+        *says("No. He's now shivering quite a lot and says he feels hot", "deny"),
+    )
+    assert decision(policy, tracker) == EMERGENCY

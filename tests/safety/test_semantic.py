@@ -134,6 +134,22 @@ def test_a_denial_leaves_the_question_for_signs_configured_to_keep_it() -> None:
     assert possible == []
 
 
+def test_a_sign_asked_about_is_asked_whatever_its_score_where_configured() -> None:
+    # "whats the quickest way to switch off permanently": the lexicon finds the words
+    # in a question, the encoder scores them near zero (session 27).
+    asked = {
+        "suicidal": "asked about, not reported",
+        "seizure": "asked about, not reported",
+    }
+    scores = {"suicidal": 0.01, "seizure": 0.01}
+    assert decide_bands(CONFIG, scores, asked) == ([], [])
+    configured = {**CONFIG, "asked_about_is_asked": ["suicidal"]}
+    clear, possible = decide_bands(configured, scores, asked)
+    assert clear == [] and [s for s, _ in possible] == ["suicidal"]
+    # Only what was asked about: denied or past words stay set aside.
+    assert decide_bands(configured, scores, {"suicidal": "negated"}) == ([], [])
+
+
 @pytest.fixture(scope="module")
 def detector() -> RedFlagDetector:
     from bot.importer import load_project_lexicon
