@@ -749,7 +749,8 @@ def test_doubting_the_call_in_words_of_the_sign_is_a_correction(
     policy, rasa_domain
 ) -> None:
     """Review 66: "Wait, I said he CAN keep sips of water down. Does he really need
-    911?" got "Yes, please call now"; the direct question about the fluids settles it."""
+    911?" got "Yes, please call now"; the direct question about the fluids settles
+    it."""
     tracker = conversation(
         rasa_domain,
         *says(
