@@ -549,6 +549,31 @@ class ActionResolveConfirmation(Action):
                 if line:
                     dispatcher.utter_message(text=line)
             return done + self._escalate(flag_id)
+        milder = red_flag(flag_id).milder
+        if (
+            mode == POSSIBLE
+            and milder
+            and milder not in reported_flags(tracker, URGENT)
+            and tracker.get_slot(SCREEN_FLAG) != milder
+        ):
+            # A No to the emergency's worst part (the fever) is no No to the lump
+            # itself: its same-day form is asked about next, as after a corrected
+            # alarm (review 68: "a hot, red lump on his arm where he injects", No to
+            # the fever, then nothing more was said of the lump).
+            dispatcher.utter_message(
+                text="Thanks, that's good to hear. "
+                + question_for(
+                    milder,
+                    tracker.get_slot(REGION),
+                    tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE,
+                ),
+                buttons=BUTTONS,
+            )
+            return _no_to_its_screen_question(tracker, flag_id) + [
+                SlotSet(CONFIRM_FLAG, milder),
+                SlotSet(CONFIRM_MODE, POSSIBLE),
+                SlotSet(CONFIRM_ASKS, 1.0),
+            ]
         new_sign = latest_possible_flag(tracker)
         if (
             mode == POSSIBLE

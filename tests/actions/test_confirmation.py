@@ -530,3 +530,22 @@ async def test_a_no_to_the_fever_still_asks_about_the_lump(
 
     said = " ".join(m.get("text") or "" for m in dispatcher.messages)
     assert red_flag("skin_infection").why in said
+
+
+async def test_a_no_to_the_fever_asked_first_still_asks_about_the_lump(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 68: "a hot, red lump on his arm where he injects", asked about the fever
+    first (no alarm raised), then No: nothing more was said of the lump."""
+    tracker = make_tracker(
+        "no", "deny", slots={"confirm_flag": "infection", "confirm_mode": "possible"}
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert (slots["confirm_flag"], slots["confirm_mode"]) == (
+        "skin_infection",
+        "possible",
+    )
+    assert "hot, red, swollen or painful lump" in dispatcher.messages[0]["text"]
