@@ -39,7 +39,7 @@ from actions.conversation import (
     said_since_restart,
 )
 from actions.disposition import settle_disposition
-from actions.guidance import answers_to_latest, takes_back_someone_else
+from actions.guidance import answers_to_latest, bot_said, takes_back_someone_else
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     URGENT_QUESTIONS,
@@ -187,6 +187,11 @@ def answered_a_direct_question(tracker: "Tracker") -> bool:
 
 SUICIDE_QUESTION = "screen_mood"
 """Its "not sure" has its own reply (the crisis line), not the line below."""
+
+
+def _not_sent_before(tracker: "Tracker", answers: List[str]) -> List[str]:
+    """The answers the bot has not sent in this conversation already."""
+    return [text for text in answers if not bot_said(tracker, text)]
 
 
 class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction):
@@ -528,7 +533,9 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             # An answer that also asks what cannot wait ("he hasnt stopped anything,
             # hes drunk ... SHOULD I STAY WITH HIM": review 21 got "Where is the
             # pain?"): the answer, then the next question.
-            for text in answers_to_latest(tracker, answered_during_screen()):
+            for text in _not_sent_before(
+                tracker, answers_to_latest(tracker, answered_during_screen())
+            ):
                 dispatcher.utter_message(text=text)
             return []
         if answered_a_direct_question(tracker):
@@ -547,9 +554,16 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         elif answers := answers_to_latest(tracker, answered_during_screen()):
             # How to use more safely, the law, privacy, treatment: answered at once
             # (topics.yml `answered_during_screen`); the muscles wait for the screen.
-            for text in answers:
+            # An answer already given is not sent again, whole, each turn (review 68:
+            # the abscess, free-care and treatment paragraphs three times over).
+            fresh = _not_sent_before(tracker, answers)
+            for text in fresh:
                 dispatcher.utter_message(text=text)
-            dispatcher.utter_message(response="utter_screen_back_to_question")
+            dispatcher.utter_message(
+                response="utter_screen_back_to_question"
+                if fresh
+                else "utter_screen_answered_above"
+            )
         elif questions_in(tracker.latest_message):
             dispatcher.utter_message(response="utter_screen_first")
         elif intent == "bot_challenge":

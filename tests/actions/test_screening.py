@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List
 
 import pytest
-from rasa_sdk.events import SlotSet, UserUttered
+from rasa_sdk.events import BotUttered, SlotSet, UserUttered
 
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
@@ -395,6 +395,42 @@ async def test_a_place_given_mid_screen_gets_its_emergency_number(
         if m.get("response") == "utter_screen_noted_region"
     ]
     assert noted["place"] == "Ireland" and noted["emergency"] == "112 or 999"
+
+
+async def test_an_answer_given_already_is_not_sent_again_in_the_screen(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 68: the same abscess, free-care and treatment paragraphs came three
+    times over while the screen waited for its answer."""
+    slots = {
+        "substance": "fentanyl",
+        "substance_class": "opioid",
+        "screen_breathing": "no",
+        "requested_slot": "screen_checklist",
+    }
+    first = make_tracker(
+        "where do i get test strips",
+        "ask_harm_reduction",
+        slots=slots,
+        active_loop=FORM,
+    )
+    await ValidateTriageForm().run(dispatcher, first, domain)
+    answer = next(
+        m["text"] for m in dispatcher.messages if "strip" in str(m.get("text")).lower()
+    )
+    dispatcher.messages.clear()
+    again = make_tracker(
+        "i asked where do i get test strips",
+        "ask_harm_reduction",
+        slots=slots,
+        events=[BotUttered(answer)],
+        active_loop=FORM,
+    )
+    await ValidateTriageForm().run(dispatcher, again, domain)
+
+    said = [m.get("text") or m.get("response") for m in dispatcher.messages]
+    assert answer not in said
+    assert said[-1] == "utter_screen_answered_above"
 
 
 async def test_a_safety_question_inside_the_screen_is_answered_at_once(
