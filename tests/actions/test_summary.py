@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rasa_sdk.events import ActionExecuted
 
 from actions.summary import ActionClinicianSummary
@@ -199,50 +200,56 @@ async def test_what_the_person_asks_to_add_is_in_the_next_summary(
     assert "i hate this" not in text
 
 
-def test_a_place_taken_back_leaves_the_summary(make_tracker, user_said) -> None:
-    """Review 65: "its my lower back not my butt" went to the doctor as both."""
-    from actions.summary import summary_lines
-
-    earlier = [
-        user_said(
+@pytest.mark.parametrize(
+    ("earlier", "earlier_place", "latest", "latest_place", "listed", "left_out"),
+    [
+        # Review 65: "its my lower back not my butt" went to the doctor as both.
+        (
             "my butt is killing me",
-            "describe_symptoms",
-            [{"entity": "body_location", "value": "buttock"}],
+            "buttock",
+            "sorry its my lower back not my butt",
+            "lower_back",
+            ["lower back"],
+            ["buttock"],
         ),
-    ]
-    tracker = make_tracker(
-        "sorry its my lower back not my butt",
-        "inform",
-        [{"entity": "body_location", "value": "lower_back"}],
-        slots={"body_location": "lower_back"},
-        events=earlier,
-    )
-
-    [line] = [x for x in summary_lines(tracker) if x.startswith("• Symptoms")]
-
-    assert "lower back" in line and "buttock" not in line
-
-
-def test_a_place_named_again_after_it_was_taken_back_stands(
-    make_tracker, user_said
+        # A place named again after it was taken back stands again.
+        (
+            "my hip not my butt",
+            "hip",
+            "ok now my butt hurts too",
+            "buttock",
+            ["hip", "buttock"],
+            [],
+        ),
+    ],
+)
+def test_a_place_taken_back_leaves_the_summary(
+    make_tracker,
+    user_said,
+    earlier: str,
+    earlier_place: str,
+    latest: str,
+    latest_place: str,
+    listed: list,
+    left_out: list,
 ) -> None:
     from actions.summary import summary_lines
 
-    earlier = [
-        user_said(
-            "my hip not my butt",
-            "inform",
-            [{"entity": "body_location", "value": "hip"}],
-        ),
-    ]
     tracker = make_tracker(
-        "ok now my butt hurts too",
-        "describe_symptoms",
-        [{"entity": "body_location", "value": "buttock"}],
-        slots={"body_location": "buttock"},
-        events=earlier,
+        latest,
+        "inform",
+        [{"entity": "body_location", "value": latest_place}],
+        slots={"body_location": latest_place},
+        events=[
+            user_said(
+                earlier,
+                "describe_symptoms",
+                [{"entity": "body_location", "value": earlier_place}],
+            )
+        ],
     )
 
     [line] = [x for x in summary_lines(tracker) if x.startswith("• Symptoms")]
 
-    assert "hip" in line and "buttock" in line
+    assert all(place in line for place in listed)
+    assert not any(place in line for place in left_out)
