@@ -14,10 +14,19 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType
 
 from actions.checkins import forget_schedule
+from actions.conversation import topics_document
+from bot.language import says_any
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
+
+
+def asks_to_delete(text: str) -> bool:
+    """Whether `text` asks for this conversation to be deleted (topics.yml
+    `delete_asks`), whatever else it says: "thanks. ok now pls delete this convo" was
+    read as thanks and got "You're welcome" (review 69)."""
+    return says_any(text, topics_document().get("delete_asks") or ())
 
 
 class ActionDeleteConversation(Action):

@@ -76,6 +76,7 @@ from actions.confirmation import (
     RESUME_ACTIONS,
     corrects_same_day_sign,
     same_day_sign_among,
+    says_scared,
     topic_slot_for,
 )
 from actions.conversation import (
@@ -693,6 +694,15 @@ class SafetyPolicy(Policy):
             )
             or _asks_for_treatment(tracker)
             or self._screen_asks_it_later(tracker, score)
+            # "i cant stop puking, is this gonna kill me??": fear of dying, asked, is
+            # no wish to (review 69: the suicide question to a man in precipitated
+            # withdrawal). The lexicon's own words, or a sure score, still ask.
+            or (
+                says_scared(text)
+                and is_a_question(text)
+                and score < self.config[SUICIDE_SURE_SCORE]
+                and not suicide_words_in(tracker.latest_message.parse_data)
+            )
             or denies_suicide(text)
             or wants_the_tips(text)
             # "I SAID SHORT. one tip." (review 28: the suicide question).

@@ -40,6 +40,7 @@ from actions.checkins import says_accepting, zone_named
 from actions.confirmation import CLOSING_INTENTS
 from actions.conversation import questions_in
 from actions.fallback import only_complains
+from actions.privacy import asks_to_delete
 from actions.summary import SUMMARY_HEADING, asks_to_add
 from bot.language import is_other_language
 from bot.policies.safety_policy import (
@@ -192,6 +193,15 @@ class ScreenPolicy(Policy):
                 return None  # the form stepped aside for a rule (a summary, a restart)
             # The form could not use the message: say so rather than stay silent.
             return self.config[FALLBACK_ACTION]
+        if (
+            tracker.latest_action_name == ACTION_LISTEN_NAME
+            and intent not in ("delete_conversation", "confirm_delete")
+            and not (tracker.latest_message.text or "").startswith("/")
+            and asks_to_delete(tracker.latest_message.text or "")
+        ):
+            # "thanks. ok now pls delete this convo": the deletion is asked for, with
+            # its confirming button, whatever else the message says (review 69).
+            return self.config[ASK_DELETE]
         if tracker.latest_action_name in (
             self.config[OPT_IN_ACTION],
             self.config[STOP_ACTION],

@@ -417,3 +417,12 @@ async def test_a_fact_added_to_the_summary_is_in_the_next_one(person: Person) ->
     )
     assert "Added in their own words" in reply
     assert "Just to check" not in reply
+
+
+async def test_a_deletion_asked_for_beside_thanks_gets_the_confirming_button(
+    person: Person,
+) -> None:
+    """Review 69: "thanks. ok now pls delete this convo" got "You're welcome"."""
+    await person.says("day 3 off kratom and my calves cramp")
+    reply = await person.says("thanks. ok now pls delete this convo")
+    assert "Delete it?" in reply and "[Yes, delete everything]" in reply

@@ -932,3 +932,18 @@ def test_a_same_day_sign_confirmed_by_a_yes_then_a_fever_is_the_emergency(
         *says("No. He's now shivering quite a lot and says he feels hot", "deny"),
     )
     assert decision(policy, tracker) == EMERGENCY
+
+
+def test_fear_of_dying_asked_is_not_asked_about_suicide(policy, rasa_domain) -> None:
+    """Review 69: "i cant stop puking, is this gonna kill me??" (precipitated
+    withdrawal) got "are you having thoughts of ending your life?"."""
+    unsure = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    tracker = conversation(
+        rasa_domain,
+        *says("i cant stop puking, is this gonna kill me??", "inform", [unsure]),
+    )
+    assert decision(policy, tracker) != CONFIRM
+    wish = conversation(
+        rasa_domain, *says("i hope this kills me tbh", "inform", [unsure])
+    )
+    assert decision(policy, wish) == CONFIRM
