@@ -1036,12 +1036,17 @@ class ActionEmergency(Action):
         if confirmed and red_flag(str(confirmed)).disposition == URGENT:
             # Confirmed by a Yes to its question, as the safety policy reads it.
             same_day.append(str(confirmed))
-        new_ids = latest_flags(tracker, EMERGENCY) or signs_in_context(
-            said,
-            tracker.get_slot(SUBSTANCE_CLASS),
-            same_day,
-            said_since_restart(tracker)[:-1],
+        in_context = (
+            []
+            if latest_flags(tracker, EMERGENCY)
+            else signs_in_context(
+                said,
+                tracker.get_slot(SUBSTANCE_CLASS),
+                same_day,
+                said_since_restart(tracker)[:-1],
+            )
         )
+        new_ids = latest_flags(tracker, EMERGENCY) or in_context
         if help_is_coming(said) and _heard_only_by_meaning(tracker.latest_message):
             # "my husband will drive me to A&E": the encoder can hear a new sign in
             # words about getting help (review 2: the crisis reply); the lexicon, which
@@ -1173,6 +1178,12 @@ class ActionEmergency(Action):
             for answer in answers:
                 dispatcher.utter_message(text=answer)
         events: List[EventType] = [SlotSet(TRIAGE_LEVEL, EMERGENCY)]
+        if in_context and not help_is_coming(said):
+            # A sign made by this message with what came before (a fever after
+            # stopping baclofen) is in no entity: on record as the screen's sign, so
+            # the summary names it and a correction asks about it (review 70: the
+            # summary said "confusion: no; fever: no").
+            events.append(SlotSet(SCREEN_FLAG, in_context[0]))
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         return events

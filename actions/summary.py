@@ -116,9 +116,16 @@ def summary_lines(tracker: "Tracker") -> List[str]:
     # Review 33: an overdose reported by a girlfriend went to the team as "Symptoms:
     # pain; where: not stated"; nobody had said pain.
     said_symptoms = symptoms or ("pain" if sites else "not stated")
+    # Review 70: after an overdose, the crew's summary said she had "stopped"
+    # the alprazolam she had taken with drink.
+    taken = OVERDOSE in reported_flags(tracker) + [tracker.get_slot(SCREEN_FLAG)]
     lines = [
         f"{SUMMARY_HEADING} (from what you typed; not a diagnosis):",
-        f"• Recently stopped or reduced: {stopped}",
+        (
+            f"• Taken (as reported): {stopped}"
+            if taken and substance
+            else f"• Recently stopped or reduced: {stopped}"
+        ),
         f"• Symptoms: {said_symptoms}; where: {sites or 'not stated'}"
         + (f"; severity {severity:.0f}/10" if severity is not None else ""),
     ]
@@ -136,8 +143,8 @@ def summary_lines(tracker: "Tracker") -> List[str]:
     # said after its screen question was answered No is what the team must read.
     later = {
         topic_slot_for(flag)
-        for flag in standing_flags(tracker)
-        if red_flag(flag).disposition == EMERGENCY
+        for flag in [*standing_flags(tracker), tracker.get_slot(SCREEN_FLAG)]
+        if flag and red_flag(flag).disposition == EMERGENCY
     }
     answers = [
         f"{SCREEN_WORDS[slot]}: "
@@ -172,6 +179,7 @@ def summary_lines(tracker: "Tracker") -> List[str]:
 
 
 SUMMARY_HEADING = "Summary for your doctor"
+OVERDOSE = "overdose"
 MAX_ADDED_CHARS = 300
 """A note added to the summary is quoted up to this long: a summary, no transcript."""
 

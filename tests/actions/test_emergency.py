@@ -1780,3 +1780,19 @@ async def test_the_recovery_position_only_beside_the_signs_it_fits(
     tracker = make_tracker(said, "report_emergency", [red_flag(flag)])
     await run(dispatcher, tracker, domain)
     assert ("Kneel beside them" in "\n".join(texts(dispatcher))) is recovery_position
+
+
+async def test_a_sign_made_with_what_came_before_is_on_record(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 70: a fever and muddle after baclofen ran out escalated, and the
+    summary then said "fever, confusion: no" (the sign was in no entity)."""
+    tracker = make_tracker(
+        "now im feeling pretty hot and a bit muddled",
+        "inform",
+        slots={"substance": "baclofen", "substance_class": "baclofen"},
+    )
+    events = await run(dispatcher, tracker, domain)
+    slots = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    assert slots["triage_level"] == "emergency"
+    assert slots["screen_flag"] == "baclofen_severe"

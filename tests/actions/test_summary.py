@@ -93,7 +93,11 @@ async def test_an_overdose_summary_quotes_what_was_seen_and_claims_no_pain(
     tracker = make_tracker(
         "Summary for the team",
         "request_summary",
-        slots={"triage_level": "emergency"},
+        slots={
+            "triage_level": "emergency",
+            "substance": "heroin",
+            "substance_class": "opioid",
+        },
         events=earlier,
     )
 
@@ -102,6 +106,9 @@ async def test_an_overdose_summary_quotes_what_was_seen_and_claims_no_pain(
     lines = dispatcher.messages[0]["text"].splitlines()
     assert "pain" not in _line(lines, "Symptoms")
     assert _line(lines, "In their words") == f'• In their words: "{seen}"'
+    # Review 70: taken, not "stopped", after an overdose.
+    assert "heroin" in _line(lines, "Taken (as reported)")
+    assert not any(line.startswith("• Recently stopped") for line in lines)
 
 
 async def test_an_empty_conversation_claims_nothing(
