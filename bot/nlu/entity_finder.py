@@ -209,7 +209,7 @@ ASKED_TO_TAKE_BEFORE = re.compile(
 # "can I give him some of my diazepam" (review 31: the A&E summary said so).
 AT_HAND_BEFORE = re.compile(
     r"\b((has|have|got)\s+some\s+((of\s+)?(my|his|her|their|the)\s+)?"
-    r"|(give|gave|offered|offer)\s+(him|her|them|me)\s+"
+    r"|(give|gave|giving|gives|offered|offer|offering|offers)\s+(him|her|them|me)\s+"
     r"((some|a few|one|a couple|a bit)\s+(of\s+)?)?((my|his|her|their|the)\s+)?)$"
 )
 

@@ -259,6 +259,11 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
             {"alprazolam"},
         ),
         ("can i have a drink to stop the shakes, 2 days off booze", {"alcohol"}),
+        # review 71: a mate's Suboxone offered is at hand, the methadone is his own
+        (
+            "I'm on methadone. My mate's offering me some of his Suboxone. Ok to take?",
+            {"methadone"},
+        ),
     ],
 )
 def test_a_denied_name_or_drinking_water_is_not_a_substance(
