@@ -431,6 +431,9 @@ EMERGENCY_TOPICS = (
     "naloxone",
     # Review 43: "are you judging me rn", asked twice beside the 999 reply.
     "not_judging",
+    # Review 72: "He has a naloxone kit from his clinic, the injection one. Should I
+    # use it?" got where to get the nasal spray.
+    "injectable_naloxone",
 )
 
 
@@ -439,6 +442,7 @@ LIFE_SAVING_TOPICS = (
     "seizure_first_aid",
     "recovery_position",
     "naloxone_steps",
+    "injectable_naloxone",
     "snoring_is_danger",
     # Fear of the police or of losing the children keeps people from calling (review
     # 44: "will the cops come and arrest us" went unanswered beside "call 911 now").

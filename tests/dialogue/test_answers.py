@@ -135,6 +135,13 @@ BREATHING = "screen_breathing"
             "screen_mood",
             "unsure",
         ),
+        # Review 72: asked if it was Sunday on a Thursday, on day 2 off drink.
+        (
+            "Well he asked me if it was Sunday and it's Thursday. But he knows "
+            "where he is. It's probably nothing, he didn't sleep.",
+            "screen_mind",
+            "yes",
+        ),
         # Review 66: weariness with everything is no plain No to the suicide question.
         ("not really. just tired of all of it", "screen_mood", "unsure"),
         ("no im not suicidal, just tired of all of it", "screen_mood", "no"),
