@@ -692,7 +692,13 @@ class SafetyPolicy(Policy):
                     or mentions_topic(text, COMPANY_TOPICS)
                 )
             )
-            or _asks_for_treatment(tracker)
+            # A sure score is asked about all the same (review 74: "ive got a months
+            # worth of klonopin saved up ... sometimes i think about just taking them
+            # all and sleeping", 1.0, beside "im doing it myself", got the paragraph
+            # on addiction services and no question).
+            or (
+                _asks_for_treatment(tracker) and score < self.config[SUICIDE_SURE_SCORE]
+            )
             or self._screen_asks_it_later(tracker, score)
             # "i cant stop puking, is this gonna kill me??": fear of dying, asked, is
             # no wish to (review 69: the suicide question to a man in precipitated

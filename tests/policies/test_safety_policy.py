@@ -302,6 +302,28 @@ def test_an_unsure_suicide_sign_in_a_request_for_treatment_is_not_asked_first(
     assert decision(policy, elsewhere) == CONFIRM
 
 
+def test_a_sure_suicide_score_beside_a_request_for_treatment_is_asked(
+    policy, rasa_domain
+) -> None:
+    """Review 74: "im doing it myself. ive got a months worth of klonopin saved up ...
+    sometimes i think about just taking them all and sleeping" scored 1.0 and got the
+    paragraph on addiction services, with no question."""
+    unsure = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    text = "theres no doctor, im doing it myself. sometimes i think about sleeping"
+    parse = {
+        "text": text,
+        "intent": {"name": "inform", "confidence": 1.0},
+        "entities": [unsure],
+        "red_flag_scores": {"suicidal": 1.0},
+    }
+    tracker = conversation(
+        rasa_domain,
+        ActionExecuted(LISTEN),
+        UserUttered(text, parse["intent"], [unsure], parse_data=parse),
+    )
+    assert decision(policy, tracker) == CONFIRM
+
+
 def test_an_unsure_suicide_sign_in_saying_nothing_was_taken_is_not_asked(
     policy, rasa_domain
 ) -> None:
