@@ -247,6 +247,27 @@ def says_it_is_hard(text: str) -> bool:
     return _says(text, answer_words().hard_going)
 
 
+def _ask_milder(
+    dispatcher: "CollectingDispatcher", tracker: "Tracker", milder: str, lead: str
+) -> List[EventType]:
+    """After a No to an emergency's worst part, the direct question about its
+    same-day form (catalogue `milder`), and the slots that wait for its answer."""
+    dispatcher.utter_message(
+        text=f"{lead} "
+        + question_for(
+            milder,
+            tracker.get_slot(REGION),
+            tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE,
+        ),
+        buttons=BUTTONS,
+    )
+    return [
+        SlotSet(CONFIRM_FLAG, milder),
+        SlotSet(CONFIRM_MODE, POSSIBLE),
+        SlotSet(CONFIRM_ASKS, 1.0),
+    ]
+
+
 def says_scared(text: str) -> bool:
     """Whether the message says the person is afraid ("not scared" does not)."""
     return _says(text, answer_words().scared, not_after=NOT_SCARED_BEFORE)
@@ -459,20 +480,9 @@ class ActionResolveConfirmation(Action):
                 if milder:
                     # The No was to the emergency's worst part (the fever); its
                     # same-day form is asked about before the screen goes on.
-                    dispatcher.utter_message(
-                        text=f"{CORRECTED_LEAD} "
-                        + question_for(
-                            milder,
-                            tracker.get_slot(REGION),
-                            tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE,
-                        ),
-                        buttons=BUTTONS,
+                    return self._de_escalate(tracker, flag_id, kept) + _ask_milder(
+                        dispatcher, tracker, milder, CORRECTED_LEAD
                     )
-                    return self._de_escalate(tracker, flag_id, kept) + [
-                        SlotSet(CONFIRM_FLAG, milder),
-                        SlotSet(CONFIRM_MODE, POSSIBLE),
-                        SlotSet(CONFIRM_ASKS, 1.0),
-                    ]
                 dispatcher.utter_message(text=carry_on)
                 return done + self._de_escalate(tracker, flag_id, kept)
             if red_flag(flag_id).disposition == URGENT:
@@ -560,20 +570,9 @@ class ActionResolveConfirmation(Action):
             # itself: its same-day form is asked about next, as after a corrected
             # alarm (review 68: "a hot, red lump on his arm where he injects", No to
             # the fever, then nothing more was said of the lump).
-            dispatcher.utter_message(
-                text="Thanks, that's good to hear. "
-                + question_for(
-                    milder,
-                    tracker.get_slot(REGION),
-                    tracker.get_slot(ASKING_FOR) == SOMEONE_ELSE,
-                ),
-                buttons=BUTTONS,
+            return _no_to_its_screen_question(tracker, flag_id) + _ask_milder(
+                dispatcher, tracker, milder, "Thanks, that's good to hear."
             )
-            return _no_to_its_screen_question(tracker, flag_id) + [
-                SlotSet(CONFIRM_FLAG, milder),
-                SlotSet(CONFIRM_MODE, POSSIBLE),
-                SlotSet(CONFIRM_ASKS, 1.0),
-            ]
         new_sign = latest_possible_flag(tracker)
         if (
             mode == POSSIBLE

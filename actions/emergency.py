@@ -89,13 +89,14 @@ from bot.safety.catalogue import (
     ForSelf,
     RedFlag,
     Region,
+    confirmed_same_day,
     hinted_regions,
     red_flag,
     region,
     steps_for,
 )
 from bot.safety.context_signs import signs_in_context
-from bot.safety.names import CONCEPTS_KEY, SEMANTIC_EXTRACTOR
+from bot.safety.names import CONCEPTS_KEY, OVERDOSE, SEMANTIC_EXTRACTOR
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -104,7 +105,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 SUICIDAL = "suicidal"
-OVERDOSE = "overdose"
 KIND_CLOSINGS = {
     "thank": "You're welcome, and well done for reaching out.",
     "goodbye": "Please don't stay alone with this.",
@@ -1035,22 +1035,19 @@ class ActionEmergency(Action):
         """
         place = region(tracker.get_slot(REGION))
         said = tracker.latest_message.get("text") or ""
-        same_day = reported_flags(tracker, URGENT)
-        confirmed = tracker.get_slot(SCREEN_FLAG)
-        if confirmed and red_flag(str(confirmed)).disposition == URGENT:
-            # Confirmed by a Yes to its question, as the safety policy reads it.
-            same_day.append(str(confirmed))
+        latest = latest_flags(tracker, EMERGENCY)
         in_context = (
             []
-            if latest_flags(tracker, EMERGENCY)
+            if latest
             else signs_in_context(
                 said,
                 tracker.get_slot(SUBSTANCE_CLASS),
-                same_day,
+                reported_flags(tracker, URGENT)
+                + confirmed_same_day(tracker.get_slot(SCREEN_FLAG)),
                 said_since_restart(tracker)[:-1],
             )
         )
-        new_ids = latest_flags(tracker, EMERGENCY) or in_context
+        new_ids = latest or in_context
         if help_is_coming(said) and _heard_only_by_meaning(tracker.latest_message):
             # "my husband will drive me to A&E": the encoder can hear a new sign in
             # words about getting help (review 2: the crisis reply); the lexicon, which

@@ -34,6 +34,7 @@ from actions.slots import (
 )
 from bot.language import normalise
 from bot.safety.catalogue import red_flag
+from bot.safety.names import OVERDOSE
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -118,7 +119,8 @@ def summary_lines(tracker: "Tracker") -> List[str]:
     said_symptoms = symptoms or ("pain" if sites else "not stated")
     # Review 70: after an overdose, the crew's summary said she had "stopped"
     # the alprazolam she had taken with drink.
-    taken = OVERDOSE in reported_flags(tracker) + [tracker.get_slot(SCREEN_FLAG)]
+    flags = reported_flags(tracker) + [tracker.get_slot(SCREEN_FLAG)]
+    taken = OVERDOSE in flags
     lines = [
         f"{SUMMARY_HEADING} (from what you typed; not a diagnosis):",
         (
@@ -158,7 +160,6 @@ def summary_lines(tracker: "Tracker") -> List[str]:
     lines.append(
         "• Safety screen: " + ("; ".join(answers) if answers else "not completed")
     )
-    flags = reported_flags(tracker) + [tracker.get_slot(SCREEN_FLAG)]
     names = [red_flag(flag).name for flag in dict.fromkeys(f for f in flags if f)]
     lines.append("• Warning signs reported: " + ("; ".join(names) if names else "none"))
     corrected = tracker.get_slot(CORRECTED_FLAGS) or []
@@ -179,7 +180,6 @@ def summary_lines(tracker: "Tracker") -> List[str]:
 
 
 SUMMARY_HEADING = "Summary for your doctor"
-OVERDOSE = "overdose"
 MAX_ADDED_CHARS = 300
 """A note added to the summary is quoted up to this long: a summary, no transcript."""
 

@@ -106,7 +106,7 @@ from bot.nlu.semantic_red_flag_extractor import (
     SCORES_KEY,
     SemanticRedFlagExtractor,
 )
-from bot.safety.catalogue import red_flag
+from bot.safety.catalogue import confirmed_same_day
 from bot.safety.context_signs import signs_in_context
 from bot.safety.detector import NEARBY as NEARBY_MARKER
 from bot.safety.names import CONCEPTS_KEY
@@ -630,8 +630,15 @@ class SafetyPolicy(Policy):
         return (
             tracker.active_loop_name == self.config[SCREEN_FORM]
             and tracker.get_slot(MOOD_SLOT) is None
-            and score < self.config[SUICIDE_SURE_SCORE]
-            and not suicide_words_in(tracker.latest_message.parse_data)
+            and self._faint_suicide_sign(tracker, score)
+        )
+
+    def _faint_suicide_sign(self, tracker: DialogueStateTracker, score: float) -> bool:
+        """A suicide sign heard by meaning alone, not surely: below
+        `suicide_sure_score`, and none of the lexicon's words for a plan, a means or
+        a farewell."""
+        return score < self.config[SUICIDE_SURE_SCORE] and not suicide_words_in(
+            tracker.latest_message.parse_data
         )
 
     def _still_to_ask(
@@ -706,8 +713,7 @@ class SafetyPolicy(Policy):
             or (
                 says_scared(text)
                 and is_a_question(text)
-                and score < self.config[SUICIDE_SURE_SCORE]
-                and not suicide_words_in(tracker.latest_message.parse_data)
+                and self._faint_suicide_sign(tracker, score)
             )
             or denies_suicide(text)
             or wants_the_tips(text)
@@ -778,10 +784,7 @@ class SafetyPolicy(Policy):
         # A same-day sign confirmed by a Yes to its direct question (review 66: a
         # hot lump on the arm, "Yes, that's what I said", then "he feels shivery"
         # went on with the checklist).
-        confirmed = tracker.get_slot(SCREEN_FLAG_SLOT)
-        if confirmed and red_flag(str(confirmed)).disposition == URGENT_DISPOSITION:
-            said.append(str(confirmed))
-        return said
+        return said + confirmed_same_day(tracker.get_slot(SCREEN_FLAG_SLOT))
 
     @staticmethod
     def _messages_before(tracker: DialogueStateTracker) -> List[UserUttered]:
@@ -847,12 +850,20 @@ class SafetyPolicy(Policy):
         )
 
     @staticmethod
+    def _escalated_sign(
+        tracker: DialogueStateTracker,
+    ) -> Tuple[Optional[Text], Optional[Text]]:
+        """The sign that escalated (the latest said, else the screen's) and the screen
+        question about it."""
+        raised = SafetyPolicy._raised_before(tracker)
+        flag = raised[-1] if raised else tracker.get_slot(SCREEN_FLAG_SLOT)
+        return (str(flag), topic_slot_for(str(flag))) if flag else (None, None)
+
+    @staticmethod
     def _speaks_of_the_sign(tracker: DialogueStateTracker) -> bool:
         """Whether the latest message holds words of the question about the sign that
         escalated (answers.yml `topics`: "keep", "water" for the fluids)."""
-        raised = SafetyPolicy._raised_before(tracker)
-        flag = raised[-1] if raised else tracker.get_slot(SCREEN_FLAG_SLOT)
-        topic = topic_slot_for(str(flag)) if flag else None
+        _, topic = SafetyPolicy._escalated_sign(tracker)
         words = set(normalise(tracker.latest_message.text or "").split())
         return topic is not None and bool(
             words & answer_words().topics.get(topic, frozenset())
@@ -863,9 +874,7 @@ class SafetyPolicy(Policy):
         """Whether the latest message, read as an answer to the question about the
         sign that escalated, is a No (only a No to the direct question that follows
         de-escalates)."""
-        raised = SafetyPolicy._raised_before(tracker)
-        flag = raised[-1] if raised else tracker.get_slot(SCREEN_FLAG_SLOT)
-        topic = topic_slot_for(str(flag)) if flag else None
+        flag, topic = SafetyPolicy._escalated_sign(tracker)
         if topic is None or not SafetyPolicy._answers_no(tracker, str(flag), intent):
             return False
         text = tracker.latest_message.text or ""
@@ -885,9 +894,7 @@ class SafetyPolicy(Policy):
             # with a denial in it still is one: "I literally said it's NOT swollen or
             # hard. Why would I call 911?" (review 45).
             return False
-        return len(words) <= BARE_NO_WORDS or bool(
-            set(words) & answer_words().topics.get(topic, frozenset())
-        )
+        return len(words) <= BARE_NO_WORDS or SafetyPolicy._speaks_of_the_sign(tracker)
 
     @staticmethod
     def _action_before_latest(tracker: DialogueStateTracker) -> Optional[Text]:

@@ -181,6 +181,18 @@ def red_flag(flag_id: Optional[str]) -> RedFlag:
     return red_flags().get(flag_id or "", GENERIC_RED_FLAG)
 
 
+def confirmed_same_day(screen_flag: Optional[str]) -> List[str]:
+    """The sign a Yes in the screen confirmed (`screen_flag`), when it is a same-day
+    one: with the same-day signs said in words, later words can make it an emergency
+    (a hot lump confirmed, then the shivers). Read alike by the safety policy and the
+    emergency action."""
+    return (
+        [str(screen_flag)]
+        if screen_flag and red_flag(screen_flag).disposition == URGENT
+        else []
+    )
+
+
 def load_regions(path: Path) -> Tuple[str, Dict[str, Region]]:
     """The default region's id and every region by id, from a regions file."""
     document = _load_yaml(path, "regions")

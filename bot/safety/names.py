@@ -23,3 +23,5 @@ CONCEPTS_KEY = "red_flag_concepts"
 """The catalogue concepts a message holds (`Analysis.concepts`), in the parse: for the
 semantic layer, and for the actions (a means of suicide said after the warning
 signs)."""
+OVERDOSE = "overdose"
+"""The catalogue id of an overdose."""
