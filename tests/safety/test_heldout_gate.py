@@ -111,15 +111,22 @@ pytestmark = [pytest.mark.model]
 # 29/30 urgent, 6/160 over-triaged; lexicon alone 132 (15/160 over-triaged), semantic
 # alone 166 (0/160). The other fifteen sets on session 27's machine before any change:
 # 2,548/2,570, 466/480 urgent, 75/2,565 over-triaged (as on session 26's).
+# Set AH (safety_heldout_ah.yml), written blind at the end of session 27 and read as
+# counts only, joined the gate at the start of session 28: first run (session 27's
+# final model, bd2f045) 168/170 (141 at once; one meningitis sign and one suicidal
+# message missed), 29/30 urgent, 3/160 over-triaged; lexicon alone 140 (11/160
+# over-triaged), semantic alone 166 (1/160). Session 28 read seven of its suicidal
+# lines by mistake while checking the file's layout; nothing from them went into data
+# or code.
 # One first-run count per set, in the order of the notes above.
 MIN_CAUGHT = sum(
-    (339, 129, 160, 160, 159, 160, 158, 160, 156, 159, 157, 158, 159, 158, 168, 168)
+    (339, 129, 160, 160, 159, 160, 158, 160, 156, 159, 157, 158, 159, 158, 168, 168, 168)
 )
 MIN_URGENT_CAUGHT = sum(
-    (58, 29, 29, 30, 30, 29, 29, 29 - 1, 30, 29, 28, 28, 30, 28, 29, 29)
+    (58, 29, 29, 30, 30, 29, 29, 29 - 1, 30, 29, 28, 28, 30, 28, 29, 29, 29)
 )
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
-# 1/161, 1/161, 5/161, 9/160, 14/160, 3/160, 4/160, 6/160).
+# 1/161, 1/161, 5/161, 9/160, 14/160, 3/160, 4/160, 6/160, 3/160).
 MAX_OVER_TRIAGE = 0.05
 
 
