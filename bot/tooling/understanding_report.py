@@ -71,6 +71,8 @@ BLIND_SETS = frozenset(
         # Set 31, written blind in session 27: first run (2d40839) 0/320 dead ends, F1
         # 0.967, screen 157/161, none of No read as Yes or Yes as No.
         "understanding_heldout_31.yml",
+        # Set 32, written blind at the start of session 28.
+        "understanding_heldout_32.yml",
     }
 )
 """Sets still blind: their failing cases are never printed (a set whose failures were
