@@ -102,6 +102,21 @@ _USE_FOR_BEFORE = re.compile(
     r"(?:about\s+|like\s+|over\s+|almost\s+|nearly\s+|around\s+)?$",
     re.IGNORECASE,
 )
+# How long the habit ran, told without a "for": "been on it 6 months", "after 6 months
+# on subs i stopped", "6 month habit", "6 months on fent, day 2" (session 27's note: a
+# duration of use was read as the time since stopping).
+_ON_IT_BEFORE = re.compile(
+    r"\b(?:been on|was on|were on|been using|been taking|been drinking)"
+    r"(?:\s+(?:it|them|the \w+|my \w+|\w+))?\s+(?:about\s+|like\s+|nearly\s+"
+    r"|almost\s+|around\s+|over\s+)?$",
+    re.IGNORECASE,
+)
+_USE_AFTER = re.compile(
+    r"\s*(?:-\s*)?(?:long\s+)?(?:habit|addiction|run|of (?:daily |heavy |steady )?"
+    r"(?:use|using|taking|drinking|it)|on (?:it|them|(?!the\b|a\b|my\b|end\b)\w+)"
+    r"|(?:of )?(?:daily|everyday|every day)\b)",
+    re.IGNORECASE,
+)
 _NOT_USED_BEFORE = re.compile(
     r"\b(?:havent|haven't|hasnt|hasn't|have not|not|didnt|didn't|dont|don't|never)"
     r"\s+(?:\w+\s+)?(?:used|using|use|taken|took|drank|drinking|been on)\b",
@@ -138,7 +153,8 @@ _STOPPED_AFTER_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SINCE_WEEKDAY = re.compile(
-    rf"\b(?:since|on|last)\s+({'|'.join(WEEKDAYS)})\b", re.IGNORECASE
+    rf"\b(?:since|on|last|stopped|quit|ran out|came off)\s+({'|'.join(WEEKDAYS)})\b",
+    re.IGNORECASE,
 )
 _FIXED = {
     "last night": 12,
@@ -231,6 +247,10 @@ def _durations(text: str, today: dt.date) -> Iterator[Found]:
             continue
         before = text[max(0, match.start() - 50) : match.start()]
         if _USE_FOR_BEFORE.search(before) and not _NOT_USED_BEFORE.search(before):
+            continue
+        if not _AGO.match(text, match.end()) and (
+            _ON_IT_BEFORE.search(before) or _USE_AFTER.match(text, match.end())
+        ):
             continue
         if (
             _STILL_FOR_BEFORE.search(before)

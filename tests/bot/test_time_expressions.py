@@ -175,6 +175,14 @@ def test_how_long_they_lay_or_sat_is_not_the_last_use(
         # review 36: "after 8 months" became the last use, 240 days ago
         ("I stopped my prescribed tramadol 5 days ago after 8 months", 120),
         ("quit after 2 years on it, last one was yesterday", 24),
+        # session 27's note: how long the habit ran, told without a "for"
+        ("been on it 6 months", None),
+        ("6 month habit", None),
+        ("6 months on fent, day 2", 48),
+        ("after 6 months on subs i stopped", None),
+        ("been on subs 2 yrs, quit 3 days ago", 72),
+        ("used daily for 6 months, stopped sunday", 72),
+        ("3 days off oxy", 72),
     ],
 )
 def test_how_long_a_taper_runs_is_not_the_last_use(
