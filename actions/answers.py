@@ -71,6 +71,9 @@ class AnswerWords:
     complaint_words: FrozenSet[str] = frozenset()
     """the pain the person came about ("legs", "cramps"): no other question's topic"""
     degree_words: Tuple[str, ...] = ()
+    degree_of_something_else: FrozenSet[str] = frozenset()
+    """words a degree word measures that answer no question ("a bit low", "eating a
+    little"): the degree word beside them is no hedge"""
     plain_closings: Tuple[str, ...] = ()
     yes_not_before: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     yes_im_fine: Tuple[str, ...] = ()
@@ -169,6 +172,9 @@ def answer_words() -> AnswerWords:
         not_understood=phrases(document.get("not_understood") or []),
         complaint_words=frozenset(phrases(document.get("complaint_words") or [])),
         degree_words=phrases(document.get("degree_words") or []),
+        degree_of_something_else=frozenset(
+            phrases(document.get("degree_of_something_else") or [])
+        ),
         yes_not_before={
             normalise(str(phrase)): phrases(after)
             for phrase, after in (document.get("yes_not_before") or {}).items()
@@ -417,6 +423,15 @@ def _hedged(words: List[str], slot: Optional[str], vocab: AnswerWords) -> bool:
             or (phrase in vocab.degree_words and 0 in _find(words[end:], reassuring))
             # "didnt respond for a bit": how long, not how sure
             or (phrase in vocab.degree_words and words[start - 1 : start] == ["for"])
+            # "not really, im a bit low", "hes eating a little": how low, how much
+            # (review 76: both read as not sure, and the crisis script followed).
+            or (
+                phrase in vocab.degree_words
+                and bool(
+                    set(words[end : end + 1] + words[max(0, start - 1) : start])
+                    & vocab.degree_of_something_else
+                )
+            )
             or (said_no_first and any(end <= a <= end + 3 for a in reassured_at))
         )
 

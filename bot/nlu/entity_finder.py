@@ -190,9 +190,23 @@ NOT_USED_BEFORE = re.compile(
     r"\b(dont|don't|do not|never|doesnt|doesn't|didnt|didn't|havent|haven't|"
     r"have not|has not|hasnt|hasn't|had not|did not|does not)\s+"
     r"((drink|take|took|taken|use|used|do|did|touch|touched|had|stop|stopped|quit|"
-    r"come off|came off)\s+)?"
+    r"come off|came off|been on)\s+)?"
     r"((or|and|nor)\s+(drink|take|use|do|touch)\s+)?(any\s+|the\s+|his\s+|her\s+)?"
     r"((drugs|meds|medication|medicine|pills|substances)\s+(or|and|nor)\s+)?$"
+)
+# "baclofen? nah mate never touched it", "xanax, never taken it": the name said back,
+# then denied (review 77: baclofen went into a codeine user's summary for his GP).
+DENIED_AFTER = re.compile(
+    r"^\s*[?!.,]*\s*((no+|nah|nope|naw)\b[\s,!.]*)?((mate|man|bro|dude)\b[\s,!.]*)?"
+    r"((i|ive|i've|i have|ive\s+|i\s+have)\s+)?(never|not ever|dont|don't|didnt|didn't)"
+    r"\s+(ever\s+)?(touched|taken|took|used|had|touch|take|use|been on)\s+"
+    r"(it|that|them|those|any)\b"
+)
+# "it says baclofen under warning signs", "you put xanax": the bot's own words quoted
+# back to be corrected, not a drug taken (review 77).
+QUOTED_BEFORE = re.compile(
+    r"\b(it says|it said|says|you said|you say|you put|you wrote|it shows"
+    r"|shows|lists|listed|mentions|why)\s+$"
 )
 # "can i take some of my buddys xanax": someone else's drug asked about is not the one
 # stopped (review 24: a fentanyl user was triaged for benzo withdrawal). A drink asked
@@ -266,6 +280,10 @@ def _not_the_substance(match: Any, text: str) -> bool:
     ):
         return True
     if NONE_TAKEN_BEFORE.search(before) and not stopped_since:
+        return True
+    if DENIED_AFTER.match(text[match.end_char :].lower()) or QUOTED_BEFORE.search(
+        before
+    ):
         return True
     return not term.endswith("ing") and bool(DENIED_BEFORE.search(before))
 

@@ -106,7 +106,7 @@ from bot.nlu.semantic_red_flag_extractor import (
     SCORES_KEY,
     SemanticRedFlagExtractor,
 )
-from bot.safety.catalogue import confirmed_same_day
+from bot.safety.catalogue import confirmed_same_day, red_flags
 from bot.safety.context_signs import signs_in_context
 from bot.safety.detector import NEARBY as NEARBY_MARKER
 from bot.safety.names import CONCEPTS_KEY
@@ -140,6 +140,8 @@ SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (6)
 SEMANTIC_EXTRACTOR = SemanticRedFlagExtractor.__name__
 SCREEN_FLAG_SLOT = "screen_flag"  # the sign a Yes in the screen escalated
 SUBSTANCE_CLASS_SLOT = "substance_class"
+NOTHING_STOPPED = "none"
+"""The `substance_class` of someone who stopped nothing (../shared/CONTRACT.md)."""
 MOOD_SLOT = "screen_mood"  # the screen's direct question about thoughts of suicide
 SUICIDAL_FLAG = "suicidal"
 PRIVACY_TOPICS = ("privacy", "helpline_privacy", "crisis_line_privacy")
@@ -750,6 +752,9 @@ class SafetyPolicy(Policy):
                 and read_answer(text, slot) == NO
             )
         ]
+        possible = [
+            flag for flag in possible if not self._of_a_drug_not_named(tracker, flag)
+        ]
         if asks_to_add(text):
             # "Can you add that I was on it for 2 years, 50mg four times a day" is
             # history dictated for the doctor (review 32: asked about an overdose).
@@ -766,6 +771,23 @@ class SafetyPolicy(Policy):
             # carer of a 70-year-old mother, and of men.
             possible = [flag for flag in possible if flag != PREGNANCY_FLAG]
         return possible
+
+    @staticmethod
+    def _of_a_drug_not_named(tracker: DialogueStateTracker, flag: Text) -> bool:
+        """Whether `flag` is a sign of one drug class (the catalogue's `drug_class`)
+        and the person named drugs, all of other classes, in this message or before.
+        Review 77: a man off codeine ("nurofen plus") was asked about a baclofen pump
+        he never had, and said so twice."""
+        entry = red_flags().get(flag)
+        if entry is None or entry.drug_class is None:
+            return False
+        named = {
+            str(entity.get("value"))
+            for entity in tracker.latest_message.entities
+            if entity.get("entity") == SUBSTANCE_CLASS_SLOT
+        } | {str(tracker.get_slot(SUBSTANCE_CLASS_SLOT) or "")}
+        named -= {"", NOTHING_STOPPED}
+        return bool(named) and entry.drug_class not in named
 
     @staticmethod
     def _urgent_before(tracker: DialogueStateTracker) -> List[Text]:

@@ -52,6 +52,11 @@ class RedFlag:
     # question, that sign is asked about before the screen goes on (review 59: "no"
     # to the fever was taken as no lump, then "nothing sounds like an emergency").
     milder: Optional[str] = None
+    # A sign of one drug class (baclofen): heard by meaning alone from someone who
+    # named only drugs of other classes, it is not asked about (review 77: a man off
+    # codeine was asked about a baclofen pump, and "my prescription ran out" of
+    # tramadol put "stopping baclofen tablets" in the summary for his GP).
+    drug_class: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,7 @@ def red_flags() -> Dict[str, RedFlag]:
             ),
             for_self=_for_self(entry.get("for_self"), where),
             milder=entry.get("milder"),
+            drug_class=entry.get("drug_class"),
         )
     for entry in entries.values():
         if entry.milder and (

@@ -147,8 +147,9 @@ class Analysis:
     ("cnt brethe" -> "can not breathe"), or "" when nothing changed."""
     concepts: FrozenSet[str] = frozenset()
     """The catalogue's concepts whose words the message holds, affirmed or not
-    ("urine" for "my pee"): the semantic layer asks before escalating a sign it
-    hears without them (config `clear_needs_concept`)."""
+    ("urine" for "my pee"), and the drugs it names as `substance:<value>`: the
+    semantic layer asks before escalating a sign it hears without them (config
+    `clear_needs_concept`)."""
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ class RedFlagDetector:
             for m in found
             if m.label.startswith(f"{CONCEPT}:")
             and not SAID_TO_BE_FINE_AFTER.match(doc[m.end :].text.lower())
-        )
+        ) | frozenset(m.label for m in found if m.label.startswith(f"{SUBSTANCE}:"))
         return Analysis(list(hits.values()), set_aside, self.repaired(text), concepts)
 
     def repaired(self, text: str) -> str:

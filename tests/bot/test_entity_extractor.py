@@ -226,6 +226,18 @@ def test_an_untrained_extractor_fails_with_a_clear_error() -> None:
         ("i havent stopped the baclofen yet", set()),
         ("can i drink a couple beers to take the edge off", {"alcohol"}),
         ("can i take some of my buddys xanax", set()),
+        # review 77: the name said back, then denied
+        (
+            "baclofen? nah mate never touched it. nurofen plus, the codeine ones",
+            {"codeine"},
+        ),
+        ("I have NEVER been on baclofen. Only tramadol.", {"tramadol"}),
+        ("xanax, i never took it", set()),
+        (
+            "Hang on, it says baclofen under warning signs. It was tramadol.",
+            {"tramadol"},
+        ),
+        ("baclofen. took it for years, stopped monday", {"baclofen"}),
         ("quit drinking 2 days ago, can i take ibuprofen", {"alcohol"}),
         # review 17: a desk worker got alcohol withdrawal through three corrections
         ("No drugs or alcohol, I'm just a regular office worker lol", set()),

@@ -145,6 +145,15 @@ BREATHING = "screen_breathing"
         # Review 66: weariness with everything is no plain No to the suicide question.
         ("not really. just tired of all of it", "screen_mood", "unsure"),
         ("no im not suicidal, just tired of all of it", "screen_mood", "no"),
+        # review 76: a low mood or an amount beside a No is no hedge on it
+        ("Not really, I'm a bit low but nothing like that", "screen_mood", "no"),
+        (
+            "I don't think so, he's just grumpy. He's eating a little.",
+            "screen_mood",
+            "no",
+        ),
+        ("i guess a little", "screen_mood", "unsure"),
+        ("no, a bit swollen", "screen_swelling", "unsure"),
         ("no, tired of it all", "screen_breathing", "no"),
         # Review 66: "Yes, that's what I said" about the lump was asked again.
         (

@@ -341,7 +341,13 @@ def test_every_concept_the_config_names_is_in_the_catalogue() -> None:
     catalogue = yaml.safe_load(
         (root / "data" / "safety" / "red_flags.yml").read_text(encoding="utf-8")
     )
-    known = set(catalogue["concepts"])
+    substances = yaml.safe_load(
+        (root / "data" / "lexicon" / "substances.yml").read_text(encoding="utf-8")
+    )
+    # A drug is named as the lexicon's `substance:<value>`.
+    known = set(catalogue["concepts"]) | {
+        f"substance:{entry['value']}" for entry in substances["substances"]
+    }
     for key in ("clear_needs_concept", "lexicon_needs_concept"):
         for sign, needed in (semantic.get(key) or {}).items():
             names = [needed] if isinstance(needed, str) else list(needed)
