@@ -24,8 +24,13 @@ from actions.checklist import (
     comes_first,
     questions_seen_if_all_no,
 )
-from actions.conversation import PREGNANCY_FLAG, mentioned, same_day_flags
-from actions.guidance import CARER, bot_said, contexts_of
+from actions.conversation import (
+    PREGNANCY_FLAG,
+    answered_during_screen,
+    mentioned,
+    same_day_flags,
+)
+from actions.guidance import CARER, answers_to_latest, bot_said, contexts_of
 from actions.paths import data_dir
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
@@ -246,6 +251,21 @@ def _hear_back(
     )
     if line and not bot_said(tracker, line):
         dispatcher.utter_message(text=line)
+    _answer_what_need_not_wait(dispatcher, tracker)
+
+
+def _answer_what_need_not_wait(
+    dispatcher: "CollectingDispatcher", tracker: "Tracker"
+) -> None:
+    """The answers to the questions of the message that starts the screen that need
+    not wait for it (topics.yml `answered_during_screen`: how long it lasts, why it
+    hurts, how to use more safely), before its first question. Review 76: "how long
+    does this last, and does imodium help" got the suicide question, then a checklist,
+    and "how long" was answered four turns later; reviews 76 and 77 counted 59 turns of
+    questions parked behind the screen. Tips for the muscles still wait for it."""
+    for text in answers_to_latest(tracker, answered_during_screen()):
+        if not bot_said(tracker, text):
+            dispatcher.utter_message(text=text)
 
 
 def _same_day_sign_heard(

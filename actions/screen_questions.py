@@ -23,6 +23,8 @@ LIMBS_AND_BUTTOCK: FrozenSet[str] = frozenset(
     {"buttock", "hip", "leg", "thigh", "calf", "foot", "arm", "whole_body"}
 )
 SEVERE_PAIN = 7
+NOTHING_STOPPED = "none"
+"""The `substance_class` of someone who stopped nothing (../shared/CONTRACT.md)."""
 PREGNANCY = "pregnancy"  # the same-day sign of data/safety/red_flags.yml
 
 
@@ -107,8 +109,21 @@ SCREEN_QUESTIONS = (
             p.substance_class in {"benzodiazepine", "alcohol"} and not p.doctor_taper
         ),
     ),
-    # Asked of everyone, directly (NIMH ASQ: asking does not raise risk).
-    ScreenQuestion("screen_mood", "suicidal", lambda p: True),
+    # Asked directly (NIMH ASQ: asking does not raise risk) of everyone who stopped or
+    # cut down a drug, medicine or alcohol, and of anyone in severe pain: withdrawal
+    # and pain that won't let up both raise the risk. Not of someone who stopped
+    # nothing, with an ordinary ache (reviews 76 and 77: a desk worker's sore bottom, a
+    # teenager's calf after football, a 71-year-old's sciatica, each asked about ending
+    # their life before any help). A sign of it in any message is still asked about at
+    # once (the safety policy), and the check-ins ask everyone (checkin_scores.yml
+    # `always`).
+    ScreenQuestion(
+        "screen_mood",
+        "suicidal",
+        lambda p: (
+            p.substance_class != NOTHING_STOPPED or (p.severity or 0) >= SEVERE_PAIN
+        ),
+    ),
 )
 QUESTIONS_BY_SLOT = {question.slot: question for question in SCREEN_QUESTIONS}
 URGENT_QUESTIONS: FrozenSet[str] = frozenset({"screen_heavy_use", "screen_leg"})
