@@ -64,6 +64,7 @@ class LexiconEntityFinder:
             and not _denied_region(m, text)
         ]
         matches = _without_home_regions(matches, text)
+        matches = _without_numbers_beside_a_place(matches, text)
         matches = _without_a_drink_asked_about(matches, text)
         # A drug's name is one thing: "pain pills" names no symptom.
         names = [m for m in matches if m.label.startswith(f"{SUBSTANCE}:")]
@@ -364,6 +365,17 @@ def _without_home_regions(matches: List[Any], text: str) -> List[Any]:
     if not homes or len(homes) == len(regions):
         return matches
     return [m for m in matches if m not in homes]
+
+
+def _without_numbers_beside_a_place(matches: List[Any], text: str) -> List[Any]:
+    """The matches without a region heard only in an emergency number ("911?") beside
+    a place named: "911? im in ireland" (review 77: 911 again, the place overruled by
+    the number the person was questioning)."""
+    regions = [m for m in matches if m.label.startswith(f"{REGION}:")]
+    numbers = [m for m in regions if text[m.start_char : m.end_char].isdigit()]
+    if not numbers or len(numbers) == len(regions):
+        return matches
+    return [m for m in matches if m not in numbers]
 
 
 # "the shakes are gone", "cramps have stopped": a symptom said to be over (review 32:

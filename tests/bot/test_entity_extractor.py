@@ -342,6 +342,9 @@ def test_symptoms_are_what_was_said(
         ("im from the philippines, working here in dubai", {"ae"}),
         ("originally from poland but living in leeds now", {"uk"}),
         ("im from the philippines", {"ph"}),
+        # Review 77: the number questioned, the place named.
+        ("911? im in ireland. and honestly im fine", {"ie"}),
+        ("is it 911 here? im in toronto", {"ca"}),
     ],
 )
 def test_a_region_said_not_to_be_theirs_is_not_taken(
