@@ -22,7 +22,6 @@ from typing import (
     Any,
     Collection,
     Dict,
-    FrozenSet,
     Iterable,
     List,
     Mapping,
@@ -228,7 +227,7 @@ def without_its_words(
     needs = config.get("clear_needs_concept") or {}
     present = set(concepts)
     unsupported = {
-        sign for sign, needed in needs.items() if not _concept_set(needed) & present
+        sign for sign, needed in needs.items() if not has_its_words(needed, present)
     }
     return _moved_to_possible(clear, possible, unsupported)
 
@@ -256,15 +255,29 @@ def faint_without_its_words(
         if not (
             score < float(below_for.get(sign, below))
             and sign in needs
-            and not _concept_set(needs[sign]) & present
+            and not has_its_words(needs[sign], present)
         )
     ]
 
 
-def _concept_set(needed: Union[str, Iterable[str]]) -> FrozenSet[str]:
-    """A sign's `clear_needs_concept` entry: one concept, or a list of which any one
-    will do."""
-    return frozenset([needed]) if isinstance(needed, str) else frozenset(needed)
+Needed = Union[str, Iterable[Union[str, Iterable[str]]]]
+"""A sign's `clear_needs_concept` entry: one concept, or a list of which any one will
+do; an item of the list that is itself a list needs all of its concepts."""
+
+
+def has_its_words(needed: Needed, present: Collection[str]) -> bool:
+    """Whether the concepts `present` in a message satisfy a sign's entry: "dark" and
+    "pee" together, where the entry is `[[urine, cola_coloured]]`, need both words
+    (review 77: "pee yes but little, dark", dark yellow from too little to drink, got
+    "call 911 now" for muscle breakdown)."""
+    if isinstance(needed, str):
+        return needed in present
+    return any(
+        (item in present)
+        if isinstance(item, str)
+        else all(part in present for part in item)
+        for item in needed
+    )
 
 
 def _moved_to_possible(
@@ -703,7 +716,7 @@ class SemanticRedFlagExtractor(GraphComponent, EntityExtractorMixin):
             for e in entities
             if e.get("entity") == RED_FLAG_ENTITY
             and str(e.get("value")) in needs
-            and not _concept_set(needs[str(e.get("value"))]) & present
+            and not has_its_words(needs[str(e.get("value"))], present)
         ]
         if not unsupported:
             return entities

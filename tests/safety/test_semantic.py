@@ -350,7 +350,11 @@ def test_every_concept_the_config_names_is_in_the_catalogue() -> None:
     }
     for key in ("clear_needs_concept", "lexicon_needs_concept"):
         for sign, needed in (semantic.get(key) or {}).items():
-            names = [needed] if isinstance(needed, str) else list(needed)
+            names = [
+                name
+                for item in ([needed] if isinstance(needed, str) else needed)
+                for name in ([item] if isinstance(item, str) else item)
+            ]
             assert set(names) <= known, (key, sign, set(names) - known)
     assert semantic["lexicon_needs_concept"]["chest_pain"]
 
@@ -382,3 +386,23 @@ def test_a_racing_heart_alone_is_asked_about_and_with_chest_pain_escalates() -> 
     assert [(e["entity"], e["value"]) for e in with_pain] == [
         ("red_flag", "chest_pain")
     ]
+
+
+@pytest.mark.parametrize(
+    ("needed", "present", "expected"),
+    [
+        ("urine", {"urine"}, True),
+        (["fever", "spreading"], {"spreading"}, True),
+        (["fever", "spreading"], {"lump"}, False),
+        # review 77: dark pee needs a colour of muscle breakdown beside the urine
+        ([["urine", "cola_coloured"]], {"urine", "dark"}, False),
+        ([["urine", "cola_coloured"]], {"urine", "cola_coloured"}, True),
+        ([["urine", "cola_coloured"], "pump"], {"pump"}, True),
+    ],
+)
+def test_a_sign_needs_one_of_its_words_or_all_of_a_group(
+    needed: object, present: set, expected: bool
+) -> None:
+    from bot.nlu.semantic_red_flag_extractor import has_its_words
+
+    assert has_its_words(needed, present) is expected  # type: ignore[arg-type]
