@@ -51,7 +51,7 @@ def test_the_context_is_only_the_drug_that_was_stopped() -> None:
         "no but ive got cramps coming and going low down",
         # review 78: 30 weeks, "The cramps come and go, maybe every 15 min?" got the
         # screen's next question, then same-day care
-        "The cramps come and go, maybe every 15 min? no bleeding. baby is moving I think",
+        "The cramps come and go, maybe every 15 min? no bleeding. baby moving I think",
     ],
 )
 def test_pregnancy_said_earlier_and_a_warning_sign_now_is_an_emergency(
