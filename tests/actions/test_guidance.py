@@ -100,12 +100,32 @@ async def test_a_different_person_gets_different_advice(
         pending_topic="stretches",
         substance="alprazolam",
         substance_class="benzodiazepine",
-        body_location="neck",
+        body_location="shoulder",
     )
 
     text = dispatcher.messages[0]["text"]
     assert item("benzodiazepine_stretches").text in text
     assert item("opioid_buttock_stretches").text not in text
+
+
+async def test_a_sore_neck_gets_neck_stretches_not_glute_stretches(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 76: "No, not buttock. NECK. Neck exercise please" got pigeon pose."""
+    await guide(
+        dispatcher,
+        make_tracker,
+        domain,
+        triage_level="self_care",
+        pending_topic="stretches",
+        substance="methadone",
+        substance_class="opioid",
+        body_location="neck",
+    )
+
+    text = dispatcher.messages[0]["text"]
+    assert item("general_neck_stretches").text in text
+    assert "pigeon pose" not in text
 
 
 async def test_without_a_pending_topic_it_gives_a_practical_plan(
