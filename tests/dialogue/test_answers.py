@@ -154,6 +154,10 @@ BREATHING = "screen_breathing"
         ),
         ("i guess a little", "screen_mood", "unsure"),
         ("no, a bit swollen", "screen_swelling", "unsure"),
+        # review 78: sure of something else; "told ya" is no yes
+        ("no, its definitely muscular lol", "screen_nerves", "no"),
+        ("i told ya no seein things. no", "screen_mind", "no"),
+        ("yes definitely", "screen_nerves", "yes"),
         ("no, tired of it all", "screen_breathing", "no"),
         # Review 66: "Yes, that's what I said" about the lump was asked again.
         (
