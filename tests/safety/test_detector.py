@@ -548,6 +548,8 @@ def test_taking_the_lot_with_pills_at_hand_is_a_suicide_sign(
         # review 77: about the summary, not the person
         ("No! I meant my GP would be confused by the summary", "delirium"),
         ("my thoughts are a bit muddled about what to do", "delirium"),
+        # review 79: a question about the bot's own question got the crisis reply
+        ("why did u ask if i wanted to kill myself, do i seem suicidal", "suicidal"),
     ],
 )
 def test_a_word_of_the_sign_in_a_fear_a_question_or_about_the_bot_is_no_sign(
