@@ -406,3 +406,10 @@ def test_a_sign_needs_one_of_its_words_or_all_of_a_group(
     from bot.nlu.semantic_red_flag_extractor import has_its_words
 
     assert has_its_words(needed, present) is expected  # type: ignore[arg-type]
+
+
+def test_a_faint_sign_is_asked_with_any_word_of_its_groups() -> None:
+    from bot.nlu.semantic_red_flag_extractor import any_of_its_words
+
+    assert any_of_its_words([["urine", "cola_coloured"]], {"urine"})
+    assert not any_of_its_words([["urine", "cola_coloured"]], {"lump"})
