@@ -122,11 +122,16 @@ SUSPECTED_CLOT = "dvt"
 NOT_ON_A_CLOT = "massage"
 """The answer for a leg that may hold a clot (while_waiting.yml `massage`): no rubbing,
 stretching, heat or new painkillers until it is checked."""
-HANDS_OFF_UNTIL_CHECKED = {SUSPECTED_CLOT: NOT_ON_A_CLOT, "fall_injury": "fall_rest"}
+HANDS_OFF_UNTIL_CHECKED = {
+    SUSPECTED_CLOT: NOT_ON_A_CLOT,
+    "fall_injury": "fall_rest",
+    "blood_thinner_injury": "fall_rest",
+}
 """Same-day signs whose limb is not stretched, walked on, rubbed or warmed before it is
 checked, and the answer given instead of those tips (review 13: heat and stretches for
 a swollen hot calf; session 16: "take a short, light walk" after a fall and "can barely
-put weight on my leg")."""
+put weight on my leg"; review 80: a warm bath for a hand-sized bruise after a fall on
+warfarin, whose catalogue entry says no heat)."""
 LOCAL_HELP = "local_help"
 """Who can help near the person: added to the first advice for someone who said where
 they are and gets no staying-safe note (which carries its own regional lines)."""

@@ -793,6 +793,32 @@ async def test_after_a_fall_with_no_weight_on_the_leg_the_advice_is_rest(
     assert "light walk" not in reply and "ibuprofen" not in reply.lower()
 
 
+async def test_after_a_fall_on_a_blood_thinner_no_heat_or_walk_is_advised(
+    dispatcher: CollectingDispatcher,
+    make_tracker: Any,
+    domain: Dict[str, Any],
+    user_said: Any,
+) -> None:
+    """Review 80: a 74-year-old on warfarin with a hand-sized bruise after a fall got
+    "a warm bath or a heating pad" and "take a short, light walk"."""
+    bruise = {"entity": "red_flag", "value": "blood_thinner_injury", "role": "urgent"}
+    reply = await first_advice(
+        dispatcher,
+        make_tracker,
+        domain,
+        "no",
+        [
+            user_said(
+                "on warfarin, fell on my bottom, big purple bruise", None, [bruise]
+            )
+        ],
+        body_location="buttock",
+        substance_class="none",
+    )
+    assert "don't stretch, rub or put heat on it" in reply
+    assert "light walk" not in reply and "heating pad" not in reply
+
+
 async def test_thanks_naming_an_answer_already_sent_is_not_sent_it_again(
     dispatcher: CollectingDispatcher, make_tracker: Any, domain: Dict[str, Any]
 ) -> None:
