@@ -709,6 +709,17 @@ class SafetyPolicy(Policy):
                 _asks_for_treatment(tracker) and score < self.config[SUICIDE_SURE_SCORE]
             )
             or self._screen_asks_it_later(tracker, score)
+            # Someone who stopped nothing, with an ordinary ache, is not asked the
+            # screen's routine question (actions/screen_questions.py); a faint score
+            # with none of the lexicon's words is no reason to ask it either (review
+            # 81: "how long do i hold the figure four", "what if the first spray
+            # doesnt work" and "cut down the tablets too fast" each got it). A surer
+            # score, or the lexicon's words, still ask; a clear sign escalates.
+            or (
+                tracker.get_slot(SUBSTANCE_CLASS_SLOT) == NOTHING_STOPPED
+                and score < self.config[SUICIDE_REASK_SCORE]
+                and not suicide_words_in(tracker.latest_message.parse_data)
+            )
             # "i cant stop puking, is this gonna kill me??": fear of dying, asked, is
             # no wish to (review 69: the suicide question to a man in precipitated
             # withdrawal). The lexicon's own words, or a sure score, still ask.

@@ -969,3 +969,33 @@ def test_fear_of_dying_asked_is_not_asked_about_suicide(policy, rasa_domain) -> 
         rasa_domain, *says("i hope this kills me tbh", "inform", [unsure])
     )
     assert decision(policy, wish) == CONFIRM
+
+
+def test_a_faint_suicide_sign_from_someone_who_stopped_nothing_is_not_asked(
+    policy, rasa_domain
+) -> None:
+    """Review 81: a runner with no drugs, "how do i do the figure four exactly and how
+    long do i hold it", heard faintly, got the suicide question; so did three others
+    who stopped nothing. A surer score still asks; a clear sign escalates."""
+    possible = {"entity": "possible_red_flag", "value": "suicidal", "role": "emergency"}
+    stopped_nothing = [SlotSet("substance_class", "none")]
+
+    def said_with_score(score: float) -> DialogueStateTracker:
+        event = UserUttered(
+            "how long do i hold it and can i keep running on it",
+            intent={"name": "ask_stretches", "confidence": 0.6},
+            entities=[possible],
+            parse_data={"red_flag_scores": {"suicidal": score}},
+        )
+        return conversation(
+            rasa_domain, *stopped_nothing, ActionExecuted(LISTEN), event
+        )
+
+    assert decision(policy, said_with_score(0.3)) is None
+    assert decision(policy, said_with_score(0.8)) == CONFIRM
+    clear = conversation(
+        rasa_domain,
+        *stopped_nothing,
+        *says("i want to end it all", "inform", [flag("suicidal")]),
+    )
+    assert decision(policy, clear) == EMERGENCY
