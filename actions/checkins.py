@@ -32,6 +32,7 @@ from actions.slots import (
     CHECKIN,
     CHECKIN_ANSWER,
     EMERGENCY,
+    NO_SUBSTANCE,
     REQUESTED_SLOT,
     SCREEN_FLAG,
     SCREEN_REASKS,
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
 ACTIVE = "active"
 STOPPED = "stopped"
 OFFERED = "offered"
-NOTHING_STOPPED = "none"  # the substance_class of "nothing, just a question"
 OFFER_BUTTONS = [
     {"title": "Yes, check in tomorrow", "payload": "/opt_in_check_in"},
     {"title": "No thanks", "payload": "/stop_check_ins"},
@@ -68,7 +68,7 @@ def offer_check_in(
     yes or no then answers the offer (bot/policies/screen_policy.py)."""
     if tracker.get_slot(CHECK_INS) is not None:
         return []
-    if tracker.get_slot(SUBSTANCE_CLASS) in (None, NOTHING_STOPPED):
+    if tracker.get_slot(SUBSTANCE_CLASS) in (None, NO_SUBSTANCE):
         return []
     dispatcher.utter_message(
         text=(

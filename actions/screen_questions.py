@@ -11,7 +11,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, FrozenSet, List, Optional
 
 from actions.conversation import mentioned, reported_flags
-from actions.slots import BODY_LOCATION, SEVERITY, SUBSTANCE_CLASS, SYMPTOM, URGENT
+from actions.slots import (
+    BODY_LOCATION,
+    NO_SUBSTANCE,
+    SEVERITY,
+    SUBSTANCE_CLASS,
+    SYMPTOM,
+    URGENT,
+)
 
 if TYPE_CHECKING:
     from rasa_sdk import Tracker
@@ -23,8 +30,6 @@ LIMBS_AND_BUTTOCK: FrozenSet[str] = frozenset(
     {"buttock", "hip", "leg", "thigh", "calf", "foot", "arm", "whole_body"}
 )
 SEVERE_PAIN = 7
-NOTHING_STOPPED = "none"
-"""The `substance_class` of someone who stopped nothing (../shared/CONTRACT.md)."""
 PREGNANCY = "pregnancy"  # the same-day sign of data/safety/red_flags.yml
 
 
@@ -120,9 +125,7 @@ SCREEN_QUESTIONS = (
     ScreenQuestion(
         "screen_mood",
         "suicidal",
-        lambda p: (
-            p.substance_class != NOTHING_STOPPED or (p.severity or 0) >= SEVERE_PAIN
-        ),
+        lambda p: p.substance_class != NO_SUBSTANCE or (p.severity or 0) >= SEVERE_PAIN,
     ),
 )
 QUESTIONS_BY_SLOT = {question.slot: question for question in SCREEN_QUESTIONS}

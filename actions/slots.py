@@ -30,6 +30,7 @@ SOMEONE_ELSE = "someone_else"
 """`asking_for` when the person writes for someone else ("asking for my son")."""
 
 NO_SUBSTANCE = "none"
+"""`substance_class` of someone who stopped nothing (../shared/CONTRACT.md)."""
 NO_PAIN = "none"
 """`body_location` after "No pain, just a question" (domain/screen.yml)."""
 WHOLE_BODY = "whole_body"

@@ -96,7 +96,7 @@ from actions.emergency import says_safe_now
 from actions.fallback import only_complains, wants_it_shorter
 from actions.guidance import says_not_answered
 from actions.screening import says_nothing_taken
-from actions.slots import SAFE_NOW
+from actions.slots import NO_SUBSTANCE, SAFE_NOW
 from actions.summary import asks_to_add
 from bot.importer import load_project_lexicon
 from bot.language import is_mixed_language, is_other_language, normalise
@@ -140,8 +140,6 @@ SAFETY_POLICY_PRIORITY = 7  # above RulePolicy (6)
 SEMANTIC_EXTRACTOR = SemanticRedFlagExtractor.__name__
 SCREEN_FLAG_SLOT = "screen_flag"  # the sign a Yes in the screen escalated
 SUBSTANCE_CLASS_SLOT = "substance_class"
-NOTHING_STOPPED = "none"
-"""The `substance_class` of someone who stopped nothing (../shared/CONTRACT.md)."""
 MOOD_SLOT = "screen_mood"  # the screen's direct question about thoughts of suicide
 SUICIDAL_FLAG = "suicidal"
 PRIVACY_TOPICS = ("privacy", "helpline_privacy", "crisis_line_privacy")
@@ -716,7 +714,7 @@ class SafetyPolicy(Policy):
             # doesnt work" and "cut down the tablets too fast" each got it). A surer
             # score, or the lexicon's words, still ask; a clear sign escalates.
             or (
-                tracker.get_slot(SUBSTANCE_CLASS_SLOT) == NOTHING_STOPPED
+                tracker.get_slot(SUBSTANCE_CLASS_SLOT) == NO_SUBSTANCE
                 and score < self.config[SUICIDE_REASK_SCORE]
                 and not suicide_words_in(tracker.latest_message.parse_data)
             )
@@ -797,7 +795,7 @@ class SafetyPolicy(Policy):
             for entity in tracker.latest_message.entities
             if entity.get("entity") == SUBSTANCE_CLASS_SLOT
         } | {str(tracker.get_slot(SUBSTANCE_CLASS_SLOT) or "")}
-        named -= {"", NOTHING_STOPPED}
+        named -= {"", NO_SUBSTANCE}
         return bool(named) and entry.drug_class not in named
 
     @staticmethod

@@ -110,6 +110,9 @@ async def _load_agent(action_url: str, database: Path) -> Any:
     from rasa.core.utils import AvailableEndpoints
     from rasa.utils.endpoints import EndpointConfig
 
+    from bot.serving.server import install_speed_fixes
+
+    install_speed_fixes()
     endpoints = AvailableEndpoints(
         action=EndpointConfig(url=action_url),
         tracker_store=EndpointConfig(type="SQL", dialect="sqlite", db=str(database)),

@@ -20,4 +20,4 @@ echo "== lint: ruff check"
 .venv/bin/ruff check bot actions tests
 
 echo "== pytest"
-.venv/bin/python -m pytest tests
+.venv/bin/python -m pytest tests --durations=15

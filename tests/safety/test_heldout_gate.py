@@ -123,6 +123,11 @@ pytestmark = [pytest.mark.model]
 # trained on session 28's machine) 167/170 (120 at once; one chest pain, one cauda
 # equina and one meningitis sign missed), 30/30 urgent, 6/160 over-triaged; lexicon
 # alone 117 (16/160 over-triaged), semantic alone 166 (1/160).
+# Set AJ (safety_heldout_aj.yml), written blind by hand at the start of session 29 and
+# read as counts only, joined the gate at once: first run (session 28's final model,
+# ab35094, trained on session 29's machine) 167/170 (126 at once; two suicidal
+# messages and one compartment syndrome sign missed), 30/30 urgent, 4/160
+# over-triaged; lexicon alone 127 (10/160 over-triaged), semantic alone 163 (2/160).
 # One first-run count per set, in the order of the notes above.
 MIN_CAUGHT = sum(
     (
@@ -144,14 +149,15 @@ MIN_CAUGHT = sum(
         168,
         168,
         167,
+        167,
     )
 )
 MIN_URGENT_CAUGHT = sum(
-    (58, 29, 29, 30, 30, 29, 29, 29 - 1, 30, 29, 28, 28, 30, 28, 29, 29, 29, 30)
+    (58, 29, 29, 30, 30, 29, 29, 29 - 1, 30, 29, 28, 28, 30, 28, 29, 29, 29, 30, 30)
 )
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
 # 1/161, 1/161, 5/161, 9/160, 14/160, 3/160, 4/160, 6/160, 3/160,
-# 6/160).
+# 6/160, 4/160).
 MAX_OVER_TRIAGE = 0.05
 
 
