@@ -28,9 +28,16 @@ from actions.conversation import (
     PREGNANCY_FLAG,
     answered_during_screen,
     mentioned,
+    message_asked,
     same_day_flags,
 )
-from actions.guidance import CARER, answers_to_latest, bot_said, contexts_of
+from actions.guidance import (
+    CARER,
+    STILL_TAKING,
+    answers_to_latest,
+    bot_said,
+    contexts_of,
+)
 from actions.paths import data_dir
 from actions.screen_questions import QUESTIONS_BY_SLOT
 from actions.slots import (
@@ -56,6 +63,7 @@ FIRST_CHECKLIST = "utter_ask_screen_checklist_first"
 AGAIN = "_again"
 ACTION_NAME = "action_ask_screen_breathing"
 PREGNANT = "pregnant"
+RESOLVE_ACTION = "action_resolve_confirmation"  # reads the answer to a sign's question
 
 
 @lru_cache(maxsize=1)
@@ -117,11 +125,13 @@ def acknowledgement(
     at_risk: Optional[RedFlag] = None,
     body_locations: Sequence[str] = (),
     symptoms: Sequence[str] = (),
+    still_taking: bool = False,
 ) -> Optional[str]:
     """One line that hears back the pain and the drug, or None when nothing was said;
     for someone asking about another person, a line for the one watching it; for
     someone with a same-day sign (`at_risk`), that sign's reason and first step, and
-    no "that's really common"."""
+    no "that's really common"; for someone `still_taking` the drug, no "after
+    stopping"."""
     phrases = _phrases()
     if someone_else:
         return phrases["templates"]["someone_else"]
@@ -142,7 +152,8 @@ def acknowledgement(
         drug = drug or phrases["substance"].get(substance_class or "")
     templates = phrases["templates"]
     if pain and drug:
-        return templates["pain_and_substance"].format(pain=pain, substance=drug)
+        template = "pain_while_taking" if still_taking else "pain_and_substance"
+        return templates[template].format(pain=pain, substance=drug)
     if pain and stopped_nothing:
         return templates["nothing_stopped"].format(pain=pain)
     if pain:
@@ -248,6 +259,7 @@ def _hear_back(
         at_risk=at_risk,
         body_locations=mentioned(tracker, BODY_LOCATION),
         symptoms=mentioned(tracker, SYMPTOM),
+        still_taking=STILL_TAKING in contexts_of(tracker),
     )
     if line and not bot_said(tracker, line):
         dispatcher.utter_message(text=line)
@@ -263,9 +275,28 @@ def _answer_what_need_not_wait(
     does this last, and does imodium help" got the suicide question, then a checklist,
     and "how long" was answered four turns later; reviews 76 and 77 counted 59 turns of
     questions parked behind the screen. Tips for the muscles still wait for it."""
-    for text in answers_to_latest(tracker, answered_during_screen()):
+    # The message that raised the question about a sign a "No" just answered (a
+    # suicide question asked first, session 29); any other "No" (to "what did you
+    # stop?") asks nothing.
+    asked = (
+        message_asked(tracker)
+        if _a_sign_question_just_answered(tracker)
+        else tracker.latest_message
+    )
+    for text in answers_to_latest(tracker, answered_during_screen(), message=asked):
         if not bot_said(tracker, text):
             dispatcher.utter_message(text=text)
+
+
+def _a_sign_question_just_answered(tracker: "Tracker") -> bool:
+    """Whether this turn's message answered the direct question about a possible sign
+    (`action_resolve_confirmation` ran after it)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == RESOLVE_ACTION:
+            return True
+    return False
 
 
 def _same_day_sign_heard(

@@ -43,7 +43,6 @@ from actions.conversation import (
     latest_flags,
     latest_possible_flag,
     message_asked,
-    questions_in,
     reported_flags,
     said_since_restart,
     standing_flags,
@@ -58,6 +57,7 @@ from actions.emergency import (
     suicide_text,
 )
 from actions.guidance import bot_said, follow_up_buttons, raises_same_day_sign
+from actions.harm_reduction import topics_asked
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
     SCREEN_QUESTIONS,
@@ -78,6 +78,7 @@ from actions.slots import (
     SCREEN_REASKS,
     SOMEONE_ELSE,
     SUBSTANCE_CLASS,
+    SYMPTOM,
     TRIAGE_LEVEL,
     UNSURE,
     URGENT,
@@ -696,15 +697,27 @@ class ActionResolveConfirmation(Action):
         # anything else I can help with?").
         if follow is None and raises_same_day_sign(message):
             is_question = True
+        # A message that also tells of pain goes on to the screen, whose first
+        # question answers these too (session 29: "tapering klonopin with my doc, neck
+        # n shoulders so tight", after a No to the chest, got the taper and mixing
+        # answers and no screen, no tips).
+        tells_of_pain = any(
+            entity.get("entity") in (BODY_LOCATION, SYMPTOM)
+            for entity in message.get("entities") or []
+        )
         if (
             follow is None
             and level is None
-            and set(questions_in(message)) & answered_during_screen()
+            and not tells_of_pain
+            and set(topics_asked(message)) & answered_during_screen()
         ):
             # "no im asking in general. whats the difference between nodding and
             # overdose" is a No and the question again: answered now, as it would be
             # inside the screen (review 35: "Where is the pain?", six questions
-            # before the answer).
+            # before the answer). Only a question that action answers: "why does it
+            # hurt and can i use ice?" got its general "if you use again" block in
+            # place of the screen (session 29); the screen's first question answers
+            # "why" (`_answer_what_need_not_wait`).
             follow = RESUME_ACTIONS["ask_harm_reduction"]
         if follow is None and is_question and level not in (None, EMERGENCY):
             # After the advice, "is it something serious?" raised the question; once

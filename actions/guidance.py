@@ -69,6 +69,7 @@ DEFAULT_TOPICS = ("what_to_do", "medicine")
 """The first answer after a clear screen is the practical plan and the pain-relief
 options (named without doses, "ask a pharmacist"), not an overview."""
 CARER = "carer"  # the context of data/knowledge/contexts.yml: asking for someone else
+STILL_TAKING = "still_taking"  # the context: still taking the medicine, not stopping
 ABRUPT_STOP_CLASSES = {"alcohol", "benzodiazepine"}
 """Whose staying-safe note is about stopping all at once after daily use: not said to
 someone who answered No to that very question."""
@@ -228,16 +229,18 @@ def answers_to_latest(
     topics: Collection[str],
     during_emergency: bool = False,
     answered_as: Optional[Mapping[str, str]] = None,
+    message: Optional[Mapping[str, Any]] = None,
 ) -> List[str]:
     """The answers, fitted to the person, to the questions of the latest message among
     `topics`, in the order asked ("they gave him narcan and hes awake": what happens
     after naloxone, not where to get it: a topic's `instead_of`). `answered_as` answers
-    a topic with another's advice (being driven in, for a sign where that is fine)."""
+    a topic with another's advice (being driven in, for a sign where that is fine).
+    `message`: another message than the latest (the one a "No" answered)."""
     asked = [
         (answered_as or {}).get(topic, topic)
         for topic in without_replaced(
             questions_in(
-                tracker.latest_message,
+                message or tracker.latest_message,
                 whole_message=True,
                 during_emergency=during_emergency,
             )

@@ -325,14 +325,22 @@ class ScreenPolicy(Policy):
             # taken while the offer is open (declining costs nothing); a yes only in the
             # very next message, and not a closing: "ok I'll go to urgent care" two
             # turns later, or "ok thanks man", is not a yes to a message every morning.
-            if said_no and self._corrects_a_fact(tracker):
-                # "no i mean its my HIP not my back": a correction, not a decline
-                # (review 14: check-ins stopped, the hip never answered).
-                return self.config[GUIDANCE_ACTION]
-            declines = not asks or any(
+            plainly_declines = any(
                 (tracker.latest_message.text or "").lower().startswith(words)
                 for words in DECLINES
             )
+            if said_no and (
+                self._corrects_a_fact(tracker)
+                or (
+                    self._understood(tracker, self.config[PAIN_ENTITIES])
+                    and not plainly_declines
+                )
+            ):
+                # "no i mean its my HIP not my back": a correction, not a decline
+                # (review 14: check-ins stopped, the hip never answered). So is "not
+                # shaking. CRAMPING", naming the symptom (review 83).
+                return self.config[GUIDANCE_ACTION]
+            declines = not asks or plainly_declines
             if said_no and declines:
                 return self.config[STOP_ACTION]
             if (

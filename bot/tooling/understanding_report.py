@@ -24,7 +24,7 @@ import os
 import socket
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -35,6 +35,7 @@ from bot.tooling.safety_report import quiet_rasa_logs
 
 HELD_OUT_GLOB = "tests/heldout/understanding_heldout*.yml"
 MODEL = Path("models/triage.tar.gz")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BLIND_SETS = frozenset(
     {
         "understanding_heldout_4.yml",
@@ -151,6 +152,26 @@ def expected_answer(value: Any) -> str:
     return str(value)
 
 
+async def handle_first_message(
+    agent: Any, text: str
+) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+    """The bot's replies to `text` from a new person, and the model's parse of it as
+    the conversation kept it: the message is parsed once, not again for the score (a
+    third of the understanding gate's time went to parsing every message twice)."""
+    from rasa.shared.core.events import UserUttered
+
+    sender = f"understanding-{next(_senders)}"
+    replies = await agent.handle_text(text, sender_id=sender)
+    tracker = await agent.tracker_store.retrieve(sender)
+    # The last message of the person, even after a restart (a first message asking to
+    # start over resets the conversation, and `latest_message` with it).
+    said = [
+        e for e in (tracker.events if tracker else []) if isinstance(e, UserUttered)
+    ]
+    parse = said[-1].parse_data if said else await agent.parse_message(text)
+    return replies or [], parse
+
+
 async def score_set(agent: Any, cases: Dict[str, Any]) -> UnderstandingScore:
     """Runs one set through the agent."""
     from actions.answers import read_answer
@@ -160,13 +181,10 @@ async def score_set(agent: Any, cases: Dict[str, Any]) -> UnderstandingScore:
     result = UnderstandingScore()
     for case in cases.get("first_messages") or []:
         text = str(case["text"])
-        parse = await agent.parse_message(text)
+        replies, parse = await handle_first_message(agent, text)
         result.first_messages += 1
         result.gold.append(str(case["intent"]))
         result.predicted.append(str((parse.get("intent") or {}).get("name")))
-        replies = await agent.handle_text(
-            text, sender_id=f"understanding-{next(_senders)}"
-        )
         if not replies:
             result.silent.append(text)
         if is_dead_end(replies):
@@ -269,6 +287,44 @@ def print_score(name: str, score: UnderstandingScore, verbose: bool) -> None:
                 print("\n".join(f"    {row}" for row in rows))
 
 
+def score_sets_in_parallel(
+    paths: Sequence[Path], workers: int = 0, log_dir: Path = Path("results")
+) -> Dict[str, UnderstandingScore]:
+    """Every set scored, split over `workers` processes (default: one a core, at most
+    four), each with its own model and action server; keyed by the set's file name.
+
+    Why processes: scoring is CPU-bound Python, one conversation after another, and the
+    gate's 29 sets took 18 minutes of `make test` in one process (session 29); on two
+    cores two processes take about half. Each process is this module's command line, so
+    the gate scores exactly as `make understanding-report` does."""
+    workers = workers or min(os.cpu_count() or 1, 4)
+    chunks = [list(paths[i::workers]) for i in range(workers) if paths[i::workers]]
+    log_dir.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for number, chunk in enumerate(chunks):
+        out = (log_dir / f"understanding-scores-{number}.json").resolve()
+        log = (log_dir / f"understanding-worker-{number}.log").open(
+            "w", encoding="utf-8"
+        )
+        command = [sys.executable, "-m", "bot.tooling.understanding_report"]
+        command += ["--scores-out", str(out)]
+        for path in chunk:
+            command += ["--set", str(path)]
+        process = subprocess.Popen(command, stdout=log, stderr=log, cwd=PROJECT_ROOT)
+        runs.append((out, log, process))
+    scores: Dict[str, UnderstandingScore] = {}
+    for out, log, process in runs:
+        code = process.wait()
+        log.close()
+        if code != 0:
+            raise RuntimeError(
+                f"understanding worker exited with {code}: see {log.name}"
+            )
+        for name, fields in json.loads(out.read_text(encoding="utf-8")).items():
+            scores[Path(name).name] = UnderstandingScore(**fields)
+    return scores
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Prints the report for every understanding set; `--json` writes the numbers."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -277,6 +333,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--scores-out",
+        type=Path,
+        help="write every count and list of each set (the gate's workers)",
+    )
     parser.add_argument(
         "--set",
         type=Path,
@@ -305,6 +366,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             stop_process(server)
     for name, score in scores.items():
         print_score(name, score, args.verbose)
+    if args.scores_out:
+        args.scores_out.write_text(
+            json.dumps({name: asdict(s) for name, s in scores.items()}), "utf-8"
+        )
     if args.json:
         args.json.write_text(
             json.dumps(

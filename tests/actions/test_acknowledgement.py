@@ -172,6 +172,43 @@ def test_numbness_is_never_called_common() -> None:
     assert line is not None and "numb" not in line.lower()
 
 
+@pytest.mark.parametrize(
+    ("text", "substance", "substance_class", "still_on_it"),
+    [
+        (
+            "im on methadone still taking it, but my thighs spasm at night",
+            "methadone",
+            "opioid",
+            True,
+        ),
+        ("my legs ache between doses of my tramadol", "tramadol", "opioid", True),
+        (
+            "stopped methadone 4 days ago and my thighs spasm",
+            "methadone",
+            "opioid",
+            False,
+        ),
+    ],
+)
+async def test_someone_still_taking_their_medicine_is_not_told_after_stopping(
+    dispatcher, make_tracker, domain, text, substance, substance_class, still_on_it
+) -> None:
+    """Session 28's note: people still on methadone, Subutex or tramadol were heard
+    back as "Thigh cramps after stopping methadone"."""
+    from actions.acknowledgement import ActionAskScreenChecklist
+
+    slots = {
+        "substance_class": substance_class,
+        "substance": substance,
+        "body_location": "thigh",
+    }
+    tracker = make_tracker(text, "describe_symptoms", slots=slots)
+    await ActionAskScreenChecklist().run(dispatcher, tracker, domain)
+    heard = dispatcher.messages[0]["text"]
+    assert ("after stopping" in heard) is not still_on_it
+    assert (f"while you're still taking {substance}" in heard) is still_on_it
+
+
 async def test_a_yes_to_the_question_about_a_same_day_sign_is_heard_back(
     dispatcher, make_tracker, domain
 ) -> None:

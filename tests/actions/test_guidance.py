@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Tuple
 
 import pytest
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import SlotSet, UserUttered
 
 from actions.guidance import ActionSelfCareGuidance
 from actions.knowledge_base import AdviceItem, knowledge_base
@@ -282,6 +282,30 @@ async def test_first_advice_without_a_region_adds_no_local_lines(
 
     said = "\n".join(m["text"] for m in dispatcher.messages)
     assert item("local_help_general").text not in said
+
+
+@pytest.mark.parametrize(
+    ("first_message", "note_given"),
+    [
+        ("stopped methadone 4 days ago, my butt cramps", True),
+        ("im still taking my methadone every day but my butt cramps", False),
+    ],
+)
+async def test_no_staying_safe_note_for_someone_still_taking_their_medicine(
+    dispatcher, make_tracker, domain, first_message: str, note_given: bool
+) -> None:
+    """Session 28's note: "your tolerance drops within days" to someone on methadone
+    every day, who was also heard back as having stopped it."""
+    tracker = make_tracker(
+        "no",
+        "deny",
+        slots={**OPIOID_BUTTOCK, "substance": "methadone", "triage_level": "self_care"},
+        events=[UserUttered(first_message)],
+    )
+    await ActionSelfCareGuidance().run(dispatcher, tracker, domain)
+
+    said = "\n".join(m["text"] for m in dispatcher.messages)
+    assert ("Your tolerance drops within days" in said) is note_given
 
 
 async def test_staying_safe_note_for_canada_has_nors_and_no_us_line(

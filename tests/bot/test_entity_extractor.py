@@ -345,6 +345,9 @@ def test_symptoms_are_what_was_said(
         # Review 77: the number questioned, the place named.
         ("911? im in ireland. and honestly im fine", {"ie"}),
         ("is it 911 here? im in toronto", {"ca"}),
+        # Session 28's review: a man in Lagos got the US numbers.
+        ("911 no work here, i dey for lagos", {"ng"}),
+        ("im in nigeria", {"ng"}),
     ],
 )
 def test_a_region_said_not_to_be_theirs_is_not_taken(

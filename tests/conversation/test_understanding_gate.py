@@ -8,15 +8,13 @@ read as "no". `make understanding-report` prints the same numbers with every fai
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict
+from typing import Dict
 
 import pytest
-import pytest_asyncio
-import yaml
 
-from bot.tooling.understanding_report import UnderstandingScore, score_set
+from bot.tooling.understanding_report import UnderstandingScore, score_sets_in_parallel
 
-pytestmark = [pytest.mark.model, pytest.mark.asyncio(loop_scope="session")]
+pytestmark = [pytest.mark.model]
 
 SETS = sorted(
     (Path(__file__).resolve().parents[2] / "tests" / "heldout").glob(
@@ -28,20 +26,20 @@ MIN_SCREEN_ACCURACY = 0.90
 MIN_INTENT_MACRO_F1 = 0.60
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
-async def scores(agent: Any) -> Dict[str, UnderstandingScore]:
-    """Every understanding set, scored once."""
-    return {
-        path.name: await score_set(agent, yaml.safe_load(path.read_text("utf-8")))
-        for path in SETS
-    }
+@pytest.fixture(scope="session")
+def scores() -> Dict[str, UnderstandingScore]:
+    """Every understanding set, scored once, by `make understanding-report`'s code in
+    one process a core (each with the trained model and a real action server)."""
+    scored = score_sets_in_parallel(SETS)
+    assert sorted(scored) == sorted(path.name for path in SETS)
+    return scored
 
 
 def test_there_are_understanding_sets() -> None:
     assert SETS
 
 
-async def test_no_message_goes_unanswered(
+def test_no_message_goes_unanswered(
     scores: Dict[str, UnderstandingScore],
 ) -> None:
     for name, score in scores.items():
@@ -49,7 +47,7 @@ async def test_no_message_goes_unanswered(
         assert silent == 0, f"{name}: {silent} silent replies"
 
 
-async def test_dead_ends_are_rare_and_never_when_something_was_understood(
+def test_dead_ends_are_rare_and_never_when_something_was_understood(
     scores: Dict[str, UnderstandingScore],
 ) -> None:
     for name, score in scores.items():
@@ -62,7 +60,7 @@ async def test_dead_ends_are_rare_and_never_when_something_was_understood(
         )
 
 
-async def test_screen_answers_are_read_as_meant(
+def test_screen_answers_are_read_as_meant(
     scores: Dict[str, UnderstandingScore],
 ) -> None:
     for name, score in scores.items():
@@ -71,7 +69,7 @@ async def test_screen_answers_are_read_as_meant(
         assert accuracy >= MIN_SCREEN_ACCURACY, f"{name}: {accuracy:.3f}"
 
 
-async def test_intents_are_recognised(scores: Dict[str, UnderstandingScore]) -> None:
+def test_intents_are_recognised(scores: Dict[str, UnderstandingScore]) -> None:
     for name, score in scores.items():
         f1 = float(score.intent_macro_f1)
         assert f1 >= MIN_INTENT_MACRO_F1, f"{name}: {f1:.3f}"

@@ -309,6 +309,7 @@ async def test_a_short_spanish_answer_in_the_screen_is_read(person: Person) -> N
         "no i mean its my HIP not my back",
         "did u get that its my hip tho? not back",  # review 16
         "no I said hip not back",  # review 23
+        "not shaking. CRAMPING. my hip",  # review 83
     ],
 )
 async def test_a_body_part_corrected_at_the_check_in_offer_is_no_decline(

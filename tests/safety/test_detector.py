@@ -122,6 +122,24 @@ def test_a_fall_and_no_weight_on_it_is_same_day_care(
 
 
 @pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # Session 28's note: a head injury on a blood thinner had no entry of its own.
+        ("im on warfarin and i hit my head on the cupboard this morning", True),
+        ("on eliquis, fell and banged my head yesterday, feel ok", True),
+        ("my mum takes apixaban and knocked her head on the door", True),
+        ("im on warfarin, i didnt hit my head, just bruised my hip", False),
+        ("hit my head on the shelf lol, back spasms from kratom wd", False),
+    ],
+)
+def test_a_knock_to_the_head_on_a_blood_thinner_is_same_day_care(
+    detector: RedFlagDetector, text: str, flagged: bool
+) -> None:
+    hits = [(h.flag_id, h.disposition) for h in detector.detect(text)]
+    assert (("head_injury_blood_thinner", "urgent") in hits) is flagged
+
+
+@pytest.mark.parametrize(
     "text",
     [
         # Review 35: "Nothing you told me sounds like an emergency" and muscle tips.
