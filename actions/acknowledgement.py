@@ -26,6 +26,7 @@ from actions.checklist import (
 )
 from actions.conversation import (
     PREGNANCY_FLAG,
+    answered_a_direct_question,
     answered_during_screen,
     mentioned,
     message_asked,
@@ -63,7 +64,6 @@ FIRST_CHECKLIST = "utter_ask_screen_checklist_first"
 AGAIN = "_again"
 ACTION_NAME = "action_ask_screen_breathing"
 PREGNANT = "pregnant"
-RESOLVE_ACTION = "action_resolve_confirmation"  # reads the answer to a sign's question
 
 
 @lru_cache(maxsize=1)
@@ -280,23 +280,12 @@ def _answer_what_need_not_wait(
     # stop?") asks nothing.
     asked = (
         message_asked(tracker)
-        if _a_sign_question_just_answered(tracker)
+        if answered_a_direct_question(tracker)
         else tracker.latest_message
     )
     for text in answers_to_latest(tracker, answered_during_screen(), message=asked):
         if not bot_said(tracker, text):
             dispatcher.utter_message(text=text)
-
-
-def _a_sign_question_just_answered(tracker: "Tracker") -> bool:
-    """Whether this turn's message answered the direct question about a possible sign
-    (`action_resolve_confirmation` ran after it)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "action" and event.get("name") == RESOLVE_ACTION:
-            return True
-    return False
 
 
 def _same_day_sign_heard(

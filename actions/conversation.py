@@ -369,6 +369,25 @@ def mentions_topic(text: str, topics: Collection[str]) -> bool:
     )
 
 
+RESOLVE_CONFIRMATION = "action_resolve_confirmation"
+
+
+def answered_a_direct_question(tracker: "Tracker") -> bool:
+    """Whether the latest message was the answer to a direct question about a possible
+    sign ("are you having thoughts of ending your life?"), asked before the screen or
+    in the middle of it (`action_resolve_confirmation` ran after it).
+
+    Why: review 4 found the "no" to that question filed as the answer to the screen
+    question it interrupted (the breathing one), which was then never asked.
+    """
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") == RESOLVE_CONFIRMATION:
+            return True
+    return False
+
+
 @lru_cache(maxsize=1)
 def _topics() -> _Topics:
     """The topics file, normalised."""

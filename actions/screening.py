@@ -31,6 +31,7 @@ from actions.checklist import (
     signs_named_in,
 )
 from actions.conversation import (
+    answered_a_direct_question,
     answered_during_screen,
     latest_flags,
     mentioned,
@@ -165,24 +166,6 @@ if TYPE_CHECKING:
     from rasa_sdk import Tracker
     from rasa_sdk.executor import CollectingDispatcher
     from rasa_sdk.types import DomainDict
-
-
-RESOLVE_CONFIRMATION = "action_resolve_confirmation"
-
-
-def answered_a_direct_question(tracker: "Tracker") -> bool:
-    """Whether the latest message was the answer to a direct question ("are you having
-    thoughts of ending your life?") asked in the middle of the screen.
-
-    Why: review 4 found the "no" to that question filed as the answer to the screen
-    question it interrupted (the breathing one), which was then never asked.
-    """
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "action" and event.get("name") == RESOLVE_CONFIRMATION:
-            return True
-    return False
 
 
 SUICIDE_QUESTION = "screen_mood"
