@@ -18,6 +18,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import EventType, SlotSet
 
 from actions import checkin_scores
+from actions.answers import normalise
 from actions.checklist import (
     CHECKLIST,
     checklist_message,
@@ -25,11 +26,13 @@ from actions.checklist import (
     questions_seen_if_all_no,
 )
 from actions.conversation import (
+    DOCTOR_TAPER_CONTEXT,
     PREGNANCY_FLAG,
     answered_a_direct_question,
     answered_during_screen,
     mentioned,
     message_asked,
+    said_since_restart,
     same_day_flags,
 )
 from actions.guidance import (
@@ -64,6 +67,7 @@ FIRST_CHECKLIST = "utter_ask_screen_checklist_first"
 AGAIN = "_again"
 ACTION_NAME = "action_ask_screen_breathing"
 PREGNANT = "pregnant"
+TAPERING = "tapering"  # data/knowledge/contexts.yml
 
 
 @lru_cache(maxsize=1)
@@ -80,6 +84,20 @@ def _phrases() -> Dict[str, Dict[str, str]]:
         for key, value in _document().items()
         if isinstance(value, dict)
     }
+
+
+def feelings_line(tracker: "Tracker") -> Optional[str]:
+    """One line for a feeling said since the restart (acknowledgements.yml
+    `feelings`: grief, loneliness, shame, fear), the first that fits, unless the bot
+    has said it already. Why: a widow's "my husband died last month" went unheard
+    (review 84); a line of plain sympathy is what a person would say first."""
+    said = [f" {normalise(text)} " for text in said_since_restart(tracker)]
+    for feeling in _document().get("feelings") or ():
+        line = str(feeling["line"])
+        phrases = [normalise(str(p)) for p in feeling["phrases"]]
+        if any(f" {p} " in text for text in said for p in phrases):
+            return None if bot_said(tracker, line) else line
+    return None
 
 
 def felt_all_over() -> FrozenSet[str]:
@@ -126,12 +144,13 @@ def acknowledgement(
     body_locations: Sequence[str] = (),
     symptoms: Sequence[str] = (),
     still_taking: bool = False,
+    tapering: bool = False,
 ) -> Optional[str]:
     """One line that hears back the pain and the drug, or None when nothing was said;
     for someone asking about another person, a line for the one watching it; for
     someone with a same-day sign (`at_risk`), that sign's reason and first step, and
     no "that's really common"; for someone `still_taking` the drug, no "after
-    stopping"."""
+    stopping"; for someone `tapering` with a doctor, "while tapering"."""
     phrases = _phrases()
     if someone_else:
         return phrases["templates"]["someone_else"]
@@ -152,7 +171,13 @@ def acknowledgement(
         drug = drug or phrases["substance"].get(substance_class or "")
     templates = phrases["templates"]
     if pain and drug:
-        template = "pain_while_taking" if still_taking else "pain_and_substance"
+        template = (
+            "pain_while_taking"
+            if still_taking
+            else "pain_while_tapering"
+            if tapering
+            else "pain_and_substance"
+        )
         return templates[template].format(pain=pain, substance=drug)
     if pain and stopped_nothing:
         return templates["nothing_stopped"].format(pain=pain)
@@ -260,7 +285,11 @@ def _hear_back(
         body_locations=mentioned(tracker, BODY_LOCATION),
         symptoms=mentioned(tracker, SYMPTOM),
         still_taking=STILL_TAKING in contexts_of(tracker),
+        tapering=bool({DOCTOR_TAPER_CONTEXT, TAPERING} & set(contexts_of(tracker))),
     )
+    feeling = feelings_line(tracker)
+    if feeling:
+        dispatcher.utter_message(text=feeling)
     if line and not bot_said(tracker, line):
         dispatcher.utter_message(text=line)
     _answer_what_need_not_wait(dispatcher, tracker)
@@ -374,6 +403,9 @@ class ActionAskSubstanceClass(Action):
         domain: Dict[Text, Any],
     ) -> List[EventType]:
         """The question, and the slot that makes the later questions theirs."""
+        feeling = feelings_line(tracker)
+        if feeling:
+            dispatcher.utter_message(text=feeling)
         _same_day_sign_heard(dispatcher, tracker)
         if CARER in contexts_of(tracker):
             dispatcher.utter_message(

@@ -56,7 +56,12 @@ from actions.emergency import (
     says_safe_now,
     suicide_text,
 )
-from actions.guidance import bot_said, follow_up_buttons, raises_same_day_sign
+from actions.guidance import (
+    answers_to_latest,
+    bot_said,
+    follow_up_buttons,
+    raises_same_day_sign,
+)
 from actions.harm_reduction import topics_asked
 from actions.screen_questions import (
     QUESTIONS_BY_SLOT,
@@ -94,6 +99,8 @@ if TYPE_CHECKING:
 POSSIBLE = "possible"
 CORRECTION = "correction"
 MAX_ASKS = 2
+BACK_TO_THE_QUESTION = "Now, back to my question, as it matters for your safety. "
+"""Before the question asked again, after answering what was asked instead."""
 QUESTION_INSTEAD_OF_ANSWER = (
     "I'll come back to your question in a moment. First I just need a yes or a no "
     "to this one, and there's no wrong answer. "
@@ -525,6 +532,28 @@ class ActionResolveConfirmation(Action):
             return done
         asks = int(tracker.get_slot(CONFIRM_ASKS) or 1)
         said_text = str(message.get("text") or "")
+        answers = (
+            [
+                text
+                for text in answers_to_latest(tracker, answered_during_screen())
+                if not bot_said(tracker, text)
+            ]
+            if answer is None
+            else []
+        )
+        if answers:
+            # A question that need not wait, asked instead of an answer, is answered
+            # now, then the question again, not counted (review 84: "give me UK
+            # numbers please", in Leeds, got "Sorry to ask again: I just need a yes or
+            # a no").
+            for text in answers:
+                dispatcher.utter_message(text=text)
+            dispatcher.utter_message(
+                text=BACK_TO_THE_QUESTION
+                + question_for(flag_id, tracker.get_slot(REGION)),
+                buttons=BUTTONS,
+            )
+            return []
         if answer is None and mode == POSSIBLE and is_a_question(said_text):
             # A question instead of an answer is no "not sure" (review 24: "how do
             # fentanyl test strips work", then "where can i get them", got the crisis

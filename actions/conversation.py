@@ -313,6 +313,21 @@ class _Topics:
     """red flag id -> the topic its report brings up (`signs` in topics.yml)"""
     unless: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     """topic -> phrases that, said in the message, keep it from being brought up"""
+    denials: FrozenSet[str] = frozenset()
+    """words that deny a `said` phrase right after them ("did not hit my head")"""
+    softeners: FrozenSet[str] = frozenset()
+    """words that may stand between a denial and the phrase ("never even")"""
+
+    def says(self, padded: str, phrase: str) -> bool:
+        """Whether `padded` (a normalised sentence with a space at each end) says
+        `phrase` at least once without a denial right before it."""
+        start = padded.find(f" {phrase} ")
+        while start != -1:
+            before = [w for w in padded[:start].split() if w not in self.softeners]
+            if not before or before[-1] not in self.denials:
+                return True
+            start = padded.find(f" {phrase} ", start + 1)
+        return False
 
 
 @lru_cache(maxsize=1)
@@ -436,6 +451,8 @@ def _topics() -> _Topics:
         together,
         by_sign,
         unless,
+        frozenset(normalise(str(w)) for w in document.get("denials") or ()),
+        frozenset(normalise(str(w)) for w in document.get("softeners") or ()),
     )
 
 
@@ -563,7 +580,9 @@ def questions_in(
         for topic, phrases in topics.words.items():
             if not (asks or whole_message):
                 phrases = ()
-            if any(f" {p} " in padded for p in (*phrases, *topics.said.get(topic, ()))):
+            if any(f" {p} " in padded for p in phrases) or any(
+                topics.says(padded, p) for p in topics.said.get(topic, ())
+            ):
                 found[topic] = None
     found.update(dict.fromkeys(together_topics(text)))
     # A sign reported in the message brings up its own topic, whatever the words:

@@ -81,7 +81,14 @@ RISKIEST_FIRST = ("benzodiazepine", "alcohol", "baclofen", "opioid")
 """Drug classes by how dangerous stopping them all at once is: seizures after daily
 benzodiazepines or heavy drinking (FDA boxed warning; ASAM), then baclofen (FDA
 label), then opioids (miserable, rarely dangerous in itself)."""
-_STOP_TIME_AFTER = re.compile(r"^\s*(for|since|in|anymore|any more|today|\d)\b")
+CORRECTS_THE_BOT = "correct_misunderstanding"
+"""The intent of a person telling the bot it got them wrong."""
+_STOP_TIME_AFTER = re.compile(
+    r"^\s*((for|since|anymore|any more|today|\d)\b"
+    r"|in\s+(\d|a|an|the last|over|two|three|four|five|six|several|few|days|weeks)\b)"
+)
+"""A time after "no drugs" that makes it a stop ("no drugs for 3 days", "no drugs in a
+week"); not "never used drugs in my life" (review 84)."""
 
 
 def says_nothing_taken(text: str) -> bool:
@@ -549,6 +556,10 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             )
         elif questions_in(tracker.latest_message):
             dispatcher.utter_message(response="utter_screen_first")
+        elif intent == CORRECTS_THE_BOT:
+            # "I did NOT hit my head, why are you talking about head injuries" got "I
+            # couldn't tell if that was a yes or a no" (review 84): an apology first.
+            dispatcher.utter_message(response="utter_screen_sorry")
         elif intent == "bot_challenge":
             dispatcher.utter_message(response="utter_iamabot")
         elif names_a_region(message):

@@ -278,3 +278,41 @@ async def test_a_same_day_sign_is_heard_before_whichever_question_comes_next(
     texts = [m.get("text") or "" for m in dispatcher.messages]
     assert red_flag("dvt").why in texts[0]
     assert dispatcher.messages[-1]["response"] == "utter_ask_substance_class"
+
+
+def test_a_taper_is_heard_as_a_taper_not_a_stop() -> None:
+    """Review 84: a woman coming down on oxycodone with her GP was told "after
+    stopping oxycodone: that's a really common part of withdrawal"."""
+    line = acknowledgement("leg", "oxycodone", "opioid", tapering=True)
+    assert line is not None
+    assert "while tapering oxycodone" in line and "after stopping" not in line
+
+
+async def test_a_bereavement_is_heard_before_the_first_question(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 84: a widow's "my husband died last month" went unheard; the first reply
+    was "Have you recently stopped any medicine, drug or alcohol?"."""
+    from actions.acknowledgement import ActionAskSubstanceClass
+
+    tracker = make_tracker(
+        "my husband died last month. since then my back keeps going into spasms",
+        "describe_symptoms",
+        slots={"body_location": "back"},
+    )
+    await ActionAskSubstanceClass().run(dispatcher, tracker, domain)
+    texts = [m.get("text") or m.get("response") for m in dispatcher.messages]
+    assert "sorry for your loss" in str(texts[0]).lower()
+    assert texts[-1] == "utter_ask_substance_class"
+
+
+async def test_no_feeling_line_without_a_feeling(
+    dispatcher, make_tracker, domain
+) -> None:
+    from actions.acknowledgement import ActionAskSubstanceClass
+
+    tracker = make_tracker("my back hurts, died laughing at work", "describe_symptoms")
+    await ActionAskSubstanceClass().run(dispatcher, tracker, domain)
+    assert [m.get("response") for m in dispatcher.messages] == [
+        "utter_ask_substance_class"
+    ]

@@ -350,3 +350,43 @@ def test_questions_found_by_reviews_56_and_57(
     text: str, topic: str, expected: bool
 ) -> None:
     assert (topic in asked(text)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        pytest.param("I did NOT hit my head", "head_knock", id="did-not"),
+        pytest.param("i never even hit my head", "head_knock", id="never-even"),
+        pytest.param("not sweating now, just the cramps", "chills_sweats", id="sw"),
+        pytest.param("im not gonna use tonight, just sleep", "tolerance", id="use"),
+    ],
+)
+def test_a_denied_fact_does_not_bring_its_topic_up(text: str, topic: str) -> None:
+    """Review 84: "I did NOT hit my head" got the head-injury answer."""
+    assert topic not in asked(text)
+
+
+def test_the_same_fact_said_plainly_still_does() -> None:
+    assert "head_knock" in asked("i hit my head on the cupboard")
+    assert "chills_sweats" in asked("im sweating buckets")
+    # A denial only counts right before the phrase: "no" is no denial of naloxone.
+    assert "naloxone" in asked("i have no narcan")
+
+
+def test_a_question_about_the_bot_is_no_why_question() -> None:
+    assert "why" not in asked("why are you talking about head injuries")
+    assert "why" in asked("why do my legs hurt so much")
+
+
+def test_minutes_of_ice_are_their_own_question() -> None:
+    """Review 84: "ice, how many minutes?" got the heat-or-ice paragraph again."""
+    assert "heat_ice_timing" in asked("ice, how many minutes?", "ask_duration")
+    assert "heat_ice_timing" not in asked("how long will this last? can i use ice?")
+
+
+def test_jerks_on_a_steady_opioid_are_not_withdrawal() -> None:
+    """Review 84: "does methadone cause jerks?" (a steady dose) got the dehydration
+    paragraph. Someone who stopped it has withdrawal twitching instead."""
+    stable = "stable dose of methadone for 5 years. does methadone cause jerks?"
+    assert asked(stable) == ["twitching_on_medicine"]
+    assert "twitching_on_medicine" not in asked("day 3 off methadone my legs twitch")

@@ -675,6 +675,10 @@ async def test_its_me_after_being_asked_about_them_asks_about_the_writer(
         ("I take nothing but the occasional paracetamol.", True),
         ("I do not drink or take drugs", True),
         ("i take nothing for 3 days", False),
+        # Review 84: "its NOT withdrawal, I've never used drugs in my life" was asked
+        # what was stopped ("in my life" was read as a time since stopping).
+        ("its NOT withdrawal, I've never used drugs in my life", True),
+        ("no drugs in a week, legs killing me", False),
     ],
 )
 def test_saying_nothing_is_taken(text: str, expected: bool) -> None:
