@@ -546,6 +546,9 @@ def _medicines_beyond_painkillers(
     fresh, _ = _without_repeats(
         [(WITHDRAWAL_MEDICINES, render(items, region_known))], tracker
     )
+    if STILL_TAKING in contexts_of(tracker):
+        # Its own item says the withdrawal medicines are not for them (review 84).
+        return fresh
     return [(topic, f"{BEYOND_PAINKILLERS}\n{text}") for topic, text in fresh]
 
 

@@ -16,7 +16,13 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions import checkin_scores
 from actions.acknowledgement import felt_all_over
-from actions.answers import answer_words, denies_suicide, normalise, read_answer
+from actions.answers import (
+    answer_words,
+    denies_suicide,
+    normalise,
+    read_answer,
+    wants_the_tips,
+)
 from actions.checklist import (
     CHECKLIST,
     HEAVY_USE,
@@ -81,6 +87,9 @@ RISKIEST_FIRST = ("benzodiazepine", "alcohol", "baclofen", "opioid")
 """Drug classes by how dangerous stopping them all at once is: seizures after daily
 benzodiazepines or heavy drinking (FDA boxed warning; ASAM), then baclofen (FDA
 label), then opioids (miserable, rarely dangerous in itself)."""
+CHECKIN_INTENTS = frozenset({"stop_check_ins", "skip_check_in"})
+"""Intents the classifier gives impatience with the questions ("skip the 20
+questions"): let through to the check-in rules only when no impatience is said."""
 CORRECTS_THE_BOT = "correct_misunderstanding"
 """The intent of a person telling the bot it got them wrong."""
 _STOP_TIME_AFTER = re.compile(
@@ -515,7 +524,10 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
         ):
             return []
         intent = str((tracker.latest_message.get("intent") or {}).get("name"))
-        if intent in LET_THROUGH_INTENTS:
+        impatient = wants_the_tips(str(tracker.latest_message.get("text") or ""))
+        if intent in LET_THROUGH_INTENTS and not (
+            intent in CHECKIN_INTENTS and impatient
+        ):
             # The form steps aside (Rasa rejects it) and the rules answer: a summary,
             # a restart, a deletion; the screen resumes after.
             return []
@@ -556,6 +568,10 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             )
         elif questions_in(tracker.latest_message):
             dispatcher.utter_message(response="utter_screen_first")
+        elif impatient:
+            # "can we skip the 20 questions" was read as stopping check-ins, and the
+            # screen ended with "There are no check-ins planned" (review 84).
+            dispatcher.utter_message(response="utter_screen_impatient")
         elif intent == CORRECTS_THE_BOT:
             # "I did NOT hit my head, why are you talking about head injuries" got "I
             # couldn't tell if that was a yes or a no" (review 84): an apology first.

@@ -633,3 +633,25 @@ def test_signs_in_the_words_review_49_used(
     detector: RedFlagDetector, text: str, flag: str
 ) -> None:
     assert flag in {hit.flag_id for hit in detector.detect(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # Review 84: a mother whose son was keeping sips down got "call 911" six times.
+        (
+            "he is keeping sips of water down, not much but some, "
+            "and he peed an hour ago",
+            False,
+        ),
+        ("she keeps some water down, not a lot but some", False),
+        # The same words that still say it: too little pee is the sign.
+        ("not much pee today and he cant keep water down", True),
+        ("hes only peed once today", True),
+    ],
+)
+def test_some_fluids_kept_down_is_no_dehydration_sign(
+    detector: RedFlagDetector, text: str, flagged: bool
+) -> None:
+    found = "dehydration" in [h.flag_id for h in detector.detect(text)]
+    assert found is flagged, text
