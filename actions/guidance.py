@@ -477,7 +477,7 @@ TIPS_ASKED = frozenset({"what_to_do", HARM_REDUCTION, LOCAL_HELP})
 """Topics of a plain request for tips ("anything else i can do?"). Not the pain-relief
 question: asked again, it gets its answer again (review 10: "PAIN RELIEF MEDS" after
 the pain-relief answer got the electrolyte tip, then the relaxation tip)."""
-ASKED_AGAIN = "Sorry if I wasn't clear before. Here it is again:"
+ASKED_AGAIN = "To answer that directly:"
 """Before an answer the person asks for a second time in words."""
 TAPPED_AGAIN = "Here it is again:"
 """Before an answer whose button is tapped a second time: a tap is no complaint

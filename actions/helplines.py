@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 ASK_HUMAN_INTENT = "ask_human"
 OPT_IN_ACTION = "action_opt_in_check_in"
 ACTION_LISTEN = "action_listen"
+JUST_TALK = "just_talk"
+"""A wish to keep talking, answered by staying (data/knowledge/questions_rev4.yml)."""
 HELPLINE_TOPICS = ("using_alone", "helpline_privacy")
 """Questions about a line itself, answered beside the list when asked."""
 TREATMENT_TOPIC = {"opioid": "moud"}
@@ -53,6 +55,22 @@ class ActionHelplines(Action):
             # that time there (review 27: helplines, treatment and "I didn't quite
             # get that" instead).
             return [FollowupAction(OPT_IN_ACTION)]
+        person = person_of(tracker)
+        wants_help = (message_asked(tracker).get("intent") or {}).get("name") == (
+            ASK_HUMAN_INTENT
+        )
+        in_screen = (tracker.active_loop or {}).get("name") == TRIAGE_FORM
+        talk = (
+            knowledge_base().lookup(JUST_TALK, person)
+            if JUST_TALK in questions_in(message_asked(tracker))
+            else []
+        )
+        if talk:
+            # "can we just talk for a bit", 2 days off, low and alone, got the list
+            # of helplines and the buprenorphine paragraph (session 30): the answer
+            # that stays and talks, with its real-person lines, instead.
+            dispatcher.utter_message(text=render(talk))
+            return [] if wants_help and in_screen else [FollowupAction(ACTION_LISTEN)]
         place = region(tracker.get_slot(REGION))
         lines = [f"People you can talk to in {place.name}:"]
         if place.helpline:
@@ -65,7 +83,6 @@ class ActionHelplines(Action):
             "Not where you are? Tell me your country and I'll update the numbers."
         )
         dispatcher.utter_message(text="\n".join(lines))
-        person = person_of(tracker)
         asked = [
             t
             for t in without_replaced(
@@ -75,15 +92,12 @@ class ActionHelplines(Action):
         ]
         # Treatment only for someone asking who can help, not for a place named
         # ("im in california" got the buprenorphine paragraph: review 27).
-        wants_help = (message_asked(tracker).get("intent") or {}).get("name") == (
-            ASK_HUMAN_INTENT
-        )
         treatment = TREATMENT_TOPIC.get(tracker.get_slot(SUBSTANCE_CLASS) or "")
         for topic in asked or ([treatment] if treatment and wants_help else []):
             items = knowledge_base().lookup(topic, person)
             if items:
                 dispatcher.utter_message(text=render(items))
-        if wants_help and (tracker.active_loop or {}).get("name") == TRIAGE_FORM:
+        if wants_help and in_screen:
             # Asked during the screen: the screen's question comes again next
             # (data/rules/triage.yml; review 35: it was left unasked).
             return []

@@ -400,7 +400,7 @@ async def asked_twice(
 @pytest.mark.parametrize(
     ("again", "lead"),
     [
-        ("any stretches?", "Sorry if I wasn't clear before. Here it is again:"),
+        ("any stretches?", "To answer that directly:"),
         # Review 27: "Sorry if I wasn't clear before" after a plain second tap of
         # the "Stretches" button; a tap is no complaint.
         ("/ask_stretches", "Here it is again:"),
@@ -553,7 +553,7 @@ async def test_a_new_medicine_question_after_the_answer_gets_who_can_answer_it(
     )
 
     assert "pharmacist" in reply and "ibuprofen" not in reply
-    assert not reply.startswith("Sorry if I wasn't clear before")
+    assert not reply.startswith("To answer that directly")
 
 
 async def test_a_question_heard_as_medicine_that_names_none_gets_no_pharmacist(
@@ -627,7 +627,7 @@ async def test_the_same_request_in_more_words_gets_its_answer_again(
         "i didnt ask about cravings. PAIN. what can i buy at walgreens for the pain",
     )
 
-    assert reply.startswith("Sorry if I wasn't clear before")
+    assert reply.startswith("To answer that directly")
     assert "ibuprofen" in reply
 
 
