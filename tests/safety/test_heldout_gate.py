@@ -128,6 +128,13 @@ pytestmark = [pytest.mark.model]
 # ab35094, trained on session 29's machine) 167/170 (126 at once; two suicidal
 # messages and one compartment syndrome sign missed), 30/30 urgent, 4/160
 # over-triaged; lexicon alone 127 (10/160 over-triaged), semantic alone 163 (2/160).
+# Set AK (safety_heldout_ak.yml), written blind by hand at the start of session 30 and
+# read as counts only, joined the gate at once: first run (c516482's model, trained on
+# session 30's machine) 167/170 (114 at once; one infection, one dehydration and one
+# meningitis sign missed; 50/50 suicidal), 30/30 urgent, 3/160 over-triaged; lexicon
+# alone 108 (10/160 over-triaged), semantic alone 163 (3/160). The other twenty sets on
+# session 30's machine, session 29's final code retrained here: 3,219/3,250, 584/600
+# urgent, 85/3,205 over-triaged (session 29's machine: 3,224, 584, 93).
 # One first-run count per set, in the order of the notes above.
 MIN_CAUGHT = sum(
     (
@@ -150,14 +157,15 @@ MIN_CAUGHT = sum(
         168,
         167,
         167,
+        167,
     )
 )
 MIN_URGENT_CAUGHT = sum(
-    (58, 29, 29, 30, 30, 29, 29, 29 - 1, 30, 29, 28, 28, 30, 28, 29, 29, 29, 30, 30)
+    (58, 29, 29, 30, 30, 29, 29, 29 - 1, 30, 29, 28, 28, 30, 28, 29, 29, 29, 30, 30, 30)
 )
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
 # 1/161, 1/161, 5/161, 9/160, 14/160, 3/160, 4/160, 6/160, 3/160,
-# 6/160, 4/160).
+# 6/160, 4/160, 3/160).
 MAX_OVER_TRIAGE = 0.05
 
 
