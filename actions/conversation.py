@@ -593,13 +593,23 @@ def questions_in(
             sign_topic := topics.by_sign.get(str(entity.get("value")))
         ):
             found[sign_topic] = None
-    padded_text = f" {normalise(text)} "
-    for topic, phrases in topics.unless.items():
-        if topic in found and any(f" {p} " in padded_text for p in phrases):
-            # "I'm a nurse. I had hip surgery and stopped my oxycodone": her own
-            # withdrawal, not a patient's (review 54).
-            del found[topic]
-    return _without_guessed_intent(found, intent, text, topics)
+    # "I'm a nurse. I had hip surgery and stopped my oxycodone": her own withdrawal,
+    # not a patient's (review 54): a topic's `unless_said` keeps it from coming up.
+    kept = dict.fromkeys(without_unless_said(list(found), text))
+    return _without_guessed_intent(kept, intent, text, topics)
+
+
+def without_unless_said(topics: Sequence[str], text: str) -> List[str]:
+    """`topics` without those whose `unless_said` phrases `text` holds (topics.yml);
+    for every reader of topics, the harm-reduction one too (session 30: "feeling
+    really low and alone tonight" got the don't-use-alone answer)."""
+    padded = f" {normalise(text)} "
+    unless = _topics().unless
+    return [
+        topic
+        for topic in topics
+        if not any(f" {p} " in padded for p in unless.get(topic, ()))
+    ]
 
 
 def together_topics(text: str) -> List[str]:

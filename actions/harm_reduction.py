@@ -55,6 +55,7 @@ from actions.conversation import (
     questions_in,
     said_since_restart,
     together_topics,
+    without_unless_said,
 )
 from actions.guidance import (
     asked_again_lead,
@@ -278,7 +279,9 @@ def topics_asked(message: Mapping[str, Any]) -> List[str]:
     found = {t: None for t in [*found, *together] if t not in replaced}
     return [
         topic
-        for topic in without_replaced(list(found))
+        for topic in without_unless_said(
+            without_replaced(list(found)), str(message.get("text") or "")
+        )
         if topic in HARM_REDUCTION_TOPICS
     ]
 

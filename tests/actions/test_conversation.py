@@ -390,3 +390,16 @@ def test_jerks_on_a_steady_opioid_are_not_withdrawal() -> None:
     stable = "stable dose of methadone for 5 years. does methadone cause jerks?"
     assert asked(stable) == ["twitching_on_medicine"]
     assert "twitching_on_medicine" not in asked("day 3 off methadone my legs twitch")
+
+
+def test_loneliness_is_no_question_about_using_alone() -> None:
+    """Session 30: "feeling really low and alone tonight" got "Please try not to use
+    alone", twice in one reply; the topic's `unless_said` holds for every reader."""
+    from actions.harm_reduction import topics_asked
+
+    low = "2 days off dope, feeling really low and alone tonight, just sad"
+    message = {"text": low, "intent": {"name": "describe_symptoms"}}
+    assert "using_alone" not in topics_asked(message)
+    assert "using_alone" not in asked(low)
+    plan = {"text": "gonna use tonight, ill be alone", "intent": {"name": None}}
+    assert "using_alone" in topics_asked(plan)
