@@ -99,6 +99,11 @@ if TYPE_CHECKING:
 POSSIBLE = "possible"
 CORRECTION = "correction"
 MAX_ASKS = 2
+ASK_AGAIN_AFTER_CORRECTION = (
+    "I'll help with that next. First I need a clear yes or no to this, because it "
+    "decides whether you need help right now. "
+)
+"""Before the question asked again, after a correction left it unanswered."""
 BACK_TO_THE_QUESTION = "Now, back to my question, as it matters for your safety. "
 """Before the question asked again, after answering what was asked instead."""
 QUESTION_INSTEAD_OF_ANSWER = (
@@ -500,6 +505,23 @@ class ActionResolveConfirmation(Action):
                     text=SAME_DAY_STANDS.format(name=red_flag(flag_id).name)
                 )
                 return done
+            asks = int(tracker.get_slot(CONFIRM_ASKS) or 1)
+            if (
+                answer is None
+                and asks < MAX_ASKS
+                and intent.get("name") not in CLOSING_INTENTS
+                and not latest_flags(tracker, EMERGENCY)
+            ):
+                # A message that neither answers nor reports a sign ("ok so what
+                # about my legs, they ache", after "it passed, breathing fine now")
+                # is asked once more before the alarm stands (session 30: "call
+                # 911" again, and the legs never answered).
+                dispatcher.utter_message(
+                    text=ASK_AGAIN_AFTER_CORRECTION
+                    + question_for(flag_id, tracker.get_slot(REGION)),
+                    buttons=BUTTONS,
+                )
+                return [SlotSet(CONFIRM_ASKS, float(asks + 1))]
             # Any other answer keeps the escalation: the safety policy repeats the
             # emergency advice next.
             return done

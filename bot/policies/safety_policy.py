@@ -938,13 +938,16 @@ class SafetyPolicy(Policy):
         return actions[-2] if len(actions) > 1 else None
 
     def _after_resolution(self, tracker: DialogueStateTracker) -> Tuple[Text, Text]:
-        """After the answer to a direct question was read."""
+        """After the answer to a direct question was read. A question asked again
+        waits for its answer first, even with the alarm standing: "I'll help with
+        that next. First I need a clear yes or no" followed by the whole emergency
+        reply asked two things at once (session 30)."""
+        if tracker.get_slot(self.config[CONFIRM_SLOT]):
+            return ACTION_LISTEN_NAME, "the question was asked again"
         if self._escalated(tracker):
             return self.config[
                 EMERGENCY_ACTION
             ], "the answer keeps or makes an emergency"
-        if tracker.get_slot(self.config[CONFIRM_SLOT]):
-            return ACTION_LISTEN_NAME, "the question was asked again"
         if tracker.get_slot(self.config[TRIAGE_SLOT]) is None:
             return self.config[SCREEN_FORM], "an explicit No: on with the screen"
         return ACTION_LISTEN_NAME, "an explicit No"
