@@ -549,3 +549,31 @@ async def test_a_no_to_the_fever_asked_first_still_asks_about_the_lump(
         "possible",
     )
     assert "hot, red, swollen or painful lump" in dispatcher.messages[0]["text"]
+
+
+async def test_a_correction_left_unanswered_is_asked_once_more(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Session 30: "ok so what about my legs, they ache", after "it passed, breathing
+    fine now", got the emergency reply again and no word on the legs. Asked once
+    more; a second unanswered message keeps the alarm."""
+    slots = {
+        "confirm_flag": "breathing",
+        "confirm_mode": "correction",
+        "triage_level": "emergency",
+    }
+    first = make_tracker(
+        "ok so what about my legs, they ache", "describe_symptoms", slots=slots
+    )
+    events = await ActionResolveConfirmation().run(dispatcher, first, domain)
+    assert [e["value"] for e in events if e.get("name") == "confirm_asks"] == [2.0]
+    assert "clear yes or no" in dispatcher.messages[0]["text"]
+    assert "breathe" in dispatcher.messages[0]["text"]
+    dispatcher.messages.clear()
+
+    second = make_tracker(
+        "legs though", "describe_symptoms", slots={**slots, "confirm_asks": 2.0}
+    )
+    events = await ActionResolveConfirmation().run(dispatcher, second, domain)
+    assert {e["name"]: e["value"] for e in events}["confirm_flag"] is None
+    assert not dispatcher.messages
