@@ -264,6 +264,8 @@ def test_the_intent_decides_only_when_it_is_confident() -> None:
         ("sorry, wrong button", True),
         ("It's not an emergency. No chest pain, breathing is fine.", True),
         ("wtf nobody is overdosing. im asking BEFORE i use", True),
+        # Review 85: the 911 reply again after this.
+        ("I did NOT say i cant keep fluids down. im drinking fine", True),
         ("i can't breathe and my chest hurts", False),
         ("what do i say to the paramedics", False),
     ],
