@@ -339,10 +339,22 @@ BOTS_CONTENT_AFTER = re.compile(
 )
 
 
+# "my daughter lives in australia" (review 85: an Australian drug hotline for a widow
+# in England): where someone else lives is not where the person is.
+SOMEONE_ELSES_HOME_BEFORE = re.compile(
+    r"\b(he|she|they|son|daughter|brother|sister|mum|mom|mother|dad|father|kids|"
+    r"children|friend|family|grandson|granddaughter|cousin|aunt|uncle)\s+"
+    r"(lives|live|living|is living|are living|moved|has moved|have moved)"
+    r"(\s+(in|to|over in|out in|down in|up in))?\s+(the\s+)?$"
+)
+
+
 def _denied_region(match: Any, text: str) -> bool:
     """Whether a region match is said not to be where the person is."""
+    before = text[: match.start_char].lower()
     return match.label.startswith(f"{REGION}:") and bool(
-        DENIED_REGION_BEFORE.search(text[: match.start_char].lower())
+        DENIED_REGION_BEFORE.search(before)
+        or SOMEONE_ELSES_HOME_BEFORE.search(before)
         or BOTS_CONTENT_AFTER.match(text[match.end_char :].lower())
     )
 

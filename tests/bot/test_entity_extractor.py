@@ -348,6 +348,10 @@ def test_symptoms_are_what_was_said(
         # Session 28's review: a man in Lagos got the US numbers.
         ("911 no work here, i dey for lagos", {"ng"}),
         ("im in nigeria", {"ng"}),
+        # Review 85: a widow in England got an Australian drug hotline.
+        ("my daughter lives in australia, i'm on my own", set()),
+        ("my son moved to canada last year", set()),
+        ("i live in australia", {"au"}),
     ],
 )
 def test_a_region_said_not_to_be_theirs_is_not_taken(
