@@ -403,3 +403,20 @@ def test_loneliness_is_no_question_about_using_alone() -> None:
     assert "using_alone" not in asked(low)
     plan = {"text": "gonna use tonight, ill be alone", "intent": {"name": None}}
     assert "using_alone" in topics_asked(plan)
+
+
+def test_a_teen_asking_if_the_gp_tells_their_mum_gets_that_answer() -> None:
+    """Review 85: "if i go to the gp will they tell my mum??" got the crisis lines'
+    confidentiality and the tell-your-parents paragraph again."""
+    from actions.harm_reduction import topics_asked
+
+    message = {"text": "if i go to the gp will they tell my mum??", "intent": {}}
+    assert topics_asked(message) == ["gp_tell_parents"]
+
+
+def test_daily_use_is_no_question_about_tolerance_after_a_break() -> None:
+    """Review 85: "i use every day, tolerance aint dropping lol" got the lecture."""
+    assert "tolerance" not in asked(
+        "i havent stopped, i use every day, tolerance aint dropping lol"
+    )
+    assert "tolerance" in asked("been clean for 3 weeks, how much should i use?")
