@@ -70,15 +70,29 @@ def offer_check_in(
         return []
     if tracker.get_slot(SUBSTANCE_CLASS) in (None, NO_SUBSTANCE):
         return []
+    # Someone still taking the medicine (a steady methadone dose) has no withdrawal
+    # to follow over the days (review 85: "Withdrawal changes over the days").
+    # Imported here: actions.guidance imports this module.
+    from actions.guidance import STILL_TAKING, contexts_of
+
+    lead = (
+        PAIN_CHANGES
+        if STILL_TAKING in contexts_of(tracker)
+        else "Withdrawal changes over the days."
+    )
     dispatcher.utter_message(
         text=(
-            "Withdrawal changes over the days. Would you like me to check in with "
+            f"{lead} Would you like me to check in with "
             'you tomorrow morning? You can pick another time (say, "check in at '
             '7pm"), and stop check-ins any time.'
         ),
         buttons=OFFER_BUTTONS,
     )
     return [SlotSet(CHECK_INS, OFFERED)]
+
+
+PAIN_CHANGES = "Pain like this can change from day to day."
+"""The check-in offer's first words for someone not coming off anything."""
 
 
 def _now() -> dt.datetime:

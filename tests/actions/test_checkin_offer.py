@@ -23,6 +23,23 @@ def test_no_check_ins_are_offered_when_nothing_was_stopped(
     assert "check in" in dispatcher.messages[0]["text"]
 
 
+def test_someone_still_taking_it_is_not_told_of_withdrawal(
+    dispatcher, make_tracker
+) -> None:
+    """Review 85: a man on a steady methadone dose for six years was offered
+    check-ins because "Withdrawal changes over the days"."""
+    from actions.checkins import offer_check_in
+
+    steady = make_tracker(
+        "on methadone, stable dose for 6 years, my back aches",
+        "describe_symptoms",
+        slots={"substance_class": "opioid", "substance": "methadone"},
+    )
+    assert offer_check_in(dispatcher, steady)
+    text = dispatcher.messages[0]["text"]
+    assert "Withdrawal" not in text and "check in" in text
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
