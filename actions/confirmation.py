@@ -42,7 +42,7 @@ from actions.conversation import (
     is_a_question,
     latest_flags,
     latest_possible_flag,
-    message_asked,
+    message_before_latest,
     reported_flags,
     said_since_restart,
     standing_flags,
@@ -735,7 +735,7 @@ class ActionResolveConfirmation(Action):
         """After a No, what the person asked in the message that raised the question
         is answered now (a harm-reduction or a who-can-help question); anything else
         goes on as usual with their next message."""
-        message = message_asked(tracker)
+        message = message_before_latest(tracker)
         asked = str((message.get("intent") or {}).get("name"))
         follow = RESUME_ACTIONS.get(asked)
         level = tracker.get_slot(TRIAGE_LEVEL)
@@ -758,8 +758,7 @@ class ActionResolveConfirmation(Action):
         )
         if (
             follow is None
-            and level is None
-            and not tells_of_pain
+            and (level is not None or not tells_of_pain)
             and set(topics_asked(message)) & answered_during_screen()
         ):
             # "no im asking in general. whats the difference between nodding and
@@ -768,7 +767,10 @@ class ActionResolveConfirmation(Action):
             # before the answer). Only a question that action answers: "why does it
             # hurt and can i use ice?" got its general "if you use again" block in
             # place of the screen (session 29); the screen's first question answers
-            # "why" (`_answer_what_need_not_wait`).
+            # "why" (`_answer_what_need_not_wait`). After the screen (a level set),
+            # nothing else will: "last year when i stopped benzos i had a seizure ...
+            # scared its gonna happen again", then "no not today", got "Is there
+            # anything else I can help with?" (review 86).
             follow = RESUME_ACTIONS["ask_harm_reduction"]
         if follow is None and is_question and level not in (None, EMERGENCY):
             # After the advice, "is it something serious?" raised the question; once

@@ -80,8 +80,19 @@ def message_asked(tracker: "Tracker") -> Dict[str, Any]:
     carries on with what the person asked in the first place.
     """
     latest = tracker.latest_message or {}
-    if ((latest.get("intent") or {}).get("name")) not in ANSWER_INTENTS:
+    if ((latest.get("intent") or {}).get("name")) not in ANSWER_INTENTS and not (
+        answered_a_direct_question(tracker)
+    ):
         return latest
+    return message_before_latest(tracker)
+
+
+def message_before_latest(tracker: "Tracker") -> Dict[str, Any]:
+    """The person's message before the latest (the latest when there is none): the one
+    a direct question was raised by, once the latest is known to answer it, whatever
+    its intent ("no not today. last year. but im scared" was classed as skipping a
+    check-in, and the past seizure it answered went unanswered: review 86)."""
+    latest = tracker.latest_message or {}
     users = [e for e in tracker.events if e.get("event") == "user"]
     return (
         (users[-2].get("parse_data") or {}) | {"text": users[-2].get("text")}
