@@ -420,3 +420,14 @@ def test_daily_use_is_no_question_about_tolerance_after_a_break() -> None:
         "i havent stopped, i use every day, tolerance aint dropping lol"
     )
     assert "tolerance" in asked("been clean for 3 weeks, how much should i use?")
+
+
+def test_asking_whether_anyone_makes_it_is_the_relapse_question() -> None:
+    """Review 86: "does anyone actually make it? after relapsing this many times?
+    feels like im just broken" got "Sorry, I didn't quite get that"."""
+    from actions.harm_reduction import topics_asked
+
+    text = "does anyone actually make it? after relapsing this many times? im broken"
+    assert topics_asked({"text": text, "intent": {"name": "ask_what_to_do"}}) == [
+        "relapse"
+    ]
