@@ -431,3 +431,13 @@ def test_asking_whether_anyone_makes_it_is_the_relapse_question() -> None:
     assert topics_asked({"text": text, "intent": {"name": "ask_what_to_do"}}) == [
         "relapse"
     ]
+
+
+def test_whether_methadone_is_safe_in_pregnancy_is_the_stay_on_it_question() -> None:
+    """Review 86: "is methadone safe in pregnancy" (24 weeks, a steady dose) got the
+    answer for a prescribed opioid stopped suddenly."""
+    from actions.conversation import together_topics
+
+    asked_it = "im 24 weeks pregnant on methadone. is methadone safe in pregnancy"
+    assert together_topics(asked_it) == ["pregnancy_stay_on_treatment"]
+    assert together_topics("24 weeks pregnant, on methadone, is ibuprofen ok") == []
