@@ -577,3 +577,29 @@ async def test_a_correction_left_unanswered_is_asked_once_more(
     events = await ActionResolveConfirmation().run(dispatcher, second, domain)
     assert {e["name"]: e["value"] for e in events}["confirm_flag"] is None
     assert not dispatcher.messages
+
+
+async def test_after_the_screen_a_no_answers_the_message_that_raised_the_question(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 86: "last year when i stopped benzos i had a seizure ... scared its gonna
+    happen again", then "no not today. last year. but im scared" (classed as skipping
+    a check-in, no answer intent), got "Is there anything else I can help with?"."""
+    from rasa_sdk.events import UserUttered
+
+    raised = "last year when i stopped benzos i had a seizure. scared it happens again"
+    tracker = make_tracker(
+        "no not today. last year. but im scared",
+        "skip_check_in",
+        slots={
+            "confirm_flag": "seizure",
+            "confirm_mode": "possible",
+            "triage_level": "self_care",
+        },
+        events=[UserUttered(raised, parse_data={"intent": {"name": "inform"}})],
+    )
+
+    events = await ActionResolveConfirmation().run(dispatcher, tracker, domain)
+
+    assert FollowupAction("action_harm_reduction") in events
+    assert "anything else" not in dispatcher.messages[0]["text"].lower()
