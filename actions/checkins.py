@@ -234,6 +234,17 @@ def asks_how_checkins_work(text: str) -> bool:
     return is_a_question(text) and says("checkin_words") and says("asking_how")
 
 
+STOP_CHECKINS_ACTION = "action_stop_check_ins"
+
+
+def declines_checkins(text: str) -> bool:
+    """Whether a typed message turns the check-ins down (topics.yml
+    `checkin_questions.declines`)."""
+    return not text.startswith("/") and says_any(
+        text, _checkin_questions().get("declines", ())
+    )
+
+
 def mentions_checkins(text: str) -> bool:
     """Whether the text names check-ins (topics.yml `checkin_words`)."""
     return says_any(text, _checkin_questions().get("checkin_words", ()))
@@ -272,6 +283,9 @@ class ActionOptInCheckIn(Action):
             # (review 30: signed up twice, and never told how they arrive).
             explain_checkins(dispatcher)
             return []
+        if declines_checkins(text):
+            # "nice that actually helps. no check ins needed" (review 86).
+            return [FollowupAction(STOP_CHECKINS_ACTION)]
         picked = checkin_times.from_button(tracker.latest_message.get("entities") or [])
         confirmed = picked is not None or checkin_times.says_night_is_fine(text)
         if picked is None:
@@ -323,7 +337,7 @@ class ActionStopCheckIns(Action):
 
     def name(self) -> Text:
         """The action's name in the domain."""
-        return "action_stop_check_ins"
+        return STOP_CHECKINS_ACTION
 
     async def run(
         self,

@@ -56,3 +56,22 @@ def test_someone_still_taking_it_is_not_told_of_withdrawal(
 )
 def test_a_question_about_check_ins_is_no_opt_in(text: str, expected: bool) -> None:
     assert asks_how_checkins_work(text) is expected
+
+
+async def test_a_typed_refusal_of_check_ins_is_no_opt_in(
+    dispatcher, make_tracker, domain
+) -> None:
+    """Review 86: "nice that actually helps. no check ins needed, thanks for the help"
+    was classed as opting in, and check-ins were set for two weeks."""
+    from rasa_sdk.events import FollowupAction
+
+    from actions.checkins import ActionOptInCheckIn
+
+    tracker = make_tracker(
+        "nice that actually helps. no check ins needed, thanks for the help",
+        "opt_in_check_in",
+        slots={"substance_class": "opioid", "check_ins": "offered"},
+    )
+    events = await ActionOptInCheckIn().run(dispatcher, tracker, domain)
+    assert events == [FollowupAction("action_stop_check_ins")]
+    assert not dispatcher.messages
