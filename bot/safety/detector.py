@@ -97,6 +97,7 @@ LIFE_STAGE_AFTER_WHEN: Tuple[Tuple[str, ...], ...] = CUES.phrases(
 )
 LIKE_BEFORE: Tuple[Tuple[str, ...], ...] = CUES.phrases("like_before")
 RESOLVED_CUES: Tuple[Tuple[str, ...], ...] = CUES.phrases("resolved_cues")
+NOT_NOW_CUES: Tuple[Tuple[str, ...], ...] = CUES.phrases("not_now_cues")
 LIKE_KEPT_BEFORE: FrozenSet[str] = CUES.words("like_kept_before")
 WHEN_WAS: Tuple[Tuple[str, ...], ...] = CUES.phrases("when_was")
 # "in 2019", "in my 20s", "in his 50s", "that was 2016" (a year that is not "since
@@ -456,6 +457,8 @@ class _Context:
             norms[match.end : sentence_end], RESOLVED_CUES
         ):
             return _Located(match, False, "passed off")
+        if _contains_any(norms[match.end : sentence_end], NOT_NOW_CUES):
+            return _Located(match, False, "not now")
         return _Located(match, True, "")
 
     def sentence_break_between(self, start: int, end: int) -> bool:

@@ -148,3 +148,20 @@ def test_a_stiff_neck_said_before_and_a_fever_now_is_meningitis(
     earlier: str, text: str, expected: list
 ) -> None:
     assert signs_in_context(text, "alcohol", earlier_texts=[earlier]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Review 86: on warfarin after a fall, then "the bruise is getting bigger" got
+        # "Sorry, I didn't quite get that".
+        ("the bruise is getting bigger", ["blood_thinner_bleed"]),
+        ("its swelling more and spreading down my leg", ["blood_thinner_bleed"]),
+        ("the bruise isnt getting any bigger", []),
+        ("still sore but the same size", []),
+    ],
+)
+def test_a_growing_bruise_after_a_fall_on_a_blood_thinner_is_the_emergency(
+    text: str, expected: list[str]
+) -> None:
+    assert signs_in_context(text, None, ["blood_thinner_injury"]) == expected

@@ -655,3 +655,41 @@ def test_some_fluids_kept_down_is_no_dehydration_sign(
 ) -> None:
     found = "dehydration" in [h.flag_id for h in detector.detect(text)]
     assert found is flagged, text
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # Review 86: a growing bruise on warfarin got the fallback.
+        ("im on warfarin and the bruise on my thigh is getting bigger", True),
+        ("i take eliquis, fell yesterday, bruise is huge and still growing", True),
+        ("on warfarin, the bruise is not getting bigger", False),
+        ("my bruise is getting bigger, no blood thinners", False),
+    ],
+)
+def test_a_growing_bruise_on_a_blood_thinner_is_an_emergency(
+    detector: RedFlagDetector, text: str, flagged: bool
+) -> None:
+    hits = [(h.flag_id, h.disposition) for h in detector.detect(text)]
+    assert (("blood_thinner_bleed", "emergency") in hits) is flagged
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Review 86: "chest gets tight when i panic but not rn" got the 911 reply.
+        "my chest gets tight when i panic but not rn",
+        "i get chest pain sometimes but not right now",
+        "chest pain, not at the moment though",
+    ],
+)
+def test_a_sign_said_not_to_be_there_now_is_not_reported(
+    detector: RedFlagDetector, text: str
+) -> None:
+    assert not [h for h in detector.detect(text) if h.flag_id == "chest_pain"]
+
+
+def test_a_sign_happening_now_is_still_reported(detector: RedFlagDetector) -> None:
+    assert [h.flag_id for h in detector.detect("my chest is tight right now")] == [
+        "chest_pain"
+    ]
