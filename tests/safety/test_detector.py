@@ -693,3 +693,23 @@ def test_a_sign_happening_now_is_still_reported(detector: RedFlagDetector) -> No
     assert [h.flag_id for h in detector.detect("my chest is tight right now")] == [
         "chest_pain"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        # Review 86: sciatica and a foot that slaps down had no same-day sign.
+        (
+            "sciatica down my right leg for 3 weeks and now my foot slaps when i walk",
+            True,
+        ),
+        ("lower back pain and my foot is dragging since yesterday", True),
+        ("sciatica but no foot drop, i can walk fine", False),
+        ("my sciatica is bad", False),
+    ],
+)
+def test_a_weak_foot_with_sciatica_is_same_day_care(
+    detector: RedFlagDetector, text: str, flagged: bool
+) -> None:
+    hits = [(h.flag_id, h.disposition) for h in detector.detect(text)]
+    assert (("foot_drop_nerve", "urgent") in hits) is flagged
