@@ -100,6 +100,10 @@ def feelings_line(tracker: "Tracker") -> Optional[str]:
     return None
 
 
+CRAMP_SYMPTOMS = frozenset({"cramp", "spasm"})
+"""Symptoms the places' phrases ("Foot cramps", "Thigh cramps") speak of."""
+
+
 def felt_all_over() -> FrozenSet[str]:
     """Symptoms that, named with no place, are felt all over (acknowledgements.yml)."""
     return frozenset(map(str, _document().get("felt_all_over") or ()))
@@ -155,7 +159,11 @@ def acknowledgement(
     if someone_else:
         return phrases["templates"]["someone_else"]
     if at_risk is not None:
-        what = phrases["pain"].get(body_location or "")
+        # A same-day sign's place is often hurt, not cramping: "then I'll help with
+        # foot cramps" after a foot that slaps down (review 87), so the place's cramp
+        # phrase only when cramps or spasms were said.
+        said_cramps = bool(CRAMP_SYMPTOMS.intersection(symptoms))
+        what = phrases["pain"].get(body_location or "") if said_cramps else None
         return phrases["templates"]["at_risk"].format(
             why=at_risk.why,
             do_now=at_risk.do_now[0] if at_risk.do_now else "",

@@ -41,11 +41,21 @@ def test_someone_asking_for_another_person_is_thanked_not_pitied() -> None:
 
 def test_someone_at_higher_risk_is_not_told_it_is_really_common() -> None:
     """A pregnant woman or a likely blood clot: checks first, no reassurance."""
-    line = acknowledgement("calf", "heroin", "opioid", at_risk=red_flag("pregnancy"))
+    line = acknowledgement(
+        "calf", "heroin", "opioid", at_risk=red_flag("pregnancy"), symptoms=["cramp"]
+    )
     assert line is not None
     assert "common" not in line.lower()
     assert "midwife" in line.lower() and "today" in line.lower()
     assert "calf cramps" in line.lower() and "check" in line.lower()
+
+
+def test_a_same_day_sign_with_no_cramps_said_is_not_heard_as_cramps() -> None:
+    """Review 87: sciatica and a foot that slaps down got "then I'll help with foot
+    cramps"."""
+    line = acknowledgement("foot", None, None, at_risk=red_flag("foot_drop_nerve"))
+    assert line is not None
+    assert "cramps" not in line.lower() and "help with the pain" in line
 
 
 async def test_the_first_question_asked_again_comes_alone(
