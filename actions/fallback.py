@@ -187,6 +187,7 @@ class ActionFallback(Action):
             language_of(message.get("text") or ""),
             place.emergency,
             said_since_restart(tracker, "bot"),
+            region_known=tracker.get_slot(REGION) is not None,
         )
         if foreign:
             dispatcher.utter_message(text=foreign)

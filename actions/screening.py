@@ -548,6 +548,7 @@ class ValidateTriageForm(checkin_scores.CheckInScoreSlots, FormValidationAction)
             language_of(message.get("text") or ""),
             region(tracker.get_slot(REGION)).emergency,
             said_since_restart(tracker, "bot"),
+            region_known=tracker.get_slot(REGION) is not None,
         )
         if foreign:
             dispatcher.utter_message(text=foreign)

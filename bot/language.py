@@ -72,6 +72,16 @@ class Languages:
     """thank-yous in other languages, answered as thanks after English messages"""
     crisis: Dict[str, str] = field(default_factory=dict)
     """crisis lines that answer in the language, said beside a suicide crisis reply"""
+    emergency_if_no_region: Dict[str, str] = field(default_factory=dict)
+    """the emergency number where the language is spoken, for someone who has not
+    said where they are: a Polish message told to ring 911 (review 87)"""
+
+    def emergency(self, code: str, emergency: str, region_known: bool) -> str:
+        """`emergency` (the person's region's number), or, with no region said, the
+        number where language `code` is spoken, when the table has one."""
+        if region_known:
+            return emergency
+        return self.emergency_if_no_region.get(code, emergency)
 
 
 @lru_cache(maxsize=1)
@@ -101,16 +111,26 @@ def languages() -> Languages:
             for c, e in document["languages"].items()
             if e.get("crisis")
         },
+        emergency_if_no_region={
+            c: str(e["emergency_if_no_region"])
+            for c, e in document["languages"].items()
+            if e.get("emergency_if_no_region")
+        },
     )
 
 
-def crisis_line_in_language(text: str, emergency: str) -> Optional[str]:
+def crisis_line_in_language(
+    text: str, emergency: str, region_known: bool = True
+) -> Optional[str]:
     """Crisis lines that answer in the language of `text` (alone or mixed with
     English), for the suicide crisis reply; None for English or a language without
     one."""
     code = language_of(text).removesuffix(MIXED_SUFFIX)
-    line = languages().crisis.get(code)
-    return line.format(emergency=emergency) if line else None
+    table = languages()
+    line = table.crisis.get(code)
+    if not line:
+        return None
+    return line.format(emergency=table.emergency(code, emergency, region_known))
 
 
 def is_thanks_after_english(text: str, said_before: Sequence[str]) -> bool:
@@ -157,13 +177,19 @@ def is_mixed_language(text: str) -> bool:
 
 
 def other_language_reply(
-    code: str, emergency: str, said_before: Sequence[str] = ()
+    code: str,
+    emergency: str,
+    said_before: Sequence[str] = (),
+    region_known: bool = True,
 ) -> Optional[str]:
     """The reply for a message in another language, or None for English; the shorter
     one when the full reply is among `said_before` (the bot's texts so far)."""
     table = languages()
     if code == ENGLISH:
         return None
+    emergency = table.emergency(
+        code.removesuffix(MIXED_SUFFIX), emergency, region_known
+    )
     if code.endswith(MIXED_SUFFIX):
         return table.mixed[code[: -len(MIXED_SUFFIX)]].format(emergency=emergency)
     full = table.replies.get(code, table.other_reply).format(emergency=emergency)

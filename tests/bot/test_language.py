@@ -28,3 +28,13 @@ def test_a_french_message_gets_french_lines_and_numbers() -> None:
     assert "0 800 23 13 13" in reply and "3114" in reply
     crisis = crisis_line_in_language("je veux mourir, je n'en peux plus", "911") or ""
     assert "3114" in crisis
+
+
+def test_a_polish_message_from_someone_who_gave_no_place_gets_112() -> None:
+    """Review 87: "rzuciłem alkohol 3 dni temu" got "zadzwoń teraz pod 911"."""
+    text = "cześć, rzuciłem alkohol 3 dni temu i mam skurcze nóg"
+    assert language_of(text) == "pl"
+    reply = other_language_reply("pl", "911", region_known=False) or ""
+    assert "pod 112" in reply and "911" not in reply
+    # Someone who said they live in the US keeps their own number.
+    assert "pod 911" in (other_language_reply("pl", "911", region_known=True) or "")
