@@ -135,6 +135,12 @@ pytestmark = [pytest.mark.model]
 # alone 108 (10/160 over-triaged), semantic alone 163 (3/160). The other twenty sets on
 # session 30's machine, session 29's final code retrained here: 3,219/3,250, 584/600
 # urgent, 85/3,205 over-triaged (session 29's machine: 3,224, 584, 93).
+# Set AL (safety_heldout_al.yml), written blind by a helper at the start of session 31
+# and read as counts only, joined the gate at once: first run (7444552's model, trained
+# on session 31's machine) 168/170 (111 at once; one compartment syndrome and one
+# meningitis sign missed; 50/50 suicidal), 29/30 urgent, 6/160 over-triaged; lexicon
+# alone 106 (15/160 over-triaged), semantic alone 167 (3/160). The other twenty-one
+# sets with the same model: 3,384/3,420, 614/630 urgent, 93/3,365 over-triaged.
 # One first-run count per set, in the order of the notes above.
 MIN_CAUGHT = sum(
     (
@@ -158,14 +164,37 @@ MIN_CAUGHT = sum(
         167,
         167,
         167,
+        168,
     )
 )
 MIN_URGENT_CAUGHT = sum(
-    (58, 29, 29, 30, 30, 29, 29, 29 - 1, 30, 29, 28, 28, 30, 28, 29, 29, 29, 30, 30, 30)
+    (
+        58,
+        29,
+        29,
+        30,
+        30,
+        29,
+        29,
+        29 - 1,
+        30,
+        29,
+        28,
+        28,
+        30,
+        28,
+        29,
+        29,
+        29,
+        30,
+        30,
+        30,
+        29,
+    )
 )
 # The target (first runs: 14/360, 3/120, 2/160, 4/160, 4/160, 4/160, 4/161, 5/161,
 # 1/161, 1/161, 5/161, 9/160, 14/160, 3/160, 4/160, 6/160, 3/160,
-# 6/160, 4/160, 3/160).
+# 6/160, 4/160, 3/160, 6/160).
 MAX_OVER_TRIAGE = 0.05
 
 
